@@ -1,0 +1,27 @@
+// The vocabulary of the desk, shared by server and client. Labels live in messages/*.json.
+
+export const platforms = ["taobao", "tmall", "douyin"] as const;
+export type Platform = (typeof platforms)[number];
+
+export const requestKinds = ["refund_only", "return_refund", "exchange", "repair", "entry_reopen"] as const;
+export type RequestKind = (typeof requestKinds)[number];
+
+/** The four kinds a buyer can file once the after-sales entry is open (DOMAIN.md, seeds/002). */
+export const afterSalesKinds = ["refund_only", "return_refund", "exchange", "repair"] as const;
+export type AfterSalesKind = (typeof afterSalesKinds)[number];
+
+export const requestStatuses = ["pending", "approved", "rejected", "cancelled"] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+export const decisions = ["approve", "reject"] as const;
+export type Decision = (typeof decisions)[number];
+
+export const roles = ["owner", "agent"] as const;
+export type Role = (typeof roles)[number];
+
+export const priorRefundStates = ["none", "succeeded", "closed"] as const;
+export type PriorRefundState = (typeof priorRefundStates)[number];
+
+export function statusForDecision(decision: Decision): Extract<RequestStatus, "approved" | "rejected"> {
+  return decision === "approve" ? "approved" : "rejected";
+}
