@@ -1,0 +1,29 @@
+export type CsvCell = string | number | null;
+
+// Excel reads a BOM-less CSV as the local ANSI code page and garbles Chinese
+const utf8Bom = "\uFEFF";
+// Excel runs a cell starting with these as a formula; buyer-typed text must not (OWASP CSV injection)
+const formulaStartPattern = /^[=+\-@\t\r]/;
+const needsQuotesPattern = /[",\r\n]/;
+
+function formatCell(cell: CsvCell): string {
+  if (cell === null) return "";
+  if (typeof cell === "number") return String(cell);
+  const text = formulaStartPattern.test(cell) ? `'${cell}` : cell;
+  return needsQuotesPattern.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * RFC 4180: CRLF between records, fields with a comma, quote or line break wrapped in quotes and
+ * inner quotes doubled; led by a UTF-8 BOM. Numbers are written as is; text that would start a
+ * formula gets a leading apostrophe.
+ */
+export function toCsv(headers: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
+  for (const [index, row] of rows.entries()) {
+    if (row.length !== headers.length) {
+      throw new RangeError(`Row ${index} has ${row.length} cells for ${headers.length} headers`);
+    }
+  }
+  const records = [headers, ...rows].map((record) => record.map(formatCell).join(","));
+  return `${utf8Bom}${records.join("\r\n")}\r\n`;
+}

@@ -1,0 +1,52 @@
+// Asia/Shanghai is UTC+8 all year: China has observed no daylight saving time since 1991, so a fixed
+// offset is exact for every instant the desk stores, and no helper here reads the machine's time zone.
+
+const shanghaiOffsetMs = 8 * 3_600_000;
+export const hourMs = 3_600_000;
+export const dayMs = 86_400_000;
+
+const dayPattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+// JS % keeps the sign of the dividend; instants before 1970 must still land in [0, divisor)
+function getPositiveRemainder(value: number, divisor: number): number {
+  return ((value % divisor) + divisor) % divisor;
+}
+
+/** The UTC instant at which the Shanghai hour containing `instant` starts. */
+export function getShanghaiHourBucket(instant: Date): Date {
+  const shanghaiMs = instant.getTime() + shanghaiOffsetMs;
+  return new Date(shanghaiMs - getPositiveRemainder(shanghaiMs, hourMs) - shanghaiOffsetMs);
+}
+
+/** The Shanghai calendar day of `instant`, "YYYY-MM-DD". */
+export function getShanghaiDay(instant: Date): string {
+  return new Date(instant.getTime() + shanghaiOffsetMs).toISOString().slice(0, 10);
+}
+
+/** 0–23, the hour on a Shanghai wall clock. */
+export function getShanghaiHourOfDay(instant: Date): number {
+  return new Date(instant.getTime() + shanghaiOffsetMs).getUTCHours();
+}
+
+/** 0 = Monday … 6 = Sunday, as Chinese calendars and the heatmap rows run. */
+export function getShanghaiWeekday(instant: Date): number {
+  return (new Date(instant.getTime() + shanghaiOffsetMs).getUTCDay() + 6) % 7;
+}
+
+/** Milliseconds since Shanghai midnight, 0 ≤ result < 24 h. */
+export function getShanghaiTimeOfDayMs(instant: Date): number {
+  return getPositiveRemainder(instant.getTime() + shanghaiOffsetMs, dayMs);
+}
+
+/** The UTC instant of 00:00 Shanghai on `day` ("YYYY-MM-DD"); throws on a malformed or impossible date. */
+export function getShanghaiDayStart(day: string): Date {
+  const match = dayPattern.exec(day);
+  if (!match) throw new RangeError(`Not a YYYY-MM-DD day: "${day}"`);
+  const [, year, month, date] = match.map(Number);
+  const utcMidnightMs = Date.UTC(year, month - 1, date);
+  // Date.UTC rolls 2026-02-30 over to March; a round trip catches it
+  if (new Date(utcMidnightMs).toISOString().slice(0, 10) !== day) {
+    throw new RangeError(`No such day: "${day}"`);
+  }
+  return new Date(utcMidnightMs - shanghaiOffsetMs);
+}
