@@ -1,12 +1,79 @@
-import type { Platform } from "@/lib/domain";
+import { afterSalesKinds, type AfterSalesKind, type Platform, type PriorRefundState } from "@/lib/domain";
+import type { ProductCategory } from "@/lib/policy/categories";
 
 // Platform rules as versioned data (DOMAIN.md: "numbers belong in a policy profile, never as literals").
 // Sources: ../shared/NUMBERS.md §1d, §1e, §3. Confidence: H official/seed, M, L, E (our estimate).
+
+/** H official doc or seed · M rule table or two 3p sources · L one weak source · E our estimate (warnings only). */
+export type Confidence = "H" | "M" | "L" | "E";
 
 export type RejectReason = {
   code: string;
   labelZh: string;
   labelEn: string;
+  /** The reason is a claim about facts the seller must prove (举证, seeds/001). Absent means no. */
+  isEvidenceRequired?: boolean;
+};
+
+/** Requests a seller may not reject at all (NUMBERS.md §1e). */
+export type UnrejectableRule = "refund_only_unshipped" | "seven_day_no_reason";
+
+export type TimeoutStep =
+  | "refund_only_unshipped_seller"
+  | "refund_only_shipped_seller"
+  | "return_refund_seller"
+  | "buyer_revise_after_reject"
+  | "intercept_no_response"
+  | "buyer_ship_return"
+  | "seller_confirm_receipt"
+  | "after_sale_review_seller";
+
+/** Fallback only: a deadline the platform sends on the request wins (NUMBERS.md §3). */
+export type PlatformTimeout = {
+  durationMs: number;
+  onTimeout: "auto_refund" | "auto_agree" | "close" | null;
+  confidence: Confidence;
+};
+
+export type AfterSalesWindowRule = {
+  defaultDays: number;
+  longCategories: readonly ProductCategory[];
+  longCategoryDays: number;
+  /** 售后保 (seeds/001): 三包, the seller's promise, or late-showing goods extend the window; null = no such scheme. */
+  shouhoubao: {
+    lateShowingCategories: readonly ProductCategory[];
+    lateShowingDays: number;
+    lateShowingConfidence: Confidence;
+  } | null;
+  confidence: Confidence;
+};
+
+export type EntryReopenRule = {
+  maxAgeYears: number;
+  autoCloseDays: number;
+  eligiblePriorRefundStates: readonly PriorRefundState[];
+  /** null: no limit on how many times (seeds/002, was once). */
+  maxOpenings: number | null;
+  kinds: readonly AfterSalesKind[];
+  confidence: Confidence;
+};
+
+export type PlatformNegotiationRule = {
+  validMs: number;
+  excludedCategories: readonly ProductCategory[];
+  confidence: Confidence;
+};
+
+export type RejectRule = {
+  /** Tmall: every rejection carries proof (NUMBERS.md §1e). */
+  isEvidenceAlwaysRequired: boolean;
+  unrejectable: readonly UnrejectableRule[];
+  evidence: {
+    /** Exact MIME types, compared case-insensitively. */
+    allowedTypes: readonly string[];
+    maxBytesEach: number;
+    maxFiles: number;
+  };
 };
 
 export type PolicyProfile = {
@@ -19,17 +86,38 @@ export type PolicyProfile = {
   /** Taobao refuse_message is 2–200 chars (NUMBERS.md §1e, M); we use the same bounds everywhere. */
   rejectMessageChars: { min: number; max: number };
   rejectReasons: RejectReason[];
+  reject: RejectRule;
+  timeouts: Partial<Record<TimeoutStep, PlatformTimeout>>;
+  afterSalesWindow: AfterSalesWindowRule;
+  /** Seller re-opens the after-sales entry (Taobao/Tmall 2025, seeds/002); null where the platform has no such tool. */
+  entryReopen: EntryReopenRule | null;
+  /** Douyin 主动介入协商 (seeds/003); null where the platform does not step in first. */
+  platformNegotiation: PlatformNegotiationRule | null;
+  /** Refund-only after receipt goes to seller–buyer negotiation first (Taobao 2025, DOMAIN.md); null otherwise. */
+  sellerBuyerNegotiation: { confidence: Confidence } | null;
 };
 
+const hourMs = 60 * 60 * 1000;
+const dayMs = 24 * hourMs;
+const megabyte = 1024 * 1024;
+
 const commonRejectReasons: RejectReason[] = [
-  { code: "goods_intact_used", labelZh: "商品已使用/影响二次销售", labelEn: "Goods used or not resellable" },
-  { code: "no_quality_issue", labelZh: "商品无质量问题，凭证不足", labelEn: "No quality issue shown by the evidence" },
+  { code: "goods_intact_used", labelZh: "商品已使用/影响二次销售", labelEn: "Goods used or not resellable", isEvidenceRequired: true },
+  { code: "no_quality_issue", labelZh: "商品无质量问题，凭证不足", labelEn: "No quality issue shown by the evidence", isEvidenceRequired: true },
   { code: "past_period", labelZh: "已超出售后期限", labelEn: "Past the after-sales period" },
-  { code: "buyer_agreed_other", labelZh: "已与买家协商其他方案", labelEn: "Agreed another solution with the buyer" },
-  { code: "not_received_return", labelZh: "未收到退货", labelEn: "Return not received" },
-  { code: "amount_wrong", labelZh: "退款金额与协商不符", labelEn: "Refund amount differs from what was agreed" },
-  { code: "other", labelZh: "其他原因", labelEn: "Other reason" },
+  { code: "buyer_agreed_other", labelZh: "已与买家协商其他方案", labelEn: "Agreed another solution with the buyer", isEvidenceRequired: true },
+  { code: "not_received_return", labelZh: "未收到退货", labelEn: "Return not received", isEvidenceRequired: true },
+  { code: "amount_wrong", labelZh: "退款金额与协商不符", labelEn: "Refund amount differs from what was agreed", isEvidenceRequired: true },
+  { code: "other", labelZh: "其他原因", labelEn: "Other reason", isEvidenceRequired: true },
 ];
+
+// Our uploads: images or PDF, ≤ 5 MB each (issue 5); Taobao's proof API takes ≤ 130,000 bytes, so images are shrunk on send.
+// No SVG: it can carry script when served back to the browser.
+const evidenceLimits: RejectRule["evidence"] = {
+  allowedTypes: ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "application/pdf"],
+  maxBytesEach: 5 * megabyte,
+  maxFiles: 5,
+};
 
 const taobao: PolicyProfile = {
   platform: "taobao",
@@ -38,11 +126,52 @@ const taobao: PolicyProfile = {
   replyWarningMs: 60_000,
   rejectMessageChars: { min: 2, max: 200 },
   rejectReasons: commonRejectReasons,
+  reject: {
+    isEvidenceAlwaysRequired: false,
+    // NUMBERS.md §1e: unshipped and 7天无理由 refunds cannot be refused (M)
+    unrejectable: ["refund_only_unshipped", "seven_day_no_reason"],
+    evidence: evidenceLimits,
+  },
+  timeouts: {
+    refund_only_unshipped_seller: { durationMs: 24 * hourMs, onTimeout: "auto_refund", confidence: "M" },
+    refund_only_shipped_seller: { durationMs: 36 * hourMs, onTimeout: "auto_agree", confidence: "M" },
+    return_refund_seller: { durationMs: 120 * hourMs, onTimeout: "auto_agree", confidence: "L" },
+    buyer_revise_after_reject: { durationMs: 5 * dayMs, onTimeout: "close", confidence: "M" },
+    intercept_no_response: { durationMs: 3 * dayMs, onTimeout: "auto_agree", confidence: "M" },
+    buyer_ship_return: { durationMs: 7 * dayMs, onTimeout: "close", confidence: "E" },
+    seller_confirm_receipt: { durationMs: 10 * dayMs, onTimeout: "auto_refund", confidence: "E" },
+  },
+  afterSalesWindow: {
+    // seeds/001: 15 days after 交易成功, 180 for 3C digital and home appliances
+    defaultDays: 15,
+    longCategories: ["3c_digital", "home_appliance"],
+    longCategoryDays: 180,
+    // seeds/001 names plants, flowers, pets but no number: 180 days is our estimate
+    shouhoubao: { lateShowingCategories: ["flowers_gardening", "live_pets"], lateShowingDays: 180, lateShowingConfidence: "E" },
+    confidence: "H",
+  },
+  entryReopen: {
+    // seeds/002: two years (was three months), no limit (was once), closes itself after 30 days
+    maxAgeYears: 2,
+    autoCloseDays: 30,
+    eligiblePriorRefundStates: ["none", "closed"],
+    maxOpenings: null,
+    kinds: afterSalesKinds,
+    confidence: "H",
+  },
+  platformNegotiation: null,
+  // DOMAIN.md: proposed in 2025, the platform no longer steps in first on refund-only after receipt
+  sellerBuyerNegotiation: { confidence: "M" },
 };
 
 export const policyProfiles: Record<Platform, PolicyProfile> = {
   taobao,
-  tmall: { ...taobao, platform: "tmall" },
+  tmall: {
+    ...taobao,
+    platform: "tmall",
+    // NUMBERS.md §1e: proof required on Tmall
+    reject: { ...taobao.reject, isEvidenceAlwaysRequired: true },
+  },
   douyin: {
     platform: "douyin",
     version: "2026-01-draft",
@@ -52,8 +181,26 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
     rejectReasons: [
       ...commonRejectReasons.filter((reason) => reason.code !== "other"),
       { code: "fresh_no_return", labelZh: "生鲜商品不支持无理由退换", labelEn: "Fresh goods: no no-reason returns" },
-      { code: "other", labelZh: "其他原因", labelEn: "Other reason" },
+      { code: "other", labelZh: "其他原因", labelEn: "Other reason", isEvidenceRequired: true },
     ],
+    // No public source for Douyin's unrejectable cases; the 48 h auto refund covers unshipped (NUMBERS.md §1d, L)
+    reject: { isEvidenceAlwaysRequired: false, unrejectable: [], evidence: evidenceLimits },
+    timeouts: {
+      refund_only_unshipped_seller: { durationMs: 48 * hourMs, onTimeout: "auto_refund", confidence: "L" },
+      after_sale_review_seller: { durationMs: 48 * hourMs, onTimeout: null, confidence: "E" },
+      buyer_ship_return: { durationMs: 7 * dayMs, onTimeout: null, confidence: "E" },
+      seller_confirm_receipt: { durationMs: 10 * dayMs, onTimeout: null, confidence: "L" },
+    },
+    // Douyin's window is not in our sources: Taobao's 15 days assumed, no 售后保
+    afterSalesWindow: { defaultDays: 15, longCategories: [], longCategoryDays: 15, shouhoubao: null, confidence: "E" },
+    entryReopen: null,
+    // seeds/003: proposal valid 12 h; not for 生鲜, 鲜花园艺, 宠物活体
+    platformNegotiation: {
+      validMs: 12 * hourMs,
+      excludedCategories: ["fresh_food", "flowers_gardening", "live_pets"],
+      confidence: "H",
+    },
+    sellerBuyerNegotiation: null,
   },
 };
 

@@ -1,0 +1,55 @@
+import { getEntryReopenEligibility, type EntryReopenEligibility, type EntryReopenOrder } from "@/lib/policy/entry-reopen";
+import {
+  getNegotiationLock,
+  isProposalApplicable,
+  type PlatformProposal,
+  type ProposalOrder,
+  type ProposalRequest,
+} from "@/lib/policy/platform-negotiation";
+import type { PolicyProfile, UnrejectableRule } from "@/lib/policy/profiles";
+import { getUnrejectableRules, type RejectionOrder, type RejectionRequest } from "@/lib/policy/rejection";
+import { canCounterOffer } from "@/lib/policy/seller-negotiation";
+
+export type SellerAction = "approve" | "reject" | "counter_offer";
+
+export type ActionPermission =
+  | { isAllowed: true }
+  | { isAllowed: false; reason: "negotiation_lock"; until: Date }
+  | { isAllowed: false; reason: "not_rejectable"; rules: UnrejectableRule[] }
+  | { isAllowed: false; reason: "not_negotiable" }
+  | { isAllowed: false; reason: "not_eligible"; eligibility: Extract<EntryReopenEligibility, { eligible: false }> };
+
+export type ActionOrder = ProposalOrder & RejectionOrder & EntryReopenOrder;
+export type ActionRequest = ProposalRequest & RejectionRequest;
+
+const allowed: ActionPermission = { isAllowed: true };
+
+/** Which card buttons work now and why not; the server refuses the same (409 negotiation_lock, 422 otherwise). */
+export function getAllowedActions(
+  profile: PolicyProfile,
+  order: ActionOrder,
+  request: ActionRequest,
+  proposal: PlatformProposal | null,
+  now: Date,
+): Record<SellerAction, ActionPermission> {
+  // An inapplicable proposal is recorded as invalid and locks nothing (issue 5)
+  const lock =
+    proposal && isProposalApplicable(profile, order, request) ? getNegotiationLock(profile, proposal, now) : null;
+  // seeds/003: while the proposal is valid the seller may only approve the original request
+  const lockedOut: ActionPermission | null = lock?.isLocked
+    ? { isAllowed: false, reason: "negotiation_lock", until: lock.until }
+    : null;
+
+  const eligibility = request.kind === "entry_reopen" ? getEntryReopenEligibility(profile, order, now) : null;
+  const approve: ActionPermission =
+    eligibility && !eligibility.eligible ? { isAllowed: false, reason: "not_eligible", eligibility } : allowed;
+
+  const unrejectable = getUnrejectableRules(profile, order, request);
+  const reject: ActionPermission =
+    lockedOut ?? (unrejectable.length > 0 ? { isAllowed: false, reason: "not_rejectable", rules: unrejectable } : allowed);
+
+  const counterOffer: ActionPermission =
+    lockedOut ?? (canCounterOffer(request) ? allowed : { isAllowed: false, reason: "not_negotiable" });
+
+  return { approve, reject, counter_offer: counterOffer };
+}
