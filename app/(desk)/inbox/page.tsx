@@ -1,0 +1,18 @@
+import { requirePageScope } from "@/app/_server/scope";
+import { InboxView } from "@/components/inbox/inbox-view";
+import { getDb } from "@/db/client";
+import { listRequests } from "@/db/queries/requests";
+import { listScopeShops } from "@/db/queries/users";
+import { listRequestsQuery } from "@/lib/api-schemas";
+
+export default async function InboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const scope = await requirePageScope();
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  // A hand-edited URL with a bad filter falls back to the default view instead of failing.
+  const parsed = listRequestsQuery.safeParse(raw);
+  const query = parsed.success ? parsed.data : listRequestsQuery.parse({});
+  const db = getDb();
+  const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }), listScopeShops(db, scope)]);
+  const filters = { status: query.status, platform: query.platform, kind: query.kind, shop: query.shop };
+  return <InboxView key={JSON.stringify(filters)} filters={filters} shops={shops} initialPage={{ ...page, serverNow: new Date().toISOString() }} />;
+}

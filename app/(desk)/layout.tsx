@@ -1,0 +1,40 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
+import { requirePageScope } from "@/app/_server/scope";
+import { LocaleSwitch } from "@/components/locale-switch";
+import { LogoutButton } from "@/components/logout-button";
+
+export default async function DeskLayout({ children }: { children: ReactNode }) {
+  const scope = await requirePageScope();
+  const t = await getTranslations();
+  return (
+    <div className="min-h-screen">
+      <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
+          <Link href="/inbox" className="font-semibold text-emerald-700">
+            {t("app.name")}
+          </Link>
+          <nav aria-label="main" className="flex items-center gap-4 text-sm">
+            <Link href="/inbox" className="text-slate-700 hover:text-slate-900">
+              {t("nav.inbox")}
+            </Link>
+            {scope.role === "owner" ? (
+              <Link href="/team" className="text-slate-700 hover:text-slate-900">
+                {t("nav.team")}
+              </Link>
+            ) : null}
+          </nav>
+          <div className="ml-auto flex items-center gap-2 text-sm">
+            <span className="text-slate-600" data-testid="current-user">
+              {scope.userName} · {t(`nav.role.${scope.role}`)}
+            </span>
+            <LocaleSwitch />
+            <LogoutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { requirePageScope } from "@/app/_server/scope";
+import { PlatformBadge } from "@/components/inbox/badges";
+import { getDb } from "@/db/client";
+import { listTeam } from "@/db/queries/users";
+
+export default async function TeamPage() {
+  const scope = await requirePageScope();
+  if (scope.role !== "owner") notFound();
+  const t = await getTranslations();
+  const team = await listTeam(getDb(), scope.merchantId);
+  return (
+    <section aria-labelledby="team-title" className="space-y-4">
+      <h1 id="team-title" className="text-lg font-semibold">
+        {t("team.title")}
+      </h1>
+      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <table className="w-full text-left text-sm">
+          <thead className="bg-slate-50 text-slate-600">
+            <tr>
+              <th className="px-4 py-2 font-medium">{t("team.name")}</th>
+              <th className="px-4 py-2 font-medium">{t("team.email")}</th>
+              <th className="px-4 py-2 font-medium">{t("team.role")}</th>
+              <th className="px-4 py-2 font-medium">{t("team.shops")}</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {team.map((member) => (
+              <tr key={member.id}>
+                <td className="px-4 py-2 font-medium">{member.name}</td>
+                <td className="px-4 py-2 text-slate-600">{member.email}</td>
+                <td className="px-4 py-2">{t(`nav.role.${member.role}`)}</td>
+                <td className="px-4 py-2">
+                  <div className="flex flex-wrap items-center gap-2">
+                    {member.allShops ? <span className="text-slate-500">{t("team.allShops")}:</span> : null}
+                    {member.shops.map((shop) => (
+                      <span key={shop.id} className="inline-flex items-center gap-1">
+                        <PlatformBadge platform={shop.platform} />
+                        {shop.name}
+                      </span>
+                    ))}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

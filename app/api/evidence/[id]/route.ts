@@ -1,0 +1,23 @@
+import { withScope } from "@/app/_server/api";
+import { getDb } from "@/db/client";
+import { getEvidenceFile } from "@/db/queries/evidence";
+import { apiError } from "@/lib/api-error";
+import { idSchema } from "@/lib/ids";
+
+const evidenceId = idSchema("evd");
+
+export const GET = withScope<{ id: string }>(async (_request, { scope, params }) => {
+  const id = evidenceId.safeParse(params.id);
+  if (!id.success) return apiError("invalid_id", `Not an evidence id: ${params.id}`);
+  const file = await getEvidenceFile(getDb(), scope, id.data);
+  if (!file) return apiError("not_found", `No evidence ${id.data}`);
+  return new Response(new Uint8Array(file.bytes), {
+    headers: {
+      "content-type": file.mimeType,
+      "cache-control": "private, max-age=86400, immutable",
+      "x-content-type-options": "nosniff",
+      // Uploaded SVGs must never run script in our origin.
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    },
+  });
+});

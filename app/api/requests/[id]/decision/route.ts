@@ -1,0 +1,28 @@
+import { parseJsonBody, withScope } from "@/app/_server/api";
+import { getDb } from "@/db/client";
+import { decideRequest, getRequestCard } from "@/db/queries/requests";
+import { apiError } from "@/lib/api-error";
+import { decisionBody, requestIdParam } from "@/lib/api-schemas";
+import { checkDecisionInput } from "@/lib/decision";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+
+export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
+  const id = requestIdParam.safeParse(params.id);
+  if (!id.success) return apiError("invalid_id", `Not a request id: ${params.id}`);
+  const body = await parseJsonBody(request, decisionBody);
+  if ("error" in body) return body.error;
+  const db = getDb();
+  const card = await getRequestCard(db, scope, id.data);
+  if (!card) return apiError("not_found", `No request ${id.data}`);
+  const issues = checkDecisionInput(getPolicyProfile(card.platform), body.data);
+  if (issues.length > 0) return apiError("invalid_body", issues[0].message, { issues });
+  const now = new Date();
+  const result = await decideRequest(db, scope, id.data, body.data, now);
+  if (result.ok) return Response.json({ card: result.card });
+  if (result.code === "not_found") return apiError("not_found", `No request ${id.data}`);
+  const { code: _code, ok: _ok, ...winner } = result;
+  const message = winner.decidedBy
+    ? `Already decided by ${winner.decidedBy.name} at ${winner.decidedAt}`
+    : `This request is ${winner.status} and can no longer be decided`;
+  return apiError("already_decided", message, winner);
+});

@@ -1,0 +1,17 @@
+import { withScope, zodIssues } from "@/app/_server/api";
+import { getDb } from "@/db/client";
+import { decodeCursor, listRequests } from "@/db/queries/requests";
+import { apiError } from "@/lib/api-error";
+import { listRequestsQuery } from "@/lib/api-schemas";
+
+export const GET = withScope(async (request, { scope }) => {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const query = listRequestsQuery.safeParse(params);
+  if (!query.success) {
+    return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
+  }
+  const cursor = query.data.cursor ? decodeCursor(query.data.cursor) : null;
+  if (query.data.cursor && !cursor) return apiError("invalid_query", "Unknown cursor", { issues: [{ path: "cursor", message: "Unknown cursor" }] });
+  const page = await listRequests(getDb(), scope, { ...query.data, cursor });
+  return Response.json({ ...page, serverNow: new Date().toISOString() }, { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,62 @@
+import type { AlreadyDecidedError, AuditEntry, RequestCard, RequestPage } from "@/lib/api-types";
+import type { InboxStatusFilter } from "@/lib/api-schemas";
+import type { Decision, Platform, RequestKind } from "@/lib/domain";
+
+export type InboxFilters = { status: InboxStatusFilter; platform?: Platform; kind?: RequestKind; shop?: string };
+
+/** One factory for every query key, so invalidation can't miss a list. */
+export const requestKeys = {
+  all: ["requests"] as const,
+  lists: () => [...requestKeys.all, "list"] as const,
+  list: (filters: InboxFilters) => [...requestKeys.lists(), filters] as const,
+  detail: (id: string) => [...requestKeys.all, "detail", id] as const,
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error?: { code?: string; message?: string } & Record<string, unknown> } | null,
+  ) {
+    super(body?.error?.message ?? `HTTP ${status}`);
+  }
+
+  get code() {
+    return this.body?.error?.code;
+  }
+}
+
+async function readJson<T>(response: Response): Promise<T> {
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body as T;
+}
+
+export async function fetchRequestPage(filters: InboxFilters, cursor: string | null): Promise<RequestPage> {
+  const params = new URLSearchParams({ status: filters.status });
+  if (filters.platform) params.set("platform", filters.platform);
+  if (filters.kind) params.set("kind", filters.kind);
+  if (filters.shop) params.set("shop", filters.shop);
+  if (cursor) params.set("cursor", cursor);
+  return readJson(await fetch(`/api/requests?${params}`, { cache: "no-store" }));
+}
+
+export async function fetchRequestDetail(id: string): Promise<{ card: RequestCard; audit: AuditEntry[]; serverNow: string }> {
+  return readJson(await fetch(`/api/requests/${id}`, { cache: "no-store" }));
+}
+
+export type DecisionInput = { decision: Decision; reasonCode?: string; message?: string };
+
+export async function postDecision(id: string, input: DecisionInput): Promise<{ card: RequestCard }> {
+  return readJson(
+    await fetch(`/api/requests/${id}/decision`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(input),
+    }),
+  );
+}
+
+export function getAlreadyDecided(error: unknown): AlreadyDecidedError["error"] | null {
+  if (error instanceof ApiError && error.code === "already_decided") return error.body?.error as AlreadyDecidedError["error"];
+  return null;
+}

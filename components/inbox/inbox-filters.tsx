@@ -1,0 +1,82 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import type { InboxFilters } from "@/components/inbox/api";
+import { inboxStatusFilters } from "@/lib/api-schemas";
+import { platforms, requestKinds } from "@/lib/domain";
+
+type InboxFiltersProps = {
+  filters: InboxFilters;
+  shops: { id: string; name: string }[];
+  onChange: (next: InboxFilters) => void;
+};
+
+const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+
+export function InboxFilterBar({ filters, shops, onChange }: InboxFiltersProps) {
+  const t = useTranslations();
+  return (
+    <div role="group" aria-label={t("filters.label")} className="flex flex-wrap items-end gap-3">
+      <div role="tablist" aria-label={t("filters.status")} className="flex rounded-md bg-slate-200/70 p-0.5">
+        {inboxStatusFilters.map((status) => (
+          <button
+            key={status}
+            role="tab"
+            aria-selected={filters.status === status}
+            onClick={() => onChange({ ...filters, status })}
+            className={
+              filters.status === status
+                ? "rounded px-3 py-1 text-sm font-medium text-slate-900 shadow-sm bg-white"
+                : "rounded px-3 py-1 text-sm text-slate-600 hover:text-slate-900"
+            }
+          >
+            {t(`status.${status}`)}
+          </button>
+        ))}
+      </div>
+      <label className="flex items-center gap-1.5 text-sm text-slate-600">
+        {t("filters.platform")}
+        <select
+          className={selectClass}
+          value={filters.platform ?? ""}
+          onChange={(event) => onChange({ ...filters, platform: (event.target.value || undefined) as InboxFilters["platform"] })}
+        >
+          <option value="">{t("filters.all")}</option>
+          {platforms.map((platform) => (
+            <option key={platform} value={platform}>
+              {t(`platform.${platform}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1.5 text-sm text-slate-600">
+        {t("filters.kind")}
+        <select
+          className={selectClass}
+          value={filters.kind ?? ""}
+          onChange={(event) => onChange({ ...filters, kind: (event.target.value || undefined) as InboxFilters["kind"] })}
+        >
+          <option value="">{t("filters.all")}</option>
+          {requestKinds.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`kind.${kind}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {shops.length > 1 ? (
+        <label className="flex items-center gap-1.5 text-sm text-slate-600">
+          {t("filters.shop")}
+          <select className={selectClass} value={filters.shop ?? ""} onChange={(event) => onChange({ ...filters, shop: event.target.value || undefined })}>
+            <option value="">{t("filters.allShops")}</option>
+            {shops.map((shop) => (
+              <option key={shop.id} value={shop.id}>
+                {shop.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { memo, useState } from "react";
+import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
+import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
+import { RejectDialog } from "@/components/inbox/reject-dialog";
+import { ReplyClock } from "@/components/inbox/reply-clock";
+import type { DecisionInput } from "@/components/inbox/api";
+import { Button } from "@/components/ui/button";
+import type { RequestCard as RequestCardData } from "@/lib/api-types";
+import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
+import { formatFen } from "@/lib/money";
+
+type RequestCardProps = {
+  card: RequestCardData;
+  now: Date;
+  onDecide: (id: string, input: DecisionInput) => void;
+};
+
+const timeFormat = { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false } as const;
+
+function RequestCardView({ card, now, onDecide }: RequestCardProps) {
+  const t = useTranslations("card");
+  const locale = useLocale();
+  const format = useFormatter();
+  const [isRejecting, setIsRejecting] = useState(false);
+  const isPending = card.status === "pending";
+
+  return (
+    <article
+      aria-label={`${card.order.title} · ${card.buyerNick}`}
+      data-request-id={card.id}
+      className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+    >
+      <header className="flex flex-wrap items-center gap-2">
+        <PlatformBadge platform={card.platform} />
+        <KindBadge kind={card.kind} />
+        <span className="text-xs text-slate-500">{card.shop.name}</span>
+        <span className="ml-auto flex items-center gap-2">
+          {isPending ? <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} /> : <StatusText status={card.status} />}
+        </span>
+      </header>
+
+      <div className="mt-3 grid gap-3 md:grid-cols-[1fr_auto]">
+        <div className="min-w-0 space-y-1.5">
+          <h3 className="truncate text-sm font-medium text-slate-900" title={card.order.title}>
+            {card.order.title}
+          </h3>
+          <dl className="flex flex-wrap gap-x-5 gap-y-1 text-sm text-slate-600">
+            <div className="flex gap-1">
+              <dt>{t("orderAmount")}</dt>
+              <dd className="font-medium text-slate-800 tabular-nums">{formatFen(card.order.amountFen)}</dd>
+            </div>
+            {card.kind !== "entry_reopen" ? (
+              <div className="flex gap-1">
+                <dt>{t("requested")}</dt>
+                <dd className="font-semibold text-rose-700 tabular-nums">{formatFen(card.amountFen)}</dd>
+              </div>
+            ) : null}
+            <div className="flex gap-1">
+              <dt>{t("buyer")}</dt>
+              <dd className="text-slate-800">{card.buyerNick}</dd>
+            </div>
+            <div className="flex gap-1">
+              <dt>{t("reason")}</dt>
+              <dd className="text-slate-800">{getBuyerReasonLabel(card.reasonCode, locale)}</dd>
+            </div>
+            <div className="flex gap-1">
+              <dt>{t("receivedAt")}</dt>
+              <dd className="tabular-nums">{format.dateTime(new Date(card.receivedAt), timeFormat)}</dd>
+            </div>
+          </dl>
+          {card.claim ? <p className="rounded bg-slate-50 px-2 py-1.5 text-sm text-slate-700">“{card.claim}”</p> : null}
+          <EvidenceThumbs evidence={card.evidence} />
+          {!isPending && card.decidedBy && card.decidedAt ? (
+            <p className="text-xs text-slate-500">
+              {t("decidedBy", {
+                name: card.decidedBy.name,
+                time: format.dateTime(new Date(card.decidedAt), timeFormat),
+                decision: card.decision === "reject" ? t("rejectedVerb") : t("approvedVerb"),
+              })}
+            </p>
+          ) : null}
+        </div>
+
+        <div className="flex items-end gap-2 md:flex-col md:items-stretch md:justify-end">
+          {isPending ? (
+            <>
+              <Button variant="primary" onClick={() => onDecide(card.id, { decision: "approve" })}>
+                {t("approve")}
+              </Button>
+              <Button variant="danger" onClick={() => setIsRejecting(true)}>
+                {t("reject")}
+              </Button>
+            </>
+          ) : null}
+          <Link href={`/requests/${card.id}`} className="text-center text-sm text-slate-600 hover:text-slate-900 hover:underline">
+            {t("details")}
+          </Link>
+        </div>
+      </div>
+
+      <RejectDialog
+        open={isRejecting}
+        onOpenChange={setIsRejecting}
+        platform={card.platform}
+        onSubmit={(input) => onDecide(card.id, { decision: "reject", ...input })}
+      />
+    </article>
+  );
+}
+
+export const RequestCard = memo(RequestCardView);

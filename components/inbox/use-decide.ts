@@ -1,0 +1,57 @@
+"use client";
+
+import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
+import { toast } from "sonner";
+import { getAlreadyDecided, postDecision, requestKeys, type DecisionInput } from "@/components/inbox/api";
+import type { RequestPage } from "@/lib/api-types";
+
+type ListSnapshot = [readonly unknown[], InfiniteData<RequestPage> | undefined][];
+
+/** Decide a card optimistically: it leaves pending lists at once and comes back if the server refuses. */
+export function useDecide() {
+  const queryClient = useQueryClient();
+  const t = useTranslations("card");
+  const format = useFormatter();
+
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: DecisionInput }) => postDecision(id, input),
+    onMutate: async ({ id }) => {
+      await queryClient.cancelQueries({ queryKey: requestKeys.lists() });
+      const snapshot: ListSnapshot = queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() });
+      queryClient.setQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() }, (data) =>
+        data
+          ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((card) => card.id !== id) })) }
+          : data,
+      );
+      return { snapshot };
+    },
+    onSuccess: (_result, { input }) => {
+      toast.success(input.decision === "approve" ? t("approved") : t("rejected"));
+    },
+    onError: (error, _variables, context) => {
+      const winner = getAlreadyDecided(error);
+      if (winner) {
+        // Someone else got there first: the card stays out of the pending list, and we say who.
+        if (winner.decidedBy && winner.decidedAt) {
+          toast.warning(
+            t("alreadyDecided", {
+              name: winner.decidedBy.name,
+              time: format.dateTime(new Date(winner.decidedAt), { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }),
+              decision: winner.decision === "reject" ? t("rejectedVerb") : t("approvedVerb"),
+            }),
+          );
+        } else {
+          toast.warning(t("alreadyClosed", { status: winner.status }));
+        }
+        return;
+      }
+      for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
+      toast.error(t("failed", { message: error.message }));
+    },
+    onSettled: (_result, _error, { id }) => {
+      void queryClient.invalidateQueries({ queryKey: requestKeys.all });
+      void queryClient.invalidateQueries({ queryKey: requestKeys.detail(id) });
+    },
+  });
+}

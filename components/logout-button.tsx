@@ -1,0 +1,26 @@
+"use client";
+
+import { LogOut } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { authClient } from "@/components/auth-client";
+import { Button } from "@/components/ui/button";
+
+export function LogoutButton() {
+  const t = useTranslations("nav");
+  const router = useRouter();
+  return (
+    <Button
+      variant="ghost"
+      size="sm"
+      onClick={async () => {
+        await authClient.signOut();
+        router.replace("/login");
+        router.refresh();
+      }}
+    >
+      <LogOut className="size-4" aria-hidden />
+      {t("logout")}
+    </Button>
+  );
+}

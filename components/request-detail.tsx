@@ -1,0 +1,142 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useState } from "react";
+import { fetchRequestDetail, requestKeys } from "@/components/inbox/api";
+import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
+import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
+import { RejectDialog } from "@/components/inbox/reject-dialog";
+import { ReplyClock } from "@/components/inbox/reply-clock";
+import { useDecide } from "@/components/inbox/use-decide";
+import { useNow } from "@/components/inbox/use-now";
+import { Button } from "@/components/ui/button";
+import type { AuditEntry, RequestCard } from "@/lib/api-types";
+import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+import { formatFen } from "@/lib/money";
+
+const timeFormat = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false } as const;
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function RequestDetail({ initial }: { initial: { card: RequestCard; audit: AuditEntry[]; serverNow: string } }) {
+  const t = useTranslations();
+  const locale = useLocale();
+  const format = useFormatter();
+  const now = useNow();
+  const decide = useDecide();
+  const [isRejecting, setIsRejecting] = useState(false);
+  const { data } = useQuery({
+    queryKey: requestKeys.detail(initial.card.id),
+    queryFn: () => fetchRequestDetail(initial.card.id),
+    initialData: initial,
+  });
+  const { card, audit } = data;
+  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), timeFormat) : t("detail.none"));
+  const rejectReason = getPolicyProfile(card.platform).rejectReasons.find((reason) => reason.code === card.rejectReasonCode);
+
+  return (
+    <div className="space-y-5">
+      <Link href="/inbox" className="text-sm text-slate-600 hover:underline">
+        ← {t("detail.back")}
+      </Link>
+      <div className="flex flex-wrap items-center gap-2">
+        <PlatformBadge platform={card.platform} />
+        <KindBadge kind={card.kind} />
+        <h1 className="text-lg font-semibold">{card.order.title}</h1>
+        <span className="ml-auto">
+          {card.status === "pending" ? <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} /> : <StatusText status={card.status} />}
+        </span>
+      </div>
+      {card.status === "pending" ? (
+        <div className="flex gap-2">
+          <Button variant="primary" onClick={() => decide.mutate({ id: card.id, input: { decision: "approve" } })} disabled={decide.isPending}>
+            {t("card.approve")}
+          </Button>
+          <Button variant="danger" onClick={() => setIsRejecting(true)} disabled={decide.isPending}>
+            {t("card.reject")}
+          </Button>
+          <RejectDialog
+            open={isRejecting}
+            onOpenChange={setIsRejecting}
+            platform={card.platform}
+            onSubmit={(input) => decide.mutate({ id: card.id, input: { decision: "reject", ...input } })}
+          />
+        </div>
+      ) : null}
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <section className="rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="request-heading">
+          <h2 id="request-heading" className="mb-2 font-medium">
+            {t("detail.request")}
+          </h2>
+          <dl className="divide-y divide-slate-100">
+            <Field label={t("card.shop")}>{card.shop.name}</Field>
+            <Field label={t("card.buyer")}>{card.buyerNick}</Field>
+            <Field label={t("card.reason")}>{getBuyerReasonLabel(card.reasonCode, locale)}</Field>
+            {card.kind !== "entry_reopen" ? <Field label={t("card.requested")}>{formatFen(card.amountFen)}</Field> : null}
+            <Field label={t("card.claim")}>{card.claim ?? t("detail.none")}</Field>
+            <Field label={t("card.evidence")}>
+              {card.evidence.length ? <EvidenceThumbs evidence={card.evidence} /> : t("detail.none")}
+            </Field>
+            <Field label={t("card.receivedAt")}>{when(card.receivedAt)}</Field>
+            <Field label={t("card.replyDeadline")}>{when(card.respondBy)}</Field>
+            <Field label={t("card.platformDeadline")}>{when(card.platformDeadline)}</Field>
+            {card.status === "rejected" ? (
+              <>
+                <Field label={t("detail.rejectReason")}>{rejectReason ? (locale === "en" ? rejectReason.labelEn : rejectReason.labelZh) : card.rejectReasonCode}</Field>
+                <Field label={t("detail.rejectMessage")}>{card.rejectMessage}</Field>
+              </>
+            ) : null}
+          </dl>
+        </section>
+        <section className="rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="order-heading">
+          <h2 id="order-heading" className="mb-2 font-medium">
+            {t("detail.order")}
+          </h2>
+          <dl className="divide-y divide-slate-100">
+            <Field label={t("detail.platformOrderId")}>
+              <span className="font-mono">{card.order.platformOrderId}</span>
+            </Field>
+            <Field label={t("card.orderAmount")}>{formatFen(card.order.amountFen)}</Field>
+            <Field label={t("detail.category")}>{card.order.category}</Field>
+            <Field label={t("detail.completedAt")}>{when(card.order.completedAt)}</Field>
+            <Field label={t("detail.goodsReceivedAt")}>{when(card.order.receivedAt)}</Field>
+          </dl>
+        </section>
+      </div>
+
+      <section className="rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="history-heading">
+        <h2 id="history-heading" className="mb-2 font-medium">
+          {t("detail.history")}
+        </h2>
+        <ol className="space-y-2">
+          {audit.map((entry) => (
+            <li key={entry.id} className="flex flex-wrap gap-x-3 text-sm">
+              <time className="text-slate-500 tabular-nums" dateTime={entry.at}>
+                {when(entry.at)}
+              </time>
+              <span className="font-medium">{entry.actor?.name ?? t("detail.system")}</span>
+              <span>{t.has(`detail.actions.${entry.action}`) ? t(`detail.actions.${entry.action}`) : entry.action}</span>
+              {entry.fromStatus && entry.toStatus ? (
+                <span className="text-slate-500">
+                  {t(`status.${entry.fromStatus}`)} → {t(`status.${entry.toStatus}`)}
+                </span>
+              ) : null}
+              {typeof entry.detail?.message === "string" ? <span className="text-slate-600">“{entry.detail.message}”</span> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,234 @@
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { Db } from "@/db/client";
+import { auditLog, orders, requests, shops, users } from "@/db/schema";
+import type { Scope } from "@/db/queries/users";
+import type { ListRequestsQuery } from "@/lib/api-schemas";
+import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
+import { maskNickname } from "@/lib/mask";
+import type { AuditEntry, RequestCard } from "@/lib/api-types";
+
+export type { AuditEntry, RequestCard };
+
+export type RequestPageRows = { items: RequestCard[]; nextCursor: string | null };
+
+const decider = alias(users, "decider");
+
+const cardColumns = {
+  request: requests,
+  order: orders,
+  shopName: shops.name,
+  deciderName: decider.name,
+};
+
+type CardRow = {
+  request: typeof requests.$inferSelect;
+  order: typeof orders.$inferSelect;
+  shopName: string;
+  deciderName: string | null;
+};
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function toCard(row: CardRow): RequestCard {
+  const { request, order } = row;
+  return {
+    id: request.id,
+    shop: { id: request.shopId, name: row.shopName },
+    platform: request.platform,
+    kind: request.kind,
+    status: request.status,
+    reasonCode: request.reasonCode,
+    reasonText: request.reasonText,
+    claim: request.claim,
+    evidence: request.evidence.map((id) => ({ id, url: `/api/evidence/${id}` })),
+    amountFen: request.amountFen,
+    receivedAt: request.receivedAt.toISOString(),
+    respondBy: request.respondBy.toISOString(),
+    platformDeadline: iso(request.platformDeadline),
+    decision: request.decision,
+    decidedAt: iso(request.decidedAt),
+    decidedBy: request.decidedBy && row.deciderName ? { id: request.decidedBy, name: row.deciderName } : null,
+    rejectReasonCode: request.rejectReasonCode,
+    rejectMessage: request.rejectMessage,
+    version: request.version,
+    buyerNick: maskNickname(order.buyerNick),
+    order: {
+      id: order.id,
+      platformOrderId: order.platformOrderId,
+      title: order.title,
+      category: order.category,
+      amountFen: order.amountFen,
+      completedAt: iso(order.completedAt),
+      receivedAt: iso(order.receivedAt),
+    },
+  };
+}
+
+/** Rows of the scope's shops only; the merchant check guards against a stale or forged shop list. */
+function scopeCondition(scope: Scope): SQL {
+  return and(inArray(requests.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId))!;
+}
+
+function selectCards(db: Db) {
+  return db
+    .select(cardColumns)
+    .from(requests)
+    .innerJoin(orders, eq(orders.id, requests.orderId))
+    .innerJoin(shops, eq(shops.id, requests.shopId))
+    .leftJoin(decider, eq(decider.id, requests.decidedBy));
+}
+
+type Cursor = { sortMs: number; id: string };
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sortMs, cursor.id])).toString("base64url");
+}
+
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === "string") {
+      return { sortMs: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through: a cursor we did not write
+  }
+  return null;
+}
+
+/**
+ * The inbox. Pending cards: the deadline that comes first on top (keyset on respond_by, id).
+ * Other views: newest first (keyset on received_at, id).
+ */
+export async function listRequests(
+  db: Db,
+  scope: Scope,
+  query: Omit<ListRequestsQuery, "cursor"> & { cursor?: Cursor | null },
+): Promise<RequestPageRows> {
+  if (scope.shopIds.length === 0) return { items: [], nextCursor: null };
+  const isPending = query.status === "pending";
+  const sortColumn = isPending ? requests.respondBy : requests.receivedAt;
+  const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
+  if (query.status !== "all") conditions.push(eq(requests.status, query.status));
+  if (query.platform) conditions.push(eq(requests.platform, query.platform));
+  if (query.kind) conditions.push(eq(requests.kind, query.kind));
+  if (query.shop) conditions.push(eq(requests.shopId, query.shop));
+  if (query.cursor) {
+    const at = new Date(query.cursor.sortMs);
+    const after = isPending ? gt : lt;
+    conditions.push(or(after(sortColumn, at), and(eq(sortColumn, at), after(requests.id, query.cursor.id))));
+  }
+  const order = isPending ? [asc(sortColumn), asc(requests.id)] : [desc(sortColumn), desc(requests.id)];
+  const rows = await selectCards(db)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map(toCard);
+  const last = rows.length > query.limit ? rows[query.limit - 1] : null;
+  const nextCursor = last
+    ? encodeCursor({ sortMs: (isPending ? last.request.respondBy : last.request.receivedAt).getTime(), id: last.request.id })
+    : null;
+  return { items, nextCursor };
+}
+
+export async function countPending(db: Db, scope: Scope): Promise<number> {
+  if (scope.shopIds.length === 0) return 0;
+  const [row] = await db
+    .select({ count: sql<number>`count(*)` })
+    .from(requests)
+    .innerJoin(shops, eq(shops.id, requests.shopId))
+    .where(and(scopeCondition(scope), eq(requests.status, "pending")));
+  return row?.count ?? 0;
+}
+
+export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<RequestCard | null> {
+  if (scope.shopIds.length === 0) return null;
+  const [row] = await selectCards(db).where(and(scopeCondition(scope), eq(requests.id, id)));
+  return row ? toCard(row) : null;
+}
+
+
+export async function listRequestAudit(db: Db, scope: Scope, requestId: string): Promise<AuditEntry[]> {
+  if (scope.shopIds.length === 0) return [];
+  const rows = await db
+    .select({ entry: auditLog, actorName: users.name })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(eq(auditLog.requestId, requestId), inArray(auditLog.shopId, scope.shopIds)))
+    .orderBy(asc(auditLog.at), asc(auditLog.id));
+  return rows.map(({ entry, actorName }) => ({
+    id: entry.id,
+    action: entry.action,
+    actor: entry.actorId && actorName ? { id: entry.actorId, name: actorName } : null,
+    fromStatus: entry.fromStatus,
+    toStatus: entry.toStatus,
+    detail: entry.detail,
+    at: entry.at.toISOString(),
+  }));
+}
+
+export type DecideInput = { decision: Decision; reasonCode?: string; message?: string };
+
+export type DecideResult =
+  | { ok: true; card: RequestCard }
+  | { ok: false; code: "not_found" }
+  | {
+      ok: false;
+      code: "already_decided";
+      status: RequestStatus;
+      decidedBy: { id: string; name: string } | null;
+      decision: Decision | null;
+      decidedAt: string | null;
+    };
+
+/**
+ * One decision per card: the update only touches a pending row, so of two racing agents exactly one
+ * changes it; the audit row is written in the same transaction.
+ */
+export async function decideRequest(db: Db, scope: Scope, id: string, input: DecideInput, now: Date): Promise<DecideResult> {
+  const card = await getRequestCard(db, scope, id);
+  if (!card) return { ok: false, code: "not_found" };
+  const toStatus = statusForDecision(input.decision);
+  const won = db.transaction((tx) => {
+    const updated = tx
+      .update(requests)
+      .set({
+        status: toStatus,
+        decision: input.decision,
+        decidedAt: now,
+        decidedBy: scope.userId,
+        rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
+        rejectMessage: input.decision === "reject" ? input.message : null,
+        version: sql`${requests.version} + 1`,
+      })
+      .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))
+      .run();
+    if (updated.changes !== 1) return false;
+    tx.insert(auditLog)
+      .values({
+        shopId: card.shop.id,
+        requestId: id,
+        orderId: card.order.id,
+        actorId: scope.userId,
+        action: input.decision === "approve" ? "approved" : "rejected",
+        fromStatus: "pending",
+        toStatus,
+        detail: input.decision === "reject" ? { reasonCode: input.reasonCode, message: input.message } : {},
+        at: now,
+      })
+      .run();
+    return true;
+  });
+  const current = await getRequestCard(db, scope, id);
+  if (!current) return { ok: false, code: "not_found" };
+  if (won) return { ok: true, card: current };
+  return {
+    ok: false,
+    code: "already_decided",
+    status: current.status,
+    decidedBy: current.decidedBy,
+    decision: current.decision,
+    decidedAt: current.decidedAt,
+  };
+}

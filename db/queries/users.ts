@@ -1,0 +1,70 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { shopAccess, shops, users } from "@/db/schema";
+import type { Platform, Role } from "@/lib/domain";
+
+/** Who is acting and which shops they may work: every query below is scoped by this. */
+export type Scope = {
+  userId: string;
+  userName: string;
+  merchantId: string;
+  role: Role;
+  shopIds: string[];
+};
+
+export type ShopSummary = { id: string; name: string; platform: Platform };
+
+export async function getScope(db: Db, userId: string): Promise<Scope | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) return null;
+  const merchantShops = await db.select({ id: shops.id }).from(shops).where(eq(shops.merchantId, user.merchantId));
+  let shopIds = merchantShops.map((shop) => shop.id);
+  if (!user.allShops) {
+    const granted = await db.select({ shopId: shopAccess.shopId }).from(shopAccess).where(eq(shopAccess.userId, user.id));
+    const grantedIds = new Set(granted.map((row) => row.shopId));
+    shopIds = shopIds.filter((id) => grantedIds.has(id));
+  }
+  return { userId: user.id, userName: user.name, merchantId: user.merchantId, role: user.role, shopIds };
+}
+
+export async function listScopeShops(db: Db, scope: Scope): Promise<ShopSummary[]> {
+  if (scope.shopIds.length === 0) return [];
+  return db
+    .select({ id: shops.id, name: shops.name, platform: shops.platform })
+    .from(shops)
+    .where(and(eq(shops.merchantId, scope.merchantId), inArray(shops.id, scope.shopIds)))
+    .orderBy(asc(shops.name));
+}
+
+export type TeamMember = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  allShops: boolean;
+  shops: ShopSummary[];
+};
+
+/** The merchant's users and the shops each may work (owners only: checked by the caller). */
+export async function listTeam(db: Db, merchantId: string): Promise<TeamMember[]> {
+  const members = await db.select().from(users).where(eq(users.merchantId, merchantId)).orderBy(asc(users.role), asc(users.name));
+  const merchantShops = await db
+    .select({ id: shops.id, name: shops.name, platform: shops.platform })
+    .from(shops)
+    .where(eq(shops.merchantId, merchantId))
+    .orderBy(asc(shops.name));
+  const access = members.length
+    ? await db.select().from(shopAccess).where(inArray(shopAccess.userId, members.map((member) => member.id)))
+    : [];
+  return members.map((member) => {
+    const granted = new Set(access.filter((row) => row.userId === member.id).map((row) => row.shopId));
+    return {
+      id: member.id,
+      name: member.name,
+      email: member.email,
+      role: member.role,
+      allShops: member.allShops,
+      shops: member.allShops ? merchantShops : merchantShops.filter((shop) => granted.has(shop.id)),
+    };
+  });
+}

@@ -1,0 +1,225 @@
+import { sql } from "drizzle-orm";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { platforms, priorRefundStates, requestKinds, requestStatuses, roles } from "@/lib/domain";
+
+// All instants are UTC epoch milliseconds (timestamp_ms); money is integer fen (DOMAIN.md conventions).
+const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
+const createdAt = () =>
+  instant("created_at")
+    .notNull()
+    .default(sql`(cast(unixepoch('subsecond') * 1000 as integer))`);
+
+export const merchants = sqliteTable("merchants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const shops = sqliteTable(
+  "shops",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    platform: text("platform", { enum: platforms }).notNull(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("shops_merchant_idx").on(table.merchantId)],
+);
+
+// better-auth core tables (user, session, account, verification), with our tenancy fields on user.
+export const users = sqliteTable(
+  "user",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull().unique(),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    image: text("image"),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    role: text("role", { enum: roles }).notNull().default("agent"),
+    /** true: every shop of the merchant, now and later; false: only the rows in shop_access. */
+    allShops: integer("all_shops", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (table) => [index("user_merchant_idx").on(table.merchantId)],
+);
+
+export const sessions = sqliteTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: instant("expires_at").notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (table) => [index("session_user_idx").on(table.userId)],
+);
+
+export const accounts = sqliteTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: instant("access_token_expires_at"),
+    refreshTokenExpiresAt: instant("refresh_token_expires_at"),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (table) => [index("account_user_idx").on(table.userId)],
+);
+
+export const verifications = sqliteTable("verification", {
+  id: text("id").primaryKey(),
+  identifier: text("identifier").notNull(),
+  value: text("value").notNull(),
+  expiresAt: instant("expires_at").notNull(),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+});
+
+/** Failed sign-ins per email, to slow down guessing without saying which part was wrong. */
+export const loginThrottles = sqliteTable("login_throttle", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  lastFailureAt: instant("last_failure_at").notNull(),
+  lockedUntil: instant("locked_until"),
+});
+
+export const shopAccess = sqliteTable(
+  "shop_access",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id, { onDelete: "cascade" }),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.shopId] })],
+);
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    platform: text("platform", { enum: platforms }).notNull(),
+    /** Platform ids are 18–19 digit numbers: text, never a JS number. */
+    platformOrderId: text("platform_order_id").notNull(),
+    category: text("category").notNull(),
+    title: text("title").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    buyerId: text("buyer_id").notNull(),
+    buyerNick: text("buyer_nick").notNull(),
+    /** Receiver province, for return-freight zones. */
+    province: text("province"),
+    /** 交易成功: when the after-sales period starts. */
+    completedAt: instant("completed_at"),
+    /** When the buyer received the goods (null: not received or unknown). */
+    receivedAt: instant("received_at"),
+    supportedKinds: text("supported_kinds", { mode: "json" }).$type<string[]>().notNull(),
+    priorRefund: text("prior_refund", { enum: priorRefundStates }).notNull().default("none"),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("orders_shop_platform_order_uq").on(table.shopId, table.platformOrderId)],
+);
+
+export const requests = sqliteTable(
+  "requests",
+  {
+    id: text("id").primaryKey(),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    platform: text("platform", { enum: platforms }).notNull(),
+    platformRequestId: text("platform_request_id").notNull(),
+    kind: text("kind", { enum: requestKinds }).notNull(),
+    status: text("status", { enum: requestStatuses }).notNull().default("pending"),
+    reasonCode: text("reason_code").notNull(),
+    reasonText: text("reason_text"),
+    claim: text("claim"),
+    /** Evidence file ids (evidence_files.id) the buyer attached. */
+    evidence: text("evidence", { mode: "json" }).$type<string[]>().notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    respondBy: instant("respond_by").notNull(),
+    /** The moment the platform acts by itself; the platform's own field wins over the profile. */
+    platformDeadline: instant("platform_deadline"),
+    decision: text("decision", { enum: ["approve", "reject"] }),
+    decidedAt: instant("decided_at"),
+    decidedBy: text("decided_by").references(() => users.id),
+    rejectReasonCode: text("reject_reason_code"),
+    rejectMessage: text("reject_message"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("requests_shop_platform_request_uq").on(table.shopId, table.platform, table.platformRequestId),
+    // The inbox: pending cards of some shops, deadline first.
+    index("requests_inbox_idx").on(table.status, table.respondBy, table.id),
+    index("requests_shop_status_idx").on(table.shopId, table.status, table.respondBy),
+    index("requests_decided_idx").on(table.shopId, table.decidedAt),
+    index("requests_order_idx").on(table.orderId),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    requestId: text("request_id").references(() => requests.id),
+    orderId: text("order_id").references(() => orders.id),
+    /** null when the platform or the system acted. */
+    actorId: text("actor_id").references(() => users.id),
+    action: text("action").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    at: instant("at").notNull(),
+  },
+  (table) => [index("audit_request_idx").on(table.requestId, table.at), index("audit_order_idx").on(table.orderId)],
+);
+
+export const evidenceFiles = sqliteTable(
+  "evidence_files",
+  {
+    id: text("id").primaryKey(),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    name: text("name").notNull(),
+    mimeType: text("mime_type").notNull(),
+    bytes: blob("bytes", { mode: "buffer" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("evidence_shop_idx").on(table.shopId)],
+);

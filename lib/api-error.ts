@@ -1,0 +1,29 @@
+// One error shape for every route: { error: { code, message, ...extra } }, status from one map.
+const statusByCode = {
+  invalid_body: 422,
+  invalid_query: 400,
+  invalid_id: 400,
+  malformed_json: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  cross_origin: 403,
+  not_found: 404,
+  already_decided: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+} as const;
+
+export type ApiErrorCode = keyof typeof statusByCode;
+
+export type ApiErrorBody = { error: { code: ApiErrorCode; message: string; [key: string]: unknown } };
+
+export function apiError(code: ApiErrorCode, message: string, extra: Record<string, unknown> = {}): Response {
+  const body: ApiErrorBody = { error: { code, message, ...extra } };
+  return Response.json(body, { status: statusByCode[code], headers: { "cache-control": "no-store" } });
+}
+
+export function getStatusForCode(code: ApiErrorCode): number {
+  return statusByCode[code];
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { decisions, platforms, requestKinds } from "@/lib/domain";
+import { idSchema } from "@/lib/ids";
+
+// Inputs at the API boundary. Each schema pairs with its inferred type.
+
+export const inboxStatusFilters = ["pending", "approved", "rejected", "all"] as const;
+export type InboxStatusFilter = (typeof inboxStatusFilters)[number];
+
+const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+
+export const listRequestsQuery = z.object({
+  status: z.preprocess(emptyToUndefined, z.enum(inboxStatusFilters).default("pending")),
+  platform: z.preprocess(emptyToUndefined, z.enum(platforms).optional()),
+  kind: z.preprocess(emptyToUndefined, z.enum(requestKinds).optional()),
+  shop: z.preprocess(emptyToUndefined, idSchema("shop").optional()),
+  cursor: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+});
+export type ListRequestsQuery = z.infer<typeof listRequestsQuery>;
+
+export const requestIdParam = idSchema("req");
+
+export const decisionBody = z
+  .object({
+    decision: z.enum(decisions),
+    reasonCode: z.string().trim().min(1).max(64).optional(),
+    message: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    // Length bounds and the reason list are the platform's: checked against its policy profile (lib/decision.ts).
+    if (body.decision !== "reject") return;
+    if (!body.reasonCode) ctx.addIssue({ code: "custom", path: ["reasonCode"], message: "A rejection needs a reason" });
+    if (!body.message) ctx.addIssue({ code: "custom", path: ["message"], message: "A rejection needs a message" });
+  });
+export type DecisionBody = z.infer<typeof decisionBody>;

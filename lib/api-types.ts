@@ -1,0 +1,58 @@
+import type { Decision, Platform, RequestKind, RequestStatus } from "@/lib/domain";
+
+// The JSON the API answers with (instants as ISO strings), shared by the routes and the UI.
+
+export type RequestCard = {
+  id: string;
+  shop: { id: string; name: string };
+  platform: Platform;
+  kind: RequestKind;
+  status: RequestStatus;
+  reasonCode: string;
+  reasonText: string | null;
+  claim: string | null;
+  evidence: { id: string; url: string }[];
+  amountFen: number;
+  receivedAt: string;
+  respondBy: string;
+  platformDeadline: string | null;
+  decision: Decision | null;
+  decidedAt: string | null;
+  decidedBy: { id: string; name: string } | null;
+  rejectReasonCode: string | null;
+  rejectMessage: string | null;
+  version: number;
+  buyerNick: string;
+  order: {
+    id: string;
+    platformOrderId: string;
+    title: string;
+    category: string;
+    amountFen: number;
+    completedAt: string | null;
+    receivedAt: string | null;
+  };
+};
+
+export type AuditEntry = {
+  id: number;
+  action: string;
+  actor: { id: string; name: string } | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  detail: Record<string, unknown> | null;
+  at: string;
+};
+
+export type RequestPage = { items: RequestCard[]; nextCursor: string | null; serverNow: string };
+
+export type AlreadyDecidedError = {
+  error: {
+    code: "already_decided";
+    message: string;
+    status: RequestStatus;
+    decidedBy: { id: string; name: string } | null;
+    decision: Decision | null;
+    decidedAt: string | null;
+  };
+};
