@@ -49,6 +49,13 @@ function createAuth() {
       },
     },
     telemetry: { enabled: false },
+    // Per-IP limits on top of the per-account throttle; e2e and bench sign in often from 127.0.0.1.
+    rateLimit: {
+      enabled: process.env.NODE_ENV === "production",
+      window: 60,
+      max: 600,
+      customRules: { [signInPath]: { window: 60, max: Number(process.env.AUTH_SIGN_IN_PER_MINUTE ?? 30) } },
+    },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== signInPath) return;

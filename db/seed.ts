@@ -71,11 +71,18 @@ const reasonsByCategory: Record<string, BuyerReasonCode[]> = {
   food: ["quality_issue", "not_as_described", "no_reason_7d", "damaged_in_transit", "missing_parts"],
 };
 
+/** Claims that only make sense for fresh goods and plants, used instead of the general ones there. */
+const freshClaims: Partial<Record<BuyerReasonCode, string[]>> = {
+  damaged_in_transit: ["到手时包装破损，有几个果子摔烂了。", "泡沫箱压坏了，冰袋全化了。"],
+  not_as_described: ["个头比描述的小很多，不到75mm。", "花苞很小，和直播间展示的不一样。"],
+  quality_issue: ["牛肉干有一股哈喇味，包装日期是半年前的。"],
+};
+
 const claimsByReason: Partial<Record<BuyerReasonCode, string[]>> = {
   size_mismatch: ["平时穿M，这件M明显偏小，肩宽不合适，想换L。", "裤长短了3厘米，想换大一码。"],
   quality_issue: ["收到就发现袖口开线，有线头，做工不行。", "用了两天左耳没有声音了，重置也不行。", "洗了一次就起球严重，和宣传不符。"],
-  not_as_described: ["实物颜色比图片深很多，色差太大。", "页面写的是真丝，标签上是聚酯纤维。", "个头比描述的小很多，不到75mm。"],
-  damaged_in_transit: ["快递盒被压扁，外壳有裂痕，照片已上传。", "到手时包装破损，有几个果子摔烂了。"],
+  not_as_described: ["实物颜色比图片深很多，色差太大。", "页面写的是真丝，标签上是聚酯纤维。"],
+  damaged_in_transit: ["快递盒被压扁，外壳有裂痕，照片已上传。", "外包装破损严重，商品有明显磕碰。"],
   no_reason_7d: ["不太喜欢，吊牌还在，未穿过。", "买重复了，包装未拆。"],
   wrong_item: ["下单的是驼色，收到的是黑色。"],
   missing_parts: ["盒子里没有充电线，说明书也没有。", "少发了2袋，订单是30袋只收到28袋。"],
@@ -176,7 +183,9 @@ function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidenc
     platformRequestId: `${random.int(1, 9)}${String(random.int(0, 999_999_999)).padStart(9, "0")}${String(random.int(0, 99_999_999)).padStart(8, "0")}`,
     kind,
     reasonCode,
-    claim: random.pick(claimsByReason[reasonCode] ?? ["请尽快处理，谢谢。"]),
+    claim: random.pick(
+      (shop.platform === "douyin" ? freshClaims[reasonCode] : undefined) ?? claimsByReason[reasonCode] ?? ["请尽快处理，谢谢。"],
+    ),
     evidence: evidence.map((file) => file.id),
     amountFen: kind === "entry_reopen" ? 0 : partial ? Math.round(product.priceFen * 0.3) : product.priceFen,
     receivedAt,

@@ -1,0 +1,70 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { openDb, type Db } from "@/db/client";
+import { createOrder, createRequest } from "@/db/factories";
+import { shops } from "@/db/schema";
+import type { Platform, RequestKind } from "@/lib/domain";
+import e2eConfig, { e2eDatabasePath } from "../playwright.config";
+
+export const demoPassword = "shouhou-demo-2026";
+export const logins = {
+  owner: "owner@mujin.demo",
+  wangfang: "wangfang@mujin.demo",
+  lilei: "lilei@mujin.demo",
+  zhaoqiang: "zhaoqiang@mujin.demo",
+  ownerB: "owner@beian.demo",
+} as const;
+
+export const baseURL = String(e2eConfig.use?.baseURL);
+
+let db: Db | null = null;
+function getTestDb(): Db {
+  db ??= openDb(e2eDatabasePath);
+  return db;
+}
+
+const shopNames = { tmall: "木槿旗舰店（天猫）", douyin: "木槿鲜生（抖音）", taobao: "北岸数码（淘宝）" } as const;
+
+/**
+ * Each test makes its own card (as a platform push would), with a unique title to find it by.
+ * By default it arrived two hours ago, so it is overdue and sorts to the top of the pending list.
+ */
+export async function seedCard(options: { shop: keyof typeof shopNames; kind?: RequestKind; title?: string; receivedAgoMs?: number }) {
+  const database = getTestDb();
+  const [shop] = await database.select().from(shops).where(eq(shops.name, shopNames[options.shop]));
+  const title = options.title ?? `测试商品 ${Math.random().toString(36).slice(2, 8)}`;
+  const platform = shop.platform as Platform;
+  const orderId = await createOrder(database, { shopId: shop.id, platform, title, amountFen: 12_990, buyerNick: "e2e测试买家" });
+  const id = await createRequest(database, {
+    shopId: shop.id,
+    orderId,
+    platform,
+    kind: options.kind ?? "refund_only",
+    reasonCode: "quality_issue",
+    claim: "收到就坏了",
+    amountFen: 12_990,
+    receivedAt: new Date(Date.now() - (options.receivedAgoMs ?? 2 * 60 * 60_000)),
+  });
+  return { id, title, shopId: shop.id };
+}
+
+export async function signIn(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("邮箱").fill(email);
+  await page.getByLabel("密码").fill(demoPassword);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/inbox/);
+}
+
+/** Signs an API context in (cookies stay in it), as a script or a second device would. */
+export async function signInApi(request: APIRequestContext, email: string) {
+  const response = await request.post("/api/auth/sign-in/email", {
+    data: { email, password: demoPassword },
+    headers: { origin: baseURL },
+  });
+  expect(response.status()).toBe(200);
+}
+
+export function cardByTitle(page: Page, title: string) {
+  return page.getByRole("article").filter({ hasText: title });
+}

@@ -1,0 +1,76 @@
+// `npm test`: typecheck, lint, unit (vitest), e2e (Playwright on Debian's Chromium). Ends with "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const bin = (name) => path.join("node_modules", ".bin", name);
+const results = [];
+
+function step(name, command, args, env = {}) {
+  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  const ok = result.status === 0;
+  console.log(`=== ${name}: ${ok ? "ok" : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return ok;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+function ensureChromium() {
+  const executable = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (fs.existsSync(executable)) return true;
+  console.log("Chromium not found: installing Debian's chromium (never Playwright's download).");
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
+  const apt = (args) => spawnSync(sudo[0] ?? "apt-get", sudo.length ? ["apt-get", ...args] : args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  apt(["update", "-qq"]);
+  apt(["install", "-y", "-qq", "chromium", "fonts-wqy-microhei"]);
+  return fs.existsSync(executable);
+}
+
+fs.rmSync("test-results", { recursive: true, force: true });
+fs.mkdirSync("test-results", { recursive: true });
+
+results.push({ name: "typecheck", passed: step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]) ? 1 : 0, failed: 0 });
+if (!results.at(-1).passed) results.at(-1).failed = 1;
+const lintOk = step("lint", bin("eslint"), [".", "--max-warnings=0"]);
+results.push({ name: "lint", passed: lintOk ? 1 : 0, failed: lintOk ? 0 : 1 });
+
+const unitOk = step("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
+const vitest = readJson("test-results/vitest.json");
+results.push({
+  name: "unit",
+  passed: vitest?.numPassedTests ?? 0,
+  failed: vitest ? vitest.numFailedTests + (unitOk || vitest.numFailedTests ? 0 : 1) : 1,
+});
+
+let e2eOk = ensureChromium();
+if (!e2eOk) console.error("Chromium is missing and could not be installed: e2e cannot run.");
+if (e2eOk && process.env.SKIP_E2E !== "1") {
+  const distDir = `.next-e2e-${process.env.E2E_PORT ?? 3100}`;
+  e2eOk = step("e2e build", bin("next"), ["build"], { NEXT_DIST_DIR: distDir });
+  if (e2eOk) e2eOk = step("e2e", bin("playwright"), ["test"]);
+  const report = readJson("test-results/e2e.json");
+  const stats = report?.stats;
+  results.push({
+    name: "e2e",
+    passed: stats?.expected ?? 0,
+    failed: stats ? stats.unexpected + (stats.flaky ?? 0) + (e2eOk || stats.unexpected ? 0 : 1) : 1,
+  });
+} else if (!e2eOk) {
+  results.push({ name: "e2e", passed: 0, failed: 1 });
+}
+
+console.log("\n=== summary");
+for (const result of results) console.log(`${result.name.padEnd(10)} ${result.passed} passed, ${result.failed} failed`);
+const passed = results.reduce((sum, result) => sum + result.passed, 0);
+const failed = results.reduce((sum, result) => sum + result.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
