@@ -2,6 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./db/schema.ts",
+  // Core tables in schema.ts; each feature may add its own db/schema-<feature>.ts.
+  schema: "./db/schema*.ts",
   out: "./db/migrations",
 });
