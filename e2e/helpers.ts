@@ -1,8 +1,10 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { hashPassword } from "better-auth/crypto";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
-import { createOrder, createRequest } from "@/db/factories";
-import { shops } from "@/db/schema";
+import { createOrder, createRequest, createUser } from "@/db/factories";
+import { accounts, shops, users } from "@/db/schema";
+import { newId } from "@/lib/ids";
 import type { Platform, RequestKind } from "@/lib/domain";
 import e2eConfig, { e2eDatabasePath } from "../playwright.config";
 
@@ -67,4 +69,14 @@ export async function signInApi(request: APIRequestContext, email: string) {
 
 export function cardByTitle(page: Page, title: string) {
   return page.getByRole("article").filter({ hasText: title });
+}
+
+/** A throwaway agent of merchant A (all shops), for tests that change a user's sessions. */
+export async function createAgent(name: string) {
+  const database = getTestDb();
+  const [owner] = await database.select().from(users).where(eq(users.email, logins.owner));
+  const email = `${newId("usr").slice(4)}@mujin.demo`;
+  const id = await createUser(database, { merchantId: owner.merchantId, name, email, role: "agent" });
+  await database.insert(accounts).values({ id: newId("usr"), accountId: id, providerId: "credential", userId: id, password: await hashPassword(demoPassword) });
+  return { id, email };
 }

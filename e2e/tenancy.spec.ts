@@ -1,5 +1,5 @@
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { baseURL, logins, seedCard, signIn, signInApi } from "./helpers";
+import { baseURL, createAgent, logins, seedCard, signIn, signInApi } from "./helpers";
 
 test("another merchant's request is not found, by page and by API, and cannot be decided", async ({ page }) => {
   const card = await seedCard({ shop: "tmall" });
@@ -41,4 +41,28 @@ test("the owner sees the merchant's users and the shops each may work", async ({
   await expect(row).toContainText("木槿鲜生（抖音）");
   await expect(row).not.toContainText("木槿旗舰店（天猫）");
   await expect(page.getByRole("row").filter({ hasText: "周航" })).toHaveCount(0);
+});
+
+test("an owner can sign an agent out everywhere; another merchant's owner cannot", async ({ page, browser }) => {
+  const member = await createAgent("孙悟净");
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await signIn(agent, member.email);
+  expect((await agent.request.get("/api/requests?limit=1")).status()).toBe(200);
+
+  const ownerB = await playwrightRequest.newContext({ baseURL });
+  await signInApi(ownerB, logins.ownerB);
+  const foreign = await ownerB.delete(`/api/team/${member.id}/sessions`, { headers: { origin: baseURL } });
+  expect(foreign.status()).toBe(404);
+  expect((await agent.request.get("/api/requests?limit=1")).status()).toBe(200);
+
+  await signIn(page, logins.owner);
+  await page.getByRole("link", { name: "团队" }).click();
+  await page.getByRole("button", { name: "让 孙悟净 在所有设备下线" }).click();
+  await expect(page.getByText("孙悟净 已下线（1 个会话）")).toBeVisible();
+  expect((await agent.request.get("/api/requests?limit=1")).status()).toBe(401);
+  await agent.goto("/inbox");
+  await expect(agent).toHaveURL(/\/login$/);
+  await ownerB.dispose();
+  await agentContext.close();
 });

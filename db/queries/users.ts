@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { shopAccess, shops, users } from "@/db/schema";
+import { sessions, shopAccess, shops, users } from "@/db/schema";
 import type { Platform, Role } from "@/lib/domain";
 
 /** Who is acting and which shops they may work: every query below is scoped by this. */
@@ -67,4 +67,15 @@ export async function listTeam(db: Db, merchantId: string): Promise<TeamMember[]
       shops: member.allShops ? merchantShops : merchantShops.filter((shop) => granted.has(shop.id)),
     };
   });
+}
+
+/** Signs a team member out everywhere (owner action); only within the owner's merchant. */
+export async function revokeUserSessions(db: Db, merchantId: string, userId: string): Promise<number | null> {
+  const [member] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.merchantId, merchantId)));
+  if (!member) return null;
+  const result = await db.delete(sessions).where(eq(sessions.userId, member.id));
+  return result.changes;
 }

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { requirePageScope } from "@/app/_server/scope";
 import { PlatformBadge } from "@/components/inbox/badges";
+import { RevokeSessionsButton } from "@/components/revoke-sessions-button";
 import { getDb } from "@/db/client";
 import { listTeam } from "@/db/queries/users";
 
@@ -23,6 +24,7 @@ export default async function TeamPage() {
               <th className="px-4 py-2 font-medium">{t("team.email")}</th>
               <th className="px-4 py-2 font-medium">{t("team.role")}</th>
               <th className="px-4 py-2 font-medium">{t("team.shops")}</th>
+              <th className="px-4 py-2 font-medium">{t("team.actions")}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -42,6 +44,7 @@ export default async function TeamPage() {
                     ))}
                   </div>
                 </td>
+                <td className="px-4 py-2">{member.id === scope.userId ? null : <RevokeSessionsButton userId={member.id} name={member.name} />}</td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,25 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+
+export function RevokeSessionsButton({ userId, name }: { userId: string; name: string }) {
+  const t = useTranslations("team");
+  const revoke = useMutation({
+    mutationFn: async () => {
+      const response = await fetch(`/api/team/${userId}/sessions`, { method: "DELETE" });
+      const body = await response.json().catch(() => null);
+      if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
+      return body as { revokedSessions: number };
+    },
+    onSuccess: (body) => toast.success(t("revoked", { name, count: body.revokedSessions })),
+    onError: (error) => toast.error(error.message),
+  });
+  return (
+    <Button size="sm" variant="ghost" onClick={() => revoke.mutate()} disabled={revoke.isPending} aria-label={t("revokeFor", { name })}>
+      {t("revoke")}
+    </Button>
+  );
+}
