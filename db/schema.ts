@@ -24,6 +24,8 @@ export const shops = sqliteTable(
       .references(() => merchants.id),
     platform: text("platform", { enum: platforms }).notNull(),
     name: text("name").notNull(),
+    /** Where parcels leave from: the buyer's return-freight zone is measured from it (NUMBERS.md §2 w_z). */
+    shipFromProvince: text("ship_from_province"),
     createdAt: createdAt(),
   },
   (table) => [index("shops_merchant_idx").on(table.merchantId)],
@@ -138,13 +140,18 @@ export const orders = sqliteTable(
     province: text("province"),
     /** 交易成功: when the after-sales period starts. */
     completedAt: instant("completed_at"),
+    /** When the seller shipped (null: not shipped); 运费险/退货宝 premiums are charged per shipped order (NUMBERS.md §2). */
+    shippedAt: instant("shipped_at"),
     /** When the buyer received the goods (null: not received or unknown). */
     receivedAt: instant("received_at"),
     supportedKinds: text("supported_kinds", { mode: "json" }).$type<string[]>().notNull(),
     priorRefund: text("prior_refund", { enum: priorRefundStates }).notNull().default("none"),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex("orders_shop_platform_order_uq").on(table.shopId, table.platformOrderId)],
+  (table) => [
+    uniqueIndex("orders_shop_platform_order_uq").on(table.shopId, table.platformOrderId),
+    index("orders_shop_shipped_idx").on(table.shopId, table.shippedAt),
+  ],
 );
 
 export const requests = sqliteTable(
