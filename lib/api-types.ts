@@ -1,4 +1,5 @@
 import type { Decision, Platform, RequestKind, RequestStatus } from "@/lib/domain";
+import type { BuyerZone } from "@/lib/return-freight/parameters";
 
 // The JSON the API answers with (instants as ISO strings), shared by the routes and the UI.
 
@@ -32,6 +33,21 @@ export type RequestCard = {
     completedAt: string | null;
     receivedAt: string | null;
   };
+  /** Expected return freight for this order (issue 8); absent or null when no parcel goes back. */
+  freight?: CardFreight | null;
+};
+
+/** Return freight of one order by its zone, and what 退货宝 would pay (lib/return-freight/order-freight.ts). */
+export type CardFreight = {
+  /** "request": the card's own kind; "proposal": a Douyin platform proposal turning it into return & refund. */
+  basis: "request" | "proposal";
+  zone: BuyerZone | null;
+  returnFreightFen: number;
+  payoutFen: number;
+  isCovered: boolean;
+  uncoveredFen: number;
+  /** The shop has subscribed to 退货宝 (the owner's setting). */
+  isSubscribed: boolean;
 };
 
 export type AuditEntry = {

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
+import { freightSettings } from "@/db/schema-freight";
+import { getCardFreight } from "@/db/queries/freight";
 import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
 import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
@@ -19,6 +21,8 @@ const cardColumns = {
   order: orders,
   shopName: shops.name,
   deciderName: decider.name,
+  shipFromProvince: shops.shipFromProvince,
+  freightSettings: freightSettings.settings,
 };
 
 type CardRow = {
@@ -26,6 +30,8 @@ type CardRow = {
   order: typeof orders.$inferSelect;
   shopName: string;
   deciderName: string | null;
+  shipFromProvince: string | null;
+  freightSettings: unknown;
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -62,6 +68,7 @@ function toCard(row: CardRow): RequestCard {
       completedAt: iso(order.completedAt),
       receivedAt: iso(order.receivedAt),
     },
+    freight: getCardFreight({ kind: request.kind, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
   };
 }
 
@@ -76,7 +83,8 @@ function selectCards(db: Db) {
     .from(requests)
     .innerJoin(orders, eq(orders.id, requests.orderId))
     .innerJoin(shops, eq(shops.id, requests.shopId))
-    .leftJoin(decider, eq(decider.id, requests.decidedBy));
+    .leftJoin(decider, eq(decider.id, requests.decidedBy))
+    .leftJoin(freightSettings, eq(freightSettings.shopId, requests.shopId));
 }
 
 type Cursor = { sortMs: number; id: string };
