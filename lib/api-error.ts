@@ -5,6 +5,12 @@ const statusByCode = {
   invalid_id: 400,
   malformed_json: 400,
   unauthenticated: 401,
+  // Inbound webhooks (issue 6): an unknown shop answers bad_signature too, so shop ids cannot be probed
+  bad_signature: 401,
+  timestamp_out_of_range: 401,
+  malformed_timestamp: 401,
+  unknown_type: 422,
+  invalid_event: 422,
   forbidden: 403,
   cross_origin: 403,
   not_found: 404,

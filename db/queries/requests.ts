@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
 import { freightSettings } from "@/db/schema-freight";
 import { getCardFreight } from "@/db/queries/freight";
+import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
 import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
@@ -47,7 +48,8 @@ function toCard(row: CardRow): RequestCard {
     reasonCode: request.reasonCode,
     reasonText: request.reasonText,
     claim: request.claim,
-    evidence: request.evidence.map((id) => ({ id, url: `/api/evidence/${id}` })),
+    // Webhook requests carry the platform's evidence URLs; seeded and uploaded ones are our file ids
+    evidence: request.evidence.map((id) => ({ id, url: /^https?:\/\//.test(id) ? id : `/api/evidence/${id}` })),
     amountFen: request.amountFen,
     receivedAt: request.receivedAt.toISOString(),
     respondBy: request.respondBy.toISOString(),
@@ -226,6 +228,8 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         at: now,
       })
       .run();
+    // The platform hears of the decision only if it is committed, and always if it is (issue 6)
+    enqueueDecision(tx, id, now);
     return true;
   });
   const current = await getRequestCard(db, scope, id);

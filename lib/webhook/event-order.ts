@@ -83,7 +83,7 @@ function getStamp(event: RequestEvent): Stamp {
 }
 
 // Ties on the same millisecond go to the larger event id; the same event again is not later than itself
-function isLaterStamp(candidate: Stamp, current: Stamp | null | undefined): boolean {
+export function isLaterStamp(candidate: Stamp, current: Stamp | null | undefined): boolean {
   if (!current) return true;
   const candidateMs = Date.parse(candidate.occurredAt);
   const currentMs = Date.parse(current.occurredAt);

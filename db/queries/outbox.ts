@@ -1,0 +1,151 @@
+import { and, asc, desc, eq, inArray, isNull, lte, ne } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { orders, requests } from "@/db/schema";
+import { outbox, shopPlatformEndpoints, shopWebhookSecrets, type OutboxStatus } from "@/db/schema-webhooks";
+import type { Tx } from "@/db/queries/webhooks";
+import type { Scope } from "@/db/queries/users";
+import { buildDecisionEvent } from "@/lib/webhook/outbound";
+import { defaultRetrySchedule, getNextAttemptDelayMs, isDeadLetter } from "@/lib/webhook/retry-schedule";
+
+/**
+ * Called inside the decision's transaction, after the request row is decided: the decision and its
+ * delivery are committed together or not at all.
+ */
+export function enqueueDecision(tx: Tx, requestId: string, now: Date): void {
+  const [row] = tx
+    .select({ request: requests, platformOrderId: orders.platformOrderId })
+    .from(requests)
+    .innerJoin(orders, eq(orders.id, requests.orderId))
+    .where(eq(requests.id, requestId))
+    .all();
+  const decision = row?.request.decision;
+  if (!decision) throw new Error(`Request ${requestId} has no decision to send`);
+  const { request } = row;
+  const event = buildDecisionEvent({
+    requestId: request.id,
+    platformRequestId: request.platformRequestId,
+    platformOrderId: row.platformOrderId,
+    decision,
+    amountFen: request.amountFen,
+    reasonCode: request.rejectReasonCode ?? undefined,
+    message: request.rejectMessage ?? undefined,
+    decidedAt: request.decidedAt ?? now,
+  });
+  tx.insert(outbox)
+    .values({
+      shopId: request.shopId,
+      requestId: request.id,
+      idempotencyKey: event.id,
+      payload: JSON.stringify(event),
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: outbox.idempotencyKey })
+    .run();
+}
+
+export type DueDelivery = {
+  id: number;
+  shopId: string;
+  idempotencyKey: string;
+  payload: string;
+  attempts: number;
+  endpointUrl: string | null;
+  secret: string | null;
+};
+
+/** Pending rows whose time has come, oldest first, with where to send them and what to sign with. */
+export async function listDueDeliveries(db: Db, now: Date, limit = 20): Promise<DueDelivery[]> {
+  return db
+    .select({
+      id: outbox.id,
+      shopId: outbox.shopId,
+      idempotencyKey: outbox.idempotencyKey,
+      payload: outbox.payload,
+      attempts: outbox.attempts,
+      endpointUrl: shopPlatformEndpoints.url,
+      secret: shopWebhookSecrets.secret,
+    })
+    .from(outbox)
+    .leftJoin(shopPlatformEndpoints, eq(shopPlatformEndpoints.shopId, outbox.shopId))
+    .leftJoin(shopWebhookSecrets, and(eq(shopWebhookSecrets.shopId, outbox.shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
+    .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(limit);
+}
+
+export async function recordDeliverySuccess(db: Db, id: number, now: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: "delivered", deliveredAt: now, lastAttemptAt: now, lastError: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
+}
+
+/** One more failed try: the next one after a jittered backoff, or parked as dead after the last. */
+export async function recordDeliveryFailure(
+  db: Db,
+  id: number,
+  error: string,
+  now: Date,
+  random: () => number,
+  schedule: { baseMs: number; capMs: number; maxAttempts: number } = defaultRetrySchedule,
+): Promise<OutboxStatus> {
+  const [row] = await db.select({ attempts: outbox.attempts }).from(outbox).where(eq(outbox.id, id));
+  if (!row) throw new Error(`No outbox row ${id}`);
+  const attempts = row.attempts + 1;
+  const status: OutboxStatus = isDeadLetter(attempts, schedule.maxAttempts) ? "dead" : "pending";
+  const nextAttemptAt = status === "dead" ? now : new Date(now.getTime() + getNextAttemptDelayMs(attempts, random, schedule));
+  await db
+    .update(outbox)
+    .set({ attempts, status, nextAttemptAt, lastAttemptAt: now, lastError: error.slice(0, 500) })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
+  return status;
+}
+
+/** The owner's retry button: a fresh series of attempts, starting now. Delivered rows stay delivered. */
+export async function retryDelivery(db: Db, scope: Scope, id: number, now: Date): Promise<boolean> {
+  if (scope.shopIds.length === 0) return false;
+  const result = await db
+    .update(outbox)
+    .set({ status: "pending", attempts: 0, nextAttemptAt: now })
+    .where(and(eq(outbox.id, id), inArray(outbox.shopId, scope.shopIds), ne(outbox.status, "delivered")));
+  return result.changes === 1;
+}
+
+export type DeliveryRow = {
+  id: number;
+  shopId: string;
+  requestId: string;
+  platformRequestId: string;
+  idempotencyKey: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+};
+
+export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50): Promise<DeliveryRow[]> {
+  if (shopIds.length === 0) return [];
+  const rows = await db
+    .select({ row: outbox, platformRequestId: requests.platformRequestId })
+    .from(outbox)
+    .innerJoin(requests, eq(requests.id, outbox.requestId))
+    .where(inArray(outbox.shopId, shopIds))
+    .orderBy(desc(outbox.id))
+    .limit(limit);
+  return rows.map(({ row, platformRequestId }) => ({
+    id: row.id,
+    shopId: row.shopId,
+    requestId: row.requestId,
+    platformRequestId,
+    idempotencyKey: row.idempotencyKey,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt.toISOString(),
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    deliveredAt: row.deliveredAt ? row.deliveredAt.toISOString() : null,
+  }));
+}

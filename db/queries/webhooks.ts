@@ -1,0 +1,318 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditLog, orders, requests, shops } from "@/db/schema";
+import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
+import type { Platform, RequestStatus } from "@/lib/domain";
+import { newId } from "@/lib/ids";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+import { getRespondBy } from "@/lib/response-timer";
+import { applyRequestEvents, isLaterStamp, type RequestEvent, type Stamp } from "@/lib/webhook/event-order";
+import type { WebhookBuyer, WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
+import { getActiveSecrets, secretRotationGraceMs } from "@/lib/webhook/signature";
+
+/** A drizzle transaction on the app's database (better-sqlite3: synchronous). */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type WebhookShop = { id: string; platform: Platform; merchantId: string };
+
+/** The shop an inbound event claims to come from, only if it is on the platform of the URL. */
+export async function findWebhookShop(db: Db, shopId: string, platform: Platform): Promise<WebhookShop | null> {
+  const [shop] = await db
+    .select({ id: shops.id, platform: shops.platform, merchantId: shops.merchantId })
+    .from(shops)
+    .where(and(eq(shops.id, shopId), eq(shops.platform, platform)));
+  return shop ?? null;
+}
+
+/** Secrets that verify a signature now: the current one and any rotated out at most 24 h ago. */
+export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Promise<string[]> {
+  const rows = await db
+    .select({ secret: shopWebhookSecrets.secret, rotatedOutAt: shopWebhookSecrets.rotatedOutAt })
+    .from(shopWebhookSecrets)
+    .where(eq(shopWebhookSecrets.shopId, shopId))
+    .orderBy(desc(shopWebhookSecrets.id));
+  return getActiveSecrets(rows, now);
+}
+
+/** The secret outbound decisions are signed with; null until the shop has one. */
+export async function getCurrentSecret(db: Db, shopId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ secret: shopWebhookSecrets.secret })
+    .from(shopWebhookSecrets)
+    .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
+    .orderBy(desc(shopWebhookSecrets.id))
+    .limit(1);
+  return row?.secret ?? null;
+}
+
+/** Makes `secret` the current one; the previous current secret keeps verifying for 24 h from `now`. */
+export async function rotateShopSecret(db: Db, shopId: string, secret: string, now: Date): Promise<void> {
+  db.transaction((tx) => {
+    tx.update(shopWebhookSecrets)
+      .set({ rotatedOutAt: now })
+      .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
+      .run();
+    tx.insert(shopWebhookSecrets).values({ shopId, secret, createdAt: now }).run();
+  });
+}
+
+export async function setShopEndpoint(db: Db, shopId: string, url: string, now: Date): Promise<void> {
+  await db
+    .insert(shopPlatformEndpoints)
+    .values({ shopId, url, updatedAt: now })
+    .onConflictDoUpdate({ target: shopPlatformEndpoints.shopId, set: { url, updatedAt: now } });
+}
+
+export async function getShopEndpoint(db: Db, shopId: string): Promise<string | null> {
+  const [row] = await db.select({ url: shopPlatformEndpoints.url }).from(shopPlatformEndpoints).where(eq(shopPlatformEndpoints.shopId, shopId));
+  return row?.url ?? null;
+}
+
+export type ReceiveResult = { duplicate: boolean };
+
+function getPlatformOrderId(event: WebhookEvent): string | null {
+  if (event.type === "request.created" || event.type === "order.upserted") return event.data.order.orderId;
+  return null;
+}
+
+/**
+ * Stores an event and applies it in one transaction, so a 200 means both happened and a crash
+ * means neither. The same event id again for the shop changes nothing.
+ */
+export function receiveWebhookEvent(
+  db: Db,
+  input: { shop: WebhookShop; event: WebhookEvent; rawBody: string; now: Date },
+): ReceiveResult {
+  const { shop, event, rawBody, now } = input;
+  return db.transaction((tx) => {
+    const stored = tx
+      .insert(webhookEvents)
+      .values({
+        shopId: shop.id,
+        platform: shop.platform,
+        eventId: event.id,
+        type: event.type,
+        occurredAt: new Date(event.occurredAt),
+        receivedAt: now,
+        platformRequestId: event.type === "order.upserted" ? null : event.data.requestId,
+        platformOrderId: getPlatformOrderId(event),
+        rawBody,
+      })
+      .onConflictDoNothing({ target: [webhookEvents.shopId, webhookEvents.eventId] })
+      .run();
+    if (stored.changes === 0) return { duplicate: true };
+    if (event.type === "order.upserted") projectOrder(tx, shop, event.data.order.orderId);
+    else projectRequest(tx, shop, event.data.requestId, now);
+    return { duplicate: false };
+  });
+}
+
+type OrderSnapshot = { stamp: Stamp; order: WebhookOrder; buyer: WebhookBuyer | null };
+
+function readEvents(tx: Tx, condition: ReturnType<typeof and>): WebhookEvent[] {
+  return tx
+    .select({ rawBody: webhookEvents.rawBody })
+    .from(webhookEvents)
+    .where(condition)
+    .orderBy(asc(webhookEvents.id))
+    .all()
+    // Only validated bodies are stored, so the log parses back to the contract's types
+    .map((row) => JSON.parse(row.rawBody) as WebhookEvent);
+}
+
+function getStamp(event: WebhookEvent): Stamp {
+  return { occurredAt: new Date(event.occurredAt).toISOString(), eventId: event.id };
+}
+
+/** The order as its latest snapshot says, whichever event carried it; the buyer from the latest request. */
+function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): string | null {
+  const events = readEvents(tx, and(eq(webhookEvents.shopId, shop.id), eq(webhookEvents.platformOrderId, platformOrderId)));
+  let latest: OrderSnapshot | null = null;
+  let buyer: { stamp: Stamp; buyer: WebhookBuyer } | null = null;
+  for (const event of events) {
+    if (event.type !== "request.created" && event.type !== "order.upserted") continue;
+    const stamp = getStamp(event);
+    if (isLaterStamp(stamp, latest?.stamp)) latest = { stamp, order: event.data.order, buyer: null };
+    if (event.type === "request.created" && isLaterStamp(stamp, buyer?.stamp)) buyer = { stamp, buyer: event.data.buyer };
+  }
+  if (!latest) return null;
+  const { order } = latest;
+  const values = {
+    category: order.category,
+    title: order.title,
+    amountFen: order.amountFen,
+    completedAt: new Date(order.completedAt),
+    receivedAt: order.receivedAt ? new Date(order.receivedAt) : null,
+    supportedKinds: order.supportedKinds,
+    priorRefund: order.priorRefund,
+    ...(buyer ? { buyerId: buyer.buyer.id, buyerNick: buyer.buyer.nick } : {}),
+  };
+  const [row] = tx
+    .insert(orders)
+    .values({
+      id: newId("ord"),
+      shopId: shop.id,
+      platform: shop.platform,
+      platformOrderId,
+      buyerId: "",
+      buyerNick: "",
+      ...values,
+    })
+    .onConflictDoUpdate({ target: [orders.shopId, orders.platformOrderId], set: values })
+    .returning({ id: orders.id })
+    .all();
+  return row.id;
+}
+
+/**
+ * Rebuilds the request from every stored event for it (the order-independent reducer), then writes
+ * what changed. A decided or withdrawn request is never reopened.
+ */
+function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, now: Date): void {
+  const events = readEvents(tx, and(eq(webhookEvents.shopId, shop.id), eq(webhookEvents.platformRequestId, platformRequestId)));
+  const state = applyRequestEvents(null, events.filter((event): event is RequestEvent => event.type !== "order.upserted"));
+  if (!state) return;
+  const [existing] = tx
+    .select()
+    .from(requests)
+    .where(and(eq(requests.shopId, shop.id), eq(requests.platform, shop.platform), eq(requests.platformRequestId, platformRequestId)))
+    .all();
+  const { fields, fieldStamps } = state;
+
+  if (!existing) {
+    // Only later events so far (a cancel before its create): no card until the create arrives
+    if (!state.createdAt || !fields.order || !fields.kind || fields.reasonCode === null) return;
+    const orderId = projectOrder(tx, shop, fields.order.orderId);
+    if (!orderId) return;
+    const receivedAt = new Date(state.createdAt);
+    const status: RequestStatus = state.cancelledAt ? "cancelled" : "pending";
+    const [created] = tx
+      .insert(requests)
+      .values({
+        id: newId("req"),
+        shopId: shop.id,
+        orderId,
+        platform: shop.platform,
+        platformRequestId,
+        kind: fields.kind,
+        status,
+        reasonCode: fields.reasonCode,
+        reasonText: fields.reasonText,
+        claim: fields.claim,
+        evidence: fields.evidence,
+        amountFen: fields.amountFen ?? fields.order.amountFen,
+        receivedAt,
+        respondBy: getRespondBy(getPolicyProfile(shop.platform), receivedAt),
+        platformDeadline: fields.platformDeadline ? new Date(fields.platformDeadline) : null,
+      })
+      .returning({ id: requests.id })
+      .all();
+    tx.insert(auditLog)
+      .values({ shopId: shop.id, requestId: created.id, orderId, action: "received", toStatus: status, detail: { source: "webhook" }, at: now })
+      .run();
+    return;
+  }
+
+  // The seller's decision, or an earlier withdrawal, stands over anything the platform sends later
+  if (existing.status !== "pending") return;
+  const patch: Partial<typeof requests.$inferInsert> = {};
+  if (fieldStamps.kind && fields.kind && fields.kind !== existing.kind) patch.kind = fields.kind;
+  if (fieldStamps.amountFen && fields.amountFen !== null && fields.amountFen !== existing.amountFen) patch.amountFen = fields.amountFen;
+  if (fieldStamps.reasonCode && fields.reasonCode !== null && fields.reasonCode !== existing.reasonCode) patch.reasonCode = fields.reasonCode;
+  if (fieldStamps.reasonText && fields.reasonText !== existing.reasonText) patch.reasonText = fields.reasonText;
+  if (fieldStamps.claim && fields.claim !== existing.claim) patch.claim = fields.claim;
+  if (fieldStamps.evidence && JSON.stringify(fields.evidence) !== JSON.stringify(existing.evidence)) patch.evidence = fields.evidence;
+  const deadlineMs = fields.platformDeadline ? Date.parse(fields.platformDeadline) : null;
+  if (fieldStamps.platformDeadline && deadlineMs !== (existing.platformDeadline?.getTime() ?? null)) {
+    patch.platformDeadline = deadlineMs === null ? null : new Date(deadlineMs);
+  }
+  const isCancelled = state.cancelledAt !== null;
+  if (!isCancelled && Object.keys(patch).length === 0) return;
+  const updated = tx
+    .update(requests)
+    .set({ ...patch, ...(isCancelled ? { status: "cancelled" as const } : {}), version: sql`${requests.version} + 1` })
+    .where(and(eq(requests.id, existing.id), eq(requests.status, "pending")))
+    .run();
+  if (updated.changes !== 1) return;
+  tx.insert(auditLog)
+    .values({
+      shopId: shop.id,
+      requestId: existing.id,
+      orderId: existing.orderId,
+      action: isCancelled ? "cancelled_by_buyer" : "updated_by_platform",
+      fromStatus: "pending",
+      toStatus: isCancelled ? "cancelled" : "pending",
+      detail: { source: "webhook", changed: Object.keys(patch) },
+      at: now,
+    })
+    .run();
+}
+
+export type WebhookEventRow = {
+  id: number;
+  shopId: string;
+  eventId: string;
+  type: string;
+  platformRequestId: string | null;
+  occurredAt: string;
+  receivedAt: string;
+};
+
+/** The newest events of the given shops, for the owner's settings page. */
+export async function listRecentEvents(db: Db, shopIds: string[], limit = 50): Promise<WebhookEventRow[]> {
+  if (shopIds.length === 0) return [];
+  const rows = await db
+    .select({
+      id: webhookEvents.id,
+      shopId: webhookEvents.shopId,
+      eventId: webhookEvents.eventId,
+      type: webhookEvents.type,
+      platformRequestId: webhookEvents.platformRequestId,
+      occurredAt: webhookEvents.occurredAt,
+      receivedAt: webhookEvents.receivedAt,
+    })
+    .from(webhookEvents)
+    .where(inArray(webhookEvents.shopId, shopIds))
+    .orderBy(desc(webhookEvents.id))
+    .limit(limit);
+  return rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString(), receivedAt: row.receivedAt.toISOString() }));
+}
+
+export type ShopConnection = {
+  shopId: string;
+  shopName: string;
+  platform: Platform;
+  endpointUrl: string | null;
+  secret: string | null;
+  /** Rotated-out secrets still verifying, with when they stop. */
+  previousSecretsValidUntil: string[];
+};
+
+/** One row per shop of the merchant that the scope covers, for the settings page. */
+export async function listShopConnections(db: Db, merchantId: string, shopIds: string[], now: Date): Promise<ShopConnection[]> {
+  if (shopIds.length === 0) return [];
+  const shopRows = await db
+    .select({ id: shops.id, name: shops.name, platform: shops.platform, url: shopPlatformEndpoints.url })
+    .from(shops)
+    .leftJoin(shopPlatformEndpoints, eq(shopPlatformEndpoints.shopId, shops.id))
+    .where(and(eq(shops.merchantId, merchantId), inArray(shops.id, shopIds)))
+    .orderBy(asc(shops.name));
+  const secretRows = await db
+    .select()
+    .from(shopWebhookSecrets)
+    .where(inArray(shopWebhookSecrets.shopId, shopIds))
+    .orderBy(desc(shopWebhookSecrets.id));
+  return shopRows.map((shop) => {
+    const own = secretRows.filter((row) => row.shopId === shop.id);
+    return {
+      shopId: shop.id,
+      shopName: shop.name,
+      platform: shop.platform,
+      endpointUrl: shop.url,
+      secret: own.find((row) => row.rotatedOutAt === null)?.secret ?? null,
+      previousSecretsValidUntil: own
+        .filter((row) => row.rotatedOutAt && row.rotatedOutAt.getTime() + secretRotationGraceMs >= now.getTime())
+        .map((row) => new Date(row.rotatedOutAt!.getTime() + secretRotationGraceMs).toISOString()),
+    };
+  });
+}
