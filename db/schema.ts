@@ -192,6 +192,8 @@ export const requests = sqliteTable(
     index("requests_inbox_idx").on(table.status, table.respondBy, table.id),
     index("requests_shop_status_idx").on(table.shopId, table.status, table.respondBy),
     index("requests_decided_idx").on(table.shopId, table.decidedAt),
+    // Rebuilding the metrics rollups of some hours reads the cards received in them (issue 9)
+    index("requests_shop_received_idx").on(table.shopId, table.receivedAt),
     index("requests_order_idx").on(table.orderId),
   ],
 );
