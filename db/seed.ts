@@ -1,6 +1,7 @@
 import { hashPassword } from "better-auth/crypto";
 import type { Db } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createShop, createUser } from "@/db/factories";
+import { seedFreightDemo } from "@/db/seed-freight";
 import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import { afterSalesKinds, type Platform, type RequestKind } from "@/lib/domain";
@@ -320,5 +321,6 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     for (let i = 0; i < requestRows.length; i += 500) tx.insert(requests).values(requestRows.slice(i, i + 500)).run();
     for (let i = 0; i < auditRows.length; i += 500) tx.insert(auditLog).values(auditRows.slice(i, i + 500)).run();
   });
+  await seedFreightDemo(db, [tmall, douyin, taobao], now);
   return { merchantA, merchantB, shops: { tmall, douyin, taobao }, userIds, pending: requestRows.filter((row) => !row.status || row.status === "pending").length, total: requestRows.length };
 }
