@@ -1,0 +1,10 @@
+// Next calls register() once per server start: the outbox sender runs in the same process as the
+// desk (issue 6), so `npm start` starts it and a restart resumes it from the outbox table.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_PHASE === "phase-production-build" || process.env.OUTBOX_SENDER === "off") return;
+  const { startOutboxSender } = await import("@/app/_server/outbox-sender");
+  const { getDb } = await import("@/db/client");
+  startOutboxSender(getDb);
+  console.log("[outbox] sender started");
+}
