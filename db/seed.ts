@@ -1,6 +1,7 @@
 import { hashPassword } from "better-auth/crypto";
 import type { Db } from "@/db/client";
-import { buildOrder, buildRequest, createMerchant, createShop, createUser } from "@/db/factories";
+import { buildOrder, buildRequest, createMerchant, createUser } from "@/db/factories";
+import { createDemoShop, seedWebhookDemo } from "@/db/seed-webhooks";
 import { seedFreightDemo } from "@/db/seed-freight";
 import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
@@ -207,10 +208,10 @@ function sampleResponseMs(random: Random): number {
 export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   const random = createRandom(seed);
   const merchantA = await createMerchant(db, "杭州木槿电子商务有限公司");
-  const tmall = await createShop(db, { merchantId: merchantA, platform: "tmall", name: "木槿旗舰店（天猫）" });
-  const douyin = await createShop(db, { merchantId: merchantA, platform: "douyin", name: "木槿鲜生（抖音）" });
+  const tmall = await createDemoShop(db, { merchantId: merchantA, platform: "tmall", name: "木槿旗舰店（天猫）" });
+  const douyin = await createDemoShop(db, { merchantId: merchantA, platform: "douyin", name: "木槿鲜生（抖音）" });
   const merchantB = await createMerchant(db, "宁波北岸数码商行");
-  const taobao = await createShop(db, { merchantId: merchantB, platform: "taobao", name: "北岸数码（淘宝）" });
+  const taobao = await createDemoShop(db, { merchantId: merchantB, platform: "taobao", name: "北岸数码（淘宝）" });
 
   const userIds: Record<string, string> = {};
   for (const login of demoLogins) {
@@ -322,5 +323,6 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     for (let i = 0; i < auditRows.length; i += 500) tx.insert(auditLog).values(auditRows.slice(i, i + 500)).run();
   });
   await seedFreightDemo(db, [tmall, douyin, taobao], now);
+  await seedWebhookDemo(db, now);
   return { merchantA, merchantB, shops: { tmall, douyin, taobao }, userIds, pending: requestRows.filter((row) => !row.status || row.status === "pending").length, total: requestRows.length };
 }
