@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { requests, shops } from "@/db/schema";
 import { platforms } from "@/lib/domain";
+import { outboxStatuses } from "@/lib/webhook/settings-types";
 
 // The platform connection (issue 6): signing secrets, the append-only inbound event log, the
 // decision outbox and each shop's platform endpoint. Instants are UTC epoch ms, as in schema.ts.
@@ -62,9 +63,6 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_received_idx").on(table.shopId, table.receivedAt),
   ],
 );
-
-export const outboxStatuses = ["pending", "delivered", "dead"] as const;
-export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /** Decisions waiting to reach the platform; written in the decision's own transaction. */
 export const outbox = sqliteTable(

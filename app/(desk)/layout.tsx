@@ -24,6 +24,11 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
                 {t("nav.team")}
               </Link>
             ) : null}
+            {scope.role === "owner" ? (
+              <Link href="/settings" className="text-slate-700 hover:text-slate-900">
+                {t("webhooks.nav")}
+              </Link>
+            ) : null}
           </nav>
           <div className="ml-auto flex items-center gap-2 text-sm">
             <span className="text-slate-600" data-testid="current-user">

@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, inArray, isNull, lte, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { orders, requests } from "@/db/schema";
-import { outbox, shopPlatformEndpoints, shopWebhookSecrets, type OutboxStatus } from "@/db/schema-webhooks";
+import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
 import type { Tx } from "@/db/queries/webhooks";
 import type { Scope } from "@/db/queries/users";
 import { buildDecisionEvent } from "@/lib/webhook/outbound";
+import type { DeliveryRow, OutboxStatus } from "@/lib/webhook/settings-types";
 import { defaultRetrySchedule, getNextAttemptDelayMs, isDeadLetter } from "@/lib/webhook/retry-schedule";
 
 /**
@@ -112,19 +113,6 @@ export async function retryDelivery(db: Db, scope: Scope, id: number, now: Date)
   return result.changes === 1;
 }
 
-export type DeliveryRow = {
-  id: number;
-  shopId: string;
-  requestId: string;
-  platformRequestId: string;
-  idempotencyKey: string;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-};
 
 export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50): Promise<DeliveryRow[]> {
   if (shopIds.length === 0) return [];

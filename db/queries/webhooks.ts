@@ -8,6 +8,7 @@ import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRespondBy } from "@/lib/response-timer";
 import { applyRequestEvents, isLaterStamp, type RequestEvent, type Stamp } from "@/lib/webhook/event-order";
 import type { WebhookBuyer, WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
+import type { ShopConnection, WebhookEventRow } from "@/lib/webhook/settings-types";
 import { getActiveSecrets, secretRotationGraceMs } from "@/lib/webhook/signature";
 
 /** A drizzle transaction on the app's database (better-sqlite3: synchronous). */
@@ -248,15 +249,6 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     .run();
 }
 
-export type WebhookEventRow = {
-  id: number;
-  shopId: string;
-  eventId: string;
-  type: string;
-  platformRequestId: string | null;
-  occurredAt: string;
-  receivedAt: string;
-};
 
 /** The newest events of the given shops, for the owner's settings page. */
 export async function listRecentEvents(db: Db, shopIds: string[], limit = 50): Promise<WebhookEventRow[]> {
@@ -278,15 +270,6 @@ export async function listRecentEvents(db: Db, shopIds: string[], limit = 50): P
   return rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString(), receivedAt: row.receivedAt.toISOString() }));
 }
 
-export type ShopConnection = {
-  shopId: string;
-  shopName: string;
-  platform: Platform;
-  endpointUrl: string | null;
-  secret: string | null;
-  /** Rotated-out secrets still verifying, with when they stop. */
-  previousSecretsValidUntil: string[];
-};
 
 /** One row per shop of the merchant that the scope covers, for the settings page. */
 export async function listShopConnections(db: Db, merchantId: string, shopIds: string[], now: Date): Promise<ShopConnection[]> {

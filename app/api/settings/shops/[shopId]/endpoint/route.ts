@@ -1,0 +1,15 @@
+import { parseJsonBody, withScope } from "@/app/_server/api";
+import { checkOwnerShop } from "@/app/api/settings/owner-shop";
+import { getDb } from "@/db/client";
+import { setShopEndpoint } from "@/db/queries/webhooks";
+import { endpointBody } from "@/lib/webhook/settings-schemas";
+
+/** Where this shop's decisions are delivered. */
+export const PUT = withScope<{ shopId: string }>(async (request, { scope, params }) => {
+  const owned = checkOwnerShop(scope, params.shopId);
+  if ("error" in owned) return owned.error;
+  const body = await parseJsonBody(request, endpointBody);
+  if ("error" in body) return body.error;
+  await setShopEndpoint(getDb(), owned.shopId, body.data.url, new Date());
+  return Response.json({ shopId: owned.shopId, url: body.data.url });
+});

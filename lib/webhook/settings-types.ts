@@ -1,0 +1,40 @@
+import type { Platform } from "@/lib/domain";
+
+// JSON shapes of the owner's platform-connection settings (issue 6), shared by db/, the API and the UI.
+
+export const outboxStatuses = ["pending", "delivered", "dead"] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+export type ShopConnection = {
+  shopId: string;
+  shopName: string;
+  platform: Platform;
+  endpointUrl: string | null;
+  secret: string | null;
+  /** When each rotated-out secret that still verifies stops working. */
+  previousSecretsValidUntil: string[];
+};
+
+export type WebhookEventRow = {
+  id: number;
+  shopId: string;
+  eventId: string;
+  type: string;
+  platformRequestId: string | null;
+  occurredAt: string;
+  receivedAt: string;
+};
+
+export type DeliveryRow = {
+  id: number;
+  shopId: string;
+  requestId: string;
+  platformRequestId: string;
+  idempotencyKey: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+};
