@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
 import { freightSettings } from "@/db/schema-freight";
 import { getCardFreight } from "@/db/queries/freight";
+import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
@@ -215,6 +216,7 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
       .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))
       .run();
     if (updated.changes !== 1) return false;
+    applyDecisionToRollup(tx, id);
     tx.insert(auditLog)
       .values({
         shopId: card.shop.id,

@@ -1,0 +1,699 @@
+import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { requests, shops, users } from "@/db/schema";
+import { metricDaily, metricHourly, unansweredAgentId } from "@/db/schema-metrics";
+import type { Scope } from "@/db/queries/users";
+import type { Platform, RequestKind } from "@/lib/domain";
+import {
+  addToRollup,
+  compareWithPrevious,
+  createEmptyRollup,
+  defaultRollupPolicy,
+  getPercentileFromHistogram,
+  getRangeFigures,
+  getRollupKey,
+  mergeRollups,
+  removeFromRollup,
+  ruleAgentId,
+  type CardFacts,
+  type FigureChange,
+  type RangeFigures,
+  type RollupCounters,
+  type RollupPolicy,
+  type TimeRange,
+} from "@/lib/metrics/response-metrics";
+import type { ReportRange } from "@/lib/metrics/report-range";
+import { isInScoringHours } from "@/lib/metrics/scoring-window";
+import {
+  dayMs,
+  getShanghaiDay,
+  getShanghaiDayStart,
+  getShanghaiHourBucket,
+  getShanghaiHourOfDay,
+  getShanghaiWeekday,
+  hourMs,
+} from "@/lib/metrics/shanghai-time";
+import { forecastArrivals, getAgentsNeeded, getServiceLevel } from "@/lib/metrics/staffing";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+import { getRejectionRequirements } from "@/lib/policy/rejection";
+
+// ---------------------------------------------------------------------------------------------
+// From a request row to the facts a rollup counts
+// ---------------------------------------------------------------------------------------------
+
+/** The request columns the rollups depend on; any change to one of them must go through applyRollupChange. */
+export type RollupSource = Pick<
+  typeof requests.$inferSelect,
+  "shopId" | "platform" | "kind" | "status" | "receivedAt" | "decidedAt" | "decidedBy" | "rejectReasonCode" | "rejectMessage" | "amountFen"
+>;
+
+const rollupSourceColumns = {
+  shopId: requests.shopId,
+  platform: requests.platform,
+  kind: requests.kind,
+  status: requests.status,
+  receivedAt: requests.receivedAt,
+  decidedAt: requests.decidedAt,
+  decidedBy: requests.decidedBy,
+  rejectReasonCode: requests.rejectReasonCode,
+  rejectMessage: requests.rejectMessage,
+  amountFen: requests.amountFen,
+};
+
+const refundKinds: readonly RequestKind[] = ["refund_only", "return_refund"];
+
+// No seller proof is stored with a decision yet (issue 5), so a rejection whose platform or reason calls for proof lacks it
+function isRejectEvidenceRequired(row: RollupSource): boolean {
+  // The card is already rejected, so "may it be rejected at all" is moot: only the evidence requirement is read
+  const requirement = getRejectionRequirements(getPolicyProfile(row.platform), { shippedAt: row.receivedAt }, { kind: row.kind }, row.rejectReasonCode).find(
+    (candidate) => candidate.code === "evidence",
+  );
+  return requirement?.code === "evidence" && requirement.isRequired;
+}
+
+/**
+ * A decision is the card's first answer; a decision without a person is a rule's (issue 7). Nothing
+ * records platform intervention or seller-paid return freight yet, so both are 0 (the page says so).
+ */
+export function toCardFacts(row: RollupSource): CardFacts {
+  const isRejected = row.status === "rejected";
+  return {
+    shopId: row.shopId,
+    platform: row.platform,
+    kind: row.kind,
+    receivedAt: row.receivedAt,
+    answeredAt: row.decidedAt,
+    answeredBy: row.decidedAt ? (row.decidedBy ?? ruleAgentId) : null,
+    status: row.status,
+    hasRejectReason: isRejected && Boolean(row.rejectReasonCode) && Boolean(row.rejectMessage?.trim()),
+    hasRejectEvidence: isRejected && !isRejectEvidenceRequired(row),
+    hasIntervention: false,
+    refundFen: row.status === "approved" && refundKinds.includes(row.kind) ? row.amountFen : 0,
+    returnFreightFen: 0,
+  };
+}
+
+/** Which of the figures have a source that records them today. */
+export const recordedSources = { intervention: false, returnFreight: false } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Writing: incremental (inside the caller's transaction) and exact rebuilds
+// ---------------------------------------------------------------------------------------------
+
+/** A db or a transaction: every write here is synchronous so it can join the caller's transaction. */
+type Writer = Pick<Db, "select" | "insert" | "delete">;
+
+type StoredKey = { shopId: string; agentId: string; platform: Platform; kind: RequestKind };
+
+function getStoredKey(facts: CardFacts): StoredKey {
+  const key = getRollupKey(facts);
+  return { shopId: key.shopId, agentId: key.agentId ?? unansweredAgentId, platform: key.platform, kind: key.kind };
+}
+
+function pickCounters(row: RollupCounters): RollupCounters {
+  return {
+    received: row.received,
+    receivedInScoringHours: row.receivedInScoringHours,
+    answered: row.answered,
+    answeredWithin3Min: row.answeredWithin3Min,
+    answeredWithin3MinInScoringHours: row.answeredWithin3MinInScoringHours,
+    approved: row.approved,
+    rejected: row.rejected,
+    rejectedWithoutReasonOrEvidence: row.rejectedWithoutReasonOrEvidence,
+    autoAnswered: row.autoAnswered,
+    intervention: row.intervention,
+    refundFen: row.refundFen,
+    returnFreightFen: row.returnFreightFen,
+    responseMsTotal: row.responseMsTotal,
+    responseHistogram: row.responseHistogram,
+  };
+}
+
+// A card written without going through the rollup (a test factory, an import) leaves its hour short:
+// a negative counter, or counters left with no card, shows it, and that hour is then recomputed exactly
+function isConsistent(counters: RollupCounters): boolean {
+  const { responseHistogram, ...scalars } = counters;
+  const values = [...Object.values(scalars), ...responseHistogram];
+  if (values.some((value) => value < 0)) return false;
+  return counters.received > 0 || values.every((value) => value === 0);
+}
+
+function keyCondition(table: typeof metricHourly | typeof metricDaily, key: StoredKey): SQL {
+  return and(eq(table.shopId, key.shopId), eq(table.agentId, key.agentId), eq(table.platform, key.platform), eq(table.kind, key.kind))!;
+}
+
+type Change = (counters: RollupCounters) => RollupCounters;
+
+/** Returns false, writing nothing, when the change shows the row had drifted. */
+function changeHourlyRow(writer: Writer, key: StoredKey, hourStart: Date, change: Change): boolean {
+  const where = and(keyCondition(metricHourly, key), eq(metricHourly.hourStart, hourStart));
+  const existing = writer.select().from(metricHourly).where(where).get();
+  const next = change(existing ? pickCounters(existing) : createEmptyRollup());
+  if (!isConsistent(next)) return false;
+  if (next.received === 0) {
+    writer.delete(metricHourly).where(where).run();
+    return true;
+  }
+  writer
+    .insert(metricHourly)
+    .values({ ...key, hourStart, ...next })
+    .onConflictDoUpdate({ target: [metricHourly.shopId, metricHourly.hourStart, metricHourly.agentId, metricHourly.platform, metricHourly.kind], set: next })
+    .run();
+  return true;
+}
+
+function changeDailyRow(writer: Writer, key: StoredKey, dayStart: Date, change: Change): boolean {
+  const where = and(keyCondition(metricDaily, key), eq(metricDaily.dayStart, dayStart));
+  const existing = writer.select().from(metricDaily).where(where).get();
+  const next = change(existing ? pickCounters(existing) : createEmptyRollup());
+  if (!isConsistent(next)) return false;
+  if (next.received === 0) {
+    writer.delete(metricDaily).where(where).run();
+    return true;
+  }
+  writer
+    .insert(metricDaily)
+    .values({ ...key, dayStart, ...next })
+    .onConflictDoUpdate({ target: [metricDaily.shopId, metricDaily.dayStart, metricDaily.agentId, metricDaily.platform, metricDaily.kind], set: next })
+    .run();
+  return true;
+}
+
+function getDayBucket(instant: Date): Date {
+  return getShanghaiDayStart(getShanghaiDay(instant));
+}
+
+function applyFacts(writer: Writer, facts: CardFacts, change: Change): boolean {
+  const key = getStoredKey(facts);
+  // Both run, so a drifted daily row is caught even when the hourly one was fine
+  const isHourlyConsistent = changeHourlyRow(writer, key, getShanghaiHourBucket(facts.receivedAt), change);
+  const isDailyConsistent = changeDailyRow(writer, key, getDayBucket(facts.receivedAt), change);
+  return isHourlyConsistent && isDailyConsistent;
+}
+
+/**
+ * Moves one card from what it was (`before`, null when new) to what it is (`after`, null when deleted)
+ * in both rollups, by subtracting and adding its facts. Call it in the same transaction as the change
+ * to the request row. A card's receipt never changes, so both sides fall in one shop-hour; if that
+ * hour turns out to have drifted it is recomputed from the requests instead.
+ */
+export function applyRollupChange(
+  writer: Writer,
+  before: RollupSource | null,
+  after: RollupSource | null,
+  policy: RollupPolicy = defaultRollupPolicy,
+): void {
+  const sides = [
+    before && { facts: toCardFacts(before), change: (facts: CardFacts) => (counters: RollupCounters) => removeFromRollup(counters, facts, policy) },
+    after && { facts: toCardFacts(after), change: (facts: CardFacts) => (counters: RollupCounters) => addToRollup(counters, facts, policy) },
+  ].filter((side) => side !== null);
+  let isConsistentSoFar = true;
+  for (const { facts, change } of sides) isConsistentSoFar = applyFacts(writer, facts, change(facts)) && isConsistentSoFar;
+  const card = after ?? before;
+  if (!isConsistentSoFar && card) rebuildShopHours(writer, card.shopId, [getShanghaiHourBucket(card.receivedAt).getTime()], policy);
+}
+
+/** A card just received (e.g. by the platform webhook): count it, in the transaction that stores it. */
+export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: RollupPolicy = defaultRollupPolicy): void {
+  applyRollupChange(writer, null, card, policy);
+}
+
+/**
+ * After decideRequest's conditional update of a pending card: the row as it was is the same row with
+ * the decision fields still empty, so one read gives both sides.
+ */
+export function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): void {
+  const after = writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, requestId)).get();
+  if (!after) throw new Error(`No request ${requestId} to count`);
+  const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null };
+  applyRollupChange(writer, before, after, policy);
+}
+
+type StoredRow = StoredKey & { bucketMs: number; counters: RollupCounters };
+
+function accumulate(target: Map<string, StoredRow>, key: StoredKey, bucketMs: number, add: (counters: RollupCounters) => RollupCounters): void {
+  const mapKey = `${key.shopId}|${key.agentId}|${key.platform}|${key.kind}|${bucketMs}`;
+  const row = target.get(mapKey) ?? { ...key, bucketMs, counters: createEmptyRollup() };
+  row.counters = add(row.counters);
+  target.set(mapKey, row);
+}
+
+function insertHourly(writer: Writer, rows: Iterable<StoredRow>): void {
+  const values = [...rows].map(({ counters, bucketMs, ...key }) => ({ ...key, hourStart: new Date(bucketMs), ...counters }));
+  for (let index = 0; index < values.length; index += 500) writer.insert(metricHourly).values(values.slice(index, index + 500)).run();
+}
+
+function insertDaily(writer: Writer, rows: Iterable<StoredRow>): void {
+  const values = [...rows].map(({ counters, bucketMs, ...key }) => ({ ...key, dayStart: new Date(bucketMs), ...counters }));
+  for (let index = 0; index < values.length; index += 500) writer.insert(metricDaily).values(values.slice(index, index + 500)).run();
+}
+
+/** Daily rows as sums of hourly rows, so the two tables can never disagree after a rebuild. */
+function sumIntoDays(hourlyRows: Iterable<StoredRow>): Map<string, StoredRow> {
+  const daily = new Map<string, StoredRow>();
+  for (const { counters, bucketMs, ...key } of hourlyRows) {
+    accumulate(daily, key, getDayBucket(new Date(bucketMs)).getTime(), (sum) => mergeRollups(sum, counters));
+  }
+  return daily;
+}
+
+function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into: Map<string, StoredRow>, policy: RollupPolicy): number {
+  const rows = writer
+    .select(rollupSourceColumns)
+    .from(requests)
+    .where(and(eq(requests.shopId, shopId), gte(requests.receivedAt, start), lt(requests.receivedAt, end)))
+    .all();
+  for (const row of rows) {
+    const facts = toCardFacts(row);
+    accumulate(into, getStoredKey(facts), getShanghaiHourBucket(facts.receivedAt).getTime(), (counters) => addToRollup(counters, facts, policy));
+  }
+  return rows.length;
+}
+
+const rebuildChunkMs = 14 * dayMs;
+
+/** Recomputes both rollups from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
+export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): { cards: number } {
+  let cards = 0;
+  for (const { id: shopId } of db.select({ id: shops.id }).from(shops).all()) {
+    db.transaction((tx) => {
+      tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId)).run();
+      tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId)).run();
+      const bounds = tx
+        .select({ first: sql<number | null>`min(${requests.receivedAt})`, last: sql<number | null>`max(${requests.receivedAt})` })
+        .from(requests)
+        .where(eq(requests.shopId, shopId))
+        .get();
+      if (bounds?.first == null || bounds.last == null) return;
+      // Chunks start on a Shanghai day so each day's hours are complete before its daily rows are written
+      for (let chunkStartMs = getDayBucket(new Date(bounds.first)).getTime(); chunkStartMs <= bounds.last; chunkStartMs += rebuildChunkMs) {
+        const hourly = new Map<string, StoredRow>();
+        cards += scanHourly(tx, shopId, new Date(chunkStartMs), new Date(chunkStartMs + rebuildChunkMs), hourly, policy);
+        insertHourly(tx, hourly.values());
+        insertDaily(tx, sumIntoDays(hourly.values()).values());
+      }
+    });
+  }
+  return { cards };
+}
+
+/** Recomputes one shop's hourly rows of the given hours, then its daily rows of their days from its hourly rows. */
+function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): void {
+  for (const hourStartMs of hourStartsMs) {
+    const hourStart = new Date(hourStartMs);
+    writer.delete(metricHourly).where(and(eq(metricHourly.shopId, shopId), eq(metricHourly.hourStart, hourStart))).run();
+    const hourly = new Map<string, StoredRow>();
+    scanHourly(writer, shopId, hourStart, new Date(hourStartMs + hourMs), hourly, policy);
+    insertHourly(writer, hourly.values());
+  }
+  for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
+    writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs)))).run();
+    const hourRows = writer
+      .select()
+      .from(metricHourly)
+      .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, new Date(dayStartMs)), lt(metricHourly.hourStart, new Date(dayStartMs + dayMs))))
+      .all()
+      .map((row) => ({ shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketMs: row.hourStart.getTime(), counters: pickCounters(row) }));
+    insertDaily(writer, sumIntoDays(hourRows).values());
+  }
+}
+
+/** Recomputes every shop's rollup rows of the given hours (any instant inside each) and of their days, exactly. */
+export function rebuildRollupsForHours(db: Db, instants: readonly Date[], policy: RollupPolicy = defaultRollupPolicy): void {
+  const hourStartsMs = [...new Set(instants.map((instant) => getShanghaiHourBucket(instant).getTime()))];
+  const shopIds = db.select({ id: shops.id }).from(shops).all().map((shop) => shop.id);
+  db.transaction((tx) => {
+    for (const shopId of shopIds) rebuildShopHours(tx, shopId, hourStartsMs, policy);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading: the owner's report, from rollups only
+// ---------------------------------------------------------------------------------------------
+
+/** An agent sees other agents' cards only inside totals: their rows come back under this id. */
+export const otherAgentsId = "*";
+
+/** 3分钟响应率 target ≥ 90% (NUMBERS.md §1e, Taobao; L). */
+export const responseRateTarget = 0.9;
+
+type ReadRow = StoredKey & { bucketStart: Date; counters: RollupCounters };
+
+/** Shops the viewer may see, optionally narrowed to one; null when that one is not theirs (answer 404). */
+export async function getReportShopIds(db: Db, scope: Scope, shopId: string | undefined): Promise<string[] | null> {
+  if (scope.shopIds.length === 0) return shopId ? null : [];
+  const owned = await db
+    .select({ id: shops.id })
+    .from(shops)
+    .where(and(eq(shops.merchantId, scope.merchantId), inArray(shops.id, shopId ? [shopId] : scope.shopIds)));
+  const ids = owned.map((shop) => shop.id).filter((id) => scope.shopIds.includes(id));
+  if (shopId && ids.length === 0) return null;
+  return ids;
+}
+
+// Owners see every agent; an agent's query never returns another agent's id (the role rule is enforced here, not in the UI)
+function agentColumn(table: typeof metricHourly | typeof metricDaily, scope: Scope): SQL<string> {
+  if (scope.role === "owner") return sql<string>`${table.agentId}`;
+  return sql<string>`case when ${table.agentId} = ${scope.userId} then ${table.agentId} else ${otherAgentsId} end`;
+}
+
+function readHourly(db: Db, scope: Scope, shopIds: string[], startMs: number, endMs: number): ReadRow[] {
+  if (startMs >= endMs || shopIds.length === 0) return [];
+  return db
+    .select({ ...getTableCounterColumns(metricHourly), shopId: metricHourly.shopId, agentId: agentColumn(metricHourly, scope), platform: metricHourly.platform, kind: metricHourly.kind, bucketStart: metricHourly.hourStart })
+    .from(metricHourly)
+    .where(and(inArray(metricHourly.shopId, shopIds), gte(metricHourly.hourStart, new Date(startMs)), lt(metricHourly.hourStart, new Date(endMs))))
+    .all()
+    .map(toReadRow);
+}
+
+function readDaily(db: Db, scope: Scope, shopIds: string[], startMs: number, endMs: number): ReadRow[] {
+  if (startMs >= endMs || shopIds.length === 0) return [];
+  return db
+    .select({ ...getTableCounterColumns(metricDaily), shopId: metricDaily.shopId, agentId: agentColumn(metricDaily, scope), platform: metricDaily.platform, kind: metricDaily.kind, bucketStart: metricDaily.dayStart })
+    .from(metricDaily)
+    .where(and(inArray(metricDaily.shopId, shopIds), gte(metricDaily.dayStart, new Date(startMs)), lt(metricDaily.dayStart, new Date(endMs))))
+    .all()
+    .map(toReadRow);
+}
+
+function getTableCounterColumns(table: typeof metricHourly | typeof metricDaily) {
+  return {
+    received: table.received,
+    receivedInScoringHours: table.receivedInScoringHours,
+    answered: table.answered,
+    answeredWithin3Min: table.answeredWithin3Min,
+    answeredWithin3MinInScoringHours: table.answeredWithin3MinInScoringHours,
+    approved: table.approved,
+    rejected: table.rejected,
+    rejectedWithoutReasonOrEvidence: table.rejectedWithoutReasonOrEvidence,
+    autoAnswered: table.autoAnswered,
+    intervention: table.intervention,
+    refundFen: table.refundFen,
+    returnFreightFen: table.returnFreightFen,
+    responseMsTotal: table.responseMsTotal,
+    responseHistogram: table.responseHistogram,
+  };
+}
+
+function toReadRow(row: RollupCounters & StoredKey & { bucketStart: Date }): ReadRow {
+  return { shopId: row.shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketStart: row.bucketStart, counters: pickCounters(row) };
+}
+
+function ceilToHourMs(instant: Date): number {
+  return getShanghaiHourBucket(new Date(instant.getTime() - 1)).getTime() + hourMs;
+}
+
+/**
+ * The rollup rows of a range: whole Shanghai days from the daily table, the hours at either end from
+ * the hourly one. A partial last hour counts whole (every card in it so far), so "today" reads up to now.
+ */
+function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange): ReadRow[] {
+  const startMs = getShanghaiHourBucket(range.start).getTime();
+  const endMs = ceilToHourMs(range.end);
+  const firstWholeDayMs = getDayBucket(new Date(startMs)).getTime() === startMs ? startMs : getDayBucket(new Date(startMs)).getTime() + dayMs;
+  const wholeDaysEndMs = getDayBucket(new Date(endMs)).getTime();
+  if (firstWholeDayMs >= wholeDaysEndMs) return readHourly(db, scope, shopIds, startMs, endMs);
+  return [
+    ...readHourly(db, scope, shopIds, startMs, firstWholeDayMs),
+    ...readDaily(db, scope, shopIds, firstWholeDayMs, wholeDaysEndMs),
+    ...readHourly(db, scope, shopIds, wholeDaysEndMs, endMs),
+  ];
+}
+
+function sumRows(rows: Iterable<ReadRow>): RollupCounters {
+  let total = createEmptyRollup();
+  for (const row of rows) total = mergeRollups(total, row.counters);
+  return total;
+}
+
+function groupRows(rows: readonly ReadRow[], getKey: (row: ReadRow) => string): Map<string, RollupCounters> {
+  const groups = new Map<string, RollupCounters>();
+  for (const row of rows) {
+    const key = getKey(row);
+    groups.set(key, mergeRollups(groups.get(key) ?? createEmptyRollup(), row.counters));
+  }
+  return groups;
+}
+
+export type BreakdownRow = { key: string; label: string; figures: RangeFigures };
+
+export type MetricsReport = {
+  range: { preset: string; firstDay: string; lastDay: string; start: string; end: string; previousStart: string; previousEnd: string };
+  viewer: { role: Scope["role"]; userId: string };
+  shopId: string | null;
+  figures: Record<keyof RangeFigures, FigureChange>;
+  /** An agent's own answers (cards they answered); null for owners, who see every agent in the breakdown. */
+  ownFigures: RangeFigures | null;
+  overdueNow: number;
+  breakdowns: { shop: BreakdownRow[]; agent: BreakdownRow[]; platform: BreakdownRow[]; kind: BreakdownRow[]; day: BreakdownRow[] };
+  /** [weekday 0 = Monday][hour 0–23] over the range: cards received, and cards answered after the reply window. */
+  heatmap: { arrivals: number[][]; late: number[][] };
+  policy: { scoringWindow: { start: string; end: string }; replyWindowMs: number; target: number };
+  recordedSources: typeof recordedSources;
+};
+
+async function getShopNames(db: Db, shopIds: string[]): Promise<Map<string, string>> {
+  if (shopIds.length === 0) return new Map();
+  const rows = await db.select({ id: shops.id, name: shops.name }).from(shops).where(inArray(shops.id, shopIds));
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+async function getUserNames(db: Db, merchantId: string, userIds: string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.merchantId, merchantId), inArray(users.id, userIds)));
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+/** Pending cards past their reply deadline right now: a live count on the inbox index, not a rollup. */
+export async function countOverdueNow(db: Db, shopIds: string[], now: Date): Promise<number> {
+  if (shopIds.length === 0) return 0;
+  const [row] = await db
+    .select({ count: sql<number>`count(*)` })
+    .from(requests)
+    .where(and(inArray(requests.shopId, shopIds), eq(requests.status, "pending"), lt(requests.respondBy, now)));
+  return row?.count ?? 0;
+}
+
+function readHeatmap(db: Db, shopIds: string[], range: TimeRange): MetricsReport["heatmap"] {
+  const arrivals = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  const late = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  if (shopIds.length === 0) return { arrivals, late };
+  const rows = db
+    .select({
+      hourStart: metricHourly.hourStart,
+      received: sql<number>`sum(${metricHourly.received})`,
+      late: sql<number>`sum(${metricHourly.answered} - ${metricHourly.answeredWithin3Min})`,
+    })
+    .from(metricHourly)
+    .where(
+      and(
+        inArray(metricHourly.shopId, shopIds),
+        gte(metricHourly.hourStart, getShanghaiHourBucket(range.start)),
+        lt(metricHourly.hourStart, new Date(ceilToHourMs(range.end))),
+      ),
+    )
+    .groupBy(metricHourly.hourStart)
+    .all();
+  for (const row of rows) {
+    const weekday = getShanghaiWeekday(row.hourStart);
+    const hour = getShanghaiHourOfDay(row.hourStart);
+    arrivals[weekday][hour] += row.received;
+    late[weekday][hour] += row.late;
+  }
+  return { arrivals, late };
+}
+
+function listDays(range: ReportRange): string[] {
+  const days: string[] = [];
+  for (let dayStartMs = getShanghaiDayStart(range.firstDay).getTime(); dayStartMs <= getShanghaiDayStart(range.lastDay).getTime(); dayStartMs += dayMs) {
+    days.push(getShanghaiDay(new Date(dayStartMs)));
+  }
+  return days;
+}
+
+/** Every figure of the owner's page for a range and the range before it, read from rollups only. */
+export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], range: ReportRange, now: Date, shopId: string | null = null): Promise<MetricsReport> {
+  const rows = readRangeRows(db, scope, shopIds, range);
+  const previousRows = readRangeRows(db, scope, shopIds, range.previous);
+  const [shopNames, overdueNow] = await Promise.all([getShopNames(db, shopIds), countOverdueNow(db, shopIds, now)]);
+
+  const byAgent = groupRows(
+    rows.filter((row) => row.agentId !== otherAgentsId),
+    (row) => row.agentId,
+  );
+  const agentNames = await getUserNames(db, scope.merchantId, [...byAgent.keys()].filter((id) => id !== ruleAgentId && id !== unansweredAgentId));
+  const toBreakdown = (groups: Map<string, RollupCounters>, getLabel: (key: string) => string): BreakdownRow[] =>
+    [...groups.entries()]
+      .map(([key, counters]) => ({ key, label: getLabel(key), figures: getRangeFigures(counters) }))
+      .sort((left, right) => right.figures.received - left.figures.received || left.label.localeCompare(right.label));
+
+  const byDay = groupRows(rows, (row) => getShanghaiDay(row.bucketStart));
+  const own = scope.role === "owner" ? null : getRangeFigures(byAgent.get(scope.userId) ?? createEmptyRollup());
+  return {
+    range: {
+      preset: range.preset,
+      firstDay: range.firstDay,
+      lastDay: range.lastDay,
+      start: range.start.toISOString(),
+      end: range.end.toISOString(),
+      previousStart: range.previous.start.toISOString(),
+      previousEnd: range.previous.end.toISOString(),
+    },
+    viewer: { role: scope.role, userId: scope.userId },
+    shopId,
+    figures: compareWithPrevious(sumRows(rows), sumRows(previousRows)),
+    ownFigures: own,
+    overdueNow,
+    breakdowns: {
+      shop: toBreakdown(groupRows(rows, (row) => row.shopId), (key) => shopNames.get(key) ?? key),
+      agent: toBreakdown(byAgent, (key) => agentNames.get(key) ?? key),
+      platform: toBreakdown(groupRows(rows, (row) => row.platform), (key) => key),
+      kind: toBreakdown(groupRows(rows, (row) => row.kind), (key) => key),
+      day: listDays(range).map((day) => ({ key: day, label: day, figures: getRangeFigures(byDay.get(day) ?? createEmptyRollup()) })),
+    },
+    heatmap: readHeatmap(db, shopIds, range),
+    policy: { scoringWindow: defaultRollupPolicy.scoringWindow, replyWindowMs: defaultRollupPolicy.replyWindowMs, target: responseRateTarget },
+    recordedSources,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staffing forecast and the live hour
+// ---------------------------------------------------------------------------------------------
+
+export type StaffingHour = { hour: number; arrivals: number; agentsNeeded: number; serviceLevel: number };
+
+export type StaffingForecast = {
+  day: string;
+  weeks: number;
+  targetLevel: number;
+  targetSeconds: number;
+  agentsOnShift: number;
+  /** Assumed handling time per card: the median response of people's answers in the last `weeks` weeks; null without answers. */
+  handleSeconds: number | null;
+  handleBasisAnswers: number;
+  /** Per agent (an agent sees only their own row). */
+  agentHandle: { agentId: string; label: string; answered: number; medianSeconds: number | null }[];
+  hours: StaffingHour[];
+  /** Runs of consecutive hours needing the same number of people (hours with no arrivals left out). */
+  segments: { startHour: number; endHour: number; agentsNeeded: number }[];
+};
+
+/** Tomorrow's arrivals per hour from the same weekday and hour of recent weeks, and the people Erlang C says they need. */
+export async function getStaffingForecast(
+  db: Db,
+  scope: Scope,
+  shopIds: string[],
+  options: { day: string; weeks: number; targetLevel: number; agentsOnShift: number },
+): Promise<StaffingForecast> {
+  const dayStartMs = getShanghaiDayStart(options.day).getTime();
+  const historyStart = new Date(dayStartMs - options.weeks * 7 * dayMs);
+  const history =
+    shopIds.length === 0
+      ? []
+      : db
+          .select({ hourStart: metricHourly.hourStart, count: sql<number>`sum(${metricHourly.received})` })
+          .from(metricHourly)
+          .where(and(inArray(metricHourly.shopId, shopIds), gte(metricHourly.hourStart, historyStart), lt(metricHourly.hourStart, new Date(dayStartMs))))
+          .groupBy(metricHourly.hourStart)
+          .all();
+  const forecast = forecastArrivals(history, options.day, options.weeks);
+
+  const answerRows = readDaily(db, scope, shopIds, historyStart.getTime(), dayStartMs).filter(
+    (row) => row.agentId !== ruleAgentId && row.agentId !== unansweredAgentId,
+  );
+  const team = sumRows(answerRows);
+  const teamMedianMs = getPercentileFromHistogram(team.responseHistogram, 50);
+  const handleSeconds = teamMedianMs === null ? null : teamMedianMs / 1000;
+  const byAgent = groupRows(
+    answerRows.filter((row) => row.agentId !== otherAgentsId),
+    (row) => row.agentId,
+  );
+  const names = await getUserNames(db, scope.merchantId, [...byAgent.keys()]);
+  const targetSeconds = defaultRollupPolicy.replyWindowMs / 1000;
+
+  const hours = forecast.map(({ count }, hour) => ({
+    hour,
+    arrivals: count,
+    agentsNeeded: handleSeconds === null ? 0 : getAgentsNeeded(count, handleSeconds, targetSeconds, options.targetLevel),
+    serviceLevel: handleSeconds === null ? 1 : getServiceLevel(options.agentsOnShift, count, handleSeconds, targetSeconds),
+  }));
+  const segments: StaffingForecast["segments"] = [];
+  for (const { hour, arrivals, agentsNeeded } of hours) {
+    const last = segments.at(-1);
+    if (arrivals === 0) continue;
+    if (last && last.endHour === hour && last.agentsNeeded === agentsNeeded) last.endHour = hour + 1;
+    else segments.push({ startHour: hour, endHour: hour + 1, agentsNeeded });
+  }
+  return {
+    day: options.day,
+    weeks: options.weeks,
+    targetLevel: options.targetLevel,
+    targetSeconds,
+    agentsOnShift: options.agentsOnShift,
+    handleSeconds,
+    handleBasisAnswers: team.answered,
+    agentHandle: [...byAgent.entries()]
+      .map(([agentId, counters]) => {
+        const medianMs = getPercentileFromHistogram(counters.responseHistogram, 50);
+        return { agentId, label: names.get(agentId) ?? agentId, answered: counters.answered, medianSeconds: medianMs === null ? null : medianMs / 1000 };
+      })
+      .sort((left, right) => right.answered - left.answered),
+    hours,
+    segments,
+  };
+}
+
+export type LiveHourStatus = {
+  hourStart: string;
+  isScoredHour: boolean;
+  received: number;
+  answeredInTime: number;
+  /** Cards whose outcome is known: answered, or still pending past the reply window. */
+  settled: number;
+  rate: number | null;
+  target: number;
+  isHeadingUnder: boolean;
+};
+
+/** Below this many settled cards an hour's rate swings on one card, so no warning yet. */
+const minSettledForWarning = 5;
+
+/** The current Shanghai hour so far, for the inbox banner: answers in time ÷ cards whose outcome is already known. */
+export async function getLiveHourStatus(db: Db, shopIds: string[], now: Date): Promise<LiveHourStatus> {
+  const hourStart = getShanghaiHourBucket(now);
+  const isScoredHour = isInScoringHours(defaultRollupPolicy.scoringWindow, now);
+  let counters = createEmptyRollup();
+  let overduePending = 0;
+  if (shopIds.length > 0) {
+    counters = sumRows(
+      db
+        .select({ ...getTableCounterColumns(metricHourly), shopId: metricHourly.shopId, agentId: metricHourly.agentId, platform: metricHourly.platform, kind: metricHourly.kind, bucketStart: metricHourly.hourStart })
+        .from(metricHourly)
+        .where(and(inArray(metricHourly.shopId, shopIds), eq(metricHourly.hourStart, hourStart)))
+        .all()
+        .map(toReadRow),
+    );
+    const [row] = await db
+      .select({ count: sql<number>`count(*)` })
+      .from(requests)
+      .where(and(inArray(requests.shopId, shopIds), gte(requests.receivedAt, hourStart), eq(requests.status, "pending"), lt(requests.respondBy, now)));
+    overduePending = row?.count ?? 0;
+  }
+  const settled = counters.answered + overduePending;
+  const rate = settled === 0 ? null : counters.answeredWithin3Min / settled;
+  return {
+    hourStart: hourStart.toISOString(),
+    isScoredHour,
+    received: counters.received,
+    answeredInTime: counters.answeredWithin3Min,
+    settled,
+    rate,
+    target: responseRateTarget,
+    isHeadingUnder: isScoredHour && settled >= minSettledForWarning && rate !== null && rate < responseRateTarget,
+  };
+}
