@@ -26,6 +26,8 @@ export const shops = sqliteTable(
     name: text("name").notNull(),
     /** Where parcels leave from: the buyer's return-freight zone is measured from it (NUMBERS.md §2 w_z). */
     shipFromProvince: text("ship_from_province"),
+    /** The owner lets agents open the after-sales entry from the Orders page (issue 5); owners always may. */
+    agentsMayOpenEntry: integer("agents_may_open_entry", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (table) => [index("shops_merchant_idx").on(table.merchantId)],
@@ -146,6 +148,12 @@ export const orders = sqliteTable(
     receivedAt: instant("received_at"),
     supportedKinds: text("supported_kinds", { mode: "json" }).$type<string[]>().notNull(),
     priorRefund: text("prior_refund", { enum: priorRefundStates }).notNull().default("none"),
+    /** National warranty (三包) and the seller's own promise on the product, in days: 售后保 extends the period (seeds/001). */
+    warrantyDays: integer("warranty_days"),
+    sellerPromiseDays: integer("seller_promise_days"),
+    /** When the seller last opened the after-sales entry; open for 30 days from then, derived from time (seeds/002). */
+    entryOpenedAt: instant("entry_opened_at"),
+    entryTimesOpened: integer("entry_times_opened").notNull().default(0),
     createdAt: createdAt(),
   },
   (table) => [

@@ -4,7 +4,7 @@ import { z } from "zod";
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 const idLength = 20;
 
-export type IdPrefix = "mer" | "shop" | "usr" | "ord" | "req" | "evd" | "fsc";
+export type IdPrefix = "mer" | "shop" | "usr" | "ord" | "req" | "evd" | "fsc" | "prp" | "cof";
 
 export function newId(prefix: IdPrefix, random: (size: number) => Uint8Array = randomBytes): string {
   const bytes = random(idLength);
