@@ -2,6 +2,7 @@ import { hashPassword } from "better-auth/crypto";
 import type { Db } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createUser } from "@/db/factories";
 import { createDemoShop, seedWebhookDemo } from "@/db/seed-webhooks";
+import { rebuildRollups } from "@/db/queries/metrics";
 import { seedFreightDemo } from "@/db/seed-freight";
 import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
@@ -324,5 +325,7 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   });
   await seedFreightDemo(db, [tmall, douyin, taobao], now);
   await seedWebhookDemo(db, now);
+  // The history went in without the rollups; count it once, exactly (issue 9)
+  rebuildRollups(db);
   return { merchantA, merchantB, shops: { tmall, douyin, taobao }, userIds, pending: requestRows.filter((row) => !row.status || row.status === "pending").length, total: requestRows.length };
 }
