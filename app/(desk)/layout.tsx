@@ -25,6 +25,11 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
               </Link>
             ) : null}
             {scope.role === "owner" ? (
+              <Link href="/freight" className="text-slate-700 hover:text-slate-900">
+                {t("freight.nav")}
+              </Link>
+            ) : null}
+            {scope.role === "owner" ? (
               <Link href="/settings" className="text-slate-700 hover:text-slate-900">
                 {t("webhooks.nav")}
               </Link>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { memo, useState } from "react";
+import { CardFreightLine } from "@/components/freight/card-freight";
 import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
 import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
 import { RejectDialog } from "@/components/inbox/reject-dialog";
@@ -74,6 +75,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
           </dl>
           {card.claim ? <p className="rounded bg-slate-50 px-2 py-1.5 text-sm text-slate-700">“{card.claim}”</p> : null}
           <EvidenceThumbs evidence={card.evidence} />
+          {card.freight ? <CardFreightLine freight={card.freight} platform={card.platform} /> : null}
           {!isPending && card.decidedBy && card.decidedAt ? (
             <p className="text-xs text-slate-500">
               {t("decidedBy", {

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { zodIssues } from "@/app/_server/api";
+import { withOwner } from "@/app/api/freight/owner";
+import { getDb } from "@/db/client";
+import { listScenarios } from "@/db/queries/freight";
+import { apiError } from "@/lib/api-error";
+import { idSchema } from "@/lib/ids";
+import { toScenarioCsv } from "@/lib/return-freight/scenario-csv";
+
+const exportQuery = z.object({
+  shop: idSchema("shop"),
+  /** Comma-separated scenario ids; absent: every scenario of the shop. */
+  ids: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(",") : undefined))
+    .pipe(z.array(idSchema("fsc")).max(100).optional()),
+  locale: z.enum(["zh", "en"]).default("zh"),
+});
+
+export const GET = withOwner(async (request, { scope }) => {
+  const query = exportQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
+  const scenarios = await listScenarios(getDb(), scope, query.data.shop, query.data.ids);
+  if (!scenarios) return apiError("not_found", `No shop ${query.data.shop}`);
+  // The BOM makes Excel read the file as UTF-8 (scenario-csv.ts leaves it to the caller).
+  const csv = "\uFEFF" + toScenarioCsv(scenarios, query.data.locale);
+  return new Response(csv, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="tuihuobao-scenarios.csv"`,
+      "cache-control": "no-store",
+    },
+  });
+});
