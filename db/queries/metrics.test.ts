@@ -1,0 +1,336 @@
+import { eq } from "drizzle-orm";
+import { beforeEach, describe, expect, it } from "vitest";
+import { openDb, type Db } from "@/db/client";
+import { buildRequest, createMerchant, createOrder, createShop, createUser } from "@/db/factories";
+import {
+  addReceivedToRollup,
+  applyRollupChange,
+  getLiveHourStatus,
+  getMetricsReport,
+  getReportShopIds,
+  getStaffingForecast,
+  otherAgentsId,
+  rebuildRollups,
+  rebuildRollupsForHours,
+  type RollupSource,
+} from "@/db/queries/metrics";
+import { decideRequest } from "@/db/queries/requests";
+import { getScope, type Scope } from "@/db/queries/users";
+import { requests } from "@/db/schema";
+import { metricDaily, metricHourly } from "@/db/schema-metrics";
+import type { Platform, RequestKind } from "@/lib/domain";
+import { resolveReportRange } from "@/lib/metrics/report-range";
+import { ruleAgentId } from "@/lib/metrics/response-metrics";
+import { createRandom } from "@/lib/random";
+
+// Monday 2026-11-23, 14:00 in Shanghai
+const now = new Date("2026-11-23T14:00:00.000+08:00");
+const shanghai = (text: string) => new Date(`${text}+08:00`);
+const after = (instant: Date, seconds: number) => new Date(instant.getTime() + seconds * 1000);
+
+async function setUp(db: Db) {
+  const merchant = await createMerchant(db, "木槿");
+  const tmall = await createShop(db, { merchantId: merchant, platform: "tmall", name: "天猫店" });
+  const douyin = await createShop(db, { merchantId: merchant, platform: "douyin", name: "抖音店" });
+  const owner = await createUser(db, { merchantId: merchant, name: "陈静", email: "owner@m.test", role: "owner" });
+  const agent = await createUser(db, { merchantId: merchant, name: "王芳", email: "wang@m.test", role: "agent" });
+  const douyinAgent = await createUser(db, { merchantId: merchant, name: "李雷", email: "li@m.test", role: "agent", shopIds: [douyin] });
+  const other = await createMerchant(db, "北岸");
+  const otherShop = await createShop(db, { merchantId: other, platform: "taobao", name: "北岸店" });
+  const scope = async (userId: string) => (await getScope(db, userId)) as Scope;
+  return {
+    shops: { tmall, douyin, otherShop },
+    owner: await scope(owner),
+    agent: await scope(agent),
+    douyinAgent: await scope(douyinAgent),
+  };
+}
+
+type Fixture = Awaited<ReturnType<typeof setUp>>;
+
+/** A card as the webhook stores it: the row and its rollup count in one transaction. */
+async function receive(db: Db, shopId: string, platform: Platform, receivedAt: Date, values: { kind?: RequestKind; amountFen?: number } = {}) {
+  const orderId = await createOrder(db, { shopId, platform });
+  const row = buildRequest({ shopId, orderId, platform, receivedAt, kind: values.kind ?? "refund_only", amountFen: values.amountFen ?? 1000 });
+  db.transaction((tx) => {
+    tx.insert(requests).values(row).run();
+    addReceivedToRollup(tx, { ...row, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, kind: row.kind! });
+  });
+  return row.id;
+}
+
+async function approve(db: Db, scope: Scope, id: string, at: Date) {
+  expect((await decideRequest(db, scope, id, { decision: "approve" }, at)).ok).toBe(true);
+}
+
+async function reject(db: Db, scope: Scope, id: string, at: Date) {
+  const result = await decideRequest(db, scope, id, { decision: "reject", reasonCode: "no_quality_issue", message: "商品无质量问题" }, at);
+  expect(result.ok).toBe(true);
+}
+
+function readTables(db: Db) {
+  const sortKey = (row: { shopId: string; agentId: string; platform: string; kind: string }, bucket: Date) =>
+    `${row.shopId}|${bucket.toISOString()}|${row.agentId}|${row.platform}|${row.kind}`;
+  const hourly = db.select().from(metricHourly).all().sort((a, b) => sortKey(a, a.hourStart).localeCompare(sortKey(b, b.hourStart)));
+  const daily = db.select().from(metricDaily).all().sort((a, b) => sortKey(a, a.dayStart).localeCompare(sortKey(b, b.dayStart)));
+  return { hourly, daily };
+}
+
+/**
+ * The hand-computed history (Shanghai times). Today, Monday 11-23:
+ *   c1 天猫 仅退款 09:00:00, 王芳 approves after 60 s, ¥50
+ *   c2 天猫 退货退款 09:59:00, 王芳 rejects after 200 s (10:02:20: answered in the next hour, late; no proof)
+ *   c3 抖音 仅退款 07:30:00 (outside scoring hours), 李雷 approves after 30 s, ¥30
+ *   c4 抖音 换货 10:15:00, still pending: overdue now
+ *   c6 抖音 仅退款 00:00:00.000 (first instant of the day), 李雷 approves after 10 s, ¥10
+ * Sunday 11-22: c5 天猫 23:59:59.999 (last instant of the day), the owner approves after 120 s;
+ *   c7 天猫 10:00:00, 王芳 approves after 100 s.
+ */
+async function seedHandHistory(db: Db, fixture: Fixture) {
+  const { tmall, douyin } = fixture.shops;
+  const c1 = await receive(db, tmall, "tmall", shanghai("2026-11-23T09:00:00"), { amountFen: 5000 });
+  await approve(db, fixture.agent, c1, after(shanghai("2026-11-23T09:00:00"), 60));
+  const c2 = await receive(db, tmall, "tmall", shanghai("2026-11-23T09:59:00"), { kind: "return_refund", amountFen: 8000 });
+  await reject(db, fixture.agent, c2, after(shanghai("2026-11-23T09:59:00"), 200));
+  const c3 = await receive(db, douyin, "douyin", shanghai("2026-11-23T07:30:00"), { amountFen: 3000 });
+  await approve(db, fixture.douyinAgent, c3, after(shanghai("2026-11-23T07:30:00"), 30));
+  const c4 = await receive(db, douyin, "douyin", shanghai("2026-11-23T10:15:00"), { kind: "exchange" });
+  const c5 = await receive(db, tmall, "tmall", shanghai("2026-11-22T23:59:59.999"), { amountFen: 2000 });
+  await approve(db, fixture.owner, c5, after(shanghai("2026-11-22T23:59:59.999"), 120));
+  const c6 = await receive(db, douyin, "douyin", shanghai("2026-11-23T00:00:00.000"), { amountFen: 1000 });
+  await approve(db, fixture.douyinAgent, c6, after(shanghai("2026-11-23T00:00:00.000"), 10));
+  const c7 = await receive(db, tmall, "tmall", shanghai("2026-11-22T10:00:00"), { amountFen: 4000 });
+  await approve(db, fixture.agent, c7, after(shanghai("2026-11-22T10:00:00"), 100));
+  return { c1, c2, c3, c4, c5, c6, c7 };
+}
+
+async function report(db: Db, scope: Scope, range: "today" | "7", shopId?: string) {
+  const shopIds = (await getReportShopIds(db, scope, shopId)) as string[];
+  return getMetricsReport(db, scope, shopIds, resolveReportRange({ range }, now), now, shopId ?? null);
+}
+
+let db: Db;
+let fixture: Fixture;
+
+beforeEach(async () => {
+  db = openDb(":memory:");
+  fixture = await setUp(db);
+});
+
+describe("figures on a hand-computed history", () => {
+  it("today, compared with yesterday until the same hour", async () => {
+    await seedHandHistory(db, fixture);
+    const { figures, overdueNow } = await report(db, fixture.owner, "today");
+    expect(figures.received).toEqual({ current: 5, previous: 1, delta: 4 }); // c1 c2 c3 c4 c6 vs c7
+    expect(figures.responseRate.current).toBe(3 / 5); // c1, c3, c6 within 3 min
+    expect(figures.responseRate.previous).toBe(1);
+    expect(figures.scoringHoursResponseRate.current).toBe(1 / 3); // c1 c2 c4 scored; only c1 in time
+    expect(figures.p50ResponseMs.current).toBe(30_000); // 10, 30, 60, 200 s: rank 2
+    expect(figures.p90ResponseMs.current).toBe(216_000); // 200 s reported as its bucket's upper edge
+    expect(figures.p99ResponseMs.current).toBe(216_000);
+    expect(figures.meanResponseMs.current).toBe(75_000); // (10 + 30 + 60 + 200) / 4 s
+    expect(figures.autoAnsweredShare.current).toBe(0);
+    expect(figures.approved.current).toBe(3);
+    expect(figures.rejected.current).toBe(1);
+    expect(figures.rejectedWithoutReasonOrEvidence.current).toBe(1); // Tmall rejections need proof; none stored
+    expect(figures.intervention.current).toBe(0);
+    expect(figures.refundFen.current).toBe(9_000); // c1 + c3 + c6; the rejected return is no refund
+    expect(figures.returnFreightFen.current).toBe(0);
+    expect(overdueNow).toBe(1); // c4
+  });
+
+  it("breaks down by shop, agent, platform, kind and day, with the Shanghai midnight cards on their own days", async () => {
+    await seedHandHistory(db, fixture);
+    const { breakdowns } = await report(db, fixture.owner, "7");
+    const received = (rows: { label: string; figures: { received: number } }[]) => Object.fromEntries(rows.map((row) => [row.label, row.figures.received]));
+    expect(received(breakdowns.shop)).toEqual({ 天猫店: 4, 抖音店: 3 });
+    expect(received(breakdowns.agent)).toEqual({ 王芳: 3, 李雷: 2, 陈静: 1, "": 1 }); // "" = not answered yet (c4)
+    expect(received(breakdowns.platform)).toEqual({ tmall: 4, douyin: 3 });
+    expect(received(breakdowns.kind)).toEqual({ refund_only: 5, return_refund: 1, exchange: 1 });
+    expect(breakdowns.day.map((row) => [row.key, row.figures.received])).toEqual([
+      ["2026-11-17", 0],
+      ["2026-11-18", 0],
+      ["2026-11-19", 0],
+      ["2026-11-20", 0],
+      ["2026-11-21", 0],
+      ["2026-11-22", 2], // c5 at 23:59:59.999 and c7
+      ["2026-11-23", 5], // c6 at 00:00:00.000 among them
+    ]);
+    const wang = breakdowns.agent.find((row) => row.label === "王芳")!;
+    expect(wang.figures.responseRate).toBe(2 / 3); // c1 and c7 in time, c2 late
+  });
+
+  it("heatmap: arrivals and late answers by weekday and Shanghai hour", async () => {
+    await seedHandHistory(db, fixture);
+    const { heatmap } = await report(db, fixture.owner, "7");
+    expect(heatmap.arrivals[0][9]).toBe(2); // Monday 09:xx: c1, c2
+    expect(heatmap.late[0][9]).toBe(1); // c2, answered 10:02 but counted in its 09:00 hour
+    expect(heatmap.arrivals[0][0]).toBe(1); // c6
+    expect(heatmap.arrivals[6][23]).toBe(1); // Sunday 23:xx: c5
+    expect(heatmap.arrivals.flat().reduce((sum, count) => sum + count, 0)).toBe(7);
+  });
+
+  it("counts a rule's answer as automatic", async () => {
+    const { tmall } = fixture.shops;
+    const id = await receive(db, tmall, "tmall", shanghai("2026-11-23T11:00:00"));
+    const [before] = await db.select().from(requests).where(eq(requests.id, id));
+    const answered = { ...before, status: "approved" as const, decision: "approve" as const, decidedAt: after(before.receivedAt, 1), decidedBy: null };
+    db.transaction((tx) => {
+      tx.update(requests).set({ status: answered.status, decision: answered.decision, decidedAt: answered.decidedAt }).where(eq(requests.id, id)).run();
+      applyRollupChange(tx, before, answered);
+    });
+    const { figures, breakdowns } = await report(db, fixture.owner, "today");
+    expect(figures.autoAnsweredShare.current).toBe(1);
+    expect(breakdowns.agent.map((row) => row.key)).toEqual([ruleAgentId]);
+  });
+});
+
+describe("roles", () => {
+  it("an agent gets shop totals and only their own agent row, never another agent's", async () => {
+    await seedHandHistory(db, fixture);
+    const ownerReport = await report(db, fixture.owner, "7");
+    const agentReport = await report(db, fixture.agent, "7");
+    expect(agentReport.figures).toEqual(ownerReport.figures);
+    expect(agentReport.breakdowns.shop).toEqual(ownerReport.breakdowns.shop);
+    expect(agentReport.breakdowns.agent.map((row) => row.key)).toEqual([fixture.agent.userId]);
+    expect(agentReport.ownFigures?.received).toBe(3);
+    expect(JSON.stringify(agentReport)).not.toContain(fixture.douyinAgent.userId);
+    expect(JSON.stringify(agentReport)).not.toContain(fixture.owner.userId);
+    expect(JSON.stringify(agentReport)).not.toContain("李雷");
+    expect(agentReport.breakdowns.agent.some((row) => row.key === otherAgentsId)).toBe(false);
+  });
+
+  it("an agent of one shop sees that shop's totals only", async () => {
+    await seedHandHistory(db, fixture);
+    const { figures, breakdowns } = await report(db, fixture.douyinAgent, "7");
+    expect(figures.received.current).toBe(3); // c3 c4 c6
+    expect(breakdowns.shop.map((row) => row.label)).toEqual(["抖音店"]);
+    expect(breakdowns.agent.map((row) => row.label)).toEqual(["李雷"]);
+  });
+
+  it("a shop outside the viewer's scope answers like a missing one", async () => {
+    expect(await getReportShopIds(db, fixture.douyinAgent, fixture.shops.tmall)).toBeNull();
+    expect(await getReportShopIds(db, fixture.owner, fixture.shops.otherShop)).toBeNull();
+    expect(await getReportShopIds(db, fixture.owner, fixture.shops.douyin)).toEqual([fixture.shops.douyin]);
+  });
+
+  it("the staffing forecast lists only the agent's own handling time", async () => {
+    await seedHandHistory(db, fixture);
+    const shopIds = (await getReportShopIds(db, fixture.agent, undefined)) as string[];
+    const forecast = await getStaffingForecast(db, fixture.agent, shopIds, { day: "2026-11-30", weeks: 1, targetLevel: 0.95, agentsOnShift: 1 });
+    expect(forecast.agentHandle.map((row) => row.agentId)).toEqual([fixture.agent.userId]);
+  });
+});
+
+describe("rollups agree exactly with a scan of the requests", () => {
+  it("after incremental receipts, decisions, an undone decision and cards across hour and Shanghai day boundaries", async () => {
+    const { tmall, douyin } = fixture.shops;
+    const random = createRandom(9);
+    const ids: string[] = [];
+    for (let index = 0; index < 60; index++) {
+      const [shopId, platform] = random.chance(0.5) ? [tmall, "tmall" as const] : [douyin, "douyin" as const];
+      // Three days around two Shanghai midnights, minute-level stamps
+      const receivedAt = new Date(shanghai("2026-11-21T22:00:00").getTime() + random.int(0, 50 * 60) * 60_000);
+      const id = await receive(db, shopId, platform, receivedAt, { kind: random.pick(["refund_only", "return_refund", "exchange"] as const), amountFen: random.int(1, 500) * 100 });
+      ids.push(id);
+      if (random.chance(0.75)) {
+        const scope = shopId === douyin && random.chance(0.5) ? fixture.douyinAgent : random.pick([fixture.agent, fixture.owner]);
+        const decidedAt = after(receivedAt, random.int(5, 5400)); // up to 90 min: many answered in a later hour or day
+        if (random.chance(0.8)) await approve(db, scope, id, decidedAt);
+        else await reject(db, scope, id, decidedAt);
+      }
+    }
+    // Explicit boundary cards: answered across the hour, and on either side of Shanghai midnight
+    const acrossHour = await receive(db, tmall, "tmall", shanghai("2026-11-22T20:59:30"));
+    await approve(db, fixture.agent, acrossHour, shanghai("2026-11-22T21:01:00"));
+    const beforeMidnight = await receive(db, douyin, "douyin", shanghai("2026-11-22T23:59:59.999"));
+    await approve(db, fixture.douyinAgent, beforeMidnight, shanghai("2026-11-23T00:00:30"));
+    await receive(db, douyin, "douyin", shanghai("2026-11-23T00:00:00"));
+
+    // Undo a decision: the card goes back to pending, rollups move it back through removeFromRollup
+    const decided = db.select().from(requests).where(eq(requests.id, acrossHour)).get()!;
+    const undone: RollupSource = { ...decided, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null };
+    db.transaction((tx) => {
+      tx.update(requests).set({ status: "pending", decision: null, decidedAt: null, decidedBy: null }).where(eq(requests.id, acrossHour)).run();
+      applyRollupChange(tx, decided, undone);
+    });
+
+    const incremental = readTables(db);
+    expect(incremental.hourly.length).toBeGreaterThan(20);
+    rebuildRollups(db);
+    expect(readTables(db)).toEqual(incremental);
+
+    // Hand checks on the boundary rows: the undone card sits unanswered in its 20:00 hour; midnight splits the days
+    const hour20 = incremental.hourly.filter((row) => row.shopId === tmall && row.hourStart.getTime() === shanghai("2026-11-22T20:00:00").getTime());
+    expect(hour20.find((row) => row.agentId === "")?.received).toBeGreaterThanOrEqual(1);
+    expect(hour20.reduce((sum, row) => sum + row.received, 0)).toBe(
+      db.select().from(requests).all().filter((row) => row.shopId === tmall && row.receivedAt >= shanghai("2026-11-22T20:00:00") && row.receivedAt < shanghai("2026-11-22T21:00:00")).length,
+    );
+    const douyinDays = (dayStart: Date) =>
+      incremental.daily.filter((row) => row.shopId === douyin && row.dayStart.getTime() === dayStart.getTime()).reduce((sum, row) => sum + row.received, 0);
+    const douyinRows = db.select().from(requests).all().filter((row) => row.shopId === douyin);
+    expect(douyinDays(shanghai("2026-11-22T00:00:00"))).toBe(douyinRows.filter((row) => row.receivedAt >= shanghai("2026-11-22T00:00:00") && row.receivedAt < shanghai("2026-11-23T00:00:00")).length);
+    expect(douyinDays(shanghai("2026-11-23T00:00:00"))).toBe(douyinRows.filter((row) => row.receivedAt >= shanghai("2026-11-23T00:00:00")).length);
+  });
+
+  it("a decision on a card stored without its rollup recomputes that hour instead of drifting", async () => {
+    const { tmall } = fixture.shops;
+    const orderId = await createOrder(db, { shopId: tmall, platform: "tmall" });
+    const row = buildRequest({ shopId: tmall, orderId, platform: "tmall", receivedAt: shanghai("2026-11-23T12:10:00") });
+    await db.insert(requests).values(row); // as a test factory or an import does: no rollup
+    await approve(db, fixture.agent, row.id!, shanghai("2026-11-23T12:11:00"));
+    const incremental = readTables(db);
+    rebuildRollups(db);
+    expect(readTables(db)).toEqual(incremental);
+    expect(incremental.hourly.map((stored) => stored.received)).toEqual([1]);
+  });
+
+  it("rebuildRollupsForHours repairs the hours it is given, and their days", async () => {
+    await seedHandHistory(db, fixture);
+    const exact = readTables(db);
+    await db.update(metricHourly).set({ received: 99 }).where(eq(metricHourly.hourStart, shanghai("2026-11-23T09:00:00")));
+    await db.delete(metricDaily).where(eq(metricDaily.dayStart, shanghai("2026-11-23T00:00:00")));
+    rebuildRollupsForHours(db, [shanghai("2026-11-23T09:30:00")]);
+    expect(readTables(db)).toEqual(exact);
+  });
+});
+
+describe("the live hour and the staffing forecast", () => {
+  it("warns when the settled cards of the current scored hour are under the target", async () => {
+    const { tmall } = fixture.shops;
+    const hourStart = shanghai("2026-11-23T14:00:00");
+    const liveNow = shanghai("2026-11-23T14:40:00");
+    for (let index = 0; index < 6; index++) {
+      const receivedAt = after(hourStart, index * 60);
+      const id = await receive(db, tmall, "tmall", receivedAt);
+      // 4 answered in time, 2 late: 4/6 ≈ 67% < 90%
+      await approve(db, fixture.agent, id, after(receivedAt, index < 4 ? 30 : 600));
+    }
+    await receive(db, tmall, "tmall", after(hourStart, 39 * 60 + 30)); // pending, still within 3 min: not settled yet
+    const status = await getLiveHourStatus(db, [tmall], liveNow);
+    expect(status).toMatchObject({ received: 7, answeredInTime: 4, settled: 6, isScoredHour: true, isHeadingUnder: true });
+    expect(status.rate).toBe(4 / 6);
+    const night = await getLiveHourStatus(db, [tmall], shanghai("2026-11-23T23:30:00"));
+    expect(night.isHeadingUnder).toBe(false);
+  });
+
+  it("forecasts from the same weekday and hour and sizes each hour with Erlang C", async () => {
+    const { tmall } = fixture.shops;
+    // Two Mondays back: 20:00 had 6 and 10 cards, each answered after 60 s
+    for (const [monday, count] of [["2026-11-16", 6], ["2026-11-09", 10]] as const) {
+      for (let index = 0; index < count; index++) {
+        const receivedAt = shanghai(`${monday}T20:${String(index * 5).padStart(2, "0")}:00`);
+        const id = await receive(db, tmall, "tmall", receivedAt);
+        await approve(db, fixture.agent, id, after(receivedAt, 60));
+      }
+    }
+    const forecast = await getStaffingForecast(db, fixture.owner, [tmall], { day: "2026-11-23", weeks: 2, targetLevel: 0.95, agentsOnShift: 1 });
+    expect(forecast.hours[20].arrivals).toBe(8);
+    expect(forecast.hours[19].arrivals).toBe(0);
+    expect(forecast.handleSeconds).toBe(60);
+    expect(forecast.hours[20].agentsNeeded).toBe(1);
+    expect(forecast.hours[20].serviceLevel).toBeGreaterThan(0.95);
+    expect(forecast.segments).toEqual([{ startHour: 20, endHour: 21, agentsNeeded: 1 }]);
+    expect(forecast.agentHandle).toEqual([{ agentId: fixture.agent.userId, label: "王芳", answered: 16, medianSeconds: 60 }]);
+  });
+});
