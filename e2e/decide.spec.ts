@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { cardByTitle, logins, seedCard, signIn } from "./helpers";
+import { cardByTitle, logins, openInbox, seedCard, signIn } from "./helpers";
 
 test("an agent approves a card: it leaves the pending list at once and is recorded", async ({ page }) => {
   const card = await seedCard({ shop: "tmall", kind: "repair", receivedAgoMs: 20_000 });
   await signIn(page, logins.wangfang);
-  await page.goto("/inbox?platform=tmall&kind=repair");
+  await openInbox(page, "?platform=tmall&kind=repair");
   const article = cardByTitle(page, card.title);
   await expect(article).toBeVisible();
   await expect(article.getByTestId("reply-clock")).toHaveText(/剩余 2:\d\d/);
@@ -15,13 +15,13 @@ test("an agent approves a card: it leaves the pending list at once and is record
   const detail = await page.request.get(`/api/requests/${card.id}`);
   const body = await detail.json();
   expect(body.card).toMatchObject({ status: "approved", decision: "approve", decidedBy: { name: "王芳" } });
-  expect(body.audit.map((entry: { action: string }) => entry.action)).toEqual(["approved"]);
+  expect(body.audit.map((entry: { action: string }) => entry.action)).toEqual(["received", "approved"]);
 });
 
 test("rejecting needs a reason and a 2–200 character message; a 1-character message is refused", async ({ page }) => {
   const card = await seedCard({ shop: "tmall" });
   await signIn(page, logins.wangfang);
-  await page.goto("/inbox?platform=tmall");
+  await openInbox(page, "?platform=tmall");
   const article = cardByTitle(page, card.title);
   await article.getByRole("button", { name: "拒绝" }).click();
   const dialog = page.getByRole("dialog", { name: "拒绝申请" });
@@ -48,6 +48,7 @@ test("the detail page shows the order, the request and its history", async ({ pa
   await signIn(page, logins.lilei);
   await page.goto(`/requests/${card.id}`);
   await expect(page.getByRole("heading", { name: card.title })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByRole("region", { name: "订单信息" })).toContainText("¥129.90");
   await page.getByRole("button", { name: "同意" }).click();
   await expect(page.getByRole("region", { name: "处理记录" })).toContainText("李雷");

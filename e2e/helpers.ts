@@ -3,7 +3,8 @@ import { hashPassword } from "better-auth/crypto";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createOrder, createRequest, createUser } from "@/db/factories";
-import { accounts, shops, users } from "@/db/schema";
+import { getLatestAuditId } from "@/db/queries/live";
+import { accounts, auditLog, shops, users } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import type { Platform, RequestKind } from "@/lib/domain";
 import e2eConfig, { e2eDatabasePath } from "../playwright.config";
@@ -47,15 +48,19 @@ export async function seedCard(options: { shop: keyof typeof shopNames; kind?: R
     amountFen: 12_990,
     receivedAt: new Date(Date.now() - (options.receivedAgoMs ?? 2 * 60 * 60_000)),
   });
+  // The audit row is what the live stream carries, as for a card that came in through the webhook.
+  await database.insert(auditLog).values({ shopId: shop.id, requestId: id, orderId, action: "received", toStatus: "pending", at: new Date() });
   return { id, title, shopId: shop.id };
 }
 
 export async function signIn(page: Page, email: string) {
   await page.goto("/login");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("邮箱").fill(email);
   await page.getByLabel("密码").fill(demoPassword);
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/inbox/);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
 /** Signs an API context in (cookies stay in it), as a script or a second device would. */
@@ -65,6 +70,12 @@ export async function signInApi(request: APIRequestContext, email: string) {
     headers: { origin: baseURL },
   });
   expect(response.status()).toBe(200);
+}
+
+/** Opens an inbox view and waits until the page is hydrated (a click before that does nothing). */
+export async function openInbox(page: Page, search = "") {
+  await page.goto(`/inbox${search}`);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
 export function cardByTitle(page: Page, title: string) {
@@ -79,4 +90,8 @@ export async function createAgent(name: string) {
   const id = await createUser(database, { merchantId: owner.merchantId, name, email, role: "agent" });
   await database.insert(accounts).values({ id: newId("usr"), accountId: id, providerId: "credential", userId: id, password: await hashPassword(demoPassword) });
   return { id, email };
+}
+
+export async function getLatestEventId() {
+  return getLatestAuditId(getTestDb());
 }

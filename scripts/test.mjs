@@ -55,7 +55,10 @@ let e2eOk = ensureChromium();
 if (!e2eOk) console.error("Chromium is missing and could not be installed: e2e cannot run.");
 if (e2eOk && process.env.SKIP_E2E !== "1") {
   const distDir = `.next-e2e-${process.env.E2E_PORT ?? 3100}`;
+  // next build adds its distDir's types to tsconfig.json; a test run must leave the tree as it found it.
+  const tsconfig = fs.readFileSync("tsconfig.json", "utf8");
   e2eOk = step("e2e build", bin("next"), ["build"], { NEXT_DIST_DIR: distDir });
+  fs.writeFileSync("tsconfig.json", tsconfig);
   if (e2eOk) e2eOk = step("e2e", bin("playwright"), ["test"]);
   const report = readJson("test-results/e2e.json");
   const stats = report?.stats;

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { requirePageScope } from "@/app/_server/scope";
+import { LiveStatus } from "@/components/live/live-status";
 import { LocaleSwitch } from "@/components/locale-switch";
 import { LogoutButton } from "@/components/logout-button";
 
@@ -36,6 +37,7 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
             ) : null}
           </nav>
           <div className="ml-auto flex items-center gap-2 text-sm">
+            <LiveStatus userId={scope.userId} appName={t("app.name")} />
             <span className="text-slate-600" data-testid="current-user">
               {scope.userName} · {t(`nav.role.${scope.role}`)}
             </span>

@@ -1,3 +1,4 @@
+import { recordServerTime } from "@/components/server-clock";
 import type { AlreadyDecidedError, AuditEntry, RequestCard, RequestPage } from "@/lib/api-types";
 import type { InboxStatusFilter } from "@/lib/api-schemas";
 import type { Decision, Platform, RequestKind } from "@/lib/domain";
@@ -10,7 +11,17 @@ export const requestKeys = {
   lists: () => [...requestKeys.all, "list"] as const,
   list: (filters: InboxFilters) => [...requestKeys.lists(), filters] as const,
   detail: (id: string) => [...requestKeys.all, "detail", id] as const,
+  counts: () => [...requestKeys.all, "counts"] as const,
 };
+
+export type PendingCounts = { pending: number; dueSoon: number; overdue: number; serverNow: string };
+
+export async function fetchPendingCounts(): Promise<PendingCounts> {
+  const sentAtMs = Date.now();
+  const counts = await readJson<PendingCounts>(await fetch("/api/requests/counts", { cache: "no-store" }));
+  recordServerTime(counts.serverNow, sentAtMs, Date.now());
+  return counts;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -37,7 +48,10 @@ export async function fetchRequestPage(filters: InboxFilters, cursor: string | n
   if (filters.kind) params.set("kind", filters.kind);
   if (filters.shop) params.set("shop", filters.shop);
   if (cursor) params.set("cursor", cursor);
-  return readJson(await fetch(`/api/requests?${params}`, { cache: "no-store" }));
+  const sentAtMs = Date.now();
+  const page = await readJson<RequestPage>(await fetch(`/api/requests?${params}`, { cache: "no-store" }));
+  recordServerTime(page.serverNow, sentAtMs, Date.now());
+  return page;
 }
 
 export async function fetchRequestDetail(id: string): Promise<{ card: RequestCard; audit: AuditEntry[]; serverNow: string }> {

@@ -1,0 +1,65 @@
+import "server-only";
+import { getDb } from "@/db/client";
+import { getLatestAuditId, listLiveEventsSince, type LiveEvent } from "@/db/queries/live";
+
+type Subscriber = { shopIds: Set<string>; send: (event: LiveEvent) => void };
+
+const pollIntervalMs = 100;
+const batchSize = 500;
+
+/**
+ * One poller per process tails the audit log and fans new rows out to the open streams that may see
+ * each row's shop. It runs only while someone is connected.
+ */
+class LiveHub {
+  private subscribers = new Set<Subscriber>();
+  private lastId: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  subscribe(subscriber: Subscriber): () => void {
+    this.subscribers.add(subscriber);
+    if (!this.timer) this.schedule(0);
+    return () => {
+      this.subscribers.delete(subscriber);
+      if (this.subscribers.size === 0 && this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.lastId = null;
+      }
+    };
+  }
+
+  get size() {
+    return this.subscribers.size;
+  }
+
+  private schedule(delayMs: number) {
+    this.timer = setTimeout(() => void this.poll(), delayMs);
+  }
+
+  private async poll() {
+    try {
+      const db = getDb();
+      if (this.lastId === null) this.lastId = await getLatestAuditId(db);
+      let events: LiveEvent[];
+      do {
+        events = await listLiveEventsSince(db, this.lastId, batchSize);
+        for (const event of events) {
+          this.lastId = event.id;
+          for (const subscriber of this.subscribers) if (subscriber.shopIds.has(event.shopId)) subscriber.send(event);
+        }
+      } while (events.length === batchSize);
+    } catch (error) {
+      console.error("[live] poll failed", error);
+    }
+    if (this.subscribers.size > 0) this.schedule(pollIntervalMs);
+    else this.timer = null;
+  }
+}
+
+const globalForHub = globalThis as unknown as { deskLiveHub?: LiveHub };
+
+export function getLiveHub(): LiveHub {
+  globalForHub.deskLiveHub ??= new LiveHub();
+  return globalForHub.deskLiveHub;
+}

@@ -1,0 +1,96 @@
+import { withScope } from "@/app/_server/api";
+import { getLiveHub } from "@/app/_server/live-hub";
+import { getSessionScope } from "@/app/_server/scope";
+import { getDb } from "@/db/client";
+import { listLiveEventsSince, type LiveEvent } from "@/db/queries/live";
+import { apiError } from "@/lib/api-error";
+
+export const dynamic = "force-dynamic";
+
+const heartbeatMs = 15_000;
+const sessionCheckEvery = 4;
+const replayBatch = 1_000;
+const encoder = new TextEncoder();
+
+function formatEvent(event: LiveEvent): Uint8Array {
+  return encoder.encode(`id: ${event.id}\nevent: ${event.action}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+/**
+ * Server-Sent Events of the shops this user may see. Resume: the browser sends Last-Event-ID on
+ * reconnect (or ?since= on a first connect) and gets every event after it before the live ones.
+ */
+export const GET = withScope(async (request, { scope }) => {
+  const resumeHeader = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("since");
+  const resumeFrom = resumeHeader === null || resumeHeader === "" ? null : Number(resumeHeader);
+  if (resumeFrom !== null && (!Number.isSafeInteger(resumeFrom) || resumeFrom < 0)) {
+    return apiError("invalid_query", "Last-Event-ID must be a non-negative integer", { issues: [{ path: "since", message: "Not an event id" }] });
+  }
+  const shopIds = new Set(scope.shopIds);
+  const hub = getLiveHub();
+  let cleanup = () => {};
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let lastSentId = 0;
+      let isClosed = false;
+      const send = (event: LiveEvent) => {
+        if (isClosed || event.id <= lastSentId) return;
+        lastSentId = event.id;
+        controller.enqueue(formatEvent(event));
+      };
+      const close = () => {
+        if (isClosed) return;
+        isClosed = true;
+        cleanup();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      // Subscribe first, then replay: an event landing in between is held back by the id check, not lost.
+      const buffered: LiveEvent[] = [];
+      let isReplaying = resumeFrom !== null;
+      const unsubscribe = hub.subscribe({ shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
+      let beats = 0;
+      const heartbeat = setInterval(async () => {
+        if (isClosed) return;
+        controller.enqueue(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
+        beats += 1;
+        // A revoked session or a removed shop access closes the stream within a minute.
+        if (beats % sessionCheckEvery === 0 && !(await getSessionScope(request.headers))) close();
+      }, heartbeatMs);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      request.signal.addEventListener("abort", close);
+      controller.enqueue(encoder.encode(`retry: 2000\n: connected\n\n`));
+      if (resumeFrom !== null) {
+        // Page through everything missed, however far behind the client is.
+        let cursor = resumeFrom;
+        let missed: LiveEvent[];
+        do {
+          missed = await listLiveEventsSince(getDb(), cursor, replayBatch, scope.shopIds);
+          for (const event of missed) send(event);
+          cursor = missed.at(-1)?.id ?? cursor;
+        } while (missed.length === replayBatch && !isClosed);
+        isReplaying = false;
+        for (const event of buffered) send(event);
+      }
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+});

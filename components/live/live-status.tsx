@@ -1,0 +1,98 @@
+"use client";
+
+import { useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { Bell, BellOff, Radio } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { fetchPendingCounts, fetchRequestDetail, requestKeys, type InboxFilters } from "@/components/inbox/api";
+import { playAlertChime } from "@/components/live/alert-sound";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import type { RequestPage } from "@/lib/api-types";
+import { upsertCardInPages } from "@/lib/inbox-cache";
+
+type LiveEvent = { id: number; requestId: string | null; action: string };
+
+const changeActions = ["approved", "rejected", "cancelled", "updated", "claimed", "opened_entry", "auto_approved"];
+
+function subscribeStorage(callback: () => void) {
+  window.addEventListener("storage", callback);
+  return () => window.removeEventListener("storage", callback);
+}
+
+/**
+ * The desk's live connection (one per tab): applies colleagues' decisions and new cards to the cache,
+ * chimes and notifies on a new card, and keeps the pending count in the tab title.
+ */
+export function LiveStatus({ userId, appName }: { userId: string; appName: string }) {
+  const t = useTranslations("live");
+  const queryClient = useQueryClient();
+  const mutedKey = `desk:muted:${userId}`;
+  const isMuted = useSyncExternalStore(subscribeStorage, () => localStorage.getItem(mutedKey) === "1", () => false);
+  const mutedRef = useRef(isMuted);
+  const [state, setState] = useState<"connecting" | "live" | "offline">("connecting");
+  const [alertCount, setAlertCount] = useState(0);
+  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts, refetchInterval: 30_000 });
+
+  useEffect(() => {
+    mutedRef.current = isMuted;
+  }, [isMuted]);
+
+  useEffect(() => {
+    const pending = counts.data?.pending ?? 0;
+    document.title = pending > 0 ? `(${pending}) ${appName}` : appName;
+  }, [counts.data?.pending, appName]);
+
+  useEffect(() => {
+    // EventSource reconnects by itself (the server says retry: 2000) and resumes with Last-Event-ID.
+    const source = new EventSource("/api/stream");
+    // One small fetch per event, patched into every loaded list, instead of refetching every page.
+    const onChange = async (event: MessageEvent<string>) => {
+      const live: LiveEvent = JSON.parse(event.data);
+      void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
+      if (!live.requestId) return;
+      const detail = await fetchRequestDetail(live.requestId).catch(() => null);
+      if (!detail) return void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
+      queryClient.setQueryData(requestKeys.detail(live.requestId), detail);
+      for (const [key, data] of queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() })) {
+        const filters = key[2] as InboxFilters | undefined;
+        if (data && filters) queryClient.setQueryData(key, upsertCardInPages(data, detail.card, filters));
+      }
+    };
+    const onReceived = (event: MessageEvent<string>) => {
+      void onChange(event);
+      setAlertCount((count) => count + 1);
+      if (!mutedRef.current) playAlertChime();
+      if (document.hidden && "Notification" in window && Notification.permission === "granted") {
+        new Notification(t("newCard"), { tag: "desk-new-card" });
+      }
+    };
+    source.addEventListener("open", () => {
+      setState("live");
+      // Whatever happened while we were away: refetch once; the stream carries the rest.
+      void queryClient.invalidateQueries({ queryKey: requestKeys.all });
+    });
+    source.addEventListener("error", () => setState(source.readyState === EventSource.CLOSED ? "offline" : "connecting"));
+    source.addEventListener("received", onReceived);
+    for (const action of changeActions) source.addEventListener(action, (event) => void onChange(event));
+    return () => source.close();
+  }, [queryClient, t]);
+
+  function toggleMute() {
+    localStorage.setItem(mutedKey, isMuted ? "0" : "1");
+    window.dispatchEvent(new StorageEvent("storage", { key: mutedKey }));
+    if (isMuted && "Notification" in window && Notification.permission === "default") void Notification.requestPermission();
+  }
+
+  return (
+    <div className="flex items-center gap-1" data-testid="live-status" data-state={state} data-alert-count={alertCount}>
+      <span className={cn("inline-flex items-center gap-1 text-xs", state === "live" ? "text-emerald-700" : "text-amber-700")}>
+        <Radio className="size-3.5" aria-hidden />
+        {t(state)}
+      </span>
+      <Button variant="ghost" size="sm" onClick={toggleMute} aria-pressed={isMuted} aria-label={isMuted ? t("unmute") : t("mute")}>
+        {isMuted ? <BellOff className="size-4" aria-hidden /> : <Bell className="size-4" aria-hidden />}
+      </Button>
+    </div>
+  );
+}

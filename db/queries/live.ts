@@ -1,0 +1,43 @@
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditLog, users } from "@/db/schema";
+
+// The live feed is the audit log itself: durable, ordered by its id, so a client that resumes with
+// Last-Event-ID misses nothing and sees nothing twice.
+
+export type LiveEvent = {
+  id: number;
+  shopId: string;
+  requestId: string | null;
+  orderId: string | null;
+  action: string;
+  toStatus: string | null;
+  actor: { id: string; name: string } | null;
+  at: string;
+};
+
+export async function getLatestAuditId(db: Db): Promise<number> {
+  const [row] = await db.select({ id: sql<number | null>`max(${auditLog.id})` }).from(auditLog);
+  return row?.id ?? 0;
+}
+
+export async function listLiveEventsSince(db: Db, afterId: number, limit: number, shopIds?: string[]): Promise<LiveEvent[]> {
+  if (shopIds && shopIds.length === 0) return [];
+  const rows = await db
+    .select({ entry: auditLog, actorName: users.name })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(gt(auditLog.id, afterId), shopIds ? inArray(auditLog.shopId, shopIds) : undefined))
+    .orderBy(asc(auditLog.id))
+    .limit(limit);
+  return rows.map(({ entry, actorName }) => ({
+    id: entry.id,
+    shopId: entry.shopId,
+    requestId: entry.requestId,
+    orderId: entry.orderId,
+    action: entry.action,
+    toStatus: entry.toStatus,
+    actor: entry.actorId && actorName ? { id: entry.actorId, name: actorName } : null,
+    at: entry.at.toISOString(),
+  }));
+}

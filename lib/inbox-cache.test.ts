@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { RequestCard, RequestPage } from "@/lib/api-types";
+import { isCardInView, upsertCardInPages } from "@/lib/inbox-cache";
+
+function card(id: string, respondBy: string, extra: Partial<RequestCard> = {}): RequestCard {
+  return {
+    id,
+    shop: { id: "shop_a", name: "A" },
+    platform: "tmall",
+    kind: "refund_only",
+    status: "pending",
+    reasonCode: "quality_issue",
+    reasonText: null,
+    claim: null,
+    evidence: [],
+    amountFen: 100,
+    receivedAt: respondBy,
+    respondBy,
+    platformDeadline: null,
+    decision: null,
+    decidedAt: null,
+    decidedBy: null,
+    rejectReasonCode: null,
+    rejectMessage: null,
+    version: 1,
+    buyerNick: "a**",
+    // Only the fields the cache reads matter here; the rest of the order is irrelevant to ordering.
+    order: { id: "ord", title: "t" } as RequestCard["order"],
+    ...extra,
+  };
+}
+
+const page = (items: RequestCard[], nextCursor: string | null = null): RequestPage => ({ items, nextCursor, serverNow: "" });
+const ids = (data: { pages: RequestPage[] }) => data.pages.map((p) => p.items.map((item) => item.id));
+
+describe("upsertCardInPages", () => {
+  const data = { pages: [page([card("a", "T01"), card("c", "T03")], "cur"), page([card("e", "T05")])], pageParams: [null, "cur"] };
+
+  it("inserts a pending card at its deadline position", () => {
+    expect(ids(upsertCardInPages(data, card("b", "T02"), { status: "pending" }))).toEqual([["a", "b", "c"], ["e"]]);
+    expect(ids(upsertCardInPages(data, card("d", "T04"), { status: "pending" }))).toEqual([["a", "c"], ["d", "e"]]);
+  });
+
+  it("appends past the end only when there is no further page", () => {
+    expect(ids(upsertCardInPages(data, card("z", "T09"), { status: "pending" }))).toEqual([["a", "c"], ["e", "z"]]);
+    const partial = { pages: [page([card("a", "T01")], "cur")], pageParams: [null] };
+    expect(ids(upsertCardInPages(partial, card("z", "T09"), { status: "pending" }))).toEqual([["a"]]);
+  });
+
+  it("removes a card that left the view, and moves one that changed", () => {
+    expect(ids(upsertCardInPages(data, card("c", "T03", { status: "approved" }), { status: "pending" }))).toEqual([["a"], ["e"]]);
+    expect(ids(upsertCardInPages(data, card("a", "T04"), { status: "pending" }))).toEqual([["c"], ["a", "e"]]);
+  });
+
+  it.each([
+    [{ status: "pending", platform: "douyin" }, false],
+    [{ status: "pending", kind: "refund_only" }, true],
+    [{ status: "all" }, true],
+    [{ status: "approved" }, false],
+    [{ status: "pending", shop: "shop_b" }, false],
+  ])("isCardInView %o → %s", (filters, expected) => {
+    expect(isCardInView(card("x", "T01"), filters)).toBe(expected);
+  });
+});

@@ -1,0 +1,39 @@
+import type { RequestCard, RequestPage } from "@/lib/api-types";
+
+// Patches a loaded inbox (pages of cards) with one card that changed, so a live event costs one small
+// fetch instead of refetching every page.
+
+export type ListFilters = { status: string; platform?: string; kind?: string; shop?: string };
+type Pages = { pages: RequestPage[]; pageParams: unknown[] };
+
+export function isCardInView(card: RequestCard, filters: ListFilters): boolean {
+  if (filters.platform && card.platform !== filters.platform) return false;
+  if (filters.kind && card.kind !== filters.kind) return false;
+  if (filters.shop && card.shop.id !== filters.shop) return false;
+  if (filters.status === "all") return true;
+  return card.status === filters.status;
+}
+
+/** Pending views are deadline first; the others newest first (the same order as the API). */
+function comesBefore(card: RequestCard, other: RequestCard, status: string): boolean {
+  if (status === "pending") return card.respondBy < other.respondBy || (card.respondBy === other.respondBy && card.id < other.id);
+  return card.receivedAt > other.receivedAt || (card.receivedAt === other.receivedAt && card.id > other.id);
+}
+
+export function upsertCardInPages<T extends Pages>(data: T, card: RequestCard, filters: ListFilters): T {
+  const pages = data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== card.id) }));
+  if (isCardInView(card, filters)) {
+    const lastPage = pages.length - 1;
+    for (let index = 0; index < pages.length; index++) {
+      const items = pages[index].items;
+      const position = items.findIndex((item) => comesBefore(card, item, filters.status));
+      if (position >= 0) {
+        items.splice(position, 0, card);
+        break;
+      }
+      // Past everything loaded: it belongs at the end only when no further page exists to hold it.
+      if (index === lastPage && !pages[index].nextCursor) items.push(card);
+    }
+  }
+  return { ...data, pages };
+}
