@@ -4,7 +4,7 @@ import { idSchema } from "@/lib/ids";
 
 // Inputs at the API boundary. Each schema pairs with its inferred type.
 
-export const inboxStatusFilters = ["pending", "approved", "rejected", "all"] as const;
+export const inboxStatusFilters = ["pending", "due_soon", "overdue", "approved", "rejected", "all"] as const;
 export type InboxStatusFilter = (typeof inboxStatusFilters)[number];
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
@@ -26,6 +26,8 @@ export const decisionBody = z
     decision: z.enum(decisions),
     reasonCode: z.string().trim().min(1).max(64).optional(),
     message: z.string().trim().max(2000).optional(),
+    /** Proof uploaded with the rejection (POST /api/requests/:id/rejection-evidence). */
+    evidenceIds: z.array(idSchema("evd")).max(20).optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

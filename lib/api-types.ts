@@ -1,4 +1,4 @@
-import type { Decision, Platform, RequestKind, RequestStatus } from "@/lib/domain";
+import type { Decision, Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
 import type { BuyerZone } from "@/lib/return-freight/parameters";
 
 // The JSON the API answers with (instants as ISO strings), shared by the routes and the UI.
@@ -32,7 +32,18 @@ export type RequestCard = {
     amountFen: number;
     completedAt: string | null;
     receivedAt: string | null;
+    /** What the policy rules read (issue 5): shipping, prior refund, 售后保 days and the entry's state. */
+    shippedAt: string | null;
+    priorRefund: PriorRefundState;
+    warrantyDays: number | null;
+    sellerPromiseDays: number | null;
+    entryOpenedAt: string | null;
+    entryTimesOpened: number;
   };
+  /** The latest Douyin platform proposal on this request, if any (issue 5). */
+  proposal?: CardProposal | null;
+  /** The seller's latest counter-offer, if any (issue 5). */
+  counterOffer?: CardCounterOffer | null;
   /** Expected return freight for this order (issue 8); absent or null when no parcel goes back. */
   freight?: CardFreight | null;
 };
@@ -71,4 +82,46 @@ export type AlreadyDecidedError = {
     decision: Decision | null;
     decidedAt: string | null;
   };
+};
+
+export type CardProposal = {
+  proposedAt: string;
+  expiresAt: string | null;
+  outcome: "accepted" | "rejected" | "lapsed" | null;
+  resolvedAt: string | null;
+  /** Why it cannot apply (lib/policy/platform-negotiation.ts); null when it is valid. */
+  invalidReason: string | null;
+};
+
+export type CardCounterOffer = { kind: "partial_refund" | "return_refund"; amountFen: number | null; createdAt: string };
+
+/** Why the entry cannot be opened now, as JSON (lib/policy/entry-reopen.ts). */
+export type EntryIneligibility = {
+  eligible: false;
+  reason: "not_supported" | "not_completed" | "already_open" | "too_old" | "prior_refund" | "limit_reached";
+  openUntil?: string;
+  deadline?: string;
+  priorRefundState?: PriorRefundState;
+  maxOpenings?: number;
+};
+
+/** One row of the Orders page (issue 5). */
+export type OrderRow = {
+  id: string;
+  shop: { id: string; name: string };
+  platform: Platform;
+  platformOrderId: string;
+  title: string;
+  category: string;
+  amountFen: number;
+  buyerNick: string;
+  completedAt: string | null;
+  periodEndsAt: string | null;
+  /** Set while the entry is open (30 days from opening, derived from time). */
+  entryOpenUntil: string | null;
+  entryTimesOpened: number;
+  priorRefund: PriorRefundState;
+  eligibility: { eligible: true } | EntryIneligibility;
+  /** Owners always; agents only where the owner allows it. */
+  canOpenEntry: boolean;
 };

@@ -7,7 +7,8 @@ import { listDueDeliveries, listRecentDeliveries, recordDeliveryFailure, retryDe
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
-import { requests } from "@/db/schema";
+import { evidenceFiles, requests } from "@/db/schema";
+import { newId } from "@/lib/ids";
 import { outbox } from "@/db/schema-webhooks";
 import { decisionEvent } from "@/lib/webhook/outbound";
 import { defaultRetrySchedule } from "@/lib/webhook/retry-schedule";
@@ -23,8 +24,15 @@ let otherOwner: Scope;
 
 async function decideOne(decision: "approve" | "reject" = "approve") {
   const orderId = await createOrder(db, { shopId, platform: "tmall", platformOrderId: "3723456789012345678" });
-  const requestId = await createRequest(db, { shopId, orderId, platform: "tmall", platformRequestId: "231500112233445566", receivedAt: now });
-  const input = decision === "approve" ? { decision } : { decision, reasonCode: "goods_intact_used", message: "亲，商品已签收且无质量问题。" };
+  // A Tmall rejection needs proof, and an unshipped refund-only may not be rejected at all (issue 5)
+  const kind = decision === "approve" ? "refund_only" : "return_refund";
+  const requestId = await createRequest(db, { shopId, orderId, platform: "tmall", platformRequestId: "231500112233445566", receivedAt: now, kind });
+  const evidenceId = newId("evd");
+  await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "proof.png", mimeType: "image/png", bytes: Buffer.from("89504e470d0a1a0a", "hex") });
+  const input =
+    decision === "approve"
+      ? { decision }
+      : { decision, reasonCode: "goods_intact_used", message: "亲，商品已签收且无质量问题。", evidenceIds: [evidenceId] };
   const result = await decideRequest(db, owner, requestId, input, now);
   expect(result.ok).toBe(true);
   return requestId;

@@ -6,6 +6,9 @@ import { freightSettings } from "@/db/schema-freight";
 import { getCardFreight } from "@/db/queries/freight";
 import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
+import { checkDecisionPolicy, type PolicyRefusal } from "@/db/queries/decision-policy";
+import { openOrderEntry } from "@/db/queries/orders";
+import { latestCounterOfferJson, latestProposalJson, parseCardCounterOffer, parseCardProposal } from "@/db/queries/proposals";
 import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
 import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
@@ -25,6 +28,8 @@ const cardColumns = {
   deciderName: decider.name,
   shipFromProvince: shops.shipFromProvince,
   freightSettings: freightSettings.settings,
+  proposal: latestProposalJson,
+  counterOffer: latestCounterOfferJson,
 };
 
 type CardRow = {
@@ -34,6 +39,8 @@ type CardRow = {
   deciderName: string | null;
   shipFromProvince: string | null;
   freightSettings: unknown;
+  proposal: string | null;
+  counterOffer: string | null;
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -70,7 +77,15 @@ function toCard(row: CardRow): RequestCard {
       amountFen: order.amountFen,
       completedAt: iso(order.completedAt),
       receivedAt: iso(order.receivedAt),
+      shippedAt: iso(order.shippedAt),
+      priorRefund: order.priorRefund,
+      warrantyDays: order.warrantyDays,
+      sellerPromiseDays: order.sellerPromiseDays,
+      entryOpenedAt: iso(order.entryOpenedAt),
+      entryTimesOpened: order.entryTimesOpened,
     },
+    proposal: parseCardProposal(row.proposal),
+    counterOffer: parseCardCounterOffer(row.counterOffer),
     freight: getCardFreight({ kind: request.kind, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
   };
 }
@@ -179,11 +194,12 @@ export async function listRequestAudit(db: Db, scope: Scope, requestId: string):
   }));
 }
 
-export type DecideInput = { decision: Decision; reasonCode?: string; message?: string };
+export type DecideInput = { decision: Decision; reasonCode?: string; message?: string; evidenceIds?: string[] };
 
 export type DecideResult =
   | { ok: true; card: RequestCard }
   | { ok: false; code: "not_found" }
+  | ({ ok: false } & PolicyRefusal)
   | {
       ok: false;
       code: "already_decided";
@@ -201,7 +217,10 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
   const card = await getRequestCard(db, scope, id);
   if (!card) return { ok: false, code: "not_found" };
   const toStatus = statusForDecision(input.decision);
-  const won = db.transaction((tx) => {
+  const won = db.transaction((tx): boolean | PolicyRefusal => {
+    // Platform rules first (issue 5): the same check the card's buttons run, inside this transaction
+    const refusal = checkDecisionPolicy(tx, id, input, now);
+    if (refusal) return refusal;
     const updated = tx
       .update(requests)
       .set({
@@ -226,14 +245,20 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         action: input.decision === "approve" ? "approved" : "rejected",
         fromStatus: "pending",
         toStatus,
-        detail: input.decision === "reject" ? { reasonCode: input.reasonCode, message: input.message } : {},
+        detail: input.decision === "reject" ? { reasonCode: input.reasonCode, message: input.message, evidenceIds: input.evidenceIds ?? [] } : {},
         at: now,
       })
       .run();
+    // Approving a re-open card opens the order's entry in the same transaction (seeds/002)
+    if (input.decision === "approve" && card.kind === "entry_reopen") {
+      const opened = openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
+      if (!opened.ok) throw new Error(`Entry of order ${card.order.id} could not be opened: ${opened.eligibility.reason}`);
+    }
     // The platform hears of the decision only if it is committed, and always if it is (issue 6)
     enqueueDecision(tx, id, now);
     return true;
   });
+  if (typeof won === "object") return { ok: false, ...won };
   const current = await getRequestCard(db, scope, id);
   if (!current) return { ok: false, code: "not_found" };
   if (won) return { ok: true, card: current };

@@ -5,6 +5,7 @@ import { apiError } from "@/lib/api-error";
 import { decisionBody, requestIdParam } from "@/lib/api-schemas";
 import { checkDecisionInput } from "@/lib/decision";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { policyRefusalError } from "@/app/api/requests/[id]/policy-refusal";
 
 export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
   const id = requestIdParam.safeParse(params.id);
@@ -20,6 +21,7 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   const result = await decideRequest(db, scope, id.data, body.data, now);
   if (result.ok) return Response.json({ card: result.card });
   if (result.code === "not_found") return apiError("not_found", `No request ${id.data}`);
+  if (result.code !== "already_decided") return policyRefusalError(result);
   const { code: _code, ok: _ok, ...winner } = result;
   const message = winner.decidedBy
     ? `Already decided by ${winner.decidedBy.name} at ${winner.decidedAt}`

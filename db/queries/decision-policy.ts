@@ -1,0 +1,118 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { evidenceFiles, orders, requests } from "@/db/schema";
+import { platformProposals } from "@/db/schema-policy";
+import { toEntryIneligibility, toPolicyOrder } from "@/db/queries/orders";
+import type { Tx } from "@/db/queries/webhooks";
+import type { EntryIneligibility } from "@/lib/api-types";
+import type { Decision } from "@/lib/domain";
+import { getAllowedActions, type ActionOrder, type ActionRequest, type SellerAction } from "@/lib/policy/allowed-actions";
+import type { PlatformProposal } from "@/lib/policy/platform-negotiation";
+import { getPolicyProfile, type PolicyProfile, type UnrejectableRule } from "@/lib/policy/profiles";
+import { validateRejection, type RejectionProblem } from "@/lib/policy/rejection";
+
+// The server's side of the card's buttons: the same pure rules the UI runs, read inside the deciding
+// transaction so a proposal or an opening that lands a moment earlier is seen.
+
+type ProposalRecord = typeof platformProposals.$inferSelect;
+
+/** A proposal as the rules read it; "lapsed" from the platform ends it when it said so. */
+export function toPlatformProposal(row: Pick<ProposalRecord, "proposedAt" | "expiresAt" | "outcome" | "resolvedAt">): PlatformProposal {
+  if (row.outcome === "lapsed") return { createdAt: row.proposedAt, expiresAt: row.resolvedAt ?? row.expiresAt };
+  return { createdAt: row.proposedAt, expiresAt: row.expiresAt, buyerResponse: row.outcome };
+}
+
+/** 七天无理由 is the buyer's reason code; such requests may not be refused on Taobao/Tmall (NUMBERS.md §1e). */
+export function toPolicyRequest(request: Pick<typeof requests.$inferSelect, "kind" | "amountFen" | "receivedAt" | "reasonCode">): ActionRequest {
+  return {
+    kind: request.kind,
+    amountFen: request.amountFen,
+    receivedAt: request.receivedAt,
+    isSevenDayNoReason: request.reasonCode === "no_reason_7d",
+  };
+}
+
+export type PolicySnapshot = {
+  request: typeof requests.$inferSelect;
+  profile: PolicyProfile;
+  order: ActionOrder;
+  policyRequest: ActionRequest;
+  proposal: PlatformProposal | null;
+};
+
+export function readPolicySnapshot(tx: Tx, requestId: string): PolicySnapshot | null {
+  const row = tx
+    .select({ request: requests, order: orders })
+    .from(requests)
+    .innerJoin(orders, eq(orders.id, requests.orderId))
+    .where(eq(requests.id, requestId))
+    .get();
+  if (!row) return null;
+  const proposal = tx
+    .select()
+    .from(platformProposals)
+    .where(eq(platformProposals.requestId, requestId))
+    .orderBy(desc(platformProposals.proposedAt), desc(platformProposals.recordedAt))
+    .limit(1)
+    .get();
+  return {
+    request: row.request,
+    profile: getPolicyProfile(row.request.platform),
+    order: toPolicyOrder(row.order),
+    policyRequest: toPolicyRequest(row.request),
+    proposal: proposal ? toPlatformProposal(proposal) : null,
+  };
+}
+
+export type PolicyRefusal =
+  | { code: "negotiation_lock"; until: string }
+  | { code: "not_rejectable"; rules: UnrejectableRule[] }
+  | { code: "not_eligible"; eligibility: EntryIneligibility }
+  | { code: "not_negotiable" }
+  | { code: "rejection_incomplete"; missing: RejectionProblem[] }
+  | { code: "evidence_not_found"; evidenceIds: string[] };
+
+/** Whether one of the card's actions is allowed now (getAllowedActions); null when it is. */
+export function checkAction(snapshot: PolicySnapshot, action: SellerAction, now: Date): PolicyRefusal | null {
+  const permission = getAllowedActions(snapshot.profile, snapshot.order, snapshot.policyRequest, snapshot.proposal, now)[action];
+  if (permission.isAllowed) return null;
+  switch (permission.reason) {
+    case "negotiation_lock":
+      return { code: "negotiation_lock", until: permission.until.toISOString() };
+    case "not_rejectable":
+      return { code: "not_rejectable", rules: permission.rules };
+    case "not_eligible":
+      return { code: "not_eligible", eligibility: toEntryIneligibility(permission.eligibility) };
+    case "not_negotiable":
+      return { code: "not_negotiable" };
+  }
+}
+
+export type DecisionPolicyInput = { decision: Decision; reasonCode?: string; message?: string; evidenceIds?: string[] };
+
+/**
+ * The rules a decision must pass, checked inside the deciding transaction. A card that is no longer
+ * pending passes here, so the caller answers already_decided (who won matters more than why not).
+ */
+export function checkDecisionPolicy(tx: Tx, requestId: string, input: DecisionPolicyInput, now: Date): PolicyRefusal | null {
+  const snapshot = readPolicySnapshot(tx, requestId);
+  if (!snapshot || snapshot.request.status !== "pending") return null;
+  const refusal = checkAction(snapshot, input.decision, now);
+  if (refusal || input.decision === "approve") return refusal;
+  const evidenceIds = [...new Set(input.evidenceIds ?? [])];
+  // Only files uploaded under this request's shop count as its proof
+  const files = evidenceIds.length
+    ? tx
+        .select({ id: evidenceFiles.id, name: evidenceFiles.name, type: evidenceFiles.mimeType, sizeBytes: sql<number>`length(${evidenceFiles.bytes})` })
+        .from(evidenceFiles)
+        .where(and(inArray(evidenceFiles.id, evidenceIds), eq(evidenceFiles.shopId, snapshot.request.shopId)))
+        .all()
+    : [];
+  const unknown = evidenceIds.filter((id) => !files.some((file) => file.id === id));
+  if (unknown.length > 0) return { code: "evidence_not_found", evidenceIds: unknown };
+  const check = validateRejection(snapshot.profile, snapshot.order, snapshot.policyRequest, {
+    reasonCode: input.reasonCode ?? null,
+    message: input.message ?? "",
+    evidence: files,
+  });
+  return check.ok ? null : { code: "rejection_incomplete", missing: check.missing };
+}

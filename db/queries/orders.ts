@@ -1,0 +1,236 @@
+import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditLog, orders, requests, shops } from "@/db/schema";
+import { enqueueDecision } from "@/db/queries/outbox";
+import type { Scope } from "@/db/queries/users";
+import type { Tx } from "@/db/queries/webhooks";
+import type { EntryIneligibility, OrderRow } from "@/lib/api-types";
+import type { Platform } from "@/lib/domain";
+import { maskNickname } from "@/lib/mask";
+import { getAfterSalesPeriodEnd } from "@/lib/policy/after-sales-period";
+import type { ActionOrder } from "@/lib/policy/allowed-actions";
+import { isProductCategory } from "@/lib/policy/categories";
+import { getEntryOpenUntil, getEntryReopenEligibility, isEntryOpen, type EntryReopenEligibility } from "@/lib/policy/entry-reopen";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+
+type OrderRecord = typeof orders.$inferSelect;
+
+/** The order as the pure rules see it; an unmapped category is "other", which no rule singles out. */
+export function toPolicyOrder(order: OrderRecord): ActionOrder & { warrantyDays: number | null; sellerPromiseDays: number | null } {
+  return {
+    category: isProductCategory(order.category) ? order.category : "other",
+    amountFen: order.amountFen,
+    shippedAt: order.shippedAt,
+    receivedAt: order.receivedAt,
+    completedAt: order.completedAt,
+    priorRefundState: order.priorRefund,
+    entryOpenedAt: order.entryOpenedAt,
+    timesOpened: order.entryTimesOpened,
+    warrantyDays: order.warrantyDays,
+    sellerPromiseDays: order.sellerPromiseDays,
+  };
+}
+
+export type OpenEntryResult =
+  | { ok: true; openedAt: Date; openUntil: Date; timesOpened: number }
+  | { ok: false; eligibility: Extract<EntryReopenEligibility, { eligible: false }> };
+
+/**
+ * Opens the order's after-sales entry if the rules allow it now, with its audit row, inside the caller's
+ * transaction. The update is conditional on the opened-at it checked, so two racing openings count once.
+ */
+export function openOrderEntry(
+  tx: Tx,
+  input: { orderId: string; actorId: string | null; requestId: string | null; source: "request" | "orders_page"; now: Date },
+): OpenEntryResult {
+  const order = tx.select().from(orders).where(eq(orders.id, input.orderId)).get();
+  if (!order) throw new Error(`No order ${input.orderId}`);
+  const profile = getPolicyProfile(order.platform);
+  const eligibility = getEntryReopenEligibility(profile, toPolicyOrder(order), input.now);
+  if (!eligibility.eligible) return { ok: false, eligibility };
+  const timesOpened = order.entryTimesOpened + 1;
+  const updated = tx
+    .update(orders)
+    .set({ entryOpenedAt: input.now, entryTimesOpened: timesOpened })
+    .where(and(eq(orders.id, order.id), eq(orders.entryTimesOpened, order.entryTimesOpened)))
+    .run();
+  // Someone opened it a moment ago: checking again answers already_open with its end
+  if (updated.changes !== 1) return openOrderEntry(tx, input);
+  tx.insert(auditLog)
+    .values({
+      shopId: order.shopId,
+      requestId: input.requestId,
+      orderId: order.id,
+      actorId: input.actorId,
+      action: "entry_opened",
+      detail: { source: input.source, openUntil: eligibility.openUntil.toISOString(), timesOpened },
+      at: input.now,
+    })
+    .run();
+  return { ok: true, openedAt: input.now, openUntil: eligibility.openUntil, timesOpened };
+}
+
+/**
+ * A re-open request for an order whose entry is already open needs no agent (seeds/002): it is approved
+ * by the system at once, with "已开启，至 …" in the audit, and the platform is told like any decision.
+ * Call it right after inserting a request (seed, webhook ingest); returns whether it answered.
+ */
+export function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): boolean {
+  const row = tx
+    .select({ request: requests, order: orders })
+    .from(requests)
+    .innerJoin(orders, eq(orders.id, requests.orderId))
+    .where(eq(requests.id, requestId))
+    .get();
+  if (!row || row.request.kind !== "entry_reopen" || row.request.status !== "pending") return false;
+  const profile = getPolicyProfile(row.order.platform);
+  if (!row.order.entryOpenedAt || !isEntryOpen(profile, row.order, now)) return false;
+  const openUntil = getEntryOpenUntil(profile, row.order.entryOpenedAt);
+  const updated = tx
+    .update(requests)
+    .set({ status: "approved", decision: "approve", decidedAt: now, decidedBy: null, version: sql`${requests.version} + 1` })
+    .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
+    .run();
+  if (updated.changes !== 1) return false;
+  tx.insert(auditLog)
+    .values({
+      shopId: row.request.shopId,
+      requestId,
+      orderId: row.order.id,
+      actorId: null,
+      action: "entry_already_open",
+      fromStatus: "pending",
+      toStatus: "approved",
+      detail: { openUntil: openUntil?.toISOString() ?? null },
+      at: now,
+    })
+    .run();
+  enqueueDecision(tx, requestId, now);
+  return true;
+}
+
+function toOrderRow(order: OrderRecord, shop: { name: string; agentsMayOpenEntry: boolean }, scope: Scope, now: Date): OrderRow {
+  const profile = getPolicyProfile(order.platform);
+  const policyOrder = toPolicyOrder(order);
+  const eligibility = getEntryReopenEligibility(profile, policyOrder, now);
+  const isOpen = order.entryOpenedAt !== null && isEntryOpen(profile, order, now);
+  return {
+    id: order.id,
+    shop: { id: order.shopId, name: shop.name },
+    platform: order.platform,
+    platformOrderId: order.platformOrderId,
+    title: order.title,
+    category: order.category,
+    amountFen: order.amountFen,
+    buyerNick: maskNickname(order.buyerNick),
+    completedAt: order.completedAt?.toISOString() ?? null,
+    periodEndsAt: order.completedAt ? getAfterSalesPeriodEnd(profile, { ...policyOrder, completedAt: order.completedAt }).toISOString() : null,
+    entryOpenUntil: isOpen && order.entryOpenedAt ? (getEntryOpenUntil(profile, order.entryOpenedAt)?.toISOString() ?? null) : null,
+    entryTimesOpened: order.entryTimesOpened,
+    priorRefund: order.priorRefund,
+    eligibility: eligibility.eligible ? { eligible: true } : toEntryIneligibility(eligibility),
+    canOpenEntry: scope.role === "owner" || shop.agentsMayOpenEntry,
+  };
+}
+
+/** The refusal as JSON, for the 422 body and the Orders page. */
+export function toEntryIneligibility(eligibility: Extract<EntryReopenEligibility, { eligible: false }>): EntryIneligibility {
+  switch (eligibility.reason) {
+    case "already_open":
+      return { eligible: false, reason: eligibility.reason, openUntil: eligibility.openUntil.toISOString() };
+    case "too_old":
+      return { eligible: false, reason: eligibility.reason, deadline: eligibility.deadline.toISOString() };
+    case "prior_refund":
+      return { eligible: false, reason: eligibility.reason, priorRefundState: eligibility.priorRefundState };
+    case "limit_reached":
+      return { eligible: false, reason: eligibility.reason, maxOpenings: eligibility.maxOpenings };
+    default:
+      return { eligible: false, reason: eligibility.reason };
+  }
+}
+
+function scopeCondition(scope: Scope): SQL {
+  return and(inArray(orders.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId))!;
+}
+
+/** Orders of the scope's shops matching the order id, buyer or title; newest deal first. */
+export async function listOrders(db: Db, scope: Scope, query: { q?: string; limit: number }, now: Date): Promise<OrderRow[]> {
+  if (scope.shopIds.length === 0) return [];
+  const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
+  const q = query.q?.trim();
+  if (q) {
+    // LIKE wildcards typed by the user are matched literally
+    const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    conditions.push(
+      or(
+        sql`${orders.platformOrderId} like ${pattern} escape '\\'`,
+        sql`${orders.buyerNick} like ${pattern} escape '\\'`,
+        sql`${orders.title} like ${pattern} escape '\\'`,
+      ),
+    );
+  }
+  const rows = await db
+    .select({ order: orders, shopName: shops.name, agentsMayOpenEntry: shops.agentsMayOpenEntry })
+    .from(orders)
+    .innerJoin(shops, eq(shops.id, orders.shopId))
+    .where(and(...conditions))
+    .orderBy(desc(orders.completedAt), desc(orders.id))
+    .limit(query.limit);
+  return rows.map((row) => toOrderRow(row.order, { name: row.shopName, agentsMayOpenEntry: row.agentsMayOpenEntry }, scope, now));
+}
+
+export async function getOrderRow(db: Db, scope: Scope, orderId: string, now: Date): Promise<OrderRow | null> {
+  if (scope.shopIds.length === 0) return null;
+  const [row] = await db
+    .select({ order: orders, shopName: shops.name, agentsMayOpenEntry: shops.agentsMayOpenEntry })
+    .from(orders)
+    .innerJoin(shops, eq(shops.id, orders.shopId))
+    .where(and(scopeCondition(scope), eq(orders.id, orderId)));
+  return row ? toOrderRow(row.order, { name: row.shopName, agentsMayOpenEntry: row.agentsMayOpenEntry }, scope, now) : null;
+}
+
+export type OpenEntryForScopeResult =
+  | { ok: true; order: OrderRow }
+  | { ok: false; code: "not_found" | "forbidden" }
+  | { ok: false; code: "not_eligible"; eligibility: Extract<EntryReopenEligibility, { eligible: false }> };
+
+/** The Orders page's "开启售后入口": owners, or agents where the owner allows it (checked here, not only in the UI). */
+export async function openEntryForScope(db: Db, scope: Scope, orderId: string, now: Date): Promise<OpenEntryForScopeResult> {
+  const row = await getOrderRow(db, scope, orderId, now);
+  if (!row) return { ok: false, code: "not_found" };
+  if (!row.canOpenEntry) return { ok: false, code: "forbidden" };
+  const result = db.transaction((tx) =>
+    openOrderEntry(tx, { orderId, actorId: scope.userId, requestId: null, source: "orders_page", now }),
+  );
+  if (!result.ok) return { ok: false, code: "not_eligible", eligibility: result.eligibility };
+  const order = await getOrderRow(db, scope, orderId, now);
+  return order ? { ok: true, order } : { ok: false, code: "not_found" };
+}
+
+export type EntrySetting = { shopId: string; shopName: string; platform: Platform; agentsMayOpenEntry: boolean };
+
+/** Per shop of the owner's merchant: may agents open the entry (owner-only: checked by the caller). */
+export async function listEntrySettings(db: Db, scope: Scope): Promise<EntrySetting[]> {
+  if (scope.shopIds.length === 0) return [];
+  return db
+    .select({ shopId: shops.id, shopName: shops.name, platform: shops.platform, agentsMayOpenEntry: shops.agentsMayOpenEntry })
+    .from(shops)
+    .where(and(eq(shops.merchantId, scope.merchantId), inArray(shops.id, scope.shopIds)))
+    .orderBy(shops.name);
+}
+
+export async function setAgentsMayOpenEntry(db: Db, scope: Scope, shopId: string, value: boolean, now: Date): Promise<boolean> {
+  if (!scope.shopIds.includes(shopId)) return false;
+  return db.transaction((tx) => {
+    const updated = tx
+      .update(shops)
+      .set({ agentsMayOpenEntry: value })
+      .where(and(eq(shops.id, shopId), eq(shops.merchantId, scope.merchantId)))
+      .run();
+    if (updated.changes !== 1) return false;
+    tx.insert(auditLog)
+      .values({ shopId, actorId: scope.userId, action: "entry_setting_changed", detail: { agentsMayOpenEntry: value }, at: now })
+      .run();
+    return true;
+  });
+}
