@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { CardFreightLine } from "@/components/freight/card-freight";
+import { CardFreightLine, isCardFreightShown } from "@/components/freight/card-freight";
 import { fetchRequestDetail, requestKeys } from "@/components/inbox/api";
 import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
 import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
@@ -112,9 +112,9 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
             <Field label={t("detail.category")}>{card.order.category}</Field>
             <Field label={t("detail.completedAt")}>{when(card.order.completedAt)}</Field>
             <Field label={t("detail.goodsReceivedAt")}>{when(card.order.receivedAt)}</Field>
-            {card.freight ? (
+            {isCardFreightShown(card) ? (
               <Field label={t("freight.nav")}>
-                <CardFreightLine freight={card.freight} platform={card.platform} />
+                <CardFreightLine card={card} />
               </Field>
             ) : null}
           </dl>

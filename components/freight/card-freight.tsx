@@ -2,18 +2,33 @@
 
 import { Truck } from "lucide-react";
 import { useTranslations } from "next-intl";
-import type { CardFreight } from "@/lib/api-types";
-import type { Platform } from "@/lib/domain";
+import type { RequestCard } from "@/lib/api-types";
 import { formatFen } from "@/lib/money";
 
+type ProposalState = { outcome: string | null; invalidReason: string | null } | null | undefined;
+
+/** A proposal the buyer has not answered, that has not lapsed and that the rules allow (issue 5's card field). */
+function hasOpenProposal(card: RequestCard): boolean {
+  const proposal = (card as RequestCard & { proposal?: ProposalState }).proposal;
+  return !!proposal && proposal.outcome === null && proposal.invalidReason === null;
+}
+
+/** A return parcel of the card's own kind, or a proposal's parcel while the proposal is open. */
+export function isCardFreightShown(card: RequestCard): boolean {
+  return !!card.freight && (card.freight.basis === "request" || hasOpenProposal(card));
+}
+
 /**
- * The order's expected return freight by zone, and whether 退货宝 (Douyin: 运费险) pays it; for a platform
- * proposal, the freight the seller would pay in full (seeds/003: "free return shipping, paid by the seller").
+ * The order's expected return freight by zone, and whether 退货宝 (Douyin: 运费险) pays it. On a Douyin
+ * refund-only it shows only while a platform proposal is open: the freight the seller would then pay in
+ * full (seeds/003: "free return shipping, paid by the seller").
  */
-export function CardFreightLine({ freight, platform }: { freight: CardFreight; platform: Platform }) {
+export function CardFreightLine({ card }: { card: RequestCard }) {
   const t = useTranslations("freight.card");
+  const freight = card.freight;
+  if (!freight || !isCardFreightShown(card)) return null;
   const zone = freight.zone ? t(`zone.${freight.zone}`) : t("zone.unknown");
-  const cover = platform === "douyin" ? t("coverDouyin") : t("coverTaobao");
+  const cover = card.platform === "douyin" ? t("coverDouyin") : t("coverTaobao");
   let detail: string;
   if (freight.basis === "proposal") detail = t("proposal", { amount: formatFen(freight.returnFreightFen) });
   else if (freight.payoutFen === 0) detail = t("notPaid", { cover });
@@ -22,9 +37,7 @@ export function CardFreightLine({ freight, platform }: { freight: CardFreight; p
   return (
     <p className="flex flex-wrap items-center gap-1 text-xs text-slate-600" data-testid="card-freight">
       <Truck className="size-3.5 text-slate-500" aria-hidden />
-      <span>
-        {t("expected", { amount: formatFen(freight.returnFreightFen), zone })}
-      </span>
+      <span>{t("expected", { amount: formatFen(freight.returnFreightFen), zone })}</span>
       <span aria-hidden>·</span>
       <span className={freight.basis === "proposal" ? "font-medium text-amber-800" : freight.isCovered && freight.isSubscribed ? "text-emerald-700" : "text-slate-600"}>{detail}</span>
     </p>

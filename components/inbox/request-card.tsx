@@ -75,7 +75,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
           </dl>
           {card.claim ? <p className="rounded bg-slate-50 px-2 py-1.5 text-sm text-slate-700">“{card.claim}”</p> : null}
           <EvidenceThumbs evidence={card.evidence} />
-          {card.freight ? <CardFreightLine freight={card.freight} platform={card.platform} /> : null}
+          <CardFreightLine card={card} />
           {!isPending && card.decidedBy && card.decidedAt ? (
             <p className="text-xs text-slate-500">
               {t("decidedBy", {

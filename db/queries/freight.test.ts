@@ -157,21 +157,25 @@ describe("settings and scenarios", () => {
 });
 
 describe("card freight", () => {
-  const order = { province: "新疆", shippedAt: daysAgo(5), receivedAt: daysAgo(3) };
+  const order = { category: "apparel", amountFen: 25_900, province: "新疆", shippedAt: daysAgo(5), receivedAt: daysAgo(3) };
+  const request = (kind: RequestKind, platform: "tmall" | "douyin" = "tmall", amountFen = 25_900) => ({ kind, platform, amountFen, receivedAt: daysAgo(1) });
 
   it.each([
-    ["return, remote zone, not subscribed", "return_refund", null, { basis: "request", zone: "remote", returnFreightFen: 1_800, payoutFen: 2_000, isCovered: true, uncoveredFen: 0, isSubscribed: false }],
-    ["refund only: no parcel", "refund_only", null, null],
-    ["Douyin proposal: refund only turned into return & refund", "refund_only", "return_refund", { basis: "proposal", zone: "remote", returnFreightFen: 1_800 }],
-  ] as const)("%s", (_label, kind, proposedKind, expected) => {
-    const freight = getCardFreight({ kind, proposedKind, order, shipFromProvince: "浙江", settings: null });
+    ["return, remote zone, not subscribed", request("return_refund"), order, { basis: "request", zone: "remote", returnFreightFen: 1_800, payoutFen: 2_000, isCovered: true, uncoveredFen: 0, isSubscribed: false }],
+    ["Tmall refund only: no parcel", request("refund_only"), order, null],
+    ["Douyin full refund only after receipt: the freight a platform proposal would make the seller pay", request("refund_only", "douyin"), order, { basis: "proposal", zone: "remote", returnFreightFen: 1_800 }],
+    ["Douyin partial refund: no proposal", request("refund_only", "douyin", 10_000), order, null],
+    ["Douyin fresh food: excluded from proposals", request("refund_only", "douyin"), { ...order, category: "fresh_food" }, null],
+    ["Douyin refund before receipt: no proposal", request("refund_only", "douyin"), { ...order, receivedAt: null }, null],
+  ] as const)("%s", (_label, request, order, expected) => {
+    const freight = getCardFreight({ request, order, shipFromProvince: "浙江", settings: null });
     if (expected === null) expect(freight).toBeNull();
     else expect(freight).toMatchObject(expected);
   });
 
   it("uses the owner's saved freight and subscription, and the zone-mix mean without a province", () => {
     const settings = { quotedPremiumFen: null, isFreeReturnPromised: false, isSubscribed: true, overrides: { freightFen: { same_prov: 900, cross_prov: 1_300, remote: 2_400 } } };
-    expect(getCardFreight({ kind: "exchange", order: { ...order, province: "江苏" }, shipFromProvince: "浙江", settings })).toMatchObject({
+    expect(getCardFreight({ request: request("exchange"), order: { ...order, province: "江苏" }, shipFromProvince: "浙江", settings })).toMatchObject({
       zone: "cross_prov",
       returnFreightFen: 1_300,
       payoutFen: 1_200,
@@ -179,11 +183,11 @@ describe("card freight", () => {
       uncoveredFen: 100,
       isSubscribed: true,
     });
-    expect(getCardFreight({ kind: "return_refund", order: { ...order, province: null }, shipFromProvince: "浙江", settings: null })).toMatchObject({ zone: null, returnFreightFen: 1_080 });
+    expect(getCardFreight({ request: request("return_refund"), order: { ...order, province: null }, shipFromProvince: "浙江", settings: null })).toMatchObject({ zone: null, returnFreightFen: 1_080 });
   });
 
   it("an unshipped order never has a return parcel", () => {
-    expect(getCardFreight({ kind: "return_refund", order: { province: "浙江", shippedAt: null, receivedAt: null }, shipFromProvince: "浙江", settings: null })).toBeNull();
+    expect(getCardFreight({ request: request("return_refund"), order: { ...order, shippedAt: null, receivedAt: null }, shipFromProvince: "浙江", settings: null })).toBeNull();
   });
 
   it("is on the request card an agent reads", async () => {

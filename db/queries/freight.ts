@@ -4,7 +4,10 @@ import { orders, requests, shops, users } from "@/db/schema";
 import { freightScenarios, freightSettings } from "@/db/schema-freight";
 import type { Scope } from "@/db/queries/users";
 import type { CardFreight } from "@/lib/api-types";
-import type { RequestKind } from "@/lib/domain";
+import type { Platform, RequestKind } from "@/lib/domain";
+import { isProductCategory } from "@/lib/policy/categories";
+import { isProposalApplicable } from "@/lib/policy/platform-negotiation";
+import { getPolicyProfile } from "@/lib/policy/profiles";
 import { newId } from "@/lib/ids";
 import {
   defaultFreightSettings,
@@ -182,25 +185,26 @@ export async function deleteScenario(db: Db, scope: Scope, id: string): Promise<
 
 /**
  * The card's freight line, from the order's zone and the shop's saved freight/payout (else the defaults):
- * for a return parcel of the card's own kind, or, for a Douyin refund-only whose platform proposal would
- * turn it into return & refund (seeds/003), the freight the seller would then pay in full.
+ * for a return parcel of the card's own kind; or, for a refund-only a Douyin platform proposal may turn into
+ * return & refund (seeds/003, lib/policy/platform-negotiation.ts), the freight the seller would then pay.
  */
 export function getCardFreight(input: {
-  kind: RequestKind;
-  proposedKind?: RequestKind | null;
-  order: { province: string | null; shippedAt: Date | null; receivedAt: Date | null };
+  request: { kind: RequestKind; platform: Platform; amountFen: number; receivedAt: Date };
+  order: { category: string; amountFen: number; province: string | null; shippedAt: Date | null; receivedAt: Date | null };
   shipFromProvince: string | null;
   settings: unknown;
 }): CardFreight | null {
-  const kind = input.proposedKind ?? input.kind;
+  const { request, order } = input;
+  const proposalOrder = { category: isProductCategory(order.category) ? order.category : "other", amountFen: order.amountFen, receivedAt: order.receivedAt };
+  const isProposalFreight = request.kind === "refund_only" && isProposalApplicable(getPolicyProfile(request.platform), proposalOrder, request);
   const settings = input.settings === null || input.settings === undefined ? defaultFreightSettings : parseSettings(input.settings);
-  const zone = input.order.province && input.shipFromProvince ? getBuyerZone(input.shipFromProvince, input.order.province) : null;
+  const zone = order.province && input.shipFromProvince ? getBuyerZone(input.shipFromProvince, order.province) : null;
   // A received order was shipped even when the platform did not send the shipping time.
-  const isShipped = input.order.shippedAt !== null || input.order.receivedAt !== null;
-  const freight = getOrderReturnFreight(getZoneParameters(settings), { zone, kind, isShipped });
+  const isShipped = order.shippedAt !== null || order.receivedAt !== null;
+  const freight = getOrderReturnFreight(getZoneParameters(settings), { zone, kind: isProposalFreight ? "return_refund" : request.kind, isShipped });
   if (!freight.hasReturnParcel) return null;
   return {
-    basis: input.proposedKind ? "proposal" : "request",
+    basis: isProposalFreight ? "proposal" : "request",
     zone,
     returnFreightFen: freight.returnFreightFen,
     payoutFen: freight.payoutFen,

@@ -86,7 +86,7 @@ function toCard(row: CardRow): RequestCard {
     },
     proposal: parseCardProposal(row.proposal),
     counterOffer: parseCardCounterOffer(row.counterOffer),
-    freight: getCardFreight({ kind: request.kind, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
+    freight: getCardFreight({ request, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
   };
 }
 
