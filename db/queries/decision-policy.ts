@@ -1,10 +1,12 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { evidenceFiles, orders, requests } from "@/db/schema";
 import { platformProposals } from "@/db/schema-policy";
 import { toEntryIneligibility, toPolicyOrder } from "@/db/queries/orders";
 import type { Tx } from "@/db/queries/webhooks";
 import type { EntryIneligibility } from "@/lib/api-types";
 import type { Decision } from "@/lib/domain";
+import { newId } from "@/lib/ids";
 import { getAllowedActions, type ActionOrder, type ActionRequest, type SellerAction } from "@/lib/policy/allowed-actions";
 import type { PlatformProposal } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile, type PolicyProfile, type UnrejectableRule } from "@/lib/policy/profiles";
@@ -115,4 +117,14 @@ export function checkDecisionPolicy(tx: Tx, requestId: string, input: DecisionPo
     evidence: files,
   });
   return check.ok ? null : { code: "rejection_incomplete", missing: check.missing };
+}
+
+/** Stores a seller's proof under the request's shop (evidence_files); type and size were checked by the caller. */
+export async function saveRejectionEvidence(
+  db: Db,
+  input: { shopId: string; name: string; mimeType: string; bytes: Buffer },
+): Promise<{ id: string; name: string; type: string; sizeBytes: number }> {
+  const id = newId("evd");
+  await db.insert(evidenceFiles).values({ id, shopId: input.shopId, name: input.name, mimeType: input.mimeType, bytes: input.bytes });
+  return { id, name: input.name, type: input.mimeType, sizeBytes: input.bytes.length };
 }

@@ -1,0 +1,44 @@
+import { withScope } from "@/app/_server/api";
+import { getDb } from "@/db/client";
+import { saveRejectionEvidence } from "@/db/queries/decision-policy";
+import { getRequestCard } from "@/db/queries/requests";
+import { apiError } from "@/lib/api-error";
+import { requestIdParam } from "@/lib/api-schemas";
+import { sniffEvidenceType } from "@/lib/evidence-type";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+
+// Room for the multipart boundary and headers around one file
+const multipartOverheadBytes = 16 * 1024;
+
+/** One proof file for a rejection (multipart field "file"): images or PDF by content, ≤ 5 MB (issue 5). */
+export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
+  const id = requestIdParam.safeParse(params.id);
+  if (!id.success) return apiError("invalid_id", `Not a request id: ${params.id}`);
+  const db = getDb();
+  const card = await getRequestCard(db, scope, id.data);
+  if (!card) return apiError("not_found", `No request ${id.data}`);
+  const { maxBytesEach, allowedTypes } = getPolicyProfile(card.platform).reject.evidence;
+  // Refuse an oversized body before reading it
+  const declaredBytes = Number(request.headers.get("content-length") ?? 0);
+  if (declaredBytes > maxBytesEach + multipartOverheadBytes) {
+    return apiError("payload_too_large", `Each file may be at most ${maxBytesEach} bytes`, { maxBytesEach });
+  }
+  let file: FormDataEntryValue | null;
+  try {
+    file = (await request.formData()).get("file");
+  } catch {
+    return apiError("invalid_body", 'Send multipart/form-data with one file in the field "file"');
+  }
+  if (!(file instanceof File)) return apiError("invalid_body", 'Send multipart/form-data with one file in the field "file"');
+  if (file.size > maxBytesEach) return apiError("payload_too_large", `Each file may be at most ${maxBytesEach} bytes`, { maxBytesEach });
+  if (file.size === 0) return apiError("invalid_body", "The file is empty");
+  const bytes = Buffer.from(await file.arrayBuffer());
+  // The stored type is what the bytes are, never what the browser said
+  const type = sniffEvidenceType(bytes);
+  if (!type || !allowedTypes.includes(type)) {
+    return apiError("unsupported_media_type", "Only images (JPEG, PNG, WebP, GIF, HEIC) or PDF files are accepted", { allowedTypes });
+  }
+  const name = Array.from(file.name.replace(/[\\/\u0000-\u001f]/g, "_").trim() || "evidence").slice(-120).join("");
+  const saved = await saveRejectionEvidence(db, { shopId: card.shop.id, name, mimeType: type, bytes });
+  return Response.json({ evidence: { ...saved, url: `/api/evidence/${saved.id}` } }, { status: 201 });
+});
