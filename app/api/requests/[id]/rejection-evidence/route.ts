@@ -38,7 +38,7 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   if (!type || !allowedTypes.includes(type)) {
     return apiError("unsupported_media_type", "Only images (JPEG, PNG, WebP, GIF, HEIC) or PDF files are accepted", { allowedTypes });
   }
-  const name = Array.from(file.name.replace(/[\\/\u0000-\u001f]/g, "_").trim() || "evidence").slice(-120).join("");
+  const name = Array.from(file.name.replace(/[\\/\p{Cc}]/gu, "_").trim() || "evidence").slice(-120).join("");
   const saved = await saveRejectionEvidence(db, { shopId: card.shop.id, name, mimeType: type, bytes });
   return Response.json({ evidence: { ...saved, url: `/api/evidence/${saved.id}` } }, { status: 201 });
 });
