@@ -210,7 +210,9 @@ for (const [eventId, platformRequestId] of acked) {
   const cards = db.prepare("select count(*) as count from requests where platform_request_id = ?").get(platformRequestId).count;
   if (cards !== 1) problems.push(`request ${platformRequestId} has ${cards} cards`);
 }
-const committed = db.prepare("select r.id from requests r where r.decision is not null and r.shop_id = ? and r.platform_request_id like '8%'").all(shopId);
+// Decisions on this run's requests, including those whose 200 was lost to a kill
+const decidedStatement = db.prepare("select id from requests where shop_id = ? and platform_request_id = ? and decision is not null");
+const committed = [...new Set(acked.values())].map((platformRequestId) => decidedStatement.get(shopId, platformRequestId)).filter(Boolean);
 for (const { id } of committed) {
   const row = db.prepare("select status from outbox where request_id = ?").get(id);
   if (!row) problems.push(`decision on ${id} has no outbox row`);
