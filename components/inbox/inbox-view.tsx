@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
+import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
 import { RequestCard } from "@/components/inbox/request-card";
 import { useDecide } from "@/components/inbox/use-decide";
 import { useNow } from "@/components/inbox/use-now";
@@ -59,6 +60,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
         {query.isFetching ? <span className="text-xs text-slate-500">{t("loading")}</span> : null}
       </div>
       <InboxFilterBar filters={filters} shops={shops} onChange={onFiltersChange} />
+      <LiveRateBanner />
 
       {query.isError ? (
         <div role="alert" className="flex items-center justify-between rounded-md bg-rose-50 px-4 py-3 text-sm text-rose-800">
