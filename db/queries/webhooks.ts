@@ -2,11 +2,12 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
+import { recordProposal, resolveProposal } from "@/db/queries/proposals";
 import type { Platform, RequestStatus } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRespondBy } from "@/lib/response-timer";
-import { applyRequestEvents, isLaterStamp, type RequestEvent, type Stamp } from "@/lib/webhook/event-order";
+import { applyRequestEvents, isLaterStamp, type RequestEvent, type RequestEventState, type Stamp } from "@/lib/webhook/event-order";
 import type { WebhookBuyer, WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
 import type { ShopConnection, WebhookEventRow } from "@/lib/webhook/settings-types";
 import { getActiveSecrets, secretRotationGraceMs } from "@/lib/webhook/signature";
@@ -178,7 +179,7 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     .from(requests)
     .where(and(eq(requests.shopId, shop.id), eq(requests.platform, shop.platform), eq(requests.platformRequestId, platformRequestId)))
     .all();
-  const { fields, fieldStamps } = state;
+  const { fields } = state;
 
   if (!existing) {
     // Only later events so far (a cancel before its create): no card until the create arrives
@@ -211,20 +212,37 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     tx.insert(auditLog)
       .values({ shopId: shop.id, requestId: created.id, orderId, action: "received", toStatus: status, detail: { source: "webhook" }, at: now })
       .run();
+    recordProposals(tx, shop, created.id, state, now);
     return;
   }
 
-  // The seller's decision, or an earlier withdrawal, stands over anything the platform sends later
+  updatePendingRequest(tx, shop, existing, state, events, now);
+  recordProposals(tx, shop, existing.id, state, now);
+}
+
+/** Writes what later events changed on a pending request; a decided or withdrawn one is never reopened. */
+function updatePendingRequest(
+  tx: Tx,
+  shop: WebhookShop,
+  existing: typeof requests.$inferSelect,
+  state: RequestEventState,
+  events: WebhookEvent[],
+  now: Date,
+): void {
   if (existing.status !== "pending") return;
+  const { fields, fieldStamps } = state;
+  // Fields the create set are already on the row; only later events change it (a proposal may have changed the kind since)
+  const createIds = new Set(events.filter((event) => event.type === "request.created").map((event) => event.id));
+  const isChanged = (key: keyof typeof fieldStamps) => Boolean(fieldStamps[key] && !createIds.has(fieldStamps[key].eventId));
   const patch: Partial<typeof requests.$inferInsert> = {};
-  if (fieldStamps.kind && fields.kind && fields.kind !== existing.kind) patch.kind = fields.kind;
-  if (fieldStamps.amountFen && fields.amountFen !== null && fields.amountFen !== existing.amountFen) patch.amountFen = fields.amountFen;
-  if (fieldStamps.reasonCode && fields.reasonCode !== null && fields.reasonCode !== existing.reasonCode) patch.reasonCode = fields.reasonCode;
-  if (fieldStamps.reasonText && fields.reasonText !== existing.reasonText) patch.reasonText = fields.reasonText;
-  if (fieldStamps.claim && fields.claim !== existing.claim) patch.claim = fields.claim;
-  if (fieldStamps.evidence && JSON.stringify(fields.evidence) !== JSON.stringify(existing.evidence)) patch.evidence = fields.evidence;
+  if (isChanged("kind") && fields.kind && fields.kind !== existing.kind) patch.kind = fields.kind;
+  if (isChanged("amountFen") && fields.amountFen !== null && fields.amountFen !== existing.amountFen) patch.amountFen = fields.amountFen;
+  if (isChanged("reasonCode") && fields.reasonCode !== null && fields.reasonCode !== existing.reasonCode) patch.reasonCode = fields.reasonCode;
+  if (isChanged("reasonText") && fields.reasonText !== existing.reasonText) patch.reasonText = fields.reasonText;
+  if (isChanged("claim") && fields.claim !== existing.claim) patch.claim = fields.claim;
+  if (isChanged("evidence") && JSON.stringify(fields.evidence) !== JSON.stringify(existing.evidence)) patch.evidence = fields.evidence;
   const deadlineMs = fields.platformDeadline ? Date.parse(fields.platformDeadline) : null;
-  if (fieldStamps.platformDeadline && deadlineMs !== (existing.platformDeadline?.getTime() ?? null)) {
+  if (isChanged("platformDeadline") && deadlineMs !== (existing.platformDeadline?.getTime() ?? null)) {
     patch.platformDeadline = deadlineMs === null ? null : new Date(deadlineMs);
   }
   const isCancelled = state.cancelledAt !== null;
@@ -249,8 +267,23 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     .run();
 }
 
+/** Douyin proposals go to issue 5's table; both calls ignore what they have already recorded. */
+function recordProposals(tx: Tx, shop: WebhookShop, requestId: string, state: RequestEventState, now: Date): void {
+  for (const proposal of state.proposals) {
+    // A resolution that arrived before its proposal waits for it (it stays in the event log)
+    if (!proposal.created) continue;
+    recordProposal(tx, {
+      shopId: shop.id,
+      requestId,
+      platformProposalId: proposal.proposalId,
+      proposedAt: new Date(proposal.created.occurredAt),
+      expiresAt: proposal.expiresAt ? new Date(proposal.expiresAt) : null,
+      now,
+    });
+    if (proposal.outcome) resolveProposal(tx, { shopId: shop.id, platformProposalId: proposal.proposalId, outcome: proposal.outcome, now });
+  }
+}
 
-/** The newest events of the given shops, for the owner's settings page. */
 export async function listRecentEvents(db: Db, shopIds: string[], limit = 50): Promise<WebhookEventRow[]> {
   if (shopIds.length === 0) return [];
   const rows = await db

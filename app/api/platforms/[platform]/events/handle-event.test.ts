@@ -7,6 +7,7 @@ import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret } from "@/db/queries/webhooks";
 import { auditLog, orders, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { platformProposals } from "@/db/schema-policy";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 import { handleWebhookPost } from "./handle-event";
@@ -315,11 +316,22 @@ describe("out of order: the same result as in order", () => {
     expect(await db.select().from(orders)).toHaveLength(1);
   });
 
-  it("Douyin proposal events are stored for replay", async () => {
-    const proposal = { id: "evt_p", type: "proposal.created", occurredAt: at(10), data: { requestId, proposalId: "p1" } };
-    expect((await post(proposal, { shopId: douyin, platform: "douyin" })).status).toBe(200);
-    const [stored] = await db.select().from(webhookEvents).where(eq(webhookEvents.eventId, "evt_p"));
-    expect(stored).toMatchObject({ type: "proposal.created", platformRequestId: requestId, shopId: douyin });
+  it.each([
+    ["create, proposal, resolution", ["create", "proposal", "resolved"]],
+    ["resolution, proposal, create", ["resolved", "proposal", "create"]],
+  ])("Douyin proposal %s: recorded once and resolved once", async (_label, order) => {
+    const douyinEvents: Record<string, unknown> = {
+      create: createdEvent("evt_a", 0, { kind: "refund_only" }),
+      proposal: { id: "evt_p", type: "proposal.created", occurredAt: at(10), data: { requestId, proposalId: "p1", expiresAt: at(43_210) } },
+      resolved: { id: "evt_r", type: "proposal.resolved", occurredAt: at(20), data: { requestId, proposalId: "p1", outcome: "rejected" } },
+    };
+    for (const step of order) expect((await post(douyinEvents[step], { shopId: douyin, platform: "douyin" })).status).toBe(200);
+    const proposals = await db.select().from(platformProposals);
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({ shopId: douyin, platformProposalId: "p1", outcome: "rejected" });
+    const row = (await db.select().from(requests).where(eq(requests.shopId, douyin)))[0];
+    const audit = await db.select().from(auditLog).where(eq(auditLog.requestId, row.id));
+    expect(audit.filter((entry) => entry.action === "proposal_rejected")).toHaveLength(1);
   });
 });
 
