@@ -11,12 +11,16 @@ export function isCardInView(card: RequestCard, filters: ListFilters): boolean {
   if (filters.kind && card.kind !== filters.kind) return false;
   if (filters.shop && card.shop.id !== filters.shop) return false;
   if (filters.status === "all") return true;
+  // Urgency tabs are pending cards by deadline; the next refetch settles which tab one sits in.
+  if (filters.status === "due_soon" || filters.status === "overdue") return card.status === "pending";
   return card.status === filters.status;
 }
 
+const deadlineFirstViews = new Set(["pending", "due_soon", "overdue"]);
+
 /** Pending views are deadline first; the others newest first (the same order as the API). */
 function comesBefore(card: RequestCard, other: RequestCard, status: string): boolean {
-  if (status === "pending") return card.respondBy < other.respondBy || (card.respondBy === other.respondBy && card.id < other.id);
+  if (deadlineFirstViews.has(status)) return card.respondBy < other.respondBy || (card.respondBy === other.respondBy && card.id < other.id);
   return card.receivedAt > other.receivedAt || (card.receivedAt === other.receivedAt && card.id > other.id);
 }
 

@@ -1,19 +1,22 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { InboxFilters } from "@/components/inbox/api";
+import type { InboxFilters, PendingCounts } from "@/components/inbox/api";
 import { inboxStatusFilters } from "@/lib/api-schemas";
 import { platforms, requestKinds } from "@/lib/domain";
 
 type InboxFiltersProps = {
   filters: InboxFilters;
   shops: { id: string; name: string }[];
+  counts?: PendingCounts;
   onChange: (next: InboxFilters) => void;
 };
 
+const countKeys = { pending: "pending", due_soon: "dueSoon", overdue: "overdue" } as const;
+
 const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
-export function InboxFilterBar({ filters, shops, onChange }: InboxFiltersProps) {
+export function InboxFilterBar({ filters, shops, counts, onChange }: InboxFiltersProps) {
   const t = useTranslations();
   return (
     <div role="group" aria-label={t("filters.label")} className="flex flex-wrap items-end gap-3">
@@ -31,6 +34,11 @@ export function InboxFilterBar({ filters, shops, onChange }: InboxFiltersProps) 
             }
           >
             {t(`status.${status}`)}
+            {counts && status in countKeys ? (
+              <span className={status === "overdue" && counts.overdue > 0 ? "ml-1 text-rose-700" : "ml-1 text-slate-500"}>
+                {counts[countKeys[status as keyof typeof countKeys]]}
+              </span>
+            ) : null}
           </button>
         ))}
       </div>

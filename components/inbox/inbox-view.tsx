@@ -1,16 +1,20 @@
 "use client";
 
-import { useInfiniteQuery, type InfiniteData } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useCallback } from "react";
-import { fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useHotkeys } from "react-hotkeys-hook";
+import { fetchPendingCounts, fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
-import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
 import { RequestCard } from "@/components/inbox/request-card";
+import { ShortcutsDialog } from "@/components/inbox/shortcuts-dialog";
 import { useDecide } from "@/components/inbox/use-decide";
 import { useNow } from "@/components/inbox/use-now";
+import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import type { RequestPage } from "@/lib/api-types";
 
 type InboxViewProps = {
@@ -29,12 +33,19 @@ function toSearch(filters: InboxFilters): string {
   return text ? `?${text}` : "";
 }
 
+// Shortcuts stay quiet while a dialog (reject, evidence, help) has the keyboard.
+const isNoDialogOpen = () => !document.querySelector('[role="dialog"]');
+
 export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const t = useTranslations("inbox");
+  const tShortcuts = useTranslations("shortcuts");
   const router = useRouter();
   const pathname = usePathname();
   const now = useNow();
   const decide = useDecide();
+  const listRef = useRef<HTMLUListElement>(null);
+  const [focusedIndex, setFocusedIndex] = useState(0);
+  const [isHelpOpen, setIsHelpOpen] = useState(false);
 
   const query = useInfiniteQuery({
     queryKey: requestKeys.list(filters),
@@ -42,14 +53,52 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor,
     initialData: { pages: [initialPage], pageParams: [null] } satisfies InfiniteData<RequestPage, string | null>,
-    refetchInterval: 15_000,
+    refetchInterval: 60_000,
   });
+  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts });
+
+  const cards = query.data?.pages.flatMap((page) => page.items) ?? [];
+  const focused = cards[Math.min(focusedIndex, cards.length - 1)];
+
+  // Only the cards in and near the viewport are mounted, so a 10,000-card queue stays smooth.
+  const virtualizer = useWindowVirtualizer({
+    count: cards.length,
+    estimateSize: () => 190,
+    overscan: 6,
+    gap: 12,
+    scrollMargin: listRef.current?.offsetTop ?? 0,
+    initialRect: { width: 1200, height: 1000 },
+    getItemKey: (index) => cards[index]?.id ?? index,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastVirtualIndex = virtualItems.at(-1)?.index ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastVirtualIndex >= cards.length - 8) void fetchNextPage();
+  }, [lastVirtualIndex, cards.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const onDecide = useCallback((id: string, input: DecisionInput) => decide.mutate({ id, input }), [decide]);
   // Filters live in the URL so a view can be bookmarked; the server renders the first page for it.
   const onFiltersChange = (next: InboxFilters) => router.replace(`${pathname}${toSearch(next)}`, { scroll: false });
 
-  const cards = query.data?.pages.flatMap((page) => page.items) ?? [];
+  const moveFocus = (delta: number) => {
+    if (cards.length === 0) return;
+    const next = Math.max(0, Math.min(cards.length - 1, focusedIndex + delta));
+    setFocusedIndex(next);
+    virtualizer.scrollToIndex(next, { align: "auto" });
+  };
+  const clickFocusedAction = (action: string) =>
+    listRef.current?.querySelector<HTMLButtonElement>(`[data-request-id="${focused?.id}"] [data-action="${action}"]:not(:disabled)`)?.click();
+
+  const hotkeyOptions = { enabled: isNoDialogOpen, preventDefault: true };
+  useHotkeys("j, down", () => moveFocus(1), hotkeyOptions);
+  useHotkeys("k, up", () => moveFocus(-1), hotkeyOptions);
+  // Approve and next: the decided card leaves the list, so the same index is the next card.
+  useHotkeys("a", () => focused?.status === "pending" && clickFocusedAction("approve"), hotkeyOptions);
+  useHotkeys("r", () => focused?.status === "pending" && clickFocusedAction("reject"), hotkeyOptions);
+  useHotkeys("o", () => focused && router.push(`/requests/${focused.id}`), hotkeyOptions);
+  useHotkeys("shift+slash", () => setIsHelpOpen(true), hotkeyOptions);
 
   return (
     <section aria-labelledby="inbox-title" className="space-y-4">
@@ -57,10 +106,15 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
         <h1 id="inbox-title" className="text-lg font-semibold">
           {t("title")}
         </h1>
-        {query.isFetching ? <span className="text-xs text-slate-500">{t("loading")}</span> : null}
+        <div className="flex items-center gap-3 text-xs text-slate-500">
+          {query.isFetching ? <span>{t("loading")}</span> : null}
+          <button type="button" className="hover:text-slate-800" onClick={() => setIsHelpOpen(true)}>
+            {tShortcuts("hint")}
+          </button>
+        </div>
       </div>
-      <InboxFilterBar filters={filters} shops={shops} onChange={onFiltersChange} />
       <LiveRateBanner />
+      <InboxFilterBar filters={filters} shops={shops} counts={counts.data} onChange={onFiltersChange} />
 
       {query.isError ? (
         <div role="alert" className="flex items-center justify-between rounded-md bg-rose-50 px-4 py-3 text-sm text-rose-800">
@@ -76,22 +130,29 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
           {filters.status === "pending" ? t("emptyPending") : t("empty")}
         </p>
       ) : (
-        <ul className="space-y-3" aria-label={t("title")}>
-          {cards.map((card) => (
-            <li key={card.id}>
-              <RequestCard card={card} now={now} onDecide={onDecide} />
-            </li>
-          ))}
+        <ul ref={listRef} aria-label={t("title")} className="relative" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualItems.map((item) => {
+            const card = cards[item.index];
+            if (!card) return null;
+            return (
+              <li
+                key={card.id}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                onClick={() => setFocusedIndex(item.index)}
+                className={cn("absolute inset-x-0 top-0 rounded-lg", item.index === focusedIndex && "ring-2 ring-emerald-500 ring-offset-2")}
+                aria-current={item.index === focusedIndex ? "true" : undefined}
+                style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+              >
+                <RequestCard card={card} now={now} onDecide={onDecide} />
+              </li>
+            );
+          })}
         </ul>
       )}
 
-      {query.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? t("loading") : t("loadMore")}
-          </Button>
-        </div>
-      ) : null}
+      {isFetchingNextPage ? <p className="text-center text-sm text-slate-500">{t("loading")}</p> : null}
+      <ShortcutsDialog open={isHelpOpen} onOpenChange={setIsHelpOpen} />
     </section>
   );
 }

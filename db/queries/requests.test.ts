@@ -67,7 +67,7 @@ describe("requests queries", () => {
   });
 
   it("lists pending cards deadline first, across the user's shops only", async () => {
-    const page = await listRequests(db, data.agent, { status: "pending", limit: 50 });
+    const page = await listRequests(db, data.agent, { status: "pending", limit: 50 }, now);
     expect(page.items.map((card) => card.receivedAt)).toEqual(
       [4, 2.5, 2, 1, 0.5].map((minutes) => minutesAgo(minutes).toISOString()),
     );
@@ -75,21 +75,31 @@ describe("requests queries", () => {
   });
 
   it("pages with a keyset cursor without gaps or repeats", async () => {
-    const first = await listRequests(db, data.owner, { status: "pending", limit: 2 });
+    const first = await listRequests(db, data.owner, { status: "pending", limit: 2 }, now);
     expect(first.nextCursor).not.toBeNull();
-    const second = await listRequests(db, data.owner, { status: "pending", limit: 2, cursor: decodeCursor(first.nextCursor!) });
-    const third = await listRequests(db, data.owner, { status: "pending", limit: 2, cursor: decodeCursor(second.nextCursor!) });
+    const second = await listRequests(db, data.owner, { status: "pending", limit: 2, cursor: decodeCursor(first.nextCursor!) }, now);
+    const third = await listRequests(db, data.owner, { status: "pending", limit: 2, cursor: decodeCursor(second.nextCursor!) }, now);
     const ids = [...first.items, ...second.items, ...third.items].map((card) => card.id);
     expect(new Set(ids).size).toBe(5);
     expect(third.nextCursor).toBeNull();
   });
 
+  it("splits pending cards by urgency at the reply clock's edges", async () => {
+    const dueSoon = await listRequests(db, data.owner, { status: "due_soon", limit: 50 }, now);
+    // 2.5 min ago → 30 s left; the Douyin card 2 min ago → exactly 60 s left, the warning mark.
+    expect(dueSoon.items.map((card) => card.receivedAt)).toEqual([minutesAgo(2.5), minutesAgo(2)].map((date) => date.toISOString()));
+    const overdue = await listRequests(db, data.owner, { status: "overdue", limit: 50 }, now);
+    expect(overdue.items.map((card) => card.receivedAt)).toEqual([minutesAgo(4).toISOString()]);
+    const atDeadline = new Date(minutesAgo(4).getTime() + 180_000);
+    expect((await listRequests(db, data.owner, { status: "overdue", limit: 50 }, atDeadline)).items).toHaveLength(0);
+  });
+
   it("filters by platform, kind and shop", async () => {
-    const douyinOnly = await listRequests(db, data.owner, { status: "pending", limit: 50, platform: "douyin" });
+    const douyinOnly = await listRequests(db, data.owner, { status: "pending", limit: 50, platform: "douyin" }, now);
     expect(douyinOnly.items.map((card) => card.id)).toEqual([data.douyinCard]);
-    const returns = await listRequests(db, data.owner, { status: "pending", limit: 50, kind: "return_refund" });
+    const returns = await listRequests(db, data.owner, { status: "pending", limit: 50, kind: "return_refund" }, now);
     expect(returns.items.map((card) => card.id)).toEqual([data.douyinCard]);
-    const tmallShop = await listRequests(db, data.owner, { status: "pending", limit: 50, shop: data.shops.tmall });
+    const tmallShop = await listRequests(db, data.owner, { status: "pending", limit: 50, shop: data.shops.tmall }, now);
     expect(tmallShop.items).toHaveLength(4);
   });
 
@@ -98,7 +108,7 @@ describe("requests queries", () => {
     expect(await getRequestCard(db, data.ownerB, data.tmallCards[0])).toBeNull();
     expect(await getRequestCard(db, data.douyinAgent, data.tmallCards[0])).toBeNull();
     expect(await getRequestCard(db, data.douyinAgent, data.douyinCard)).not.toBeNull();
-    const page = await listRequests(db, data.douyinAgent, { status: "all", limit: 50 });
+    const page = await listRequests(db, data.douyinAgent, { status: "all", limit: 50 }, now);
     expect(page.items.map((card) => card.id)).toEqual([data.douyinCard]);
   });
 

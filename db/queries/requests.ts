@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
@@ -13,6 +13,7 @@ import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
 import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
 import { maskNickname } from "@/lib/mask";
+import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 
 export type { AuditEntry, RequestCard };
@@ -123,20 +124,38 @@ export function decodeCursor(text: string): Cursor | null {
   return null;
 }
 
+/** The pending views (all, inside the last-minute warning, overdue) sort deadline first. */
+const pendingViews = new Set(["pending", "due_soon", "overdue"]);
+
+/** Which rows a status tab holds; the urgency edges match the reply clock (lib/response-timer.ts). */
+function statusCondition(status: ListRequestsQuery["status"], now: Date, warningMs: number): SQL | undefined {
+  switch (status) {
+    case "all":
+      return undefined;
+    case "due_soon":
+      return and(eq(requests.status, "pending"), gte(requests.respondBy, now), lte(requests.respondBy, new Date(now.getTime() + warningMs)));
+    case "overdue":
+      return and(eq(requests.status, "pending"), lt(requests.respondBy, now));
+    default:
+      return eq(requests.status, status);
+  }
+}
+
 /**
- * The inbox. Pending cards: the deadline that comes first on top (keyset on respond_by, id).
+ * The inbox. Pending views: the deadline that comes first on top (keyset on respond_by, id).
  * Other views: newest first (keyset on received_at, id).
  */
 export async function listRequests(
   db: Db,
   scope: Scope,
   query: Omit<ListRequestsQuery, "cursor"> & { cursor?: Cursor | null },
+  now: Date,
 ): Promise<RequestPageRows> {
   if (scope.shopIds.length === 0) return { items: [], nextCursor: null };
-  const isPending = query.status === "pending";
+  const isPending = pendingViews.has(query.status);
   const sortColumn = isPending ? requests.respondBy : requests.receivedAt;
-  const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
-  if (query.status !== "all") conditions.push(eq(requests.status, query.status));
+  // Every platform's profile warns in the same last minute; taobao's stands for all here.
+  const conditions: (SQL | undefined)[] = [scopeCondition(scope), statusCondition(query.status, now, getPolicyProfile("taobao").replyWarningMs)];
   if (query.platform) conditions.push(eq(requests.platform, query.platform));
   if (query.kind) conditions.push(eq(requests.kind, query.kind));
   if (query.shop) conditions.push(eq(requests.shopId, query.shop));
@@ -156,16 +175,6 @@ export async function listRequests(
     ? encodeCursor({ sortMs: (isPending ? last.request.respondBy : last.request.receivedAt).getTime(), id: last.request.id })
     : null;
   return { items, nextCursor };
-}
-
-export async function countPending(db: Db, scope: Scope): Promise<number> {
-  if (scope.shopIds.length === 0) return 0;
-  const [row] = await db
-    .select({ count: sql<number>`count(*)` })
-    .from(requests)
-    .innerJoin(shops, eq(shops.id, requests.shopId))
-    .where(and(scopeCondition(scope), eq(requests.status, "pending")));
-  return row?.count ?? 0;
 }
 
 export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<RequestCard | null> {

@@ -12,6 +12,6 @@ export const GET = withScope(async (request, { scope }) => {
   }
   const cursor = query.data.cursor ? decodeCursor(query.data.cursor) : null;
   if (query.data.cursor && !cursor) return apiError("invalid_query", "Unknown cursor", { issues: [{ path: "cursor", message: "Unknown cursor" }] });
-  const page = await listRequests(getDb(), scope, { ...query.data, cursor });
+  const page = await listRequests(getDb(), scope, { ...query.data, cursor }, new Date());
   return Response.json({ ...page, serverNow: new Date().toISOString() }, { headers: { "cache-control": "no-store" } });
 });
