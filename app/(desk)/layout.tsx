@@ -20,6 +20,12 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
             <Link href="/inbox" className="text-slate-700 hover:text-slate-900">
               {t("nav.inbox")}
             </Link>
+            <Link href="/metrics" className="text-slate-700 hover:text-slate-900">
+              {t("metrics.nav")}
+            </Link>
+            <Link href="/orders" className="text-slate-700 hover:text-slate-900">
+              {t("orders.nav")}
+            </Link>
             {scope.role === "owner" ? (
               <Link href="/team" className="text-slate-700 hover:text-slate-900">
                 {t("nav.team")}

@@ -16,13 +16,12 @@ import {
   removeFromRollup,
   ruleAgentId,
   type CardFacts,
-  type FigureChange,
-  type RangeFigures,
   type RollupCounters,
   type RollupPolicy,
   type TimeRange,
 } from "@/lib/metrics/response-metrics";
 import type { ReportRange } from "@/lib/metrics/report-range";
+import type { BreakdownRow, LiveHourStatus, MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
 import { isInScoringHours } from "@/lib/metrics/scoring-window";
 import {
   dayMs,
@@ -94,7 +93,7 @@ export function toCardFacts(row: RollupSource): CardFacts {
 }
 
 /** Which of the figures have a source that records them today. */
-export const recordedSources = { intervention: false, returnFreight: false } as const;
+export const recordedSources: MetricsReport["recordedSources"] = { intervention: false, returnFreight: false };
 
 // ---------------------------------------------------------------------------------------------
 // Writing: incremental (inside the caller's transaction) and exact rebuilds
@@ -436,23 +435,6 @@ function groupRows(rows: readonly ReadRow[], getKey: (row: ReadRow) => string): 
   return groups;
 }
 
-export type BreakdownRow = { key: string; label: string; figures: RangeFigures };
-
-export type MetricsReport = {
-  range: { preset: string; firstDay: string; lastDay: string; start: string; end: string; previousStart: string; previousEnd: string };
-  viewer: { role: Scope["role"]; userId: string };
-  shopId: string | null;
-  figures: Record<keyof RangeFigures, FigureChange>;
-  /** An agent's own answers (cards they answered); null for owners, who see every agent in the breakdown. */
-  ownFigures: RangeFigures | null;
-  overdueNow: number;
-  breakdowns: { shop: BreakdownRow[]; agent: BreakdownRow[]; platform: BreakdownRow[]; kind: BreakdownRow[]; day: BreakdownRow[] };
-  /** [weekday 0 = Monday][hour 0–23] over the range: cards received, and cards answered after the reply window. */
-  heatmap: { arrivals: number[][]; late: number[][] };
-  policy: { scoringWindow: { start: string; end: string }; replyWindowMs: number; target: number };
-  recordedSources: typeof recordedSources;
-};
-
 async function getShopNames(db: Db, shopIds: string[]): Promise<Map<string, string>> {
   if (shopIds.length === 0) return new Map();
   const rows = await db.select({ id: shops.id, name: shops.name }).from(shops).where(inArray(shops.id, shopIds));
@@ -565,24 +547,6 @@ export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], 
 // Staffing forecast and the live hour
 // ---------------------------------------------------------------------------------------------
 
-export type StaffingHour = { hour: number; arrivals: number; agentsNeeded: number; serviceLevel: number };
-
-export type StaffingForecast = {
-  day: string;
-  weeks: number;
-  targetLevel: number;
-  targetSeconds: number;
-  agentsOnShift: number;
-  /** Assumed handling time per card: the median response of people's answers in the last `weeks` weeks; null without answers. */
-  handleSeconds: number | null;
-  handleBasisAnswers: number;
-  /** Per agent (an agent sees only their own row). */
-  agentHandle: { agentId: string; label: string; answered: number; medianSeconds: number | null }[];
-  hours: StaffingHour[];
-  /** Runs of consecutive hours needing the same number of people (hours with no arrivals left out). */
-  segments: { startHour: number; endHour: number; agentsNeeded: number }[];
-};
-
 /** Tomorrow's arrivals per hour from the same weekday and hour of recent weeks, and the people Erlang C says they need. */
 export async function getStaffingForecast(
   db: Db,
@@ -647,18 +611,6 @@ export async function getStaffingForecast(
     segments,
   };
 }
-
-export type LiveHourStatus = {
-  hourStart: string;
-  isScoredHour: boolean;
-  received: number;
-  answeredInTime: number;
-  /** Cards whose outcome is known: answered, or still pending past the reply window. */
-  settled: number;
-  rate: number | null;
-  target: number;
-  isHeadingUnder: boolean;
-};
 
 /** Below this many settled cards an hour's rate swings on one card, so no warning yet. */
 const minSettledForWarning = 5;

@@ -1,0 +1,46 @@
+import { useTranslations } from "next-intl";
+
+/** Weekday × hour grid; darker cells hold more cards. Numbers stay in each cell for screen readers and print. */
+export function Heatmap({ title, counts, hue }: { title: string; counts: number[][]; hue: "emerald" | "rose" }) {
+  const t = useTranslations("metrics");
+  const max = Math.max(1, ...counts.flat());
+  const color = hue === "emerald" ? "4, 120, 87" : "190, 18, 60";
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full border-separate border-spacing-0.5 text-[11px]">
+        <caption className="mb-1 text-left text-sm font-medium text-slate-700">{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="w-10" />
+            {Array.from({ length: 24 }, (_, hour) => (
+              <th key={hour} scope="col" className="font-normal text-slate-500">
+                {hour}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {counts.map((row, weekday) => (
+            <tr key={weekday}>
+              <th scope="row" className="pr-1 text-right font-normal text-slate-600">
+                {t(`weekday.${weekday}` as "weekday.0")}
+              </th>
+              {row.map((count, hour) => {
+                const share = count / max;
+                return (
+                  <td
+                    key={hour}
+                    className="h-6 min-w-6 rounded-sm text-center"
+                    style={{ backgroundColor: `rgba(${color}, ${count === 0 ? 0.04 : 0.12 + share * 0.88})`, color: share > 0.5 ? "white" : "#0f172a" }}
+                  >
+                    {count || ""}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

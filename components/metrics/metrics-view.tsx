@@ -1,0 +1,219 @@
+import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
+import { BreakdownTable, CsvLink, type BreakdownName } from "@/components/metrics/breakdown-table";
+import { DayChart } from "@/components/metrics/charts";
+import { formatDelta, formatDuration, formatFigure, type FigureName } from "@/components/metrics/format";
+import { Heatmap } from "@/components/metrics/heatmap";
+import { StaffingPanel } from "@/components/metrics/staffing-panel";
+import { cn } from "@/components/ui/cn";
+import { PlatformBadge } from "@/components/inbox/badges";
+import type { Platform } from "@/lib/domain";
+import { rangePresets, type RangePreset } from "@/lib/metrics/report-range";
+import type { BreakdownRow, MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
+
+/** The page's URL state: range, shop and the staffing inputs all live in the query string. */
+export type MetricsParams = { range: RangePreset; from?: string; to?: string; shop?: string; agents?: string; target?: string };
+
+export function toMetricsSearch(params: MetricsParams, extra: Record<string, string> = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...params, ...extra })) if (value) search.set(key, value);
+  return search.toString();
+}
+
+const headlineFigures: FigureName[] = [
+  "received",
+  "scoringHoursResponseRate",
+  "responseRate",
+  "p50ResponseMs",
+  "p90ResponseMs",
+  "p99ResponseMs",
+  "autoAnsweredShare",
+  "approved",
+  "rejected",
+  "rejectedWithoutReasonOrEvidence",
+  "refundFen",
+];
+
+function FigureCard({ label, value, delta, note, testId }: { label: string; value: string; delta?: string | null; note?: string; testId: string }) {
+  const t = useTranslations("metrics");
+  return (
+    <div className="rounded-lg bg-white p-3 ring-1 ring-slate-200" data-testid={testId}>
+      <dt className="text-xs text-slate-600">{label}</dt>
+      <dd className="mt-1 text-xl font-semibold tabular-nums">{value}</dd>
+      {delta ? <dd className="text-xs text-slate-600">{t("vsPrevious", { delta })}</dd> : null}
+      {note ? <dd className="mt-1 text-xs text-amber-800">{note}</dd> : null}
+    </div>
+  );
+}
+
+export function MetricsView({
+  report,
+  staffing,
+  shops,
+  params,
+}: {
+  report: MetricsReport;
+  staffing: StaffingForecast;
+  shops: { id: string; name: string; platform: Platform }[];
+  params: MetricsParams;
+}) {
+  const t = useTranslations();
+  const locale = useLocale();
+  const isOwner = report.viewer.role === "owner";
+  const isEmpty = report.figures.received.current === 0;
+  const csvHref = (table: string) => `/api/metrics/export?${toMetricsSearch(params, { table })}`;
+  const getLabel = (name: BreakdownName) => (row: BreakdownRow) => {
+    if (name === "platform") return t(`platform.${row.key}` as "platform.tmall");
+    if (name === "kind") return t(`kind.${row.key}` as "kind.refund_only");
+    if (name === "agent" && row.key === "rule") return t("metrics.agentRule");
+    if (name === "agent" && row.key === "") return t("metrics.agentUnanswered");
+    return row.label;
+  };
+  const scoringWindow = `${report.policy.scoringWindow.start}–${report.policy.scoringWindow.end}`;
+
+  return (
+    <section aria-labelledby="metrics-title" className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 id="metrics-title" className="text-lg font-semibold">
+            {t("metrics.title")}
+          </h1>
+          <p className="text-sm text-slate-600" data-testid="metrics-range">
+            {t("metrics.rangeLine", { first: report.range.firstDay, last: report.range.lastDay })}
+            {" · "}
+            {isOwner ? t("metrics.viewOwner") : t("metrics.viewAgent")}
+          </p>
+        </div>
+        <CsvLink href={csvHref("summary")} label={t("metrics.summary")} />
+      </div>
+
+      <nav aria-label={t("metrics.rangeLabel")} className="flex flex-wrap items-center gap-2">
+        {rangePresets
+          .filter((preset) => preset !== "custom")
+          .map((preset) => (
+            <Link
+              key={preset}
+              href={`/metrics?${toMetricsSearch({ ...params, range: preset, from: undefined, to: undefined })}`}
+              aria-current={params.range === preset ? "page" : undefined}
+              className={cn(
+                "rounded-full px-3 py-1 text-sm ring-1 ring-inset",
+                params.range === preset ? "bg-emerald-700 text-white ring-emerald-700" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50",
+              )}
+            >
+              {t(`metrics.preset.${preset}`)}
+            </Link>
+          ))}
+        <form action="/metrics" className="flex flex-wrap items-center gap-1 text-sm">
+          <input type="hidden" name="range" value="custom" />
+          {params.shop ? <input type="hidden" name="shop" value={params.shop} /> : null}
+          <label className="flex items-center gap-1">
+            {t("metrics.from")}
+            <input type="date" name="from" required defaultValue={params.from ?? report.range.firstDay} className="rounded border border-slate-300 px-1 py-0.5" />
+          </label>
+          <label className="flex items-center gap-1">
+            {t("metrics.to")}
+            <input type="date" name="to" required defaultValue={params.to ?? report.range.lastDay} className="rounded border border-slate-300 px-1 py-0.5" />
+          </label>
+          <button type="submit" className={cn("rounded-full px-3 py-1 ring-1 ring-inset", params.range === "custom" ? "bg-emerald-700 text-white ring-emerald-700" : "bg-white ring-slate-300")}>
+            {t("metrics.preset.custom")}
+          </button>
+        </form>
+      </nav>
+
+      {shops.length > 1 ? (
+        <nav aria-label={t("metrics.shopLabel")} className="flex flex-wrap items-center gap-2 text-sm">
+          <Link href={`/metrics?${toMetricsSearch({ ...params, shop: undefined })}`} aria-current={!params.shop ? "page" : undefined} className={cn("rounded px-2 py-1", !params.shop ? "bg-slate-800 text-white" : "text-slate-700 hover:bg-slate-100")}>
+            {t("metrics.allShops")}
+          </Link>
+          {shops.map((shop) => (
+            <Link
+              key={shop.id}
+              href={`/metrics?${toMetricsSearch({ ...params, shop: shop.id })}`}
+              aria-current={params.shop === shop.id ? "page" : undefined}
+              className={cn("inline-flex items-center gap-1 rounded px-2 py-1", params.shop === shop.id ? "bg-slate-800 text-white" : "text-slate-700 hover:bg-slate-100")}
+            >
+              <PlatformBadge platform={shop.platform} />
+              {shop.name}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
+
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" aria-label={t("metrics.summary")}>
+        {headlineFigures.map((name) => (
+          <FigureCard
+            key={name}
+            testId={`figure-${name}`}
+            label={name === "scoringHoursResponseRate" ? t("metrics.figure.scoringHoursResponseRateWindow", { window: scoringWindow }) : t(`metrics.figure.${name}`)}
+            value={formatFigure(name, report.figures[name].current, locale)}
+            delta={formatDelta(name, report.figures[name], locale)}
+          />
+        ))}
+        <FigureCard testId="figure-overdueNow" label={t("metrics.figure.overdueNow")} value={String(report.overdueNow)} note={t("metrics.liveNote")} />
+        <FigureCard
+          testId="figure-intervention"
+          label={t("metrics.figure.intervention")}
+          value={formatFigure("intervention", report.figures.intervention.current, locale)}
+          note={report.recordedSources.intervention ? undefined : t("metrics.notRecorded")}
+        />
+        <FigureCard
+          testId="figure-returnFreightFen"
+          label={t("metrics.figure.returnFreightFen")}
+          value={report.recordedSources.returnFreight ? formatFigure("returnFreightFen", report.figures.returnFreightFen.current, locale) : t("metrics.noData")}
+          note={report.recordedSources.returnFreight ? undefined : t("metrics.notRecorded")}
+        />
+      </dl>
+      <p className="text-xs text-slate-500">
+        {t("metrics.definitions", { window: scoringWindow, seconds: report.policy.replyWindowMs / 1000, target: formatFigure("responseRate", report.policy.target, locale) })}
+      </p>
+
+      {report.ownFigures ? (
+        <section aria-labelledby="own-title" className="rounded-lg bg-emerald-50 p-4 ring-1 ring-emerald-200" data-testid="own-figures">
+          <h2 id="own-title" className="text-sm font-semibold text-emerald-900">
+            {t("metrics.ownTitle")}
+          </h2>
+          <p className="mt-1 text-sm text-emerald-900">
+            {t("metrics.ownLine", {
+              answered: report.ownFigures.received,
+              rate: formatFigure("responseRate", report.ownFigures.responseRate, locale),
+              p50: formatDuration(report.ownFigures.p50ResponseMs, locale),
+            })}
+          </p>
+        </section>
+      ) : null}
+
+      {isEmpty ? (
+        <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-500 ring-1 ring-slate-200" data-testid="metrics-empty">
+          {t("metrics.empty")}
+        </p>
+      ) : (
+        <>
+          <section aria-labelledby="days-title" className="rounded-lg bg-white p-4 ring-1 ring-slate-200">
+            <h2 id="days-title" className="mb-2 text-sm font-semibold">
+              {t("metrics.chart.days")}
+            </h2>
+            <DayChart days={report.breakdowns.day} />
+          </section>
+          <div className="grid gap-4 lg:grid-cols-2">
+            {(["shop", "agent", "platform", "kind"] as const).map((name) => (
+              <BreakdownTable key={name} name={name} rows={report.breakdowns[name]} csvHref={csvHref(name)} getLabel={getLabel(name)} />
+            ))}
+          </div>
+          <BreakdownTable name="day" rows={report.breakdowns.day} csvHref={csvHref("day")} getLabel={getLabel("day")} />
+          <section aria-labelledby="heatmap-title" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+            <div className="flex items-center justify-between">
+              <h2 id="heatmap-title" className="text-sm font-semibold">
+                {t("metrics.heatmap.title")}
+              </h2>
+              <CsvLink href={csvHref("heatmap")} label={t("metrics.heatmap.title")} />
+            </div>
+            <Heatmap title={t("metrics.heatmap.arrivals")} counts={report.heatmap.arrivals} hue="emerald" />
+            <Heatmap title={t("metrics.heatmap.late")} counts={report.heatmap.late} hue="rose" />
+          </section>
+        </>
+      )}
+
+      <StaffingPanel staffing={staffing} params={params} csvHref={csvHref("staffing")} />
+    </section>
+  );
+}
