@@ -12,6 +12,11 @@ import { RejectDialog } from "@/components/inbox/reject-dialog";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import { useDecide } from "@/components/inbox/use-decide";
 import { useNow } from "@/components/inbox/use-now";
+import { CardActionReasons } from "@/components/policy/card-action-reasons";
+import { getCardPolicyState } from "@/components/policy/card-policy-state";
+import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
+import { CounterOfferDialog } from "@/components/policy/counter-offer-dialog";
+import { formatShanghaiDate } from "@/components/policy/format";
 import { Button } from "@/components/ui/button";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
@@ -36,6 +41,7 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
   const now = useNow();
   const decide = useDecide();
   const [isRejecting, setIsRejecting] = useState(false);
+  const [isCounterOffering, setIsCounterOffering] = useState(false);
   const { data } = useQuery({
     queryKey: requestKeys.detail(initial.card.id),
     queryFn: () => fetchRequestDetail(initial.card.id),
@@ -43,6 +49,7 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
   });
   const { card, audit } = data;
   const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), timeFormat) : t("detail.none"));
+  const policy = getCardPolicyState(card, now);
   const rejectReason = getPolicyProfile(card.platform).rejectReasons.find((reason) => reason.code === card.rejectReasonCode);
 
   return (
@@ -60,20 +67,39 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
       </div>
       {card.status === "pending" ? (
         <div className="flex gap-2">
-          <Button variant="primary" onClick={() => decide.mutate({ id: card.id, input: { decision: "approve" } })} disabled={decide.isPending}>
+          <Button
+            variant="primary"
+            onClick={() => decide.mutate({ id: card.id, input: { decision: "approve" } })}
+            disabled={decide.isPending || !policy.actions.approve.isAllowed}
+            aria-describedby="detail-action-reasons"
+          >
             {t("card.approve")}
           </Button>
-          <Button variant="danger" onClick={() => setIsRejecting(true)} disabled={decide.isPending}>
+          <Button
+            variant="danger"
+            onClick={() => setIsRejecting(true)}
+            disabled={decide.isPending || !policy.actions.reject.isAllowed}
+            aria-describedby="detail-action-reasons"
+          >
             {t("card.reject")}
           </Button>
+          {card.kind === "refund_only" || card.kind === "return_refund" ? (
+            <Button onClick={() => setIsCounterOffering(true)} disabled={!policy.actions.counter_offer.isAllowed} aria-describedby="detail-action-reasons">
+              {t("policy.actions.counter_offer")}
+            </Button>
+          ) : null}
+          <CardActionReasons id="detail-action-reasons" actions={policy.actions} />
           <RejectDialog
             open={isRejecting}
             onOpenChange={setIsRejecting}
-            platform={card.platform}
+            card={card}
             onSubmit={(input) => decide.mutate({ id: card.id, input: { decision: "reject", ...input } })}
           />
+          {isCounterOffering ? <CounterOfferDialog card={card} open onOpenChange={setIsCounterOffering} /> : null}
         </div>
       ) : null}
+
+      <CardPolicyNotes card={card} state={policy} now={now} />
 
       <div className="grid gap-5 lg:grid-cols-2">
         <section className="rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="request-heading">
@@ -132,7 +158,13 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
                 {when(entry.at)}
               </time>
               <span className="font-medium">{entry.actor?.name ?? t("detail.system")}</span>
-              <span>{t.has(`detail.actions.${entry.action}`) ? t(`detail.actions.${entry.action}`) : entry.action}</span>
+              <span>
+                {t.has(`detail.actions.${entry.action}`)
+                  ? t(`detail.actions.${entry.action}`)
+                  : t.has(`policy.audit.${entry.action}`)
+                    ? t(`policy.audit.${entry.action}`, { date: typeof entry.detail?.openUntil === "string" ? formatShanghaiDate(entry.detail.openUntil) : "" })
+                    : entry.action}
+              </span>
               {entry.fromStatus && entry.toStatus ? (
                 <span className="text-slate-500">
                   {t(`status.${entry.fromStatus}`)} → {t(`status.${entry.toStatus}`)}

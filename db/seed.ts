@@ -4,6 +4,7 @@ import { buildOrder, buildRequest, createMerchant, createUser } from "@/db/facto
 import { createDemoShop, seedWebhookDemo } from "@/db/seed-webhooks";
 import { rebuildRollups } from "@/db/queries/metrics";
 import { seedFreightDemo } from "@/db/seed-freight";
+import { seedPolicyDemo } from "@/db/seed-policy";
 import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import { afterSalesKinds, type Platform, type RequestKind } from "@/lib/domain";
@@ -325,6 +326,7 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   });
   await seedFreightDemo(db, [tmall, douyin, taobao], now);
   await seedWebhookDemo(db, now);
+  await seedPolicyDemo(db, { tmall, douyin, taobao }, now);
   // The history went in without the rollups; count it once, exactly (issue 9)
   rebuildRollups(db);
   return { merchantA, merchantB, shops: { tmall, douyin, taobao }, userIds, pending: requestRows.filter((row) => !row.status || row.status === "pending").length, total: requestRows.length };

@@ -58,7 +58,7 @@ export async function fetchRequestDetail(id: string): Promise<{ card: RequestCar
   return readJson(await fetch(`/api/requests/${id}`, { cache: "no-store" }));
 }
 
-export type DecisionInput = { decision: Decision; reasonCode?: string; message?: string };
+export type DecisionInput = { decision: Decision; reasonCode?: string; message?: string; evidenceIds?: string[] };
 
 export async function postDecision(id: string, input: DecisionInput): Promise<{ card: RequestCard }> {
   return readJson(

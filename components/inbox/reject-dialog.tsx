@@ -1,40 +1,69 @@
 "use client";
 
+import { Check, Circle, Paperclip, X } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type ChangeEvent, type FormEvent } from "react";
+import { toCardPolicyOrder, toCardPolicyRequest } from "@/components/policy/card-policy-state";
+import { uploadRejectionEvidence, type UploadedEvidence } from "@/components/policy/api";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
-import { checkDecisionInput } from "@/lib/decision";
-import type { Platform } from "@/lib/domain";
+import type { RequestCard } from "@/lib/api-types";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { getRejectionRequirements, validateRejection } from "@/lib/policy/rejection";
 
 type RejectDialogProps = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  platform: Platform;
-  onSubmit: (input: { reasonCode: string; message: string }) => void;
+  card: RequestCard;
+  onSubmit: (input: { reasonCode: string; message: string; evidenceIds: string[] }) => void;
 };
 
-export function RejectDialog({ open, onOpenChange, platform, onSubmit }: RejectDialogProps) {
+function ChecklistItem({ isDone, children }: { isDone: boolean; children: React.ReactNode }) {
+  return (
+    <li className={cn("flex items-center gap-1.5", isDone ? "text-emerald-700" : "text-slate-600")} data-done={isDone}>
+      {isDone ? <Check className="size-3.5" aria-hidden /> : <Circle className="size-3.5" aria-hidden />}
+      {children}
+    </li>
+  );
+}
+
+export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialogProps) {
   const t = useTranslations("reject");
+  const tp = useTranslations("policy.reject");
   const locale = useLocale();
-  const policy = getPolicyProfile(platform);
+  const policy = getPolicyProfile(card.platform);
   const { min, max } = policy.rejectMessageChars;
   const [reasonCode, setReasonCode] = useState("");
   const [message, setMessage] = useState("");
+  const [evidence, setEvidence] = useState<UploadedEvidence[]>([]);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [isUploading, setIsUploading] = useState(false);
   const [isTouched, setIsTouched] = useState(false);
   const formId = useId();
+  const fileInputId = useId();
 
+  const order = toCardPolicyOrder(card);
+  const request = toCardPolicyRequest(card);
+  // The same rules the server re-checks (lib/policy/rejection.ts), so the dialog never sends what will be refused
+  const requirements = getRejectionRequirements(policy, order, request, reasonCode || null);
+  const check = validateRejection(policy, order, request, {
+    reasonCode: reasonCode || null,
+    message,
+    evidence: evidence.map((file) => ({ name: file.name, type: file.type, sizeBytes: file.sizeBytes })),
+  });
+  const missing = check.ok ? [] : check.missing;
   const length = Array.from(message.trim()).length;
-  // The same check the server runs (lib/decision.ts), so the dialog never sends what will be refused.
-  const issues = checkDecisionInput(policy, { decision: "reject", reasonCode: reasonCode || undefined, message: message.trim() });
-  const messageIssue = issues.find((issue) => issue.path === "message");
-  const reasonIssue = issues.find((issue) => issue.path === "reasonCode");
+  const messageIssue = missing.find((problem) => problem.code === "message_too_short" || problem.code === "message_too_long");
+  const reasonIssue = missing.find((problem) => problem.code === "reason_missing" || problem.code === "reason_unknown");
+  const evidenceRule = requirements.find((item) => item.code === "evidence");
 
   function reset(nextOpen: boolean) {
     if (!nextOpen) {
       setReasonCode("");
       setMessage("");
+      setEvidence([]);
+      setUploadError(null);
       setIsTouched(false);
     }
     onOpenChange(nextOpen);
@@ -43,9 +72,26 @@ export function RejectDialog({ open, onOpenChange, platform, onSubmit }: RejectD
   function submit(event: FormEvent) {
     event.preventDefault();
     setIsTouched(true);
-    if (issues.length > 0) return;
-    onSubmit({ reasonCode, message: message.trim() });
+    if (!check.ok || isUploading) return;
+    onSubmit({ reasonCode, message: message.trim(), evidenceIds: evidence.map((file) => file.id) });
     reset(false);
+  }
+
+  async function upload(event: ChangeEvent<HTMLInputElement>) {
+    const files = Array.from(event.target.files ?? []);
+    event.target.value = "";
+    setUploadError(null);
+    setIsUploading(true);
+    try {
+      for (const file of files) {
+        const uploaded = await uploadRejectionEvidence(card.id, file);
+        setEvidence((current) => [...current, uploaded]);
+      }
+    } catch (error) {
+      setUploadError(tp("uploadFailed", { message: error instanceof Error ? error.message : String(error) }));
+    } finally {
+      setIsUploading(false);
+    }
   }
 
   return (
@@ -77,7 +123,7 @@ export function RejectDialog({ open, onOpenChange, platform, onSubmit }: RejectD
               onKeyDown={(event) => {
                 if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) submit(event);
               }}
-              rows={4}
+              rows={3}
               placeholder={t("placeholder")}
               className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
               aria-invalid={isTouched && Boolean(messageIssue)}
@@ -89,11 +135,68 @@ export function RejectDialog({ open, onOpenChange, platform, onSubmit }: RejectD
             </span>
             <span className={length > max ? "text-rose-700" : "text-slate-500"}>{t("count", { count: length, max })}</span>
           </div>
+
+          {evidenceRule ? (
+            <div className="space-y-2 text-sm">
+              <label htmlFor={fileInputId} className="inline-flex cursor-pointer items-center gap-1.5 rounded-md px-3 py-1.5 font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
+                <Paperclip className="size-3.5" aria-hidden />
+                {tp("upload")}
+              </label>
+              <input
+                id={fileInputId}
+                type="file"
+                multiple
+                accept={evidenceRule.allowedTypes.join(",")}
+                onChange={upload}
+                className="sr-only"
+                disabled={isUploading || evidence.length >= evidenceRule.maxFiles}
+              />
+              <span className="ml-2 text-xs text-slate-500">{tp("uploadHint", { files: evidenceRule.maxFiles, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 })}</span>
+              {evidence.length ? (
+                <ul className="space-y-1">
+                  {evidence.map((file) => (
+                    <li key={file.id} className="flex items-center gap-2 text-slate-700">
+                      <a href={file.url} target="_blank" rel="noreferrer" className="truncate underline">
+                        {file.name}
+                      </a>
+                      <button
+                        type="button"
+                        className="rounded p-0.5 text-slate-500 hover:bg-slate-100"
+                        aria-label={tp("remove", { name: file.name })}
+                        onClick={() => setEvidence((current) => current.filter((item) => item.id !== file.id))}
+                      >
+                        <X className="size-3.5" aria-hidden />
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {isUploading ? <p className="text-slate-500">{tp("uploading")}</p> : null}
+              {uploadError ? (
+                <p className="text-rose-700" role="alert">
+                  {uploadError}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+
+          <ul aria-label={tp("checklist")} className="space-y-1 rounded-md bg-slate-50 px-3 py-2 text-sm">
+            <ChecklistItem isDone={!reasonIssue}>{tp("needReason")}</ChecklistItem>
+            <ChecklistItem isDone={!messageIssue}>{tp("needMessage", { min, max })}</ChecklistItem>
+            {evidenceRule?.isRequired ? (
+              <ChecklistItem isDone={!missing.some((problem) => problem.code === "evidence_missing")}>
+                {evidenceRule.requiredBy === "platform" ? tp("needEvidencePlatform") : tp("needEvidenceReason")}
+              </ChecklistItem>
+            ) : (
+              <ChecklistItem isDone>{tp("evidenceOptional")}</ChecklistItem>
+            )}
+          </ul>
+
           <div className="flex justify-end gap-2">
             <DialogClose asChild>
               <Button variant="ghost">{t("cancel")}</Button>
             </DialogClose>
-            <Button type="submit" variant="dangerSolid">
+            <Button type="submit" variant="dangerSolid" aria-disabled={!check.ok || isUploading}>
               {t("submit")}
             </Button>
           </div>

@@ -9,6 +9,10 @@ import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
 import { RejectDialog } from "@/components/inbox/reject-dialog";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import type { DecisionInput } from "@/components/inbox/api";
+import { CardActionReasons } from "@/components/policy/card-action-reasons";
+import { getCardPolicyState } from "@/components/policy/card-policy-state";
+import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
+import { CounterOfferDialog } from "@/components/policy/counter-offer-dialog";
 import { Button } from "@/components/ui/button";
 import type { RequestCard as RequestCardData } from "@/lib/api-types";
 import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
@@ -24,10 +28,15 @@ const timeFormat = { month: "2-digit", day: "2-digit", hour: "2-digit", minute: 
 
 function RequestCardView({ card, now, onDecide }: RequestCardProps) {
   const t = useTranslations("card");
+  const tPolicy = useTranslations("policy.actions");
   const locale = useLocale();
   const format = useFormatter();
   const [isRejecting, setIsRejecting] = useState(false);
+  const [isCounterOffering, setIsCounterOffering] = useState(false);
   const isPending = card.status === "pending";
+  // The platform's rules decide which buttons work now; the server refuses the same (issue 5)
+  const policy = getCardPolicyState(card, now);
+  const reasonsId = `${card.id}-action-reasons`;
 
   return (
     <article
@@ -75,6 +84,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
           </dl>
           {card.claim ? <p className="rounded bg-slate-50 px-2 py-1.5 text-sm text-slate-700">“{card.claim}”</p> : null}
           <EvidenceThumbs evidence={card.evidence} />
+          <CardPolicyNotes card={card} state={policy} now={now} />
           <CardFreightLine card={card} />
           {!isPending && card.decidedBy && card.decidedAt ? (
             <p className="text-xs text-slate-500">
@@ -90,12 +100,23 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
         <div className="flex items-end gap-2 md:flex-col md:items-stretch md:justify-end">
           {isPending ? (
             <>
-              <Button variant="primary" onClick={() => onDecide(card.id, { decision: "approve" })}>
+              <Button
+                variant="primary"
+                onClick={() => onDecide(card.id, { decision: "approve" })}
+                disabled={!policy.actions.approve.isAllowed}
+                aria-describedby={reasonsId}
+              >
                 {t("approve")}
               </Button>
-              <Button variant="danger" onClick={() => setIsRejecting(true)}>
+              <Button variant="danger" onClick={() => setIsRejecting(true)} disabled={!policy.actions.reject.isAllowed} aria-describedby={reasonsId}>
                 {t("reject")}
               </Button>
+              {card.kind === "refund_only" || card.kind === "return_refund" ? (
+                <Button onClick={() => setIsCounterOffering(true)} disabled={!policy.actions.counter_offer.isAllowed} aria-describedby={reasonsId}>
+                  {tPolicy("counter_offer")}
+                </Button>
+              ) : null}
+              <CardActionReasons id={reasonsId} actions={policy.actions} />
             </>
           ) : null}
           <Link href={`/requests/${card.id}`} className="text-center text-sm text-slate-600 hover:text-slate-900 hover:underline">
@@ -107,9 +128,10 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
       <RejectDialog
         open={isRejecting}
         onOpenChange={setIsRejecting}
-        platform={card.platform}
+        card={card}
         onSubmit={(input) => onDecide(card.id, { decision: "reject", ...input })}
       />
+      {isCounterOffering ? <CounterOfferDialog card={card} open onOpenChange={setIsCounterOffering} /> : null}
     </article>
   );
 }

@@ -1,0 +1,30 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { formatShanghaiDate } from "@/components/policy/format";
+import type { ActionPermission } from "@/lib/policy/allowed-actions";
+
+type Ineligibility = { reason: string; openUntil?: Date | string; deadline?: Date | string };
+
+/** Why a button is disabled, in words, for the card, the dialog and the Orders page. */
+export function usePolicyText() {
+  const t = useTranslations("policy");
+  const ineligibility = (eligibility: Ineligibility) => {
+    const date = eligibility.openUntil ?? eligibility.deadline;
+    return t(`notEligible.${eligibility.reason}`, { date: date ? formatShanghaiDate(date) : "" });
+  };
+  const permission = (allowed: ActionPermission): string | null => {
+    if (allowed.isAllowed) return null;
+    switch (allowed.reason) {
+      case "negotiation_lock":
+        return t("lockReason");
+      case "not_rejectable":
+        return allowed.rules.map((rule) => t(`notRejectable.${rule}`)).join("；");
+      case "not_eligible":
+        return ineligibility(allowed.eligibility);
+      case "not_negotiable":
+        return t("notNegotiable");
+    }
+  };
+  return { ineligibility, permission };
+}
