@@ -16,9 +16,10 @@ import {
 } from "@/db/queries/metrics";
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
-import { requests } from "@/db/schema";
+import { auditLog, evidenceFiles, requests } from "@/db/schema";
 import { metricDaily, metricHourly } from "@/db/schema-metrics";
 import type { Platform, RequestKind } from "@/lib/domain";
+import { newId } from "@/lib/ids";
 import { resolveReportRange } from "@/lib/metrics/report-range";
 import { ruleAgentId } from "@/lib/metrics/response-metrics";
 import { createRandom } from "@/lib/random";
@@ -54,7 +55,7 @@ async function receive(db: Db, shopId: string, platform: Platform, receivedAt: D
   const row = buildRequest({ shopId, orderId, platform, receivedAt, kind: values.kind ?? "refund_only", amountFen: values.amountFen ?? 1000 });
   db.transaction((tx) => {
     tx.insert(requests).values(row).run();
-    addReceivedToRollup(tx, { ...row, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, kind: row.kind! });
+    addReceivedToRollup(tx, { ...row, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, kind: row.kind!, rejectEvidenceCount: 0 });
   });
   return row.id;
 }
@@ -63,9 +64,13 @@ async function approve(db: Db, scope: Scope, id: string, at: Date) {
   expect((await decideRequest(db, scope, id, { decision: "approve" }, at)).ok).toBe(true);
 }
 
+/** A rejection through the desk, with the proof the platform asks for. */
 async function reject(db: Db, scope: Scope, id: string, at: Date) {
-  const result = await decideRequest(db, scope, id, { decision: "reject", reasonCode: "no_quality_issue", message: "商品无质量问题" }, at);
-  expect(result.ok).toBe(true);
+  const [{ shopId }] = await db.select({ shopId: requests.shopId }).from(requests).where(eq(requests.id, id));
+  const proof = newId("evd");
+  await db.insert(evidenceFiles).values({ id: proof, shopId, name: "proof.png", mimeType: "image/png", bytes: Buffer.from("png") });
+  const result = await decideRequest(db, scope, id, { decision: "reject", reasonCode: "no_quality_issue", message: "商品无质量问题", evidenceIds: [proof] }, at);
+  expect(result).toEqual(expect.objectContaining({ ok: true }));
 }
 
 function readTables(db: Db) {
@@ -79,7 +84,7 @@ function readTables(db: Db) {
 /**
  * The hand-computed history (Shanghai times). Today, Monday 11-23:
  *   c1 天猫 仅退款 09:00:00, 王芳 approves after 60 s, ¥50
- *   c2 天猫 退货退款 09:59:00, 王芳 rejects after 200 s (10:02:20: answered in the next hour, late; no proof)
+ *   c2 天猫 退货退款 09:59:00, 王芳 rejects with proof after 200 s (10:02:20: answered in the next hour, late)
  *   c3 抖音 仅退款 07:30:00 (outside scoring hours), 李雷 approves after 30 s, ¥30
  *   c4 抖音 换货 10:15:00, still pending: overdue now
  *   c6 抖音 仅退款 00:00:00.000 (first instant of the day), 李雷 approves after 10 s, ¥10
@@ -132,7 +137,7 @@ describe("figures on a hand-computed history", () => {
     expect(figures.autoAnsweredShare.current).toBe(0);
     expect(figures.approved.current).toBe(3);
     expect(figures.rejected.current).toBe(1);
-    expect(figures.rejectedWithoutReasonOrEvidence.current).toBe(1); // Tmall rejections need proof; none stored
+    expect(figures.rejectedWithoutReasonOrEvidence.current).toBe(0); // c2 carried its proof
     expect(figures.intervention.current).toBe(0);
     expect(figures.refundFen.current).toBe(9_000); // c1 + c3 + c6; the rejected return is no refund
     expect(figures.returnFreightFen.current).toBe(0);
@@ -170,10 +175,29 @@ describe("figures on a hand-computed history", () => {
     expect(heatmap.arrivals.flat().reduce((sum, count) => sum + count, 0)).toBe(7);
   });
 
+  it("a rejection kept without its proof (imported history) lacks evidence; one without a message lacks a reason", async () => {
+    const { tmall, douyin } = fixture.shops;
+    for (const [shopId, platform, reasonCode, message] of [
+      [tmall, "tmall", "past_period", "已超出售后期限"], // Tmall wants proof on every rejection
+      [douyin, "douyin", "past_period", " "], // proof not needed for this reason, but no message
+      [douyin, "douyin", "past_period", "已超出售后期限"], // complete
+    ] as const) {
+      const orderId = await createOrder(db, { shopId, platform });
+      const row = buildRequest({ shopId, orderId, platform, receivedAt: shanghai("2026-11-23T11:00:00") });
+      await db.insert(requests).values({ ...row, status: "rejected", decision: "reject", decidedAt: shanghai("2026-11-23T11:01:00"), decidedBy: fixture.agent.userId, rejectReasonCode: reasonCode, rejectMessage: message });
+      await db.insert(auditLog).values({ shopId, requestId: row.id, action: "rejected", actorId: fixture.agent.userId, detail: { reasonCode, message }, at: shanghai("2026-11-23T11:01:00") });
+    }
+    rebuildRollups(db);
+    const { figures } = await report(db, fixture.owner, "today");
+    expect(figures.rejected.current).toBe(3);
+    expect(figures.rejectedWithoutReasonOrEvidence.current).toBe(2);
+  });
+
   it("counts a rule's answer as automatic", async () => {
     const { tmall } = fixture.shops;
     const id = await receive(db, tmall, "tmall", shanghai("2026-11-23T11:00:00"));
-    const [before] = await db.select().from(requests).where(eq(requests.id, id));
+    const [row] = await db.select().from(requests).where(eq(requests.id, id));
+    const before = { ...row, rejectEvidenceCount: 0 };
     const answered = { ...before, status: "approved" as const, decision: "approve" as const, decidedAt: after(before.receivedAt, 1), decidedBy: null };
     db.transaction((tx) => {
       tx.update(requests).set({ status: answered.status, decision: answered.decision, decidedAt: answered.decidedAt }).where(eq(requests.id, id)).run();
@@ -231,12 +255,14 @@ describe("rollups agree exactly with a scan of the requests", () => {
       const [shopId, platform] = random.chance(0.5) ? [tmall, "tmall" as const] : [douyin, "douyin" as const];
       // Three days around two Shanghai midnights, minute-level stamps
       const receivedAt = new Date(shanghai("2026-11-21T22:00:00").getTime() + random.int(0, 50 * 60) * 60_000);
-      const id = await receive(db, shopId, platform, receivedAt, { kind: random.pick(["refund_only", "return_refund", "exchange"] as const), amountFen: random.int(1, 500) * 100 });
+      const kind = random.pick(["refund_only", "return_refund", "exchange"] as const);
+      const id = await receive(db, shopId, platform, receivedAt, { kind, amountFen: random.int(1, 500) * 100 });
       ids.push(id);
       if (random.chance(0.75)) {
         const scope = shopId === douyin && random.chance(0.5) ? fixture.douyinAgent : random.pick([fixture.agent, fixture.owner]);
         const decidedAt = after(receivedAt, random.int(5, 5400)); // up to 90 min: many answered in a later hour or day
-        if (random.chance(0.8)) await approve(db, scope, id, decidedAt);
+        // An unshipped refund-only card may not be rejected (NUMBERS.md §1e), so only the others are
+        if (kind === "refund_only" || random.chance(0.8)) await approve(db, scope, id, decidedAt);
         else await reject(db, scope, id, decidedAt);
       }
     }
@@ -248,8 +274,8 @@ describe("rollups agree exactly with a scan of the requests", () => {
     await receive(db, douyin, "douyin", shanghai("2026-11-23T00:00:00"));
 
     // Undo a decision: the card goes back to pending, rollups move it back through removeFromRollup
-    const decided = db.select().from(requests).where(eq(requests.id, acrossHour)).get()!;
-    const undone: RollupSource = { ...decided, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null };
+    const decided = { ...db.select().from(requests).where(eq(requests.id, acrossHour)).get()!, rejectEvidenceCount: 0 };
+    const undone: RollupSource = { ...decided, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
     db.transaction((tx) => {
       tx.update(requests).set({ status: "pending", decision: null, decidedAt: null, decidedBy: null }).where(eq(requests.id, acrossHour)).run();
       applyRollupChange(tx, decided, undone);

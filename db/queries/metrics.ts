@@ -44,7 +44,10 @@ import { getRejectionRequirements } from "@/lib/policy/rejection";
 export type RollupSource = Pick<
   typeof requests.$inferSelect,
   "shopId" | "platform" | "kind" | "status" | "receivedAt" | "decidedAt" | "decidedBy" | "rejectReasonCode" | "rejectMessage" | "amountFen"
->;
+> & {
+  /** Proof files the seller attached to the rejection (the "rejected" audit row's evidenceIds); 0 otherwise. */
+  rejectEvidenceCount: number;
+};
 
 const rollupSourceColumns = {
   shopId: requests.shopId,
@@ -57,11 +60,13 @@ const rollupSourceColumns = {
   rejectReasonCode: requests.rejectReasonCode,
   rejectMessage: requests.rejectMessage,
   amountFen: requests.amountFen,
+  // The latest rejection's proof, from its audit row (audit_request_idx); decisions keep no proof column of their own
+  // Spelled out: drizzle leaves columns unqualified here, and "id" would bind to audit_log's own id
+  rejectEvidenceCount: sql<number>`coalesce((select json_array_length(a.detail, '$.evidenceIds') from audit_log a where a.request_id = "requests"."id" and a.action = 'rejected' order by a.at desc limit 1), 0)`,
 };
 
 const refundKinds: readonly RequestKind[] = ["refund_only", "return_refund"];
 
-// No seller proof is stored with a decision yet (issue 5), so a rejection whose platform or reason calls for proof lacks it
 function isRejectEvidenceRequired(row: RollupSource): boolean {
   // The card is already rejected, so "may it be rejected at all" is moot: only the evidence requirement is read
   const requirement = getRejectionRequirements(getPolicyProfile(row.platform), { shippedAt: row.receivedAt }, { kind: row.kind }, row.rejectReasonCode).find(
@@ -85,7 +90,8 @@ export function toCardFacts(row: RollupSource): CardFacts {
     answeredBy: row.decidedAt ? (row.decidedBy ?? ruleAgentId) : null,
     status: row.status,
     hasRejectReason: isRejected && Boolean(row.rejectReasonCode) && Boolean(row.rejectMessage?.trim()),
-    hasRejectEvidence: isRejected && !isRejectEvidenceRequired(row),
+    // Rejecting without proof where the platform or the reason calls for it counts as 卖家有责 (NUMBERS.md §1e)
+    hasRejectEvidence: isRejected && (row.rejectEvidenceCount > 0 || !isRejectEvidenceRequired(row)),
     hasIntervention: false,
     refundFen: row.status === "approved" && refundKinds.includes(row.kind) ? row.amountFen : 0,
     returnFreightFen: 0,
@@ -218,13 +224,13 @@ export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: 
 }
 
 /**
- * After decideRequest's conditional update of a pending card: the row as it was is the same row with
- * the decision fields still empty, so one read gives both sides.
+ * After decideRequest's conditional update of a pending card and its audit row: the row as it was is
+ * the same row with the decision fields still empty, so one read gives both sides.
  */
 export function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): void {
   const after = writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, requestId)).get();
   if (!after) throw new Error(`No request ${requestId} to count`);
-  const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null };
+  const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
   applyRollupChange(writer, before, after, policy);
 }
 

@@ -244,7 +244,6 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
       .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))
       .run();
     if (updated.changes !== 1) return false;
-    applyDecisionToRollup(tx, id);
     tx.insert(auditLog)
       .values({
         shopId: card.shop.id,
@@ -263,6 +262,8 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
       const opened = openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
       if (!opened.ok) throw new Error(`Entry of order ${card.order.id} could not be opened: ${opened.eligibility.reason}`);
     }
+    // After the audit row: the rollup reads a rejection's proof from it (issue 9)
+    applyDecisionToRollup(tx, id);
     // The platform hears of the decision only if it is committed, and always if it is (issue 6)
     enqueueDecision(tx, id, now);
     return true;
