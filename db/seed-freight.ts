@@ -78,7 +78,7 @@ export async function seedFreightDemo(db: Db, shopIds: string[], now: Date, seed
     const missing = Math.round(group.returns / rate) - existing;
     for (let index = 0; index < missing; index++) {
       // Spread over the default 90-day window, so a 90-day estimate sees the demo rates above.
-      const shippedAt = new Date(now.getTime() - random.int(2 * 60, 89 * 24 * 60) * 60_000);
+      const shippedAt = new Date(now.getTime() - random.int(2 * 60, 90 * 24 * 60 - 1) * 60_000);
       const receivedAt = new Date(shippedAt.getTime() + 2 * dayMs);
       serial += 1;
       rows.push({
