@@ -426,9 +426,20 @@ function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange
   ];
 }
 
+const scalarCounterNames = (Object.keys(createEmptyRollup()) as (keyof RollupCounters)[]).filter(
+  (name): name is Exclude<keyof RollupCounters, "responseHistogram"> => name !== "responseHistogram",
+);
+
+// mergeRollups allocates a new rollup per call; a page sums thousands of rows several ways, so it adds in place
+function addInto(target: RollupCounters, source: RollupCounters): void {
+  if (target.responseHistogram.length !== source.responseHistogram.length) throw new RangeError("Histograms differ in length");
+  for (const name of scalarCounterNames) target[name] += source[name];
+  for (let index = 0; index < source.responseHistogram.length; index += 1) target.responseHistogram[index] += source.responseHistogram[index];
+}
+
 function sumRows(rows: Iterable<ReadRow>): RollupCounters {
-  let total = createEmptyRollup();
-  for (const row of rows) total = mergeRollups(total, row.counters);
+  const total = createEmptyRollup();
+  for (const row of rows) addInto(total, row.counters);
   return total;
 }
 
@@ -436,7 +447,12 @@ function groupRows(rows: readonly ReadRow[], getKey: (row: ReadRow) => string): 
   const groups = new Map<string, RollupCounters>();
   for (const row of rows) {
     const key = getKey(row);
-    groups.set(key, mergeRollups(groups.get(key) ?? createEmptyRollup(), row.counters));
+    let group = groups.get(key);
+    if (!group) {
+      group = createEmptyRollup();
+      groups.set(key, group);
+    }
+    addInto(group, row.counters);
   }
   return groups;
 }
