@@ -6,7 +6,7 @@ import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret } from "@/db/queries/webhooks";
 import { auditLog, orders, requests } from "@/db/schema";
-import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { outbox } from "@/db/schema-webhooks";
 import { platformProposals } from "@/db/schema-policy";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getSignedHeaders } from "@/lib/webhook/signature";
