@@ -5,12 +5,9 @@ import { useTranslations } from "next-intl";
 import type { RequestCard } from "@/lib/api-types";
 import { formatFen } from "@/lib/money";
 
-type ProposalState = { outcome: string | null; invalidReason: string | null } | null | undefined;
-
-/** A proposal the buyer has not answered, that has not lapsed and that the rules allow (issue 5's card field). */
+/** A proposal the buyer has not answered, that has not lapsed and that the rules allow (issue 5). */
 function hasOpenProposal(card: RequestCard): boolean {
-  const proposal = (card as RequestCard & { proposal?: ProposalState }).proposal;
-  return !!proposal && proposal.outcome === null && proposal.invalidReason === null;
+  return !!card.proposal && card.proposal.outcome === null && card.proposal.invalidReason === null;
 }
 
 /** A return parcel of the card's own kind, or a proposal's parcel while the proposal is open. */
