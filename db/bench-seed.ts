@@ -1,0 +1,80 @@
+import { hashPassword } from "better-auth/crypto";
+import type { Db } from "@/db/client";
+import { createMerchant, createShop, createUser } from "@/db/factories";
+import { accounts } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { createRandom } from "@/lib/random";
+
+// The bench's own database: 2 shops, 50 agents, a year of decided history and a large pending queue.
+// Raw prepared statements in one transaction: about a million rows in seconds.
+
+export const benchPassword = "bench-password-local";
+
+export type BenchData = { shopIds: string[]; ownerEmail: string; agentEmails: string[] };
+
+const day = 24 * 60 * 60_000;
+
+export async function seedBench(db: Db, options: { history: number; pending: number; now: Date; agents?: number }): Promise<BenchData> {
+  const random = createRandom(7);
+  const merchantId = await createMerchant(db, "压测商家");
+  const shopIds = [
+    await createShop(db, { merchantId, platform: "tmall", name: "压测天猫店" }),
+    await createShop(db, { merchantId, platform: "douyin", name: "压测抖音店" }),
+  ];
+  const ownerEmail = "owner@bench.local";
+  const userIds = [await createUser(db, { merchantId, name: "压测店长", email: ownerEmail, role: "owner" })];
+  const agentEmails: string[] = [];
+  for (let index = 0; index < (options.agents ?? 50); index++) {
+    const email = `agent${index}@bench.local`;
+    agentEmails.push(email);
+    userIds.push(await createUser(db, { merchantId, name: `客服${index}`, email, role: "agent" }));
+  }
+  const password = await hashPassword(benchPassword);
+  await db.insert(accounts).values(userIds.map((userId) => ({ id: newId("usr"), accountId: userId, providerId: "credential", userId, password })));
+
+  const sqlite = db.$client;
+  const insertOrder = sqlite.prepare(
+    `insert into orders (id, shop_id, platform, platform_order_id, category, title, amount_fen, buyer_id, buyer_nick, province, completed_at, shipped_at, received_at, supported_kinds, prior_refund, created_at)
+     values (?, ?, ?, ?, 'apparel', ?, ?, ?, '压测买家', '浙江', ?, ?, ?, '["refund_only","return_refund","exchange"]', 'none', ?)`,
+  );
+  const insertRequest = sqlite.prepare(
+    `insert into requests (id, shop_id, order_id, platform, platform_request_id, kind, status, reason_code, claim, evidence, amount_fen, received_at, respond_by, platform_deadline, decision, decided_at, decided_by, version, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, 'quality_issue', '压测', '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const kinds = ["refund_only", "return_refund", "exchange"] as const;
+  const now = options.now.getTime();
+  const total = options.history + options.pending;
+  sqlite.transaction(() => {
+    for (let index = 0; index < total; index++) {
+      const isPending = index >= options.history;
+      const shopIndex = index % 2;
+      const platform = shopIndex === 0 ? "tmall" : "douyin";
+      const receivedAt = isPending ? now - random.int(1, 600) * 1000 : now - random.int(60_000, 365 * day);
+      const orderId = newId("ord");
+      const amountFen = random.int(1_000, 90_000);
+      const completedAt = receivedAt - random.int(1, 10) * day;
+      insertOrder.run(orderId, shopIds[shopIndex], platform, `b${index}`, `压测商品 ${index}`, amountFen, `buyer${index % 5000}`, completedAt, completedAt - 3 * day, completedAt - day, receivedAt);
+      const responseMs = random.chance(0.9) ? random.int(5, 180) * 1000 : random.int(181, 3600) * 1000;
+      const approved = random.chance(0.85);
+      insertRequest.run(
+        newId("req"),
+        shopIds[shopIndex],
+        orderId,
+        platform,
+        `r${index}`,
+        kinds[index % 3],
+        isPending ? "pending" : approved ? "approved" : "rejected",
+        amountFen,
+        receivedAt,
+        receivedAt + 180_000,
+        receivedAt + 36 * 60 * 60_000,
+        isPending ? null : approved ? "approve" : "reject",
+        isPending ? null : receivedAt + responseMs,
+        isPending ? null : userIds[1 + (index % (userIds.length - 1))],
+        isPending ? 1 : 2,
+        receivedAt,
+      );
+    }
+  })();
+  return { shopIds, ownerEmail, agentEmails };
+}
