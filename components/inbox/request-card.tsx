@@ -102,13 +102,14 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
             <>
               <Button
                 variant="primary"
+                data-action="approve"
                 onClick={() => onDecide(card.id, { decision: "approve" })}
                 disabled={!policy.actions.approve.isAllowed}
                 aria-describedby={reasonsId}
               >
                 {t("approve")}
               </Button>
-              <Button variant="danger" onClick={() => setIsRejecting(true)} disabled={!policy.actions.reject.isAllowed} aria-describedby={reasonsId}>
+              <Button variant="danger" data-action="reject" onClick={() => setIsRejecting(true)} disabled={!policy.actions.reject.isAllowed} aria-describedby={reasonsId}>
                 {t("reject")}
               </Button>
               {card.kind === "refund_only" || card.kind === "return_refund" ? (
