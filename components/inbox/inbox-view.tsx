@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-q
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { fetchPendingCounts, fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
@@ -46,6 +46,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const listRef = useRef<HTMLUListElement>(null);
   const [focusedIndex, setFocusedIndex] = useState(0);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
+  const [listTop, setListTop] = useState(0);
 
   const query = useInfiniteQuery({
     queryKey: requestKeys.list(filters),
@@ -66,10 +67,14 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
     estimateSize: () => 190,
     overscan: 6,
     gap: 12,
-    scrollMargin: listRef.current?.offsetTop ?? 0,
+    scrollMargin: listTop,
     initialRect: { width: 1200, height: 1000 },
     getItemKey: (index) => cards[index]?.id ?? index,
   });
+  // The list's distance from the page top, measured after layout (filters and banners sit above it).
+  useLayoutEffect(() => {
+    setListTop(listRef.current?.offsetTop ?? 0);
+  }, [cards.length]);
   const virtualItems = virtualizer.getVirtualItems();
   const lastVirtualIndex = virtualItems.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
