@@ -1,6 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { cardByTitle, logins, openInbox, seedCard, signIn } from "./helpers";
 
+const onePixelPng = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+
 test("an agent approves a card: it leaves the pending list at once and is recorded", async ({ page }) => {
   const card = await seedCard({ shop: "tmall", kind: "repair", receivedAgoMs: 20_000 });
   await signIn(page, logins.wangfang);
@@ -19,7 +24,8 @@ test("an agent approves a card: it leaves the pending list at once and is record
 });
 
 test("rejecting needs a reason and a 2–200 character message; a 1-character message is refused", async ({ page }) => {
-  const card = await seedCard({ shop: "tmall" });
+  // A return (an unshipped refund-only may not be rejected on Tmall), with the proof Tmall requires (issue 5)
+  const card = await seedCard({ shop: "tmall", kind: "return_refund" });
   await signIn(page, logins.wangfang);
   await openInbox(page, "?platform=tmall");
   const article = cardByTitle(page, card.title);
@@ -36,6 +42,8 @@ test("rejecting needs a reason and a 2–200 character message; a 1-character me
   expect((await (await page.request.get(`/api/requests/${card.id}`)).json()).card.status).toBe("pending");
 
   await dialog.getByLabel("拒绝说明").fill("亲，照片显示商品完好，无质量问题哦");
+  await dialog.getByLabel("上传凭证").setInputFiles({ name: "proof.png", mimeType: "image/png", buffer: onePixelPng });
+  await expect(dialog.getByRole("link", { name: "proof.png" })).toBeVisible();
   await dialog.getByRole("button", { name: "确认拒绝" }).click();
   await expect(dialog).toHaveCount(0);
   await expect(article).toHaveCount(0);

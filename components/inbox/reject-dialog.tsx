@@ -196,7 +196,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
             <DialogClose asChild>
               <Button variant="ghost">{t("cancel")}</Button>
             </DialogClose>
-            <Button type="submit" variant="dangerSolid" aria-disabled={!check.ok || isUploading}>
+            <Button type="submit" variant="dangerSolid">
               {t("submit")}
             </Button>
           </div>

@@ -28,7 +28,7 @@ function OpenEntryCell({ order, onOpened }: { order: OrderRow; onOpened: (order:
     onError: (error) => toast.error(t("failed", { message: error.message })),
   });
   // Disabled with the reason, the same the server gives with its 422 not_eligible
-  const reason = !order.canOpenEntry ? t("ownerOnly") : order.eligibility.eligible ? null : text.ineligibility(order.eligibility);
+  const reason = !order.eligibility.eligible ? text.ineligibility(order.eligibility) : order.canOpenEntry ? null : t("ownerOnly");
   const reasonId = `${order.id}-entry-reason`;
   return (
     <div className="space-y-1">
