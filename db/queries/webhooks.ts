@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { addReceivedToRollup } from "@/db/queries/metrics";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
@@ -207,11 +208,13 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
         respondBy: getRespondBy(getPolicyProfile(shop.platform), receivedAt),
         platformDeadline: fields.platformDeadline ? new Date(fields.platformDeadline) : null,
       })
-      .returning({ id: requests.id })
+      .returning()
       .all();
     tx.insert(auditLog)
       .values({ shopId: shop.id, requestId: created.id, orderId, action: "received", toStatus: status, detail: { source: "webhook" }, at: now })
       .run();
+    // The metrics count a card from the moment it is stored, in the same transaction.
+    addReceivedToRollup(tx, { ...created, rejectEvidenceCount: 0 });
     recordProposals(tx, shop, created.id, state, now);
     return;
   }
