@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops } from "@/db/schema";
+import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";
 import type { Tx } from "@/db/queries/webhooks";
@@ -92,6 +93,8 @@ export function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): b
     .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
     .run();
   if (updated.changes !== 1) return false;
+  // Answered at once by the rule: it counts in the response metrics like any decision (issue 9)
+  applyDecisionToRollup(tx, requestId);
   tx.insert(auditLog)
     .values({
       shopId: row.request.shopId,

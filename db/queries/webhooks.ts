@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { addReceivedToRollup } from "@/db/queries/metrics";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
+import { answerReopenIfEntryOpen } from "@/db/queries/orders";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
 import type { Platform, RequestStatus } from "@/lib/domain";
 import { newId } from "@/lib/ids";
@@ -216,6 +217,8 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     // The metrics count a card from the moment it is stored, in the same transaction.
     addReceivedToRollup(tx, { ...created, rejectEvidenceCount: 0 });
     recordProposals(tx, shop, created.id, state, now);
+    // A re-open request while the entry is open is answered "已开启，至 …" by the system (issue 5)
+    answerReopenIfEntryOpen(tx, created.id, now);
     return;
   }
 
