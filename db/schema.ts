@@ -189,6 +189,8 @@ export const requests = sqliteTable(
     decision: text("decision", { enum: ["approve", "reject"] }),
     decidedAt: instant("decided_at"),
     decidedBy: text("decided_by").references(() => users.id),
+    /** The decision can be undone by its author until then; only then is it sent to the platform. */
+    finalAt: instant("final_at"),
     rejectReasonCode: text("reject_reason_code"),
     rejectMessage: text("reject_message"),
     version: integer("version").notNull().default(1),

@@ -1,0 +1,1 @@
+ALTER TABLE `requests` ADD `final_at` integer;
