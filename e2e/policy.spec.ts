@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
@@ -78,6 +79,8 @@ test("approving a re-open card opens the entry, and the Orders page shows it", a
   // Open now, so opening again is disabled with the reason, and the server refuses it the same way
   await expect(row.getByRole("button", { name: "开启售后入口" })).toBeDisabled();
   await expect(row).toContainText(`售后入口已开启，至 ${openUntil}`);
+  const axe = await new AxeBuilder({ page }).include("main").analyze();
+  expect(axe.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id)).toEqual([]);
   const again = await page.request.post(`/api/orders/${card.orderId}/entry`, { headers: { origin: baseURL } });
   expect(again.status()).toBe(403);
 });

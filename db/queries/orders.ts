@@ -64,7 +64,8 @@ export function openOrderEntry(
       orderId: order.id,
       actorId: input.actorId,
       action: "entry_opened",
-      detail: { source: input.source, openUntil: eligibility.openUntil.toISOString(), timesOpened },
+      // previousOpenedAt lets an undo of the approval put the order back as it was.
+      detail: { source: input.source, openUntil: eligibility.openUntil.toISOString(), timesOpened, previousOpenedAt: order.entryOpenedAt?.toISOString() ?? null },
       at: input.now,
     })
     .run();
@@ -177,7 +178,8 @@ export async function listOrders(db: Db, scope: Scope, query: { q?: string; limi
     .from(orders)
     .innerJoin(shops, eq(shops.id, orders.shopId))
     .where(and(...conditions))
-    .orderBy(desc(orders.completedAt), desc(orders.id))
+    // Orders whose entry was ever opened first (the ones agents come back to), then the newest deals
+    .orderBy(sql`${orders.entryOpenedAt} is null`, desc(orders.entryOpenedAt), desc(orders.completedAt), desc(orders.id))
     .limit(query.limit);
   return rows.map((row) => toOrderRow(row.order, { name: row.shopName, agentsMayOpenEntry: row.agentsMayOpenEntry }, scope, now));
 }
