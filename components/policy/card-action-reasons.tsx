@@ -9,7 +9,10 @@ export function CardActionReasons({ id, actions }: { id: string; actions: Record
   const t = useTranslations("policy.actions");
   const text = usePolicyText();
   const lines = (["approve", "reject", "counter_offer"] as const).flatMap((action) => {
-    const reason = text.permission(actions[action]);
+    const permission = actions[action];
+    // Cards that take no counter-offer show no such button, so there is nothing to explain
+    if (!permission.isAllowed && permission.reason === "not_negotiable") return [];
+    const reason = text.permission(permission);
     return reason ? [{ action, reason }] : [];
   });
   return (
