@@ -135,14 +135,15 @@ function getPlatformDeadline(platform: Platform, kind: RequestKind, receivedAt: 
   return new Date(receivedAt.getTime() + hours * hour);
 }
 
-function pickKind(random: Random, product: Product): RequestKind {
-  if (random.chance(0.12)) return "entry_reopen";
+/** Re-open requests exist only where the seller can open the entry (Taobao/Tmall, seeds/002). */
+function pickKind(random: Random, product: Product, platform: Platform): RequestKind {
+  if (platform !== "douyin" && random.chance(0.12)) return "entry_reopen";
   return random.pick(product.kinds);
 }
 
 function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidence: boolean) {
   const product = random.pick(shop.products);
-  const kind = pickKind(random, product);
+  const kind = pickKind(random, product, shop.platform);
   const reasonCode: BuyerReasonCode =
     kind === "entry_reopen" ? "late_problem" : kind === "repair" ? "needs_repair" : random.pick(reasonsByCategory[product.category]);
   const completedAt =
@@ -263,7 +264,7 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   }
   // Every kind on both platforms at least once among the pending cards of merchant A.
   for (const shop of shopsA) {
-    const kinds: RequestKind[] = shop.platform === "douyin" ? ["refund_only", "return_refund", "exchange", "entry_reopen"] : ["refund_only", "return_refund", "exchange", "repair", "entry_reopen"];
+    const kinds: RequestKind[] = shop.platform === "douyin" ? ["refund_only", "return_refund", "exchange"] : ["refund_only", "return_refund", "exchange", "repair", "entry_reopen"];
     for (const kind of kinds) {
       const product = shop.products.find((candidate) => kind === "entry_reopen" || candidate.kinds.includes(kind)) ?? shop.products[0];
       const card = buildCard(random, { ...shop, products: [{ ...product, kinds: [kind === "entry_reopen" ? product.kinds[0] : kind] }] }, new Date(now.getTime() - random.int(10, 160) * 1000), true);
@@ -272,6 +273,13 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
       requestRows.push(card.request);
       evidenceRows.push(...card.evidence);
     }
+  }
+
+  // One proof photo per shop that the history's rejections point at.
+  const historyProofIds: Record<string, string> = {};
+  for (const shop of [...shopsA, shopB]) {
+    historyProofIds[shop.id] = newId("evd");
+    evidenceRows.push({ id: historyProofIds[shop.id], shopId: shop.id, name: "proof.svg", mimeType: "image/svg+xml", bytes: makeEvidenceSvg("商家举证", 210, 0) });
   }
 
   // 30 days of decided history: arrivals follow the day (busy evenings), several agents, some late.
@@ -311,6 +319,8 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
             action: decision === "approve" ? "approved" : "rejected",
             fromStatus: "pending",
             toStatus: decision === "approve" ? "approved" : "rejected",
+            // Most rejections in the history came with proof; a few did not (卖家有责 in the metrics).
+            detail: decision === "reject" && random.chance(0.85) ? { evidenceIds: [historyProofIds[shop.id]] } : {},
             at: decidedAt,
           });
         }

@@ -74,3 +74,7 @@ export function getAlreadyDecided(error: unknown): AlreadyDecidedError["error"] 
   if (error instanceof ApiError && error.code === "already_decided") return error.body?.error as AlreadyDecidedError["error"];
   return null;
 }
+
+export async function postUndo(id: string): Promise<{ card: RequestCard }> {
+  return readJson(await fetch(`/api/requests/${id}/undo`, { method: "POST" }));
+}

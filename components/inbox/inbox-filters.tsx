@@ -30,12 +30,12 @@ export function InboxFilterBar({ filters, shops, counts, onChange }: InboxFilter
             className={
               filters.status === status
                 ? "rounded px-3 py-1 text-sm font-medium text-slate-900 shadow-sm bg-white"
-                : "rounded px-3 py-1 text-sm text-slate-600 hover:text-slate-900"
+                : "rounded px-3 py-1 text-sm text-slate-700 hover:text-slate-900"
             }
           >
             {t(`status.${status}`)}
             {counts && status in countKeys ? (
-              <span className={status === "overdue" && counts.overdue > 0 ? "ml-1 text-rose-700" : "ml-1 text-slate-500"}>
+              <span className={status === "overdue" && counts.overdue > 0 ? "ml-1 font-semibold text-rose-800" : "ml-1 text-slate-700"}>
                 {counts[countKeys[status as keyof typeof countKeys]]}
               </span>
             ) : null}

@@ -3,8 +3,9 @@
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { getAlreadyDecided, postDecision, requestKeys, type DecisionInput } from "@/components/inbox/api";
+import { getAlreadyDecided, postDecision, postUndo, requestKeys, type DecisionInput } from "@/components/inbox/api";
 import type { RequestPage } from "@/lib/api-types";
+import { undoWindowMs } from "@/lib/undo";
 
 type ListSnapshot = [readonly unknown[], InfiniteData<RequestPage> | undefined][];
 
@@ -26,8 +27,21 @@ export function useDecide() {
       );
       return { snapshot };
     },
-    onSuccess: (_result, { input }) => {
-      toast.success(input.decision === "approve" ? t("approved") : t("rejected"));
+    onSuccess: (_result, { id, input }) => {
+      // The decision counts from the click; for the undo window it can still be taken back (issue 4).
+      toast.success(input.decision === "approve" ? t("approved") : t("rejected"), {
+        id: `decided-${id}`,
+        duration: undoWindowMs,
+        action: {
+          label: t("undo"),
+          onClick: () => {
+            postUndo(id)
+              .then(() => toast.info(t("undone"), { id: `decided-${id}` }))
+              .catch((error: Error) => toast.error(t("undoFailed", { message: error.message })))
+              .finally(() => void queryClient.invalidateQueries({ queryKey: requestKeys.all }));
+          },
+        },
+      });
     },
     onError: (error, _variables, context) => {
       const winner = getAlreadyDecided(error);

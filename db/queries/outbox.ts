@@ -10,9 +10,9 @@ import { defaultRetrySchedule, getNextAttemptDelayMs, isDeadLetter } from "@/lib
 
 /**
  * Called inside the decision's transaction, after the request row is decided: the decision and its
- * delivery are committed together or not at all.
+ * delivery are committed together or not at all. Sent from notBefore on (the end of the undo window).
  */
-export function enqueueDecision(tx: Tx, requestId: string, now: Date): void {
+export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore: Date = now): void {
   const [row] = tx
     .select({ request: requests, platformOrderId: orders.platformOrderId })
     .from(requests)
@@ -38,7 +38,8 @@ export function enqueueDecision(tx: Tx, requestId: string, now: Date): void {
       requestId: request.id,
       idempotencyKey: event.id,
       payload: JSON.stringify(event),
-      nextAttemptAt: now,
+      // Not before the decision is final: an undo inside the window deletes this row unsent.
+      nextAttemptAt: notBefore,
       createdAt: now,
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey })
@@ -136,4 +137,13 @@ export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50
     createdAt: row.createdAt.toISOString(),
     deliveredAt: row.deliveredAt ? row.deliveredAt.toISOString() : null,
   }));
+}
+
+/** Undo: the decision's delivery goes too, but only if it was never tried (else it is already out). */
+export function cancelUnsentDecision(tx: Tx, requestId: string): boolean {
+  const deleted = tx
+    .delete(outbox)
+    .where(and(eq(outbox.requestId, requestId), eq(outbox.status, "pending"), eq(outbox.attempts, 0), isNull(outbox.lastAttemptAt)))
+    .run();
+  return deleted.changes > 0;
 }

@@ -13,6 +13,7 @@ import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
 import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
 import { maskNickname } from "@/lib/mask";
+import { getFinalAt } from "@/lib/undo";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 
@@ -237,6 +238,7 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         decision: input.decision,
         decidedAt: now,
         decidedBy: scope.userId,
+        finalAt: getFinalAt(now),
         rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
         rejectMessage: input.decision === "reject" ? input.message : null,
         version: sql`${requests.version} + 1`,
@@ -265,7 +267,7 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
     // After the audit row: the rollup reads a rejection's proof from it (issue 9)
     applyDecisionToRollup(tx, id);
     // The platform hears of the decision only if it is committed, and always if it is (issue 6)
-    enqueueDecision(tx, id, now);
+    enqueueDecision(tx, id, now, getFinalAt(now));
     return true;
   });
   if (typeof won === "object") return { ok: false, ...won };

@@ -1,0 +1,95 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditLog, orders, requests } from "@/db/schema";
+import { applyRollupChange, type RollupSource } from "@/db/queries/metrics";
+import { cancelUnsentDecision } from "@/db/queries/outbox";
+import { getRequestCard, type RequestCard } from "@/db/queries/requests";
+import type { Scope } from "@/db/queries/users";
+import { canUndo } from "@/lib/undo";
+
+export type UndoResult =
+  | { ok: true; card: RequestCard }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "undo_refused"; reason: "not_decided" | "not_yours" | "final" };
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+function readLatestDetail(tx: Tx, requestId: string, action: string): Record<string, unknown> | null {
+  const row = tx
+    .select({ detail: auditLog.detail })
+    .from(auditLog)
+    .where(and(eq(auditLog.requestId, requestId), eq(auditLog.action, action)))
+    .orderBy(desc(auditLog.id))
+    .get();
+  return row?.detail ?? null;
+}
+
+/**
+ * Takes a decision back inside its window: the card is pending again, its unsent delivery is dropped,
+ * an approved re-open puts the order's entry back, the metrics forget the answer; all in one transaction.
+ */
+export async function undoDecision(db: Db, scope: Scope, id: string, now: Date): Promise<UndoResult> {
+  const card = await getRequestCard(db, scope, id);
+  if (!card) return { ok: false, code: "not_found" };
+  const outcome = db.transaction((tx): UndoResult | null => {
+    const row = tx
+      .select()
+      .from(requests)
+      .where(and(eq(requests.id, id), inArray(requests.shopId, scope.shopIds)))
+      .get();
+    if (!row) return { ok: false, code: "not_found" };
+    const check = canUndo(row, scope.userId, now);
+    if (!check.ok) return { ok: false, code: "undo_refused", reason: check.reason };
+    // Already picked up by the sender (a retry after a failure): the platform may have it, so it stands.
+    if (!cancelUnsentDecision(tx, id)) return { ok: false, code: "undo_refused", reason: "final" };
+    const reverted = tx
+      .update(requests)
+      .set({
+        status: "pending",
+        decision: null,
+        decidedAt: null,
+        decidedBy: null,
+        finalAt: null,
+        rejectReasonCode: null,
+        rejectMessage: null,
+        version: sql`${requests.version} + 1`,
+      })
+      .where(and(eq(requests.id, id), eq(requests.version, row.version)))
+      .run();
+    if (reverted.changes !== 1) throw new Error(`Request ${id} changed during undo`);
+
+    if (row.kind === "entry_reopen" && row.decision === "approve") {
+      const opened = readLatestDetail(tx, id, "entry_opened");
+      if (opened && typeof opened.timesOpened === "number") {
+        const previous = typeof opened.previousOpenedAt === "string" ? new Date(opened.previousOpenedAt) : null;
+        tx.update(orders)
+          .set({ entryOpenedAt: previous, entryTimesOpened: opened.timesOpened - 1 })
+          .where(and(eq(orders.id, row.orderId), eq(orders.entryTimesOpened, opened.timesOpened)))
+          .run();
+      }
+    }
+
+    const evidenceIds = row.decision === "reject" ? readLatestDetail(tx, id, "rejected")?.evidenceIds : undefined;
+    const before: RollupSource = { ...row, rejectEvidenceCount: Array.isArray(evidenceIds) ? evidenceIds.length : 0 };
+    const after: RollupSource = { ...before, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
+    applyRollupChange(tx, before, after);
+
+    tx.insert(auditLog)
+      .values({
+        shopId: row.shopId,
+        requestId: id,
+        orderId: row.orderId,
+        actorId: scope.userId,
+        action: "undone",
+        fromStatus: row.status,
+        toStatus: "pending",
+        detail: { decision: row.decision, decidedAt: row.decidedAt?.toISOString() ?? null },
+        at: now,
+      })
+      .run();
+    return null;
+  });
+  if (outcome) return outcome;
+  const current = await getRequestCard(db, scope, id);
+  return current ? { ok: true, card: current } : { ok: false, code: "not_found" };
+}
