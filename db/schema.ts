@@ -159,6 +159,8 @@ export const orders = sqliteTable(
   (table) => [
     uniqueIndex("orders_shop_platform_order_uq").on(table.shopId, table.platformOrderId),
     index("orders_shop_shipped_idx").on(table.shopId, table.shippedAt),
+    // Automatic rules count a buyer's recent requests when one arrives (issue 7)
+    index("orders_shop_buyer_idx").on(table.shopId, table.buyerId),
   ],
 );
 
