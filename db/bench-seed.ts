@@ -1,7 +1,9 @@
 import { hashPassword } from "better-auth/crypto";
 import type { Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
+import { rotateShopSecret } from "@/db/queries/webhooks";
 import { accounts } from "@/db/schema";
+import type { Platform } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { createRandom } from "@/lib/random";
 
@@ -10,7 +12,14 @@ import { createRandom } from "@/lib/random";
 
 export const benchPassword = "bench-password-local";
 
-export type BenchData = { shopIds: string[]; ownerEmail: string; agentEmails: string[] };
+/** Bumped whenever the seed's content changes, so the bench's cached databases are rebuilt. */
+export const benchSeedVersion = 2;
+
+/** Local bench only: the platform signs its webhook events with this. */
+export const getBenchWebhookSecret = (platform: Platform) => `bench-webhook-secret-${platform}`;
+
+export type BenchShop = { id: string; platform: Platform };
+export type BenchData = { shopIds: string[]; shops: BenchShop[]; ownerEmail: string; agentEmails: string[] };
 
 const day = 24 * 60 * 60_000;
 
@@ -21,6 +30,12 @@ export async function seedBench(db: Db, options: { history: number; pending: num
     await createShop(db, { merchantId, platform: "tmall", name: "压测天猫店" }),
     await createShop(db, { merchantId, platform: "douyin", name: "压测抖音店" }),
   ];
+  const benchShops: BenchShop[] = [
+    { id: shopIds[0], platform: "tmall" },
+    { id: shopIds[1], platform: "douyin" },
+  ];
+  // The webhook ingest measures go through the signed endpoint, which refuses a shop without a secret
+  for (const shop of benchShops) await rotateShopSecret(db, shop.id, getBenchWebhookSecret(shop.platform), options.now);
   const ownerEmail = "owner@bench.local";
   const userIds = [await createUser(db, { merchantId, name: "压测店长", email: ownerEmail, role: "owner" })];
   const agentEmails: string[] = [];
@@ -76,5 +91,5 @@ export async function seedBench(db: Db, options: { history: number; pending: num
       );
     }
   })();
-  return { shopIds, ownerEmail, agentEmails };
+  return { shopIds, shops: benchShops, ownerEmail, agentEmails };
 }
