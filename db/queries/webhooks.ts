@@ -5,6 +5,7 @@ import { auditLog, orders, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
 import { answerReopenIfEntryOpen } from "@/db/queries/orders";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
+import { applyAutoRules } from "@/db/queries/rules";
 import type { Platform, RequestStatus } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { getPolicyProfile } from "@/lib/policy/profiles";
@@ -219,6 +220,8 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     recordProposals(tx, shop, created.id, state, now);
     // A re-open request while the entry is open is answered "已开启，至 …" by the system (issue 5)
     answerReopenIfEntryOpen(tx, created.id, now);
+    // The shop's automatic rules answer (or, 只记录, tag) it in this same transaction (issue 7)
+    applyAutoRules(tx, created.id, now);
     return;
   }
 
