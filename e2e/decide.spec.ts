@@ -9,7 +9,7 @@ const onePixelPng = Buffer.from(
 test("an agent approves a card: it leaves the pending list at once and is recorded", async ({ page }) => {
   const card = await seedCard({ shop: "tmall", kind: "repair", receivedAgoMs: 20_000 });
   await signIn(page, logins.wangfang);
-  await openInbox(page, "?platform=tmall&kind=repair");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);
   await expect(article).toBeVisible();
   await expect(article.getByTestId("reply-clock")).toHaveText(/剩余 2:\d\d/);
@@ -27,7 +27,7 @@ test("rejecting needs a reason and a 2–200 character message; a 1-character me
   // A return (an unshipped refund-only may not be rejected on Tmall), with the proof Tmall requires (issue 5)
   const card = await seedCard({ shop: "tmall", kind: "return_refund" });
   await signIn(page, logins.wangfang);
-  await openInbox(page, "?platform=tmall");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);
   await article.getByRole("button", { name: "拒绝" }).click();
   const dialog = page.getByRole("dialog", { name: "拒绝申请" });

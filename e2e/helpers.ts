@@ -5,6 +5,7 @@ import { openDb, type Db } from "@/db/client";
 import { createOrder, createRequest, createUser } from "@/db/factories";
 import { getLatestAuditId } from "@/db/queries/live";
 import { accounts, auditLog, shops, users } from "@/db/schema";
+import { outbox } from "@/db/schema-webhooks";
 import { newId } from "@/lib/ids";
 import type { Platform, RequestKind } from "@/lib/domain";
 import e2eConfig, { e2eDatabasePath } from "../playwright.config";
@@ -94,4 +95,9 @@ export async function createAgent(name: string) {
 
 export async function getLatestEventId() {
   return getLatestAuditId(getTestDb());
+}
+
+/** What the outbox holds for a request: the platform is told only through it. */
+export async function getOutboxRows(requestId: string) {
+  return getTestDb().select().from(outbox).where(eq(outbox.requestId, requestId));
 }

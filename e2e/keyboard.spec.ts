@@ -2,11 +2,14 @@ import { expect, test } from "@playwright/test";
 import { cardByTitle, logins, openInbox, seedCard, signIn } from "./helpers";
 
 test("a keyboard-only session decides five cards: j/k move, a approves and moves on", async ({ page }) => {
+  const batch = `键盘 ${Date.now()}`;
   const cards = [];
   // Arrival times a second apart: deadline order is the order they were made in.
-  for (let index = 0; index < 5; index++) cards.push(await seedCard({ shop: "tmall", kind: "exchange", receivedAgoMs: 3 * 60 * 60_000 - index * 1000 }));
+  for (let index = 0; index < 5; index++) {
+    cards.push(await seedCard({ shop: "tmall", kind: "exchange", title: `${batch} 第${index + 1}张`, receivedAgoMs: 3 * 60 * 60_000 - index * 1000 }));
+  }
   await signIn(page, logins.zhaoqiang);
-  await openInbox(page, "?platform=tmall&kind=exchange");
+  await openInbox(page, `?q=${encodeURIComponent(batch)}`);
   const focused = page.locator('li[aria-current="true"]');
   await expect(focused).toContainText(cards[0].title);
   await page.keyboard.press("j");
@@ -37,7 +40,7 @@ test("a keyboard-only session decides five cards: j/k move, a approves and moves
 test("r opens the reject dialog for the focused card and Enter submits it", async ({ page }) => {
   const card = await seedCard({ shop: "douyin", kind: "exchange", receivedAgoMs: 4 * 60 * 60_000 });
   await signIn(page, logins.lilei);
-  await openInbox(page, "?platform=douyin&kind=exchange");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   await expect(page.locator('li[aria-current="true"]')).toContainText(card.title);
   await page.keyboard.press("r");
   const dialog = page.getByRole("dialog", { name: "拒绝申请" });

@@ -1,12 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { cardByTitle, getLatestEventId, logins, seedCard, signIn } from "./helpers";
+import { cardByTitle, getLatestEventId, logins, openInbox, seedCard, signIn } from "./helpers";
 
 test("a card that arrives while the inbox is open appears within 2 s, with the alert", async ({ page }) => {
+  const title = `实时到达 ${Date.now()}`;
   await signIn(page, logins.wangfang);
+  // The view searches for the card before it exists, as an agent waiting on a buyer would.
+  await openInbox(page, `?q=${encodeURIComponent(title)}`);
   const live = page.getByTestId("live-status");
   await expect(live).toHaveAttribute("data-state", "live");
   const alertsBefore = Number(await live.getAttribute("data-alert-count"));
-  const card = await seedCard({ shop: "tmall" });
+  const card = await seedCard({ shop: "tmall", title });
   await expect(cardByTitle(page, card.title)).toBeVisible({ timeout: 2_000 });
   await expect(live).toHaveAttribute("data-alert-count", String(alertsBefore + 1));
   await expect(page).toHaveTitle(/^\(\d+\) 售后台$/);
@@ -20,6 +23,8 @@ test("two agents' inboxes see each other's decisions live, without reload", asyn
   const zhao = await zhaoContext.newPage();
   await signIn(wang, logins.wangfang);
   await signIn(zhao, logins.zhaoqiang);
+  await openInbox(wang, `?q=${encodeURIComponent(card.title)}`);
+  await openInbox(zhao, `?q=${encodeURIComponent(card.title)}`);
   await expect(cardByTitle(wang, card.title)).toBeVisible();
   await expect(cardByTitle(zhao, card.title)).toBeVisible();
   await expect(wang.getByTestId("live-status")).toHaveAttribute("data-state", "live");

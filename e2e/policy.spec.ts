@@ -63,7 +63,7 @@ test("approving a re-open card opens the entry, and the Orders page shows it", a
     order: { category: "apparel", completedAt: new Date(Date.now() - 200 * dayMs), entryTimesOpened: 1 },
   });
   await signIn(page, logins.wangfang);
-  await openInbox(page, "?platform=tmall&kind=entry_reopen");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);
   await expect(article.getByTestId("card-policy")).toContainText(/售后期至 \d{4}-\d\d-\d\d/);
   await article.getByRole("button", { name: "同意" }).click();
@@ -92,7 +92,7 @@ test("a re-open card for an order whose refund succeeded cannot be approved, and
     order: { category: "apparel", completedAt: new Date(Date.now() - 90 * dayMs), priorRefund: "succeeded" },
   });
   await signIn(page, logins.owner);
-  await openInbox(page, "?platform=tmall&kind=entry_reopen");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);
   await expect(article.getByRole("button", { name: "同意" })).toBeDisabled();
   await expect(article).toContainText("该订单曾有售后退款成功，不可开启");
@@ -111,7 +111,7 @@ test("a Douyin card under a valid proposal has 拒绝 disabled, and a forged API
     recordProposal(tx, { shopId: card.shopId, requestId: card.id, platformProposalId: `e2e-${card.id}`, proposedAt, expiresAt: null, now: proposedAt }),
   );
   await signIn(page, logins.lilei);
-  await openInbox(page, "?platform=douyin");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);
   await expect(article.getByTestId("proposal-banner")).toHaveText(/平台协商中：建议买家改为退货退款（退货运费由商家承担）· 剩余 11:4\d:\d\d/);
   await expect(article.getByRole("button", { name: "拒绝" })).toBeDisabled();
@@ -133,7 +133,7 @@ test("a Douyin card under a valid proposal has 拒绝 disabled, and a forged API
 test("a Tmall rejection without proof cannot be sent; with an uploaded image it goes through", async ({ page }) => {
   const card = await seedPolicyCard({ shop: "tmall", kind: "return_refund", order: { category: "apparel" } });
   await signIn(page, logins.wangfang);
-  await openInbox(page, "?platform=tmall&kind=return_refund");
+  await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);
   await article.getByRole("button", { name: "拒绝" }).click();
   const dialog = page.getByRole("dialog", { name: "拒绝申请" });

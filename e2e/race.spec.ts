@@ -11,8 +11,8 @@ test("two agents decide the same card: one wins, the other is told who and when"
   await zhaoContext.route("**/api/stream*", (route) => route.abort());
   await signIn(wang, logins.wangfang);
   await signIn(zhao, logins.zhaoqiang);
-  await openInbox(wang, "?platform=tmall");
-  await openInbox(zhao, "?platform=tmall");
+  await openInbox(wang, `?q=${encodeURIComponent(card.title)}`);
+  await openInbox(zhao, `?q=${encodeURIComponent(card.title)}`);
   await expect(cardByTitle(wang, card.title)).toBeVisible();
   await expect(cardByTitle(zhao, card.title)).toBeVisible();
 

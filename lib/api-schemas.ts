@@ -14,6 +14,8 @@ export const listRequestsQuery = z.object({
   platform: z.preprocess(emptyToUndefined, z.enum(platforms).optional()),
   kind: z.preprocess(emptyToUndefined, z.enum(requestKinds).optional()),
   shop: z.preprocess(emptyToUndefined, idSchema("shop").optional()),
+  /** Finds cards by order title, platform order id or buyer nickname. */
+  q: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(64).optional()),
   cursor: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(50)),
 });
@@ -37,3 +39,12 @@ export const decisionBody = z
     if (!body.message) ctx.addIssue({ code: "custom", path: ["message"], message: "A rejection needs a message" });
   });
 export type DecisionBody = z.infer<typeof decisionBody>;
+
+/** Bulk approve: each card is decided on its own; rejections always need a person and a reason. */
+export const bulkDecisionBody = z
+  .object({
+    decision: z.literal("approve"),
+    ids: z.array(idSchema("req")).min(1).max(200),
+  })
+  .strict();
+export type BulkDecisionBody = z.infer<typeof bulkDecisionBody>;

@@ -125,3 +125,12 @@ export type OrderRow = {
   /** Owners always; agents only where the owner allows it. */
   canOpenEntry: boolean;
 };
+
+export type BulkDecisionResult = {
+  id: string;
+  outcome: "approved" | "already_decided" | "refused" | "not_found";
+  decidedBy?: { id: string; name: string } | null;
+  decision?: Decision | null;
+  decidedAt?: string | null;
+  code?: string;
+};

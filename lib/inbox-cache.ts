@@ -3,13 +3,15 @@ import type { RequestCard, RequestPage } from "@/lib/api-types";
 // Patches a loaded inbox (pages of cards) with one card that changed, so a live event costs one small
 // fetch instead of refetching every page.
 
-export type ListFilters = { status: string; platform?: string; kind?: string; shop?: string };
+export type ListFilters = { status: string; platform?: string; kind?: string; shop?: string; q?: string };
 type Pages = { pages: RequestPage[]; pageParams: unknown[] };
 
 export function isCardInView(card: RequestCard, filters: ListFilters): boolean {
   if (filters.platform && card.platform !== filters.platform) return false;
   if (filters.kind && card.kind !== filters.kind) return false;
   if (filters.shop && card.shop.id !== filters.shop) return false;
+  // The server also matches the buyer's full nickname, which the card only has masked: close enough here.
+  if (filters.q && !card.order.title.includes(filters.q) && card.order.platformOrderId !== filters.q) return false;
   if (filters.status === "all") return true;
   // Urgency tabs are pending cards by deadline; the next refetch settles which tab one sits in.
   if (filters.status === "due_soon" || filters.status === "overdue") return card.status === "pending";

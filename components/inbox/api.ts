@@ -3,7 +3,7 @@ import type { AlreadyDecidedError, AuditEntry, RequestCard, RequestPage } from "
 import type { InboxStatusFilter } from "@/lib/api-schemas";
 import type { Decision, Platform, RequestKind } from "@/lib/domain";
 
-export type InboxFilters = { status: InboxStatusFilter; platform?: Platform; kind?: RequestKind; shop?: string };
+export type InboxFilters = { status: InboxStatusFilter; platform?: Platform; kind?: RequestKind; shop?: string; q?: string };
 
 /** One factory for every query key, so invalidation can't miss a list. */
 export const requestKeys = {
@@ -47,6 +47,7 @@ export async function fetchRequestPage(filters: InboxFilters, cursor: string | n
   if (filters.platform) params.set("platform", filters.platform);
   if (filters.kind) params.set("kind", filters.kind);
   if (filters.shop) params.set("shop", filters.shop);
+  if (filters.q) params.set("q", filters.q);
   if (cursor) params.set("cursor", cursor);
   const sentAtMs = Date.now();
   const page = await readJson<RequestPage>(await fetch(`/api/requests?${params}`, { cache: "no-store" }));

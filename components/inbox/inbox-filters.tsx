@@ -1,6 +1,8 @@
 "use client";
 
+import { Search } from "lucide-react";
 import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
 import type { InboxFilters, PendingCounts } from "@/components/inbox/api";
 import { inboxStatusFilters } from "@/lib/api-schemas";
 import { platforms, requestKinds } from "@/lib/domain";
@@ -18,6 +20,11 @@ const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 tex
 
 export function InboxFilterBar({ filters, shops, counts, onChange }: InboxFiltersProps) {
   const t = useTranslations();
+  const [search, setSearch] = useState(filters.q ?? "");
+  const submitSearch = (event: FormEvent) => {
+    event.preventDefault();
+    onChange({ ...filters, q: search.trim() || undefined });
+  };
   return (
     <div role="group" aria-label={t("filters.label")} className="flex flex-wrap items-end gap-3">
       <div role="tablist" aria-label={t("filters.status")} className="flex rounded-md bg-slate-200/70 p-0.5">
@@ -72,6 +79,19 @@ export function InboxFilterBar({ filters, shops, counts, onChange }: InboxFilter
           ))}
         </select>
       </label>
+      <form role="search" onSubmit={submitSearch} className="flex items-center gap-1.5 text-sm text-slate-600">
+        <label className="flex items-center gap-1.5">
+          <Search className="size-4" aria-hidden />
+          <span className="sr-only">{t("filters.search")}</span>
+          <input
+            type="search"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder={t("filters.searchPlaceholder")}
+            className="w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+          />
+        </label>
+      </form>
       {shops.length > 1 ? (
         <label className="flex items-center gap-1.5 text-sm text-slate-600">
           {t("filters.shop")}

@@ -7,6 +7,7 @@ import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { fetchPendingCounts, fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
+import { BulkBar } from "@/components/inbox/bulk-bar";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
 import { RequestCard } from "@/components/inbox/request-card";
 import { ShortcutsDialog } from "@/components/inbox/shortcuts-dialog";
@@ -29,6 +30,7 @@ function toSearch(filters: InboxFilters): string {
   if (filters.platform) params.set("platform", filters.platform);
   if (filters.kind) params.set("kind", filters.kind);
   if (filters.shop) params.set("shop", filters.shop);
+  if (filters.q) params.set("q", filters.q);
   const text = params.toString();
   return text ? `?${text}` : "";
 }
@@ -39,6 +41,7 @@ const isNoDialogOpen = () => !document.querySelector('[role="dialog"]');
 export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
+  const tBulk = useTranslations("bulk");
   const router = useRouter();
   const pathname = usePathname();
   const now = useNow();
@@ -47,6 +50,8 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const [focusedIndex, setFocusedIndex] = useState(0);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
   const [listTop, setListTop] = useState(0);
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  const [anchorIndex, setAnchorIndex] = useState<number | null>(null);
 
   const query = useInfiniteQuery({
     queryKey: requestKeys.list(filters),
@@ -60,6 +65,25 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
 
   const cards = query.data?.pages.flatMap((page) => page.items) ?? [];
   const focused = cards[Math.min(focusedIndex, cards.length - 1)];
+  const pendingCards = cards.filter((card) => card.status === "pending");
+  // A selected card that left the view (decided by anyone) is no longer selected.
+  const selectedCards = pendingCards.filter((card) => selectedIds.has(card.id));
+
+  /** x or a click toggles one card; shift-click selects the range from the last one toggled. */
+  const toggleSelection = (index: number, isRange: boolean) => {
+    const card = cards[index];
+    if (!card || card.status !== "pending") return;
+    setSelectedIds((current) => {
+      const next = new Set(current);
+      if (isRange && anchorIndex !== null) {
+        const [from, to] = anchorIndex < index ? [anchorIndex, index] : [index, anchorIndex];
+        for (const candidate of cards.slice(from, to + 1)) if (candidate.status === "pending") next.add(candidate.id);
+      } else if (next.has(card.id)) next.delete(card.id);
+      else next.add(card.id);
+      return next;
+    });
+    setAnchorIndex(index);
+  };
 
   // Only the cards in and near the viewport are mounted, so a 10,000-card queue stays smooth.
   const virtualizer = useWindowVirtualizer({
@@ -103,6 +127,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   useHotkeys("a", () => focused?.status === "pending" && clickFocusedAction("approve"), hotkeyOptions);
   useHotkeys("r", () => focused?.status === "pending" && clickFocusedAction("reject"), hotkeyOptions);
   useHotkeys("o", () => focused && router.push(`/requests/${focused.id}`), hotkeyOptions);
+  useHotkeys("x", () => toggleSelection(focusedIndex, false), hotkeyOptions);
   useHotkeys("shift+slash", () => setIsHelpOpen(true), hotkeyOptions);
 
   return (
@@ -120,6 +145,12 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
       </div>
       <LiveRateBanner />
       <InboxFilterBar filters={filters} shops={shops} counts={counts.data} onChange={onFiltersChange} />
+      <BulkBar
+        selected={selectedCards}
+        selectableCount={pendingCards.length}
+        onSelectAll={() => setSelectedIds(new Set(pendingCards.map((card) => card.id)))}
+        onClear={() => setSelectedIds(new Set())}
+      />
 
       {query.isError ? (
         <div role="alert" className="flex items-center justify-between rounded-md bg-rose-50 px-4 py-3 text-sm text-rose-800">
@@ -149,7 +180,24 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
                 aria-current={item.index === focusedIndex ? "true" : undefined}
                 style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
               >
-                <RequestCard card={card} now={now} onDecide={onDecide} />
+                <div className="flex items-start gap-2">
+                  {card.status === "pending" ? (
+                    <input
+                      type="checkbox"
+                      className="mt-5 size-4 shrink-0 accent-emerald-700"
+                      checked={selectedIds.has(card.id)}
+                      onChange={() => undefined}
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        toggleSelection(item.index, event.shiftKey);
+                      }}
+                      aria-label={tBulk("select", { title: card.order.title })}
+                    />
+                  ) : null}
+                  <div className="min-w-0 flex-1">
+                    <RequestCard card={card} now={now} onDecide={onDecide} />
+                  </div>
+                </div>
               </li>
             );
           })}

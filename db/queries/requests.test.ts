@@ -7,7 +7,7 @@ import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { decideRequest, decodeCursor, getRequestCard, listRequestAudit, listRequests } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
-import { auditLog, requests } from "@/db/schema";
+import { auditLog, orders, requests } from "@/db/schema";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
@@ -92,6 +92,17 @@ describe("requests queries", () => {
     expect(overdue.items.map((card) => card.receivedAt)).toEqual([minutesAgo(4).toISOString()]);
     const atDeadline = new Date(minutesAgo(4).getTime() + 180_000);
     expect((await listRequests(db, data.owner, { status: "overdue", limit: 50 }, atDeadline)).items).toHaveLength(0);
+  });
+
+  it("searches by title, exact platform order id and buyer nickname, with LIKE wildcards taken literally", async () => {
+    const [order] = await db.select().from(orders).where(eq(orders.shopId, data.shops.douyin));
+    const byOrderId = await listRequests(db, data.owner, { status: "all", limit: 50, q: order.platformOrderId }, now);
+    expect(byOrderId.items.map((card) => card.id)).toEqual([data.douyinCard]);
+    expect((await listRequests(db, data.owner, { status: "all", limit: 50, q: "测试商" }, now)).items).toHaveLength(5);
+    expect((await listRequests(db, data.owner, { status: "all", limit: 50, q: "测试买家" }, now)).items).toHaveLength(5);
+    expect((await listRequests(db, data.owner, { status: "all", limit: 50, q: "%" }, now)).items).toHaveLength(0);
+    // Another merchant's matching card stays out.
+    expect((await listRequests(db, data.ownerB, { status: "all", limit: 50, q: "测试商品" }, now)).items).toHaveLength(1);
   });
 
   it("filters by platform, kind and shop", async () => {

@@ -160,6 +160,10 @@ export async function listRequests(
   if (query.platform) conditions.push(eq(requests.platform, query.platform));
   if (query.kind) conditions.push(eq(requests.kind, query.kind));
   if (query.shop) conditions.push(eq(requests.shopId, query.shop));
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    conditions.push(or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), sql`${orders.buyerNick} like ${pattern} escape '\\'`));
+  }
   if (query.cursor) {
     const at = new Date(query.cursor.sortMs);
     const after = isPending ? gt : lt;

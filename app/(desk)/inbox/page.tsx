@@ -13,6 +13,6 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const query = parsed.success ? parsed.data : listRequestsQuery.parse({});
   const db = getDb();
   const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }, new Date()), listScopeShops(db, scope)]);
-  const filters = { status: query.status, platform: query.platform, kind: query.kind, shop: query.shop };
+  const filters = { status: query.status, platform: query.platform, kind: query.kind, shop: query.shop, q: query.q };
   return <InboxView key={JSON.stringify(filters)} filters={filters} shops={shops} initialPage={{ ...page, serverNow: new Date().toISOString() }} />;
 }
