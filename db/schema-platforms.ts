@@ -1,0 +1,70 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { shops } from "@/db/schema";
+import type { NativeRefund, PlatformAppSettings } from "@/lib/platforms/types";
+
+// Real platform connections (issue 11): a shop's platform app, the platform messages already taken in
+// (dedupe on the platform's message id), and each refund's native state for building the answer call.
+
+const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
+const protocols = ["douyin_push", "taobao_tmc", "wechat_ec"] as const;
+
+/** One platform app per shop; with none, the shop speaks our own signed contract (issue 6). */
+export const platformApps = sqliteTable(
+  "platform_apps",
+  {
+    shopId: text("shop_id")
+      .primaryKey()
+      .references(() => shops.id),
+    protocol: text("protocol", { enum: protocols }).notNull(),
+    appKey: text("app_key").notNull(),
+    appSecret: text("app_secret").notNull(),
+    /** Douyin shop_id, Taobao seller nick, WeChat 小店 appid: how a message names the shop. */
+    platformShopId: text("platform_shop_id").notNull(),
+    /** The platform's open API (or the simulator): detail fetches and answers go here. */
+    apiBaseUrl: text("api_base_url").notNull(),
+    accessToken: text("access_token"),
+    /** Taobao: run the TMC consumer for this shop (off unless set). */
+    consumerEnabled: integer("consumer_enabled", { mode: "boolean" }).notNull().default(false),
+    settings: text("settings", { mode: "json" }).$type<PlatformAppSettings>().notNull().default({}),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (table) => [uniqueIndex("platform_apps_platform_shop_uq").on(table.protocol, table.platformShopId)],
+);
+
+/** Platform messages already stored; a redelivery with the same message id is acknowledged without work. */
+export const platformMessages = sqliteTable(
+  "platform_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    messageId: text("message_id").notNull(),
+    /** tag / topic / event name. */
+    topic: text("topic").notNull(),
+    platformRequestId: text("platform_request_id"),
+    /** Our event ids the message became (empty when it was native state only). */
+    eventIds: text("event_ids", { mode: "json" }).$type<string[]>().notNull(),
+    note: text("note"),
+    rawBody: text("raw_body").notNull(),
+    receivedAt: instant("received_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("platform_messages_shop_message_uq").on(table.shopId, table.messageId),
+    index("platform_messages_request_idx").on(table.shopId, table.platformRequestId),
+  ],
+);
+
+/** The latest native state of each refund (by version), which the answer call is built from. */
+export const platformRefunds = sqliteTable(
+  "platform_refunds",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    platformRequestId: text("platform_request_id").notNull(),
+    native: text("native", { mode: "json" }).$type<NativeRefund>().notNull(),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.shopId, table.platformRequestId] })],
+);
