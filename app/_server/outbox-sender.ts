@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { answerOnPlatform } from "@/app/_server/platforms/answers";
 import { listDueDeliveries, recordDeliveryFailure, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
 import { idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import { getSignedHeaders } from "@/lib/webhook/signature";
@@ -18,6 +19,13 @@ const defaultDeps: SenderDeps = { fetch: (...args) => fetch(...args), random: Ma
 
 async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<"delivered" | "pending" | "dead"> {
   const fail = (error: string) => recordDeliveryFailure(db, row.id, error, deps.now(), deps.random);
+  // A shop connected through a platform app gets the platform's own answer call (issue 11)
+  const platformAnswer = await answerOnPlatform(db, row, deps);
+  if (platformAnswer && !platformAnswer.ok) return fail(platformAnswer.error);
+  if (platformAnswer) {
+    await recordDeliverySuccess(db, row.id, deps.now());
+    return "delivered";
+  }
   if (!row.endpointUrl) return fail("No platform endpoint is set for this shop");
   if (!row.secret) return fail("This shop has no webhook secret to sign with");
   const headers = {

@@ -186,17 +186,18 @@ function getReason(reasonCode: number | null, detail: DouyinDetail | null): { re
   return { reasonCode: code.slice(0, 200), noReason: known?.noReason ?? false };
 }
 
-/** Version of a native state: update_time when the push has it, else the tag's own time, else the deadline. */
-function getVersion(message: DouyinPushMessage): { version: string; updateTime?: string } {
+/** The native version is update_time; a message without it (209, some arbitration) only versions its event id. */
+function getVersion(message: DouyinPushMessage): { version: string | null; eventKey: string; updateTime?: string } {
   const { data } = message;
   if (typeof data.update_time === "string") {
-    return { version: String(Date.parse(rfc3339ToIso(data.update_time, "data.update_time")) / 1000), updateTime: data.update_time };
+    const version = String(Date.parse(rfc3339ToIso(data.update_time, "data.update_time")) / 1000);
+    return { version, eventKey: version, updateTime: data.update_time };
   }
   const timeField = eventTimeField[message.tag];
   const time = timeField ? optionalInt(data[timeField], `data.${timeField}`) : null;
   const deadline = optionalInt(data.status_deadline, "data.status_deadline");
   const arbitrate = optionalInt(data.arbitrate_status, "data.arbitrate_status");
-  return { version: String(time ?? deadline ?? `arb${arbitrate ?? 0}`) };
+  return { version: null, eventKey: String(time ?? deadline ?? `arb${arbitrate ?? 0}`) };
 }
 
 /**
@@ -214,7 +215,7 @@ export function mapDouyinMessage(
   const status = optionalInt(data.aftersale_status, "data.aftersale_status");
   const aftersaleType = optionalInt(data.aftersale_type, "data.aftersale_type");
   const kind = aftersaleType === null ? null : getDouyinKind(aftersaleType);
-  const { version, updateTime } = getVersion(message);
+  const { version, eventKey, updateTime } = getVersion(message);
   const timeField = eventTimeField[tag];
   const ownTime = timeField ? optionalInt(data[timeField], `data.${timeField}`) : null;
   const occurredAt = ownTime
@@ -231,13 +232,14 @@ export function mapDouyinMessage(
     status: status === null ? "" : String(status),
     platformType: aftersaleType === null ? "" : String(aftersaleType),
     kind,
-    version,
+    version: version ?? "",
+    ...(version === null ? { isPartial: true } : {}),
     ...(updateTime ? { updateTime } : {}),
     ...(amountFen === null ? {} : { amountFen }),
     intervention: tag >= 212 && arbitrateStatus !== null ? (douyinArbitrateStatuses[arbitrateStatus] ?? String(arbitrateStatus)) : null,
   };
   if (aftersaleType !== null && kind === null) return { events: [], native: null, note: `aftersale_type ${aftersaleType} is not a request the seller decides` };
-  const id = platformEventId("dy", requestId, status ?? "x", tag, version);
+  const id = platformEventId("dy", requestId, status ?? "x", tag, eventKey);
   const reasonCode = optionalInt(data.reason_code, "data.reason_code");
 
   if (tag === 200) {

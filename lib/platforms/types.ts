@@ -19,6 +19,8 @@ export type NativeRefund = {
   kind: RequestKind | null;
   /** Orders native states of one refund: Douyin update_time (Unix s), Taobao refund_version, WeChat update_time. */
   version: string;
+  /** No version on the message (Douyin 209): it may add the intervention but never replaces a versioned state. */
+  isPartial?: boolean;
   /** Douyin wants the push's update_time string back in /afterSale/operate. */
   updateTime?: string;
   /** Taobao onsale|aftersale. */

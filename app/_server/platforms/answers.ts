@@ -1,0 +1,46 @@
+import type { Db } from "@/db/client";
+import type { DueDelivery } from "@/db/queries/outbox";
+import { getNativeRefund, getPlatformAppForShop } from "@/db/queries/platforms";
+import { getDouyinConfig, performCall, type ClientDeps } from "@/app/_server/platforms/client";
+import { isDouyinAlreadyAnswered, isDouyinApiSuccess, planDouyinAnswer } from "@/lib/platforms/douyin";
+import type { AnswerPlan, OutboundDecision } from "@/lib/platforms/types";
+import { decisionEvent } from "@/lib/webhook/outbound";
+
+// The outbox's platform leg (issue 11): a shop with a platform app gets the platform's own answer call
+// instead of our signed decision POST. Same row, same retries; a state that already shows the answer
+// (a resend after a lost response) counts as delivered, which is what keeps the call idempotent.
+
+export type PlatformAnswerOutcome = { ok: true; detail: string } | { ok: false; error: string };
+
+/** null: the shop has no platform app, so the outbox sends our own contract as before. */
+export async function answerOnPlatform(db: Db, row: DueDelivery, deps: ClientDeps): Promise<PlatformAnswerOutcome | null> {
+  const app = await getPlatformAppForShop(db, row.shopId);
+  if (!app) return null;
+  const parsed = decisionEvent.safeParse(JSON.parse(row.payload));
+  if (!parsed.success) return { ok: false, error: "The outbox payload is not a decision" };
+  const decision: OutboundDecision = parsed.data.data;
+  const native = await getNativeRefund(db, row.shopId, decision.requestId);
+  if (!native) return { ok: false, error: `No platform state for refund ${decision.requestId}: wait for its message` };
+  const timestampS = Math.floor(deps.now().getTime() / 1000);
+  let plan: AnswerPlan;
+  let isSuccess: (body: unknown) => boolean;
+  switch (app.protocol) {
+    case "douyin_push":
+      if (isDouyinAlreadyAnswered(native)) return { ok: true, detail: `already answered (aftersale_status ${native.status})` };
+      plan = planDouyinAnswer(getDouyinConfig(app), native, decision, app.settings, timestampS);
+      isSuccess = isDouyinApiSuccess;
+      break;
+    default:
+      return { ok: false, error: `Answers for ${app.protocol} are not connected yet` };
+  }
+  if (!plan.ok) return { ok: false, error: plan.error };
+  try {
+    for (const call of plan.calls) {
+      const body = await performCall(deps, call);
+      if (!isSuccess(body)) return { ok: false, error: `Platform refused ${new URL(call.url).pathname}: ${JSON.stringify(body).slice(0, 300)}` };
+    }
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+  return { ok: true, detail: `${plan.calls.length} call(s)` };
+}

@@ -1,0 +1,37 @@
+import type { PlatformApp } from "@/db/queries/platforms";
+import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
+import { buildDouyinApiCall, parseDouyinDetail, type DouyinApiConfig, type DouyinDetail } from "@/lib/platforms/douyin";
+import type { PlatformCall } from "@/lib/platforms/types";
+
+// The adapters' HTTP client (issue 11): performs calls the pure lib/platforms modules built and signed,
+// and reads answers without losing 19-digit ids.
+
+export type ClientDeps = { fetch: typeof fetch; now: () => Date; timeoutMs: number };
+
+export const defaultClientDeps: ClientDeps = { fetch: (...args) => fetch(...args), now: () => new Date(), timeoutMs: 10_000 };
+
+export async function performCall(deps: ClientDeps, call: PlatformCall): Promise<unknown> {
+  const response = await deps.fetch(call.url, {
+    method: call.method,
+    headers: call.headers,
+    body: call.body,
+    redirect: "manual",
+    signal: AbortSignal.timeout(deps.timeoutMs),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new PlatformMessageError(`HTTP ${response.status} from ${new URL(call.url).pathname}: ${text.slice(0, 200)}`);
+  try {
+    return parseJsonLossless(text);
+  } catch {
+    throw new PlatformMessageError(`The platform answered with something that is not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+export function getDouyinConfig(app: PlatformApp): DouyinApiConfig {
+  return { baseUrl: app.apiBaseUrl, appKey: app.appKey, appSecret: app.appSecret, accessToken: app.accessToken };
+}
+
+export async function fetchDouyinDetail(deps: ClientDeps, app: PlatformApp, aftersaleId: string): Promise<DouyinDetail> {
+  const call = buildDouyinApiCall(getDouyinConfig(app), "/afterSale/Detail", { after_sale_id: aftersaleId, need_operation_record: false }, Math.floor(deps.now().getTime() / 1000));
+  return parseDouyinDetail(await performCall(deps, call));
+}

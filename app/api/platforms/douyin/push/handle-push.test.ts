@@ -1,0 +1,158 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { deliverDueDecisions } from "@/app/_server/outbox-sender";
+import { openDb, type Db } from "@/db/client";
+import { createMerchant, createShop, createUser } from "@/db/factories";
+import { getNativeRefund, upsertPlatformApp } from "@/db/queries/platforms";
+import { decideRequest } from "@/db/queries/requests";
+import { getScope, type Scope } from "@/db/queries/users";
+import { requests } from "@/db/schema";
+import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
+import { handleDouyinPush } from "./handle-push";
+
+const now = new Date("2026-11-20T02:00:00.000Z");
+const nowS = Math.floor(now.getTime() / 1000);
+const app = { appKey: "7123456789012345678", appSecret: "unit-secret-douyin", shopId: "10437917" };
+
+let db: Db;
+let shopId: string;
+let owner: Scope;
+let platform: FakeDouyin;
+
+const deps = () => ({ fetch: platform.fetch, now: () => now, timeoutMs: 1_000 });
+
+function post(push: { body: string; headers: Record<string, string> }) {
+  return handleDouyinPush(db, new Request("http://desk/api/platforms/douyin/push", { method: "POST", headers: push.headers, body: push.body }), deps());
+}
+
+async function cardOf(aftersaleId: string) {
+  const [row] = await db.select().from(requests).where(eq(requests.platformRequestId, aftersaleId));
+  return row;
+}
+
+beforeEach(async () => {
+  db = openDb(":memory:");
+  const merchant = await createMerchant(db, "A");
+  shopId = await createShop(db, { merchantId: merchant, platform: "douyin", name: "A 抖店" });
+  owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
+  platform = new FakeDouyin(app);
+  await upsertPlatformApp(
+    db,
+    { shopId, protocol: "douyin_push", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.shopId, apiBaseUrl: "http://fake-douyin", settings: { defaultCategory: "fresh_food", returnAddressId: "700001" } },
+    now,
+  );
+});
+
+describe("POST /api/platforms/douyin/push", () => {
+  it("stores a signed RefundCreated with its detail as a card, 19-digit ids exact", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300401", applyTimeS: nowS - 60, updateTimeS: nowS - 60 }, nowS);
+    const response = await post(platform.buildPush(200, record));
+    expect(await response.json()).toEqual({ code: 0, msg: "success" });
+    const card = await cardOf("7301500100200300401");
+    expect(card).toMatchObject({ kind: "refund_only", status: "pending", amountFen: 3990, reasonCode: "quality_issue", reasonText: "收到时有破损" });
+    expect(card.platformDeadline?.getTime()).toBe((nowS + 48 * 3600) * 1000);
+    expect(platform.detailFetches).toEqual(["7301500100200300401"]);
+  });
+
+  it("a bad sign is answered code 1 and stores nothing", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300402" }, nowS);
+    const push = platform.buildPush(200, record);
+    const response = await post({ ...push, headers: { ...push.headers, "event-sign": "0".repeat(32) } });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 1 });
+    expect(await db.select().from(webhookEvents)).toEqual([]);
+  });
+
+  it("a redelivered message is acknowledged by its msg_id without a second detail fetch or event", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300403" }, nowS);
+    const push = platform.buildPush(200, record);
+    await post(push);
+    const again = await post(push);
+    expect(await again.json()).toEqual({ code: 0, msg: "success" });
+    expect(platform.detailFetches).toHaveLength(1);
+    expect(await db.select().from(webhookEvents)).toHaveLength(1);
+  });
+
+  it("the same state under a new msg_id dedupes on (refund id, status, version)", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300404" }, nowS);
+    await post(platform.buildPush(200, record, "1111"));
+    await post(platform.buildPush(200, record, "2222"));
+    expect(await db.select().from(webhookEvents)).toHaveLength(1);
+    expect(await db.select().from(requests)).toHaveLength(1);
+  });
+
+  it("a detail fetch that fails answers code 1, so Douyin redelivers and the retry stores it", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300405" }, nowS);
+    const push = platform.buildPush(200, record);
+    platform.aftersales.delete(record.aftersaleId);
+    expect(await (await post(push)).json()).toMatchObject({ code: 1 });
+    platform.aftersales.set(record.aftersaleId, record);
+    expect(await (await post(push)).json()).toEqual({ code: 0, msg: "success" });
+    expect(await cardOf(record.aftersaleId)).toBeDefined();
+  });
+
+  it("209 moves the card's platform deadline; 207 closes an open card", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300406" }, nowS);
+    await post(platform.buildPush(200, record));
+    record.statusDeadlineS = nowS + 72 * 3600;
+    await post(platform.buildPush(209, record));
+    expect((await cardOf(record.aftersaleId)).platformDeadline?.getTime()).toBe((nowS + 72 * 3600) * 1000);
+    record.status = 28;
+    record.updateTimeS += 10;
+    await post(platform.buildPush(207, record));
+    expect((await cardOf(record.aftersaleId)).status).toBe("cancelled");
+  });
+});
+
+describe("answers through the outbox", () => {
+  async function decide(aftersaleId: string, input: Parameters<typeof decideRequest>[3]) {
+    const card = await cardOf(aftersaleId);
+    expect((await decideRequest(db, owner, card.id, input, now)).ok).toBe(true);
+    // Past the undo window
+    return deliverDueDecisions(db, { ...deps(), random: () => 0.5, now: () => new Date(now.getTime() + 60_000) });
+  }
+
+  it("approving a refund-only makes the platform receive operate type 201 with its update_time", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300407" }, nowS);
+    await post(platform.buildPush(200, record));
+    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ delivered: 1 });
+    expect(platform.operations).toEqual([expect.objectContaining({ type: 201, aftersaleId: record.aftersaleId, accepted: true })]);
+    expect(record.status).toBe(12);
+    const [row] = await db.select().from(outbox);
+    expect(row.status).toBe("delivered");
+  });
+
+  it("approving a return sends 101 with the return address; a resend after the platform moved on is not sent again", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300408", type: 0 }, nowS);
+    await post(platform.buildPush(200, record));
+    await decide(record.aftersaleId, { decision: "approve" });
+    expect(platform.operations).toEqual([expect.objectContaining({ type: 101, accepted: true, item: expect.objectContaining({ logistics: { receiver_address_id: "700001" } }) })]);
+    record.updateTimeS += 5;
+    await post(platform.buildPush(202, record));
+    expect((await getNativeRefund(db, shopId, record.aftersaleId))?.status).toBe("7");
+    // As after a lost response: the row is tried again, and the platform's state already shows the answer
+    await db.update(outbox).set({ status: "pending" }).where(eq(outbox.status, "delivered"));
+    expect(await deliverDueDecisions(db, { ...deps(), random: () => 0.5, now: () => new Date(now.getTime() + 120_000) })).toMatchObject({ delivered: 1 });
+    expect(platform.operations).toHaveLength(1);
+  });
+
+  it("a rejection carries reject_reason_code, reason and remark; the platform checks them", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300409", type: 0 }, nowS);
+    await post(platform.buildPush(200, record));
+    await decide(record.aftersaleId, { decision: "reject", reasonCode: "past_period", message: "订单已超出售后期限，无法退货。" });
+    expect(platform.operations).toEqual([
+      expect.objectContaining({ type: 102, accepted: true, item: expect.objectContaining({ reject_reason_code: 3, remark: "订单已超出售后期限，无法退货。" }) }),
+    ]);
+  });
+
+  it("an answer the platform refuses stays pending with its reason, for the retry", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300410" }, nowS);
+    await post(platform.buildPush(200, record));
+    // The buyer's change on the platform that no push told us about: our update_time is stale
+    record.updateTimeS += 30;
+    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ retrying: 1 });
+    const [row] = await db.select().from(outbox);
+    expect(row.lastError).toMatch(/售后单已更新/);
+  });
+});

@@ -1,0 +1,56 @@
+import type { Db } from "@/db/client";
+import { ingestPlatformMessage, isPlatformMessageSeen, listPlatformAppsByKey } from "@/db/queries/platforms";
+import { fetchDouyinDetail, type ClientDeps } from "@/app/_server/platforms/client";
+import { PlatformMessageError } from "@/lib/platforms/common";
+import {
+  douyinHeaders,
+  douyinPushFail,
+  douyinPushOk,
+  getDouyinAftersaleId,
+  getDouyinShopId,
+  isDouyinRefundTag,
+  mapDouyinMessage,
+  needsDouyinDetail,
+  parseDouyinPush,
+  verifyDouyinPush,
+} from "@/lib/platforms/douyin";
+import { maxWebhookBodyBytes } from "@/lib/webhook/events";
+
+// POST /api/platforms/douyin/push (issue 11): Douyin's own push, verified with the app's event-sign and
+// answered {"code":0,"msg":"success"} only once every message in it is stored; anything else is
+// {"code":1,…} so that Douyin redelivers (messages already stored are then acknowledged by their msg_id).
+
+const fail = (status: number, msg: string) => Response.json({ ...douyinPushFail, msg }, { status, headers: { "cache-control": "no-store" } });
+
+export async function handleDouyinPush(db: Db, request: Request, deps: ClientDeps): Promise<Response> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxWebhookBodyBytes) return fail(413, "body too large");
+  const rawBody = await request.text();
+  if (Buffer.byteLength(rawBody) > maxWebhookBodyBytes) return fail(413, "body too large");
+
+  const appKey = request.headers.get(douyinHeaders.appId) ?? "";
+  const shopsOfApp = appKey ? await listPlatformAppsByKey(db, "douyin_push", appKey) : [];
+  const sign = request.headers.get(douyinHeaders.sign) ?? "";
+  // One app, one secret: the sign is checked before anything in the body is read
+  const [first] = shopsOfApp;
+  if (!first || !verifyDouyinPush(appKey, first.app.appSecret, rawBody, sign)) return fail(401, "bad sign");
+
+  try {
+    for (const message of parseDouyinPush(rawBody)) {
+      if (!isDouyinRefundTag(message.tag)) continue;
+      const platformShopId = getDouyinShopId(message);
+      const target = shopsOfApp.find((candidate) => candidate.app.platformShopId === platformShopId);
+      if (!target) throw new PlatformMessageError(`shop_id ${platformShopId} is not connected to this app`);
+      const now = deps.now();
+      if (await isPlatformMessageSeen(db, target.shop.id, message.msgId)) continue;
+      const detail = needsDouyinDetail(message) ? await fetchDouyinDetail(deps, target.app, getDouyinAftersaleId(message)) : null;
+      const mapped = mapDouyinMessage(message, detail, { receivedAt: now, settings: target.app.settings });
+      ingestPlatformMessage(db, { shop: target.shop, messageId: message.msgId, topic: String(message.tag), rawBody: JSON.stringify(message), mapped, now });
+    }
+  } catch (error) {
+    if (error instanceof PlatformMessageError) return fail(422, error.message);
+    console.error("[douyin push] failed:", error);
+    return fail(500, "not stored");
+  }
+  return Response.json(douyinPushOk, { headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,129 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { shops } from "@/db/schema";
+import { platformApps, platformMessages, platformRefunds } from "@/db/schema-platforms";
+import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
+import type { MappedMessage, NativeRefund, Protocol } from "@/lib/platforms/types";
+
+// Platform adapters feed the SAME ingest as our own contract (issue 11): each mapped event goes through
+// receiveWebhookEvent (dedupe by event id, order-independent projection), and the platform message id is
+// recorded in the same transaction, so a redelivered message is acknowledged without a second detail fetch.
+
+export type PlatformApp = typeof platformApps.$inferSelect;
+
+export async function findPlatformApp(db: Db, protocol: Protocol, platformShopId: string): Promise<{ app: PlatformApp; shop: WebhookShop } | null> {
+  const [row] = await db
+    .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
+    .from(platformApps)
+    .innerJoin(shops, eq(shops.id, platformApps.shopId))
+    .where(and(eq(platformApps.protocol, protocol), eq(platformApps.platformShopId, platformShopId)));
+  return row ?? null;
+}
+
+/** Every shop on one platform app (an ISV app serves many shops with one key and secret). */
+export async function listPlatformAppsByKey(db: Db, protocol: Protocol, appKey: string): Promise<{ app: PlatformApp; shop: WebhookShop }[]> {
+  return db
+    .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
+    .from(platformApps)
+    .innerJoin(shops, eq(shops.id, platformApps.shopId))
+    .where(and(eq(platformApps.protocol, protocol), eq(platformApps.appKey, appKey)));
+}
+
+export async function getPlatformAppForShop(db: Db, shopId: string): Promise<PlatformApp | null> {
+  const [row] = await db.select().from(platformApps).where(eq(platformApps.shopId, shopId));
+  return row ?? null;
+}
+
+/** Shops whose consumer should run (Taobao TMC), with their shop row. */
+export async function listConsumerApps(db: Db, protocol: Protocol): Promise<{ app: PlatformApp; shop: WebhookShop }[]> {
+  return db
+    .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
+    .from(platformApps)
+    .innerJoin(shops, eq(shops.id, platformApps.shopId))
+    .where(and(eq(platformApps.protocol, protocol), eq(platformApps.consumerEnabled, true)));
+}
+
+export async function upsertPlatformApp(db: Db, values: Omit<typeof platformApps.$inferInsert, "updatedAt">, now: Date): Promise<void> {
+  const { shopId: _shopId, ...rest } = values;
+  await db
+    .insert(platformApps)
+    .values({ ...values, updatedAt: now })
+    .onConflictDoUpdate({ target: platformApps.shopId, set: { ...rest, updatedAt: now } });
+}
+
+export async function isPlatformMessageSeen(db: Db, shopId: string, messageId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: platformMessages.id })
+    .from(platformMessages)
+    .where(and(eq(platformMessages.shopId, shopId), eq(platformMessages.messageId, messageId)));
+  return Boolean(row);
+}
+
+export async function getNativeRefund(db: Db, shopId: string, platformRequestId: string): Promise<NativeRefund | null> {
+  const [row] = await db
+    .select({ native: platformRefunds.native })
+    .from(platformRefunds)
+    .where(and(eq(platformRefunds.shopId, shopId), eq(platformRefunds.platformRequestId, platformRequestId)));
+  return row?.native ?? null;
+}
+
+/** Digit versions compare as integers (Taobao refund_version is ms, Douyin update_time s), others as text. */
+export function isNewerVersion(candidate: string, current: string): boolean {
+  if (/^\d+$/.test(candidate) && /^\d+$/.test(current)) return BigInt(candidate) > BigInt(current);
+  return candidate > current;
+}
+
+/** The stored state merged with a message's: a newer version replaces it; a partial one only adds its intervention. */
+export function mergeNativeRefund(current: NativeRefund | null, incoming: NativeRefund): NativeRefund {
+  if (!current) return incoming;
+  const intervention = incoming.intervention ?? current.intervention;
+  if (incoming.isPartial || !isNewerVersion(incoming.version, current.version)) return { ...current, intervention };
+  return { ...current, ...incoming, intervention };
+}
+
+export type IngestResult = { duplicate: boolean; newEvents: number };
+
+/**
+ * Stores one platform message: its events through receiveWebhookEvent, the native state and the message id,
+ * all in one transaction (better-sqlite3 nests receiveWebhookEvent's transaction as a savepoint).
+ */
+export function ingestPlatformMessage(
+  db: Db,
+  input: { shop: WebhookShop; messageId: string; topic: string; rawBody: string; mapped: MappedMessage; now: Date },
+): IngestResult {
+  const { shop, messageId, topic, rawBody, mapped, now } = input;
+  return db.transaction((tx) => {
+    const stored = tx
+      .insert(platformMessages)
+      .values({
+        shopId: shop.id,
+        messageId,
+        topic,
+        platformRequestId: mapped.native?.refundId ?? mapped.events.find((event) => event.type !== "order.upserted")?.data.requestId ?? null,
+        eventIds: mapped.events.map((event) => event.id),
+        note: mapped.note ?? null,
+        rawBody,
+        receivedAt: now,
+      })
+      .onConflictDoNothing({ target: [platformMessages.shopId, platformMessages.messageId] })
+      .run();
+    if (stored.changes === 0) return { duplicate: true, newEvents: 0 };
+    let newEvents = 0;
+    for (const event of mapped.events) {
+      if (!receiveWebhookEvent(db, { shop, event, rawBody: JSON.stringify(event), now }).duplicate) newEvents++;
+    }
+    if (mapped.native) {
+      const [current] = tx
+        .select({ native: platformRefunds.native })
+        .from(platformRefunds)
+        .where(and(eq(platformRefunds.shopId, shop.id), eq(platformRefunds.platformRequestId, mapped.native.refundId)))
+        .all();
+      const native = mergeNativeRefund(current?.native ?? null, mapped.native);
+      tx.insert(platformRefunds)
+        .values({ shopId: shop.id, platformRequestId: native.refundId, native, updatedAt: now })
+        .onConflictDoUpdate({ target: [platformRefunds.shopId, platformRefunds.platformRequestId], set: { native, updatedAt: now } })
+        .run();
+    }
+    return { duplicate: false, newEvents };
+  });
+}
