@@ -16,9 +16,9 @@ test("an agent approves a card: it leaves the pending list at once and is record
   await expect(article.getByTestId("reply-clock")).toHaveAttribute("data-state", "normal");
   await article.getByRole("button", { name: "同意" }).click();
   await expect(article).toHaveCount(0);
-  await expect(page.getByText("已同意").first()).toBeVisible();
-  const detail = await page.request.get(`/api/requests/${card.id}`);
-  const body = await detail.json();
+  // The card leaves at the click; the server's answer follows.
+  await expect.poll(async () => (await (await page.request.get(`/api/requests/${card.id}`)).json()).card.status).toBe("approved");
+  const body = await (await page.request.get(`/api/requests/${card.id}`)).json();
   expect(body.card).toMatchObject({ status: "approved", decision: "approve", decidedBy: { name: "王芳" } });
   expect(body.audit.map((entry: { action: string }) => entry.action)).toEqual(["received", "approved"]);
 });

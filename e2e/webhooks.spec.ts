@@ -64,7 +64,8 @@ test("a signed request.created appears in the open inbox, and its replay is a du
   expect(await again.json()).toEqual({ received: true, duplicate: true });
 
   await signIn(page, logins.wangfang);
-  await page.goto("/inbox");
+  // The list mounts only what is on screen: search for the card, as an agent would.
+  await page.goto(`/inbox?q=${encodeURIComponent(title)}`);
   await expect(cardByTitle(page, title)).toHaveCount(1);
 });
 
