@@ -1,0 +1,43 @@
+"use client";
+
+import { Landmark } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
+import { cn } from "@/components/ui/cn";
+import type { RequestCard } from "@/lib/api-types";
+import { formatDuration, getPlatformClock } from "@/lib/platform-clock";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+
+// Under two hours the platform's own clock deserves attention too.
+const soonMs = 2 * 60 * 60_000;
+
+export function PlatformClockBadge({ card, now }: { card: RequestCard; now: Date }) {
+  const t = useTranslations("platformClock");
+  const locale = useLocale();
+  const clock = getPlatformClock(
+    getPolicyProfile(card.platform),
+    {
+      kind: card.kind,
+      receivedAt: new Date(card.receivedAt),
+      platformDeadline: card.platformDeadline ? new Date(card.platformDeadline) : null,
+      isShipped: card.order.shippedAt !== null,
+    },
+    now,
+  );
+  if (!clock) return null;
+  const isPast = clock.remainingMs < 0;
+  const text = isPast ? t("passed") : t(clock.onTimeout ?? "unknown", { time: formatDuration(clock.remainingMs, locale).text });
+  return (
+    <span
+      data-testid="platform-clock"
+      title={clock.isFallback ? t("fallback") : undefined}
+      className={cn(
+        "inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs tabular-nums",
+        isPast || clock.remainingMs < soonMs ? "bg-orange-100 text-orange-900" : "bg-slate-100 text-slate-700",
+      )}
+    >
+      <Landmark className="size-3.5" aria-hidden />
+      {text}
+      {clock.isFallback ? <span className="text-slate-500">{t("fallbackMark")}</span> : null}
+    </span>
+  );
+}

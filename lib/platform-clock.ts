@@ -1,0 +1,48 @@
+import type { RequestKind } from "@/lib/domain";
+import type { PolicyProfile, TimeoutStep } from "@/lib/policy/profiles";
+
+// The second clock on a card: when the platform acts by itself if the seller does nothing. The
+// platform's own deadline field wins; without it the profile's fallback is used and marked so (NUMBERS.md §3).
+
+export type PlatformClock = {
+  dueAt: Date;
+  remainingMs: number;
+  onTimeout: "auto_refund" | "auto_agree" | "close" | null;
+  isFallback: boolean;
+};
+
+/** Which of the profile's seller timeouts applies to a pending request of this kind. */
+export function getSellerTimeoutStep(profile: Pick<PolicyProfile, "timeouts">, kind: RequestKind, isShipped: boolean): TimeoutStep | null {
+  if (kind === "entry_reopen") return null;
+  const candidates: TimeoutStep[] =
+    kind === "refund_only"
+      ? [isShipped ? "refund_only_shipped_seller" : "refund_only_unshipped_seller", "after_sale_review_seller"]
+      : ["return_refund_seller", "after_sale_review_seller"];
+  return candidates.find((step) => profile.timeouts[step]) ?? null;
+}
+
+export function getPlatformClock(
+  profile: Pick<PolicyProfile, "timeouts">,
+  request: { kind: RequestKind; receivedAt: Date; platformDeadline: Date | null; isShipped: boolean },
+  now: Date,
+): PlatformClock | null {
+  const step = getSellerTimeoutStep(profile, request.kind, request.isShipped);
+  const timeout = step ? profile.timeouts[step] : undefined;
+  const dueAt = request.platformDeadline ?? (timeout ? new Date(request.receivedAt.getTime() + timeout.durationMs) : null);
+  if (!dueAt) return null;
+  return { dueAt, remainingMs: dueAt.getTime() - now.getTime(), onTimeout: timeout?.onTimeout ?? null, isFallback: !request.platformDeadline };
+}
+
+/** "5小时12分" / "5h 12m"; under an hour "42分10秒" / "42m 10s". */
+export function formatDuration(ms: number, locale: string): { hours: number; minutes: number; seconds: number; text: string } {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const isZh = locale !== "en";
+  const text =
+    hours > 0
+      ? isZh ? `${hours}小时${minutes}分` : `${hours}h ${minutes}m`
+      : isZh ? `${minutes}分${seconds}秒` : `${minutes}m ${seconds}s`;
+  return { hours, minutes, seconds, text };
+}
