@@ -28,6 +28,9 @@ export const shops = sqliteTable(
     shipFromProvince: text("ship_from_province"),
     /** The owner lets agents open the after-sales entry from the Orders page (issue 5); owners always may. */
     agentsMayOpenEntry: integer("agents_may_open_entry", { mode: "boolean" }).notNull().default(false),
+    /** New cards go to online agents in turn, never over the cap of open claims each (issue 4). */
+    autoAssign: integer("auto_assign", { mode: "boolean" }).notNull().default(false),
+    assignCap: integer("assign_cap").notNull().default(5),
     createdAt: createdAt(),
   },
   (table) => [index("shops_merchant_idx").on(table.merchantId)],
@@ -193,6 +196,9 @@ export const requests = sqliteTable(
     decidedBy: text("decided_by").references(() => users.id),
     /** The decision can be undone by its author until then; only then is it sent to the platform. */
     finalAt: instant("final_at"),
+    /** 认领: the agent working this card now (by hand or by auto-assignment); lapses when they go offline. */
+    claimedBy: text("claimed_by").references(() => users.id),
+    claimedAt: instant("claimed_at"),
     rejectReasonCode: text("reject_reason_code"),
     rejectMessage: text("reject_message"),
     version: integer("version").notNull().default(1),
@@ -207,6 +213,7 @@ export const requests = sqliteTable(
     // Rebuilding the metrics rollups of some hours reads the cards received in them (issue 9)
     index("requests_shop_received_idx").on(table.shopId, table.receivedAt),
     index("requests_order_idx").on(table.orderId),
+    index("requests_claimed_idx").on(table.claimedBy, table.status),
   ],
 );
 
