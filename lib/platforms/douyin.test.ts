@@ -159,6 +159,6 @@ describe("Douyin answers", () => {
     const url = new URL(call.url);
     expect(url.pathname).toBe("/afterSale/operate");
     expect(url.searchParams.get("method")).toBe("afterSale.operate");
-    expect(url.searchParams.get("sign")).toBe(signDouyinApi("k", "s", "afterSale.operate", 1763604130, call.body!));
+    expect(url.searchParams.get("sign")).toBe(signDouyinApi("k", "s", "afterSale.operate", 1763604130, String(call.body)));
   });
 });
