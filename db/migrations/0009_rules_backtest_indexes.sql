@@ -1,0 +1,2 @@
+CREATE INDEX `orders_rule_facts_idx` ON `orders` (`id`,`category`,`amount_fen`,`completed_at`,`prior_refund`,`entry_opened_at`,`entry_times_opened`,`buyer_id`);--> statement-breakpoint
+CREATE INDEX `requests_rule_facts_idx` ON `requests` (`shop_id`,`received_at`,`order_id`,`kind`,`status`,`amount_fen`,`decided_at`,`reason_code`,`evidence`);
