@@ -16,6 +16,7 @@ const statusByCode = {
   not_found: 404,
   already_decided: 409,
   undo_refused: 409,
+  claimed_by_other: 409,
   conflict: 409,
   // Platform rules (issue 5): Douyin's proposal lock is a state that passes; the others are about the request
   negotiation_lock: 409,

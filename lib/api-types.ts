@@ -20,6 +20,8 @@ export type RequestCard = {
   decision: Decision | null;
   decidedAt: string | null;
   decidedBy: { id: string; name: string } | null;
+  /** 认领: who is working the card now. */
+  claimedBy: { id: string; name: string } | null;
   rejectReasonCode: string | null;
   rejectMessage: string | null;
   version: number;

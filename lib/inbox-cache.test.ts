@@ -20,6 +20,7 @@ function card(id: string, respondBy: string, extra: Partial<RequestCard> = {}): 
     decision: null,
     decidedAt: null,
     decidedBy: null,
+    claimedBy: null,
     rejectReasonCode: null,
     rejectMessage: null,
     version: 1,

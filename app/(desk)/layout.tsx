@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
 import { requirePageScope } from "@/app/_server/scope";
+import { CurrentUserProvider } from "@/components/current-user";
 import { LiveStatus } from "@/components/live/live-status";
 import { LocaleSwitch } from "@/components/locale-switch";
 import { LogoutButton } from "@/components/logout-button";
@@ -52,7 +53,9 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+      <main className="mx-auto max-w-6xl px-4 py-6">
+        <CurrentUserProvider user={{ id: scope.userId, name: scope.userName, role: scope.role }}>{children}</CurrentUserProvider>
+      </main>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { CardFreightLine } from "@/components/freight/card-freight";
 import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
 import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
 import { RejectDialog } from "@/components/inbox/reject-dialog";
+import { ClaimControl } from "@/components/inbox/claim-control";
 import { PlatformClockBadge } from "@/components/inbox/platform-clock";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import type { DecisionInput } from "@/components/inbox/api";
@@ -50,6 +51,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
         <KindBadge kind={card.kind} />
         <span className="text-xs text-slate-500">{card.shop.name}</span>
         <span className="ml-auto flex items-center gap-2">
+          <ClaimControl card={card} />
           {isPending ? <PlatformClockBadge card={card} now={now} /> : null}
           {isPending ? <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} /> : <StatusText status={card.status} />}
         </span>

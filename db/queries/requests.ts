@@ -22,12 +22,14 @@ export type { AuditEntry, RequestCard };
 export type RequestPageRows = { items: RequestCard[]; nextCursor: string | null };
 
 const decider = alias(users, "decider");
+const claimer = alias(users, "claimer");
 
 const cardColumns = {
   request: requests,
   order: orders,
   shopName: shops.name,
   deciderName: decider.name,
+  claimerName: claimer.name,
   shipFromProvince: shops.shipFromProvince,
   freightSettings: freightSettings.settings,
   proposal: latestProposalJson,
@@ -39,6 +41,7 @@ type CardRow = {
   order: typeof orders.$inferSelect;
   shopName: string;
   deciderName: string | null;
+  claimerName: string | null;
   shipFromProvince: string | null;
   freightSettings: unknown;
   proposal: string | null;
@@ -67,6 +70,7 @@ function toCard(row: CardRow): RequestCard {
     decision: request.decision,
     decidedAt: iso(request.decidedAt),
     decidedBy: request.decidedBy && row.deciderName ? { id: request.decidedBy, name: row.deciderName } : null,
+    claimedBy: request.claimedBy && row.claimerName ? { id: request.claimedBy, name: row.claimerName } : null,
     rejectReasonCode: request.rejectReasonCode,
     rejectMessage: request.rejectMessage,
     version: request.version,
@@ -104,6 +108,7 @@ function selectCards(db: Db) {
     .innerJoin(orders, eq(orders.id, requests.orderId))
     .innerJoin(shops, eq(shops.id, requests.shopId))
     .leftJoin(decider, eq(decider.id, requests.decidedBy))
+    .leftJoin(claimer, eq(claimer.id, requests.claimedBy))
     .leftJoin(freightSettings, eq(freightSettings.shopId, requests.shopId));
 }
 

@@ -79,3 +79,22 @@ export async function revokeUserSessions(db: Db, merchantId: string, userId: str
   const result = await db.delete(sessions).where(eq(sessions.userId, member.id));
   return result.changes;
 }
+
+/** Auto-assignment switch and cap of one of the merchant's shops; false when the shop is not theirs. */
+export async function setShopAssignment(db: Db, merchantId: string, shopId: string, values: { autoAssign: boolean; cap: number }): Promise<boolean> {
+  const result = await db
+    .update(shops)
+    .set({ autoAssign: values.autoAssign, assignCap: values.cap })
+    .where(and(eq(shops.id, shopId), eq(shops.merchantId, merchantId)));
+  return result.changes === 1;
+}
+
+export type ShopAssignment = ShopSummary & { autoAssign: boolean; assignCap: number };
+
+export async function listShopAssignments(db: Db, merchantId: string): Promise<ShopAssignment[]> {
+  return db
+    .select({ id: shops.id, name: shops.name, platform: shops.platform, autoAssign: shops.autoAssign, assignCap: shops.assignCap })
+    .from(shops)
+    .where(eq(shops.merchantId, merchantId))
+    .orderBy(asc(shops.name));
+}

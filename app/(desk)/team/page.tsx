@@ -4,13 +4,19 @@ import { requirePageScope } from "@/app/_server/scope";
 import { PlatformBadge } from "@/components/inbox/badges";
 import { RevokeSessionsButton } from "@/components/revoke-sessions-button";
 import { getDb } from "@/db/client";
-import { listTeam } from "@/db/queries/users";
+import { listAgentLoads } from "@/db/queries/claims";
+import { listShopAssignments, listTeam } from "@/db/queries/users";
+import { getLiveHub } from "@/app/_server/live-hub";
+import { AssignmentSettings } from "@/components/assignment-settings";
 
 export default async function TeamPage() {
   const scope = await requirePageScope();
   if (scope.role !== "owner") notFound();
   const t = await getTranslations();
-  const team = await listTeam(getDb(), scope.merchantId);
+  const db = getDb();
+  const [team, loads, shopAssignments] = await Promise.all([listTeam(db, scope.merchantId), listAgentLoads(db, scope.merchantId), listShopAssignments(db, scope.merchantId)]);
+  const openClaims = new Map(loads.map((load) => [load.userId, load.openClaims]));
+  const online = getLiveHub().getOnlineUserIds();
   return (
     <section aria-labelledby="team-title" className="space-y-4">
       <h1 id="team-title" className="text-lg font-semibold">
@@ -24,6 +30,7 @@ export default async function TeamPage() {
               <th className="px-4 py-2 font-medium">{t("team.email")}</th>
               <th className="px-4 py-2 font-medium">{t("team.role")}</th>
               <th className="px-4 py-2 font-medium">{t("team.shops")}</th>
+              <th className="px-4 py-2 font-medium">{t("claim.load")}</th>
               <th className="px-4 py-2 font-medium">{t("team.actions")}</th>
             </tr>
           </thead>
@@ -44,12 +51,24 @@ export default async function TeamPage() {
                     ))}
                   </div>
                 </td>
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <span className={online.has(member.id) ? "text-emerald-700" : "text-slate-500"}>● {online.has(member.id) ? t("claim.online") : t("claim.offline")}</span>
+                  <span className="ml-2 text-slate-700">{t("claim.openClaims", { count: openClaims.get(member.id) ?? 0 })}</span>
+                </td>
                 <td className="px-4 py-2">{member.id === scope.userId ? null : <RevokeSessionsButton userId={member.id} name={member.name} />}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <section aria-labelledby="assignment-title" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+        <h2 id="assignment-title" className="font-medium">
+          {t("claim.assignment")}
+        </h2>
+        {shopAssignments.map((shop) => (
+          <AssignmentSettings key={shop.id} shop={shop} />
+        ))}
+      </section>
     </section>
   );
 }

@@ -52,7 +52,7 @@ export const GET = withScope(async (request, { scope }) => {
       // Subscribe first, then replay: an event landing in between is held back by the id check, not lost.
       const buffered: LiveEvent[] = [];
       let isReplaying = resumeFrom !== null;
-      const unsubscribe = hub.subscribe({ shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
+      const unsubscribe = hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
       let beats = 0;
       const heartbeat = setInterval(async () => {
         if (isClosed) return;

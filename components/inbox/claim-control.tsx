@@ -1,0 +1,45 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Hand } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { toast } from "sonner";
+import { ApiError, requestKeys } from "@/components/inbox/api";
+import { useCurrentUser } from "@/components/current-user";
+import { Button } from "@/components/ui/button";
+import type { RequestCard } from "@/lib/api-types";
+
+async function sendClaim(id: string, method: "POST" | "DELETE") {
+  const response = await fetch(`/api/requests/${id}/claim`, { method });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body;
+}
+
+/** 认领: who is working this card; claim it, or give your claim back. */
+export function ClaimControl({ card }: { card: RequestCard }) {
+  const t = useTranslations("claim");
+  const user = useCurrentUser();
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: (method: "POST" | "DELETE") => sendClaim(card.id, method),
+    onError: (error: Error) => toast.error(error.message),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: requestKeys.all }),
+  });
+  if (card.status !== "pending") return null;
+  const isMine = card.claimedBy?.id === user?.id;
+  if (card.claimedBy && !isMine) {
+    return (
+      <span data-testid="claimed-by" className="inline-flex items-center gap-1 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900">
+        <Hand className="size-3.5" aria-hidden />
+        {t("by", { name: card.claimedBy.name })}
+      </span>
+    );
+  }
+  return (
+    <Button size="sm" variant="ghost" className="h-6 px-2 text-xs" disabled={mutation.isPending} onClick={() => mutation.mutate(isMine ? "DELETE" : "POST")}>
+      <Hand className="size-3.5" aria-hidden />
+      {isMine ? t("mineRelease") : t("claim")}
+    </Button>
+  );
+}

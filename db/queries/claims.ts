@@ -1,0 +1,160 @@
+import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
+import type { Scope } from "@/db/queries/users";
+import { isClaimLapsed, pickAssignee } from "@/lib/assignment";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type ClaimResult =
+  | { ok: true }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "not_pending" }
+  | { ok: false; code: "claimed_by_other"; claimedBy: { id: string; name: string } | null }
+  | { ok: false; code: "not_allowed" };
+
+function readScopedPending(tx: Tx, scope: Scope, id: string) {
+  return tx
+    .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy })
+    .from(requests)
+    .innerJoin(shops, eq(shops.id, requests.shopId))
+    .where(and(eq(requests.id, id), inArray(requests.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId)))
+    .get();
+}
+
+function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: string, detail: Record<string, unknown>, now: Date) {
+  tx.insert(auditLog).values({ shopId: row.shopId, requestId: row.id, orderId: row.orderId, actorId, action, detail, at: now }).run();
+}
+
+/** 认领: only an unclaimed pending card (or one already yours); two agents racing → one wins. */
+export async function claimRequest(db: Db, scope: Scope, id: string, now: Date): Promise<ClaimResult> {
+  if (scope.shopIds.length === 0) return { ok: false, code: "not_found" };
+  return db.transaction((tx): ClaimResult => {
+    const row = readScopedPending(tx, scope, id);
+    if (!row) return { ok: false, code: "not_found" };
+    if (row.status !== "pending") return { ok: false, code: "not_pending" };
+    const updated = tx
+      .update(requests)
+      .set({ claimedBy: scope.userId, claimedAt: now })
+      .where(and(eq(requests.id, id), eq(requests.status, "pending"), or(isNull(requests.claimedBy), eq(requests.claimedBy, scope.userId))))
+      .run();
+    if (updated.changes !== 1) {
+      const holder = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.claimedBy ?? "")).get();
+      return { ok: false, code: "claimed_by_other", claimedBy: holder ?? null };
+    }
+    writeClaimAudit(tx, row, scope.userId, "claimed", {}, now);
+    return { ok: true };
+  });
+}
+
+/** Gives a claim back: your own, or any as the owner. */
+export async function releaseClaim(db: Db, scope: Scope, id: string, now: Date): Promise<ClaimResult> {
+  if (scope.shopIds.length === 0) return { ok: false, code: "not_found" };
+  return db.transaction((tx): ClaimResult => {
+    const row = readScopedPending(tx, scope, id);
+    if (!row) return { ok: false, code: "not_found" };
+    if (!row.claimedBy) return { ok: true };
+    if (row.claimedBy !== scope.userId && scope.role !== "owner") return { ok: false, code: "not_allowed" };
+    tx.update(requests).set({ claimedBy: null, claimedAt: null }).where(and(eq(requests.id, id), eq(requests.claimedBy, row.claimedBy))).run();
+    writeClaimAudit(tx, row, scope.userId, "released", { from: row.claimedBy }, now);
+    return { ok: true };
+  });
+}
+
+function mayWorkShop(tx: Tx, userId: string, shopId: string): boolean {
+  const user = tx.select({ merchantId: users.merchantId, allShops: users.allShops }).from(users).where(eq(users.id, userId)).get();
+  const shop = tx.select({ merchantId: shops.merchantId }).from(shops).where(eq(shops.id, shopId)).get();
+  if (!user || !shop || user.merchantId !== shop.merchantId) return false;
+  if (user.allShops) return true;
+  return Boolean(tx.select().from(shopAccess).where(and(eq(shopAccess.userId, userId), eq(shopAccess.shopId, shopId))).get());
+}
+
+/** The owner hands a card to someone who may work its shop. */
+export async function assignRequest(db: Db, scope: Scope, id: string, assigneeId: string, now: Date): Promise<ClaimResult> {
+  if (scope.role !== "owner") return { ok: false, code: "not_allowed" };
+  return db.transaction((tx): ClaimResult => {
+    const row = readScopedPending(tx, scope, id);
+    if (!row) return { ok: false, code: "not_found" };
+    if (row.status !== "pending") return { ok: false, code: "not_pending" };
+    if (!mayWorkShop(tx, assigneeId, row.shopId)) return { ok: false, code: "not_allowed" };
+    tx.update(requests).set({ claimedBy: assigneeId, claimedAt: now }).where(eq(requests.id, id)).run();
+    writeClaimAudit(tx, row, scope.userId, "assigned", { to: assigneeId, from: row.claimedBy }, now);
+    return { ok: true };
+  });
+}
+
+export type AgentLoad = { userId: string; name: string; role: string; openClaims: number };
+
+export async function listAgentLoads(db: Db, merchantId: string): Promise<AgentLoad[]> {
+  const rows = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      role: users.role,
+      openClaims: sql<number>`(select count(*) from ${requests} where ${requests.claimedBy} = ${users.id} and ${requests.status} = 'pending')`,
+    })
+    .from(users)
+    .where(eq(users.merchantId, merchantId))
+    .orderBy(users.name);
+  return rows;
+}
+
+/**
+ * A new card in a shop with auto-assignment: to the longest-idle online agent under the cap, else it
+ * stays in the shared queue. Runs in one transaction, so two servers could not both assign it.
+ */
+export function autoAssignRequest(db: Db, requestId: string, onlineUserIds: ReadonlySet<string>, now: Date): string | null {
+  return db.transaction((tx) => {
+    const row = tx
+      .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy, autoAssign: shops.autoAssign, cap: shops.assignCap, merchantId: shops.merchantId })
+      .from(requests)
+      .innerJoin(shops, eq(shops.id, requests.shopId))
+      .where(eq(requests.id, requestId))
+      .get();
+    if (!row || !row.autoAssign || row.status !== "pending" || row.claimedBy) return null;
+    const agents = tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.merchantId, row.merchantId), eq(users.role, "agent")))
+      .all()
+      .filter((agent) => onlineUserIds.has(agent.id) && mayWorkShop(tx, agent.id, row.shopId));
+    // Idle = time since the agent last took or was given a card (claims stay on decided cards).
+    const candidates = agents.map((agent) => {
+      const stats = tx
+        .select({
+          openClaims: sql<number>`coalesce(sum(case when ${requests.status} = 'pending' then 1 else 0 end), 0)`,
+          lastClaimedAt: sql<number | null>`max(${requests.claimedAt})`,
+        })
+        .from(requests)
+        .where(eq(requests.claimedBy, agent.id))
+        .get();
+      return { userId: agent.id, isOnline: true, openClaims: stats?.openClaims ?? 0, lastActiveAt: stats?.lastClaimedAt ? new Date(stats.lastClaimedAt) : null };
+    });
+    const assignee = pickAssignee(candidates, row.cap);
+    if (!assignee) return null;
+    tx.update(requests).set({ claimedBy: assignee, claimedAt: now }).where(and(eq(requests.id, row.id), isNull(requests.claimedBy))).run();
+    writeClaimAudit(tx, row, null, "assigned", { to: assignee, auto: true }, now);
+    return assignee;
+  });
+}
+
+/** Claims of agents offline for the grace period go back to the shared queue. */
+export function releaseLapsedClaims(db: Db, presence: (userId: string) => { isOnline: boolean; offlineSince: Date | null }, now: Date): number {
+  const claimed = db
+    .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, claimedBy: requests.claimedBy })
+    .from(requests)
+    .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)))
+    .all();
+  let released = 0;
+  for (const row of claimed) {
+    if (!row.claimedBy || !isClaimLapsed(presence(row.claimedBy), now)) continue;
+    db.transaction((tx) => {
+      const updated = tx.update(requests).set({ claimedBy: null, claimedAt: null }).where(and(eq(requests.id, row.id), eq(requests.claimedBy, row.claimedBy!))).run();
+      if (updated.changes === 1) {
+        writeClaimAudit(tx, row, null, "claim_lapsed", { from: row.claimedBy }, now);
+        released++;
+      }
+    });
+  }
+  return released;
+}
