@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { shops } from "@/db/schema";
+import { auditLog, evidenceFiles, requests, shops } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds } from "@/db/schema-platforms";
 import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
 import type { MappedMessage, NativeRefund, Protocol } from "@/lib/platforms/types";
@@ -126,4 +126,20 @@ export function ingestPlatformMessage(
     }
     return { duplicate: false, newEvents };
   });
+}
+
+/** The first proof image of the desk's rejection (issue 5 keeps its evidence ids on the audit row), for refund.refuse. */
+export async function getRejectionProof(db: Db, shopId: string, platformRequestId: string): Promise<{ field: string; name: string; mimeType: string; bytes: Uint8Array<ArrayBuffer> } | null> {
+  const [audit] = await db
+    .select({ detail: auditLog.detail })
+    .from(auditLog)
+    .innerJoin(requests, eq(requests.id, auditLog.requestId))
+    .where(and(eq(requests.shopId, shopId), eq(requests.platformRequestId, platformRequestId), eq(auditLog.action, "rejected")))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  const ids = Array.isArray(audit?.detail?.evidenceIds) ? (audit.detail.evidenceIds as string[]) : [];
+  if (ids.length === 0) return null;
+  const files = await db.select().from(evidenceFiles).where(and(eq(evidenceFiles.shopId, shopId), inArray(evidenceFiles.id, ids)));
+  const image = files.find((file) => file.mimeType.startsWith("image/"));
+  return image ? { field: "refuse_proof", name: image.name, mimeType: image.mimeType, bytes: new Uint8Array(image.bytes) } : null;
 }

@@ -49,13 +49,13 @@ export function buildTopCall(config: TopConfig, method: string, params: Record<s
   const all = { ...system, ...params };
   const signed = { ...all, sign: signTop(all, config.appSecret) };
   if (!file) {
-    return { method: "POST", url: config.baseUrl, headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8" }, body: new URLSearchParams(signed).toString() };
+    return { method: "POST", url: config.baseUrl, apiMethod: method, headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8" }, body: new URLSearchParams(signed).toString() };
   }
   const boundary = `----shouhoutai${createHash("md5").update(file.bytes).digest("hex")}`;
   const parts: Buffer[] = Object.entries(signed).map(([key, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`));
   parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name.replace(/"/g, "")}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`));
   parts.push(Buffer.from(file.bytes), Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { method: "POST", url: config.baseUrl, headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body: new Uint8Array(Buffer.concat(parts)) };
+  return { method: "POST", url: config.baseUrl, apiMethod: method, headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body: new Uint8Array(Buffer.concat(parts)) };
 }
 
 /** `{"refund_get_response":{…}}` → its inner object; `{"error_response":…}` → an error with sub_msg. */

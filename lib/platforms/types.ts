@@ -64,6 +64,13 @@ export type OutboundDecision = {
 };
 
 /** One HTTP call to a platform API, fully built and signed (the sender only performs it). */
-export type PlatformCall = { method: "POST" | "GET"; url: string; headers: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> };
+export type PlatformCall = {
+  method: "POST" | "GET";
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array<ArrayBuffer>;
+  /** The platform's API name (TOP method), which names its response. */
+  apiMethod?: string;
+};
 
 export type AnswerPlan = { ok: true; calls: PlatformCall[] } | { ok: false; error: string };

@@ -3,7 +3,10 @@ import type { DueDelivery } from "@/db/queries/outbox";
 import { getNativeRefund, getPlatformAppForShop } from "@/db/queries/platforms";
 import { getDouyinConfig, performCall, type ClientDeps } from "@/app/_server/platforms/client";
 import { isDouyinAlreadyAnswered, isDouyinApiSuccess, planDouyinAnswer } from "@/lib/platforms/douyin";
-import type { AnswerPlan, OutboundDecision } from "@/lib/platforms/types";
+import { isTaobaoAlreadyAnswered, isTaobaoAnswerSuccess, planTaobaoAnswer } from "@/lib/platforms/taobao";
+import { getTopConfig } from "@/app/_server/platforms/tmc-consumer";
+import { getRejectionProof } from "@/db/queries/platforms";
+import type { AnswerPlan, OutboundDecision, PlatformCall } from "@/lib/platforms/types";
 import { decisionEvent } from "@/lib/webhook/outbound";
 
 // The outbox's platform leg (issue 11): a shop with a platform app gets the platform's own answer call
@@ -23,13 +26,20 @@ export async function answerOnPlatform(db: Db, row: DueDelivery, deps: ClientDep
   if (!native) return { ok: false, error: `No platform state for refund ${decision.requestId}: wait for its message` };
   const timestampS = Math.floor(deps.now().getTime() / 1000);
   let plan: AnswerPlan;
-  let isSuccess: (body: unknown) => boolean;
+  let isSuccess: (body: unknown, call: PlatformCall) => boolean;
   switch (app.protocol) {
     case "douyin_push":
       if (isDouyinAlreadyAnswered(native)) return { ok: true, detail: `already answered (aftersale_status ${native.status})` };
       plan = planDouyinAnswer(getDouyinConfig(app), native, decision, app.settings, timestampS);
       isSuccess = isDouyinApiSuccess;
       break;
+    case "taobao_tmc": {
+      if (isTaobaoAlreadyAnswered(native)) return { ok: true, detail: `already answered (status ${native.status})` };
+      const proof = decision.decision === "reject" ? await getRejectionProof(db, row.shopId, decision.requestId) : null;
+      plan = planTaobaoAnswer(getTopConfig(app), native, decision, app.settings, deps.now(), proof ?? undefined);
+      isSuccess = (body, call) => isTaobaoAnswerSuccess(body, call.apiMethod ?? "");
+      break;
+    }
     default:
       return { ok: false, error: `Answers for ${app.protocol} are not connected yet` };
   }
@@ -37,7 +47,7 @@ export async function answerOnPlatform(db: Db, row: DueDelivery, deps: ClientDep
   try {
     for (const call of plan.calls) {
       const body = await performCall(deps, call);
-      if (!isSuccess(body)) return { ok: false, error: `Platform refused ${new URL(call.url).pathname}: ${JSON.stringify(body).slice(0, 300)}` };
+      if (!isSuccess(body, call)) return { ok: false, error: `Platform refused ${new URL(call.url).pathname}: ${JSON.stringify(body).slice(0, 300)}` };
     }
   } catch (error) {
     return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };

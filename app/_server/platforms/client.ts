@@ -14,7 +14,7 @@ export async function performCall(deps: ClientDeps, call: PlatformCall): Promise
   const response = await deps.fetch(call.url, {
     method: call.method,
     headers: call.headers,
-    body: call.body,
+    body: call.body as BodyInit | undefined,
     redirect: "manual",
     signal: AbortSignal.timeout(deps.timeoutMs),
   });

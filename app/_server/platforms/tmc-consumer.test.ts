@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { deliverDueDecisions } from "@/app/_server/outbox-sender";
+import { consumeOnce } from "@/app/_server/platforms/tmc-consumer";
+import { openDb, type Db } from "@/db/client";
+import { createMerchant, createShop, createUser } from "@/db/factories";
+import { listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
+import { decideRequest } from "@/db/queries/requests";
+import { getScope, type Scope } from "@/db/queries/users";
+import { evidenceFiles, requests } from "@/db/schema";
+import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { newId } from "@/lib/ids";
+import { FakeTaobao } from "@/scripts/fake-platforms/taobao";
+
+const now = new Date("2026-11-20T02:05:00.000Z");
+const app = { appKey: "12497914", appSecret: "unit-secret-taobao", sellerNick: "demo_shop" };
+
+let db: Db;
+let owner: Scope;
+let shopId: string;
+let top: FakeTaobao;
+
+async function setUp(isTmall: boolean) {
+  db = openDb(":memory:");
+  const merchant = await createMerchant(db, "A");
+  shopId = await createShop(db, { merchantId: merchant, platform: isTmall ? "tmall" : "taobao", name: "A 店" });
+  owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
+  top = new FakeTaobao({ ...app, isTmall });
+  await upsertPlatformApp(
+    db,
+    { shopId, protocol: "taobao_tmc", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.sellerNick, apiBaseUrl: "http://fake-top/router/rest", accessToken: "sess", consumerEnabled: true, settings: { isTmall, defaultCategory: "apparel" } },
+    now,
+  );
+}
+
+const deps = (at = now) => ({ fetch: top.fetch, now: () => at, timeoutMs: 1_000 });
+const consume = async () => consumeOnce(db, (await listConsumerApps(db, "taobao_tmc"))[0], deps());
+const cardOf = async (refundId: string) => (await db.select().from(requests).where(eq(requests.platformRequestId, refundId)))[0];
+
+describe("TMC consumer (HTTP consume/confirm)", () => {
+  beforeEach(() => setUp(false));
+
+  it("stores a RefundCreated with refund.get's status, reason and deadline, then confirms it", async () => {
+    top.addRefund({ refundId: "231500112233445566" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445566");
+    expect(await consume()).toEqual({ stored: 1, duplicates: 0, failed: 0, ignored: 0 });
+    expect(await cardOf("231500112233445566")).toMatchObject({ kind: "refund_only", amountFen: 5990, reasonCode: "quality_issue", reasonText: "开线了" });
+    expect((await cardOf("231500112233445566")).platformDeadline?.toISOString()).toBe("2026-11-22T02:02:10.000Z");
+    expect(top.queue).toEqual([]);
+  });
+
+  it("a message that fails is not confirmed, so TMC redelivers it; the redelivery is stored once", async () => {
+    const refund = top.addRefund({ refundId: "231500112233445567" });
+    top.publish("taobao_refund_RefundCreated", refund.refundId);
+    // refund.get fails on the first pull
+    top.refunds.delete(refund.refundId);
+    expect(await consume()).toMatchObject({ failed: 1, stored: 0 });
+    expect(top.queue).toHaveLength(1);
+    top.refunds.set(refund.refundId, refund);
+    expect(await consume()).toMatchObject({ stored: 1 });
+    expect(top.queue).toEqual([]);
+    expect(await db.select().from(requests)).toHaveLength(1);
+  });
+
+  it("the same message id delivered twice is confirmed without a second refund.get", async () => {
+    top.addRefund({ refundId: "231500112233445568" });
+    const message = top.publish("taobao_refund_RefundCreated", "231500112233445568");
+    await consume();
+    top.queue.push(message);
+    expect(await consume()).toMatchObject({ duplicates: 1, stored: 0 });
+    expect(top.calls.filter((call) => call.method === "taobao.refund.get")).toHaveLength(1);
+    expect(await db.select().from(webhookEvents)).toHaveLength(2);
+  });
+
+  it("approving sends rp.refunds.agree with refund_id|fen|version|phase, which the fake TOP accepts", async () => {
+    top.addRefund({ refundId: "231500112233445569" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445569");
+    await consume();
+    const card = await cardOf("231500112233445569");
+    expect((await decideRequest(db, owner, card.id, { decision: "approve" }, now)).ok).toBe(true);
+    expect(await deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 })).toMatchObject({ delivered: 1 });
+    expect(top.calls.at(-1)).toMatchObject({ method: "taobao.rp.refunds.agree", accepted: true, params: { refund_infos: "231500112233445569|5990|1763604130000|aftersale" } });
+  });
+});
+
+describe("Tmall refusal", () => {
+  beforeEach(() => setUp(true));
+
+  it("refund.refuse goes out with the desk's proof image as refuse_proof and phase/version", async () => {
+    top.addRefund({ refundId: "231500112233445570", disputeType: "REFUND_AND_RETURN" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445570");
+    await consume();
+    const card = await cardOf("231500112233445570");
+    const evidenceId = newId("evd");
+    await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "proof.png", mimeType: "image/png", bytes: Buffer.from("89504e470d0a1a0a0000000d49484452", "hex") });
+    const decided = await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "goods_intact_used", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now);
+    expect(decided.ok).toBe(true);
+    expect(await deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 })).toMatchObject({ delivered: 1 });
+    expect(top.calls.at(-1)).toMatchObject({ method: "taobao.refund.refuse", accepted: true, hasProof: true, params: { refuse_reason_id: "101", refund_phase: "aftersale", refund_version: "1763604130000" } });
+    expect((await db.select().from(outbox))[0].status).toBe("delivered");
+  });
+});

@@ -1,0 +1,103 @@
+import type { Db } from "@/db/client";
+import { ingestPlatformMessage, isPlatformMessageSeen, listConsumerApps, type PlatformApp } from "@/db/queries/platforms";
+import type { WebhookShop } from "@/db/queries/webhooks";
+import { defaultClientDeps, performCall, type ClientDeps } from "@/app/_server/platforms/client";
+import { PlatformMessageError } from "@/lib/platforms/common";
+import {
+  buildTopCall,
+  getTaobaoRefundId,
+  isTaobaoRefundTopic,
+  mapTaobaoMessage,
+  parseTaobaoRefund,
+  parseTmcMessage,
+  readTopResponse,
+  taobaoRefundFields,
+  type TopConfig,
+} from "@/lib/platforms/taobao";
+
+// The Taobao TMC consumer (issue 11), HTTP variant: taobao.tmc.messages.consume every 5 s, each message stored
+// through the shared ingest, then confirmed (s_message_ids); a message that fails is reported in f_message_ids,
+// so TMC redelivers it. The WebSocket variant needs the `ws` package (Node 20 has no WebSocket client).
+
+export function getTopConfig(app: PlatformApp): TopConfig {
+  return { baseUrl: app.apiBaseUrl, appKey: app.appKey, appSecret: app.appSecret, session: app.accessToken };
+}
+
+export type ConsumeResult = { stored: number; duplicates: number; failed: number; ignored: number };
+
+/** One consume → store → confirm round for one shop's app. */
+export async function consumeOnce(db: Db, target: { app: PlatformApp; shop: WebhookShop }, deps: ClientDeps): Promise<ConsumeResult> {
+  const config = getTopConfig(target.app);
+  const consumed = readTopResponse(await performCall(deps, buildTopCall(config, "taobao.tmc.messages.consume", { quantity: "100", group_name: "default" }, deps.now())), "taobao.tmc.messages.consume");
+  const list = ((consumed.messages as { tmc_message?: unknown[] } | undefined)?.tmc_message ?? []) as Record<string, unknown>[];
+  const result: ConsumeResult = { stored: 0, duplicates: 0, failed: 0, ignored: 0 };
+  const confirmed: string[] = [];
+  const failed: string[] = [];
+  for (const raw of list) {
+    const rawId = String(raw.id);
+    try {
+      const message = parseTmcMessage(raw);
+      if (!isTaobaoRefundTopic(message.topic) || message.sellerNick !== target.app.platformShopId) {
+        result.ignored++;
+        confirmed.push(message.messageId);
+        continue;
+      }
+      if (await isPlatformMessageSeen(db, target.shop.id, message.messageId)) {
+        result.duplicates++;
+        confirmed.push(message.messageId);
+        continue;
+      }
+      const detailCall = buildTopCall(config, "taobao.refund.get", { refund_id: getTaobaoRefundId(message), fields: taobaoRefundFields }, deps.now());
+      const detail = parseTaobaoRefund(await performCall(deps, detailCall));
+      const mapped = mapTaobaoMessage(message, detail, { settings: target.app.settings });
+      const stored = ingestPlatformMessage(db, { shop: target.shop, messageId: message.messageId, topic: message.topic, rawBody: JSON.stringify(raw), mapped, now: deps.now() });
+      if (stored.duplicate) result.duplicates++;
+      else result.stored++;
+      confirmed.push(message.messageId);
+    } catch (error) {
+      result.failed++;
+      failed.push(rawId);
+      if (!(error instanceof PlatformMessageError)) console.error("[tmc] message failed:", error);
+    }
+  }
+  // confirm takes at most 200 ids per call
+  for (let start = 0; start < Math.max(confirmed.length, failed.length); start += 200) {
+    const params = {
+      ...(confirmed.length > start ? { s_message_ids: confirmed.slice(start, start + 200).join(",") } : {}),
+      ...(failed.length > start ? { f_message_ids: failed.slice(start, start + 200).join(",") } : {}),
+    };
+    readTopResponse(await performCall(deps, buildTopCall(config, "taobao.tmc.messages.confirm", params, deps.now())), "taobao.tmc.messages.confirm");
+  }
+  return result;
+}
+
+const globalForConsumer = globalThis as unknown as { tmcConsumer?: { stop: () => void } };
+
+/** Pulls every 5 s for each shop whose app has consumer_enabled; one loop per process. */
+export function startTmcConsumer(getDb: () => Db, intervalMs = 5_000, deps: ClientDeps = defaultClientDeps): { stop: () => void } {
+  if (globalForConsumer.tmcConsumer) return globalForConsumer.tmcConsumer;
+  let timer: NodeJS.Timeout | undefined;
+  let isStopped = false;
+  const tick = async () => {
+    try {
+      for (const target of await listConsumerApps(getDb(), "taobao_tmc")) {
+        await consumeOnce(getDb(), target, deps).catch((error: unknown) => console.error(`[tmc] shop ${target.shop.id}:`, error));
+      }
+    } finally {
+      if (!isStopped) {
+        timer = setTimeout(tick, intervalMs);
+        timer.unref();
+      }
+    }
+  };
+  timer = setTimeout(tick, intervalMs);
+  timer.unref();
+  globalForConsumer.tmcConsumer = {
+    stop: () => {
+      isStopped = true;
+      clearTimeout(timer);
+      globalForConsumer.tmcConsumer = undefined;
+    },
+  };
+  return globalForConsumer.tmcConsumer;
+}
