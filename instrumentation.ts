@@ -7,4 +7,10 @@ export async function register() {
   const { getDb } = await import("@/db/client");
   startOutboxSender(getDb);
   console.log("[outbox] sender started");
+  // Taobao TMC pull (issue 11): off unless TMC_CONSUMER=on, and then only for shops whose app enables it
+  if (process.env.TMC_CONSUMER === "on") {
+    const { startTmcConsumer } = await import("@/app/_server/platforms/tmc-consumer");
+    startTmcConsumer(getDb);
+    console.log("[tmc] consumer started");
+  }
 }
