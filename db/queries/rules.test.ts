@@ -226,6 +226,7 @@ describe("runBacktest on a hand-computed history", () => {
     expect(report!.days.length).toBeGreaterThanOrEqual(30);
     expect(report!.days.reduce((sum, day) => sum + day.answered, 0)).toBe(4);
     // Newest match first, with the order's title
+    expect(report!.samples.every((sample) => sample.requestId.startsWith("req_"))).toBe(true);
     expect(report!.samples.map((sample) => [sample.amountFen, sample.actualStatus, sample.title])).toEqual([
       [5_000, "approved", "测试商品"],
       [8_000, "rejected", "测试商品"],

@@ -8,23 +8,15 @@ import { openOrderEntry } from "@/db/queries/orders";
 import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";
 import type { Tx } from "@/db/queries/webhooks";
-import type { Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
-import { addBacktestRow, createBacktest, createBuyerHistoryCounter, getBacktestResult, type BacktestResult } from "@/lib/rules/backtest";
+import type { PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
+import type { BacktestReport, ShopRuleSettings } from "@/lib/rules/api-types";
+import { addBacktestRow, createBacktest, createBuyerHistoryCounter, getBacktestResult } from "@/lib/rules/backtest";
 import { getAutoAnswer, getEffectiveRules, isApproveAllowed, usesBuyerHistory, type AutoAnswer, type RuleFacts } from "@/lib/rules/match";
 import type { RuleSet } from "@/lib/rules/schema";
-import { findUnreachableRules, type RuleWarning } from "@/lib/rules/unreachable";
+import { findUnreachableRules } from "@/lib/rules/unreachable";
 
 const dayMs = 86_400_000;
 const buyerWindowMs = 90 * dayMs;
-
-export type ShopRuleSettings = RuleSet & {
-  shopId: string;
-  shopName: string;
-  platform: Platform;
-  version: number;
-  updatedAt: string | null;
-  warnings: RuleWarning[];
-};
 
 /** The rules of every shop the scope covers (agents read them too; only owners save). */
 export async function listRuleSettings(db: Db, scope: Scope): Promise<ShopRuleSettings[]> {
@@ -195,8 +187,7 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
 }
 
 type RawBacktestRow = [
-  id: string,
-  platform: Platform,
+  rowId: number,
   kind: RequestKind,
   status: RequestStatus,
   reasonCode: string,
@@ -213,29 +204,20 @@ type RawBacktestRow = [
   buyerId: string | null,
 ];
 
-// Only the columns the matcher, the policy gate and the figures read; buyer only when a rule needs it
+// Only what the matcher, the policy gate and the figures read, all from the two covering indexes (the
+// rowid stands in for the id until the few samples are looked up); the buyer only when a rule needs it
 function prepareBacktestScan(db: Db, withBuyer: boolean) {
   return db.$client
     .prepare(
-      `select r.id, r.platform, r.kind, r.status, r.reason_code, r.evidence != '[]', r.amount_fen, r.received_at, r.decided_at,
+      `select r.rowid, r.kind, r.status, r.reason_code, r.evidence != '[]', r.amount_fen, r.received_at, r.decided_at,
               o.category, o.amount_fen, o.completed_at, o.prior_refund, o.entry_opened_at, o.entry_times_opened, ${withBuyer ? "o.buyer_id" : "null"}
-         from requests r join orders o on o.id = r.order_id
+         from requests r indexed by requests_rule_facts_idx
+         join orders o indexed by orders_rule_facts_idx on o.id = r.order_id
         where r.shop_id = ? and r.received_at >= ? and r.received_at < ?
-        order by r.received_at, r.id`,
+        order by r.received_at`,
     )
     .raw(true);
 }
-
-export type BacktestReport = BacktestResult & {
-  shopId: string;
-  windowDays: number;
-  from: string;
-  to: string;
-  /** Nothing records platform intervention yet (metrics' recordedSources), so its count is 0 and the page says so. */
-  interventionRecorded: boolean;
-  intervention: number;
-  elapsedMs: number;
-};
 
 /** Streams the shop's history in day-sized chunks through the same matcher the live path uses. */
 export async function runBacktest(
@@ -248,7 +230,7 @@ export async function runBacktest(
   const startedAt = clock();
   if (!scope.shopIds.includes(input.shopId)) return null;
   const [shop] = await db
-    .select({ id: shops.id })
+    .select({ id: shops.id, platform: shops.platform })
     .from(shops)
     .where(and(eq(shops.id, input.shopId), eq(shops.merchantId, scope.merchantId)));
   if (!shop) return null;
@@ -262,41 +244,44 @@ export async function runBacktest(
   for (let chunkStartMs = withBuyer ? windowStartMs - buyerWindowMs : windowStartMs; chunkStartMs < windowEndMs; chunkStartMs += dayMs) {
     const rows = scan.all(shop.id, chunkStartMs, Math.min(chunkStartMs + dayMs, windowEndMs)) as RawBacktestRow[];
     for (const raw of rows) {
-      const receivedAtMs = raw[7];
-      const buyerRequests90d = withBuyer && raw[15] !== null ? buyers.countThenAdd(raw[15], receivedAtMs) : null;
+      const receivedAtMs = raw[6];
+      const buyerRequests90d = withBuyer && raw[14] !== null ? buyers.countThenAdd(raw[14], receivedAtMs) : null;
       if (receivedAtMs < windowStartMs) continue;
       addBacktestRow(state, {
-        requestId: raw[0],
-        platform: raw[1],
-        kind: raw[2],
-        status: raw[3],
-        reasonCode: raw[4],
-        hasEvidence: raw[5] === 1,
-        requestedAmountFen: raw[6],
+        requestId: String(raw[0]),
+        // A shop is on one platform, so its requests are too
+        platform: shop.platform,
+        kind: raw[1],
+        status: raw[2],
+        reasonCode: raw[3],
+        hasEvidence: raw[4] === 1,
+        requestedAmountFen: raw[5],
         receivedAtMs,
-        decidedAtMs: raw[8],
-        category: raw[9],
-        orderAmountFen: raw[10],
-        completedAtMs: raw[11],
-        priorRefund: raw[12],
-        entryOpenedAtMs: raw[13],
-        entryTimesOpened: raw[14],
+        decidedAtMs: raw[7],
+        category: raw[8],
+        orderAmountFen: raw[9],
+        completedAtMs: raw[10],
+        priorRefund: raw[11],
+        entryOpenedAtMs: raw[12],
+        entryTimesOpened: raw[13],
         buyerRequests90d,
       });
     }
   }
   const result = getBacktestResult(state);
-  const titles = result.samples.length
-    ? await db
-        .select({ id: requests.id, title: orders.title })
-        .from(requests)
-        .innerJoin(orders, eq(orders.id, requests.orderId))
-        .where(and(eq(requests.shopId, shop.id), inArray(requests.id, result.samples.map((sample) => sample.requestId))))
+  // The samples carry rowids from the scan: their ids and titles in one query
+  const sampleRows = result.samples.length
+    ? (db.$client
+        .prepare(
+          `select r.rowid, r.id, o.title from requests r join orders o on o.id = r.order_id
+            where r.shop_id = ? and r.rowid in (${result.samples.map(() => "?").join(", ")})`,
+        )
+        .all(shop.id, ...result.samples.map((sample) => Number(sample.requestId))) as { rowid: number; id: string; title: string }[])
     : [];
-  const titleById = new Map(titles.map((row) => [row.id, row.title]));
+  const byRowId = new Map(sampleRows.map((row) => [String(row.rowid), row]));
   return {
     ...result,
-    samples: result.samples.map((sample) => ({ ...sample, title: titleById.get(sample.requestId) ?? null })),
+    samples: result.samples.map((sample) => ({ ...sample, requestId: byRowId.get(sample.requestId)?.id ?? sample.requestId, title: byRowId.get(sample.requestId)?.title ?? null })),
     shopId: shop.id,
     windowDays: input.windowDays,
     from: new Date(windowStartMs).toISOString(),

@@ -65,6 +65,16 @@ export const ruleSetBody = z
   .strict();
 export type RuleSet = z.infer<typeof ruleSetBody>;
 
+/** The owner saves a shop's whole set at once, on the version they edited. */
+export const saveRulesBody = z
+  .object({
+    shopId: idSchema("shop"),
+    expectedVersion: z.number().int().min(0),
+    ruleSet: ruleSetBody,
+  })
+  .strict();
+export type SaveRulesBody = z.infer<typeof saveRulesBody>;
+
 export const backtestWindows = [30, 90] as const;
 
 export const backtestBody = z
