@@ -163,7 +163,9 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
                   ? t(`detail.actions.${entry.action}`)
                   : t.has(`policy.audit.${entry.action}`)
                     ? t(`policy.audit.${entry.action}`, { date: typeof entry.detail?.openUntil === "string" ? formatShanghaiDate(entry.detail.openUntil) : "" })
-                    : entry.action}
+                    : t.has(`rules.audit.${entry.action}`)
+                      ? t(`rules.audit.${entry.action}`, { rule: String(entry.detail?.ruleName ?? "") })
+                      : entry.action}
               </span>
               {entry.fromStatus && entry.toStatus ? (
                 <span className="text-slate-500">

@@ -27,6 +27,10 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
             <Link href="/orders" className="text-slate-700 hover:text-slate-900">
               {t("orders.nav")}
             </Link>
+            {/* Agents see the rules read-only (issue 7) */}
+            <Link href="/rules" className="text-slate-700 hover:text-slate-900">
+              {t("rules.nav")}
+            </Link>
             {scope.role === "owner" ? (
               <Link href="/team" className="text-slate-700 hover:text-slate-900">
                 {t("nav.team")}
