@@ -2,7 +2,7 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { hashPassword } from "better-auth/crypto";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
-import { createOrder, createRequest, createUser } from "@/db/factories";
+import { createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { getLatestAuditId } from "@/db/queries/live";
 import { accounts, auditLog, shops, users } from "@/db/schema";
 import { outbox } from "@/db/schema-webhooks";
@@ -33,9 +33,13 @@ const shopNames = { tmall: "木槿旗舰店（天猫）", douyin: "木槿鲜生�
  * Each test makes its own card (as a platform push would), with a unique title to find it by.
  * By default it arrived two hours ago, so it is overdue and sorts to the top of the pending list.
  */
-export async function seedCard(options: { shop: keyof typeof shopNames; kind?: RequestKind; title?: string; receivedAgoMs?: number }) {
+export async function seedCard(options: { shop: keyof typeof shopNames | { id: string }; kind?: RequestKind; title?: string; receivedAgoMs?: number }) {
   const database = getTestDb();
-  const [shop] = await database.select().from(shops).where(eq(shops.name, shopNames[options.shop]));
+  const shopOption = options.shop;
+  const [shop] = await database
+    .select()
+    .from(shops)
+    .where(typeof shopOption === "string" ? eq(shops.name, shopNames[shopOption]) : eq(shops.id, shopOption.id));
   const title = options.title ?? `测试商品 ${Math.random().toString(36).slice(2, 8)}`;
   const platform = shop.platform as Platform;
   const orderId = await createOrder(database, { shopId: shop.id, platform, title, amountFen: 12_990, buyerNick: "e2e测试买家" });
@@ -84,11 +88,11 @@ export function cardByTitle(page: Page, title: string) {
 }
 
 /** A throwaway agent of merchant A (all shops), for tests that change a user's sessions. */
-export async function createAgent(name: string) {
+export async function createAgent(name: string, shopIds?: string[]) {
   const database = getTestDb();
   const [owner] = await database.select().from(users).where(eq(users.email, logins.owner));
   const email = `${newId("usr").slice(4)}@mujin.demo`;
-  const id = await createUser(database, { merchantId: owner.merchantId, name, email, role: "agent" });
+  const id = await createUser(database, { merchantId: owner.merchantId, name, email, role: "agent", shopIds });
   await database.insert(accounts).values({ id: newId("usr"), accountId: id, providerId: "credential", userId: id, password: await hashPassword(demoPassword) });
   return { id, email };
 }
@@ -100,4 +104,11 @@ export async function getLatestEventId() {
 /** What the outbox holds for a request: the platform is told only through it. */
 export async function getOutboxRows(requestId: string) {
   return getTestDb().select().from(outbox).where(eq(outbox.requestId, requestId));
+}
+
+/** A shop of merchant A of the test's own, so switching its settings touches no other test. */
+export async function createTestShop(name: string) {
+  const database = getTestDb();
+  const [owner] = await database.select().from(users).where(eq(users.email, logins.owner));
+  return createShop(database, { merchantId: owner.merchantId, platform: "tmall", name });
 }

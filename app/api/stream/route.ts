@@ -34,10 +34,19 @@ export const GET = withScope(async (request, { scope }) => {
     async start(controller) {
       let lastSentId = 0;
       let isClosed = false;
+      // A client can vanish between two writes: a failed write closes this stream, never the server.
+      const write = (chunk: Uint8Array) => {
+        if (isClosed) return;
+        try {
+          controller.enqueue(chunk);
+        } catch {
+          close();
+        }
+      };
       const send = (event: LiveEvent) => {
         if (isClosed || event.id <= lastSentId) return;
         lastSentId = event.id;
-        controller.enqueue(formatEvent(event));
+        write(formatEvent(event));
       };
       const close = () => {
         if (isClosed) return;
@@ -54,19 +63,23 @@ export const GET = withScope(async (request, { scope }) => {
       let isReplaying = resumeFrom !== null;
       const unsubscribe = hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
       let beats = 0;
-      const heartbeat = setInterval(async () => {
+      const heartbeat = setInterval(() => {
         if (isClosed) return;
-        controller.enqueue(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
+        write(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
         beats += 1;
-        // A revoked session or a removed shop access closes the stream within a minute.
-        if (beats % sessionCheckEvery === 0 && !(await getSessionScope(request.headers))) close();
+        // A revoked session closes the stream within a minute.
+        if (beats % sessionCheckEvery === 0) {
+          getSessionScope(request.headers)
+            .then((current) => (current ? undefined : close()))
+            .catch(() => close());
+        }
       }, heartbeatMs);
       cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
       };
       request.signal.addEventListener("abort", close);
-      controller.enqueue(encoder.encode(`retry: 2000\n: connected\n\n`));
+      write(encoder.encode(`retry: 2000\n: connected\n\n`));
       if (resumeFrom !== null) {
         // Page through everything missed, however far behind the client is.
         let cursor = resumeFrom;
