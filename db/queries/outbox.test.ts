@@ -13,6 +13,7 @@ import { outbox } from "@/db/schema-webhooks";
 import { decisionEvent } from "@/lib/webhook/outbound";
 import { defaultRetrySchedule } from "@/lib/webhook/retry-schedule";
 import { verifySignature } from "@/lib/webhook/signature";
+import { undoWindowMs } from "@/lib/undo";
 
 const now = new Date("2026-11-20T02:00:00.000Z");
 const secret = "local-demo-secret-tmall";
@@ -33,7 +34,8 @@ async function decideOne(decision: "approve" | "reject" = "approve") {
     decision === "approve"
       ? { decision }
       : { decision, reasonCode: "goods_intact_used", message: "亲，商品已签收且无质量问题。", evidenceIds: [evidenceId] };
-  const result = await decideRequest(db, owner, requestId, input, now);
+  // Decided one undo window ago, so the decision is final (and due) at `now`.
+  const result = await decideRequest(db, owner, requestId, input, new Date(now.getTime() - undoWindowMs));
   expect(result.ok).toBe(true);
   return requestId;
 }
@@ -55,7 +57,7 @@ beforeEach(async () => {
 });
 
 describe("a decision writes its outbox row in the same transaction", () => {
-  it("approve: one pending row, due now, keyed by the decision, with the contract's payload", async () => {
+  it("approve: one pending row, due when final, keyed by the decision, with the contract's payload", async () => {
     const requestId = await decideOne();
     const row = await getRow();
     expect(row).toMatchObject({ requestId, shopId, status: "pending", attempts: 0, idempotencyKey: `dec_${requestId}` });
