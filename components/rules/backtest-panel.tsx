@@ -41,10 +41,10 @@ function DayChart({ report }: { report: BacktestReport }) {
           <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(value: number) => formatPercent(value, locale)} tick={{ fontSize: 12 }} />
           <Tooltip formatter={(value, name) => (name === t("rateWith") || name === t("rateWithout") ? formatPercent(Number(value), locale) : value)} />
           <Legend />
-          <Bar yAxisId="count" dataKey="received" name={t("chartReceived")} fill="#cbd5e1" />
-          <Bar yAxisId="count" dataKey="answered" name={t("chartAnswered")} fill="#34d399" />
-          <Line yAxisId="rate" dataKey="without" name={t("rateWithout")} stroke="#b45309" dot={false} connectNulls />
-          <Line yAxisId="rate" dataKey="with" name={t("rateWith")} stroke="#047857" dot={false} connectNulls />
+          <Bar yAxisId="count" dataKey="received" name={t("chartReceived")} fill="#cbd5e1" isAnimationActive={false} />
+          <Bar yAxisId="count" dataKey="answered" name={t("chartAnswered")} fill="#34d399" isAnimationActive={false} />
+          <Line yAxisId="rate" dataKey="without" name={t("rateWithout")} stroke="#b45309" dot={false} connectNulls isAnimationActive={false} />
+          <Line yAxisId="rate" dataKey="with" name={t("rateWith")} stroke="#047857" dot={false} connectNulls isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </figure>
@@ -107,7 +107,7 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
           <p className="text-xs text-slate-500">{t("rules.backtest.elapsed", { ms: report.elapsedMs })}</p>
           <DayChart report={report} />
           <div className="grid gap-4 lg:grid-cols-[1fr_2fr]">
-            <table className="w-full text-sm">
+            <table className="w-full self-start text-sm">
               <caption className="mb-1 text-left font-medium">{t("rules.backtest.perRule")}</caption>
               <thead>
                 <tr className="text-left text-xs text-slate-600">
