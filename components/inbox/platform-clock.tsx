@@ -37,7 +37,7 @@ export function PlatformClockBadge({ card, now }: { card: RequestCard; now: Date
     >
       <Landmark className="size-3.5" aria-hidden />
       {text}
-      {clock.isFallback ? <span className="text-slate-500">{t("fallbackMark")}</span> : null}
+      {clock.isFallback ? <span className="text-slate-600">{t("fallbackMark")}</span> : null}
     </span>
   );
 }
