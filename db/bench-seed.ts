@@ -48,6 +48,8 @@ export async function seedBench(db: Db, options: { history: number; pending: num
   await db.insert(accounts).values(userIds.map((userId) => ({ id: newId("usr"), accountId: userId, providerId: "credential", userId, password })));
 
   const sqlite = db.$client;
+  // A million rows with random ids scatter index writes; with SQLite's 2 MiB default cache that turns into disk churn
+  sqlite.pragma("cache_size = -262144");
   const insertOrder = sqlite.prepare(
     `insert into orders (id, shop_id, platform, platform_order_id, category, title, amount_fen, buyer_id, buyer_nick, province, completed_at, shipped_at, received_at, supported_kinds, prior_refund, created_at)
      values (?, ?, ?, ?, 'apparel', ?, ?, ?, '压测买家', '浙江', ?, ?, ?, '["refund_only","return_refund","exchange"]', 'none', ?)`,
