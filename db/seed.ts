@@ -67,8 +67,9 @@ const provinces = ["浙江", "江苏", "上海", "广东", "北京", "四川", "
 
 const reasonsByCategory: Record<string, BuyerReasonCode[]> = {
   apparel: ["size_mismatch", "quality_issue", "not_as_described", "no_reason_7d", "changed_mind", "wrong_item"],
-  "3c_digital": ["quality_issue", "not_as_described", "damaged_in_transit", "missing_parts", "no_reason_7d", "needs_repair"],
-  home_appliance: ["quality_issue", "damaged_in_transit", "needs_repair", "no_reason_7d", "missing_parts"],
+  // needs_repair only goes with repair requests (picked in buildCard), never with a refund or exchange.
+  "3c_digital": ["quality_issue", "not_as_described", "damaged_in_transit", "missing_parts", "no_reason_7d"],
+  home_appliance: ["quality_issue", "damaged_in_transit", "no_reason_7d", "missing_parts"],
   fresh_food: ["spoiled", "damaged_in_transit", "not_as_described", "not_received"],
   flowers_gardening: ["spoiled", "damaged_in_transit", "not_as_described"],
   live_pets: ["dead_on_arrival", "not_as_described"],
