@@ -219,6 +219,8 @@ export const requests = sqliteTable(
     uniqueIndex("requests_shop_platform_request_uq").on(table.shopId, table.platform, table.platformRequestId),
     // The inbox: pending cards of some shops, deadline first.
     index("requests_inbox_idx").on(table.status, table.respondBy, table.id),
+    // The pending queue's sort: whichever deadline comes first (lib/urgency.ts, mirrored in db/queries/requests.ts).
+    index("requests_due_idx").on(table.status, sql`min(${table.respondBy}, coalesce(${table.platformDeadline}, ${table.respondBy}))`, table.id),
     index("requests_shop_status_idx").on(table.shopId, table.status, table.respondBy),
     index("requests_decided_idx").on(table.shopId, table.decidedAt),
     // Rebuilding the metrics rollups of some hours reads the cards received in them (issue 9)

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { RequestCard, RequestPage } from "@/lib/api-types";
 import { isCardInView, upsertCardInPages } from "@/lib/inbox-cache";
 
-function card(id: string, respondBy: string, extra: Partial<RequestCard> = {}): RequestCard {
+/** "T03" → minute 3 of a fixed hour: short labels for ordered instants. */
+function card(id: string, label: string, extra: Partial<RequestCard> = {}): RequestCard {
+  const respondBy = `2026-11-23T06:${label.slice(1).padStart(2, "0")}:00.000Z`;
   return {
     id,
     shop: { id: "shop_a", name: "A" },
@@ -51,6 +53,11 @@ describe("upsertCardInPages", () => {
   it("removes a card that left the view, and moves one that changed", () => {
     expect(ids(upsertCardInPages(data, card("c", "T03", { status: "approved" }), { status: "pending" }))).toEqual([["a"], ["e"]]);
     expect(ids(upsertCardInPages(data, card("a", "T04"), { status: "pending" }))).toEqual([["c"], ["a", "e"]]);
+  });
+
+  it("sorts by the platform's deadline when it comes before the reply clock", () => {
+    const urgent = card("p", "T09", { platformDeadline: "2026-11-23T06:02:00.000Z" });
+    expect(ids(upsertCardInPages(data, urgent, { status: "pending" }))).toEqual([["a", "p", "c"], ["e"]]);
   });
 
   it.each([

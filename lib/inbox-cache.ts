@@ -1,4 +1,5 @@
 import type { RequestCard, RequestPage } from "@/lib/api-types";
+import { getDueAtMs } from "@/lib/urgency";
 
 // Patches a loaded inbox (pages of cards) with one card that changed, so a live event costs one small
 // fetch instead of refetching every page.
@@ -20,9 +21,15 @@ export function isCardInView(card: RequestCard, filters: ListFilters): boolean {
 
 const deadlineFirstViews = new Set(["pending", "due_soon", "overdue"]);
 
+const getCardDueAtMs = (card: RequestCard) =>
+  getDueAtMs({ respondByMs: Date.parse(card.respondBy), platformDeadlineMs: card.platformDeadline ? Date.parse(card.platformDeadline) : null });
+
 /** Pending views are deadline first; the others newest first (the same order as the API). */
 function comesBefore(card: RequestCard, other: RequestCard, status: string): boolean {
-  if (deadlineFirstViews.has(status)) return card.respondBy < other.respondBy || (card.respondBy === other.respondBy && card.id < other.id);
+  if (deadlineFirstViews.has(status)) {
+    const [due, otherDue] = [getCardDueAtMs(card), getCardDueAtMs(other)];
+    return due < otherDue || (due === otherDue && card.id < other.id);
+  }
   return card.receivedAt > other.receivedAt || (card.receivedAt === other.receivedAt && card.id > other.id);
 }
 

@@ -44,11 +44,10 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
   }, [counts.data?.pending, appName]);
 
   useEffect(() => {
-    // EventSource reconnects by itself (the server says retry: 2000) and resumes with Last-Event-ID.
-    const source = new EventSource("/api/stream");
     // One small fetch per event, patched into every loaded list, instead of refetching every page.
     const onChange = async (event: MessageEvent<string>) => {
       const live: LiveEvent = JSON.parse(event.data);
+      lastEventId = live.id;
       void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
       if (!live.requestId) return;
       const detail = await fetchRequestDetail(live.requestId).catch(() => null);
@@ -67,15 +66,39 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
         new Notification(t("newCard"), { tag: "desk-new-card" });
       }
     };
-    source.addEventListener("open", () => {
-      setState("live");
-      // Whatever happened while we were away: refetch once; the stream carries the rest.
-      void queryClient.invalidateQueries({ queryKey: requestKeys.all });
-    });
-    source.addEventListener("error", () => setState(source.readyState === EventSource.CLOSED ? "offline" : "connecting"));
-    source.addEventListener("received", onReceived);
-    for (const action of changeActions) source.addEventListener(action, (event) => void onChange(event));
-    return () => source.close();
+
+    // We reconnect ourselves, with exponential backoff and jitter, resuming after the last event seen
+    // (?since=), instead of EventSource's fixed retry that would hammer a struggling server.
+    let source: EventSource | null = null;
+    let lastEventId: number | null = null;
+    let failures = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    let isStopped = false;
+    const connect = () => {
+      source = new EventSource(lastEventId === null ? "/api/stream" : `/api/stream?since=${lastEventId}`);
+      source.addEventListener("open", () => {
+        failures = 0;
+        setState("live");
+        // Whatever happened before we first connected: refetch once; the stream carries the rest.
+        if (lastEventId === null) void queryClient.invalidateQueries({ queryKey: requestKeys.all });
+      });
+      source.addEventListener("error", () => {
+        source?.close();
+        if (isStopped) return;
+        setState("connecting");
+        failures += 1;
+        const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(failures - 1, 5)) * (0.5 + Math.random() / 2);
+        retryTimer = setTimeout(connect, delayMs);
+      });
+      source.addEventListener("received", onReceived);
+      for (const action of changeActions) source.addEventListener(action, (event) => void onChange(event));
+    };
+    connect();
+    return () => {
+      isStopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      source?.close();
+    };
   }, [queryClient, t]);
 
   function toggleMute() {

@@ -84,6 +84,22 @@ describe("requests queries", () => {
     expect(third.nextCursor).toBeNull();
   });
 
+  it("puts a card first when its platform deadline bites before every reply clock", async () => {
+    const orderId = await createOrder(db, { shopId: data.shops.tmall, platform: "tmall" });
+    const urgent = await createRequest(db, {
+      shopId: data.shops.tmall,
+      orderId,
+      platform: "tmall",
+      receivedAt: minutesAgo(0.1),
+      platformDeadline: minutesAgo(10),
+    });
+    const page = await listRequests(db, data.owner, { status: "pending", limit: 2 }, now);
+    expect(page.items[0].id).toBe(urgent);
+    const next = await listRequests(db, data.owner, { status: "pending", limit: 50, cursor: decodeCursor(page.nextCursor!) }, now);
+    expect([...page.items, ...next.items].map((card) => card.id)).toHaveLength(6);
+    expect(next.items.some((card) => card.id === urgent)).toBe(false);
+  });
+
   it("splits pending cards by urgency at the reply clock's edges", async () => {
     const dueSoon = await listRequests(db, data.owner, { status: "due_soon", limit: 50 }, now);
     // 2.5 min ago → 30 s left; the Douyin card 2 min ago → exactly 60 s left, the warning mark.

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
@@ -14,6 +14,7 @@ import type { ListRequestsQuery } from "@/lib/api-schemas";
 import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
 import { maskNickname } from "@/lib/mask";
 import { getFinalAt } from "@/lib/undo";
+import { getDueAtMs } from "@/lib/urgency";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 
@@ -130,7 +131,14 @@ export function decodeCursor(text: string): Cursor | null {
   return null;
 }
 
-/** The pending views (all, inside the last-minute warning, overdue) sort deadline first. */
+/** Mirrors lib/urgency.ts getDueAtMs in SQL (instants are epoch ms), so the database can sort by it. */
+const dueAtSql = sql<number>`min(${requests.respondBy}, coalesce(${requests.platformDeadline}, ${requests.respondBy}))`;
+
+function getCardDueAtMs(request: { respondBy: Date; platformDeadline: Date | null }): number {
+  return getDueAtMs({ respondByMs: request.respondBy.getTime(), platformDeadlineMs: request.platformDeadline?.getTime() ?? null });
+}
+
+/** The pending views (all, inside the last-minute warning, overdue) sort by whichever deadline comes first. */
 const pendingViews = new Set(["pending", "due_soon", "overdue"]);
 
 /** Which rows a status tab holds; the urgency edges match the reply clock (lib/response-timer.ts). */
@@ -148,7 +156,7 @@ function statusCondition(status: ListRequestsQuery["status"], now: Date, warning
 }
 
 /**
- * The inbox. Pending views: the deadline that comes first on top (keyset on respond_by, id).
+ * The inbox. Pending views: the deadline that comes first on top (keyset on due time, id).
  * Other views: newest first (keyset on received_at, id).
  */
 export async function listRequests(
@@ -159,7 +167,7 @@ export async function listRequests(
 ): Promise<RequestPageRows> {
   if (scope.shopIds.length === 0) return { items: [], nextCursor: null };
   const isPending = pendingViews.has(query.status);
-  const sortColumn = isPending ? requests.respondBy : requests.receivedAt;
+  const sortColumn = isPending ? dueAtSql : requests.receivedAt;
   // Every platform's profile warns in the same last minute; taobao's stands for all here.
   const conditions: (SQL | undefined)[] = [scopeCondition(scope), statusCondition(query.status, now, getPolicyProfile("taobao").replyWarningMs)];
   if (query.platform) conditions.push(eq(requests.platform, query.platform));
@@ -170,9 +178,12 @@ export async function listRequests(
     conditions.push(or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), sql`${orders.buyerNick} like ${pattern} escape '\\'`));
   }
   if (query.cursor) {
-    const at = new Date(query.cursor.sortMs);
-    const after = isPending ? gt : lt;
-    conditions.push(or(after(sortColumn, at), and(eq(sortColumn, at), after(requests.id, query.cursor.id))));
+    const { sortMs, id } = query.cursor;
+    conditions.push(
+      isPending
+        ? sql`(${dueAtSql} > ${sortMs} or (${dueAtSql} = ${sortMs} and ${requests.id} > ${id}))`
+        : or(lt(requests.receivedAt, new Date(sortMs)), and(eq(requests.receivedAt, new Date(sortMs)), lt(requests.id, id))),
+    );
   }
   const order = isPending ? [asc(sortColumn), asc(requests.id)] : [desc(sortColumn), desc(requests.id)];
   const rows = await selectCards(db)
@@ -182,7 +193,7 @@ export async function listRequests(
   const items = rows.slice(0, query.limit).map(toCard);
   const last = rows.length > query.limit ? rows[query.limit - 1] : null;
   const nextCursor = last
-    ? encodeCursor({ sortMs: (isPending ? last.request.respondBy : last.request.receivedAt).getTime(), id: last.request.id })
+    ? encodeCursor({ sortMs: isPending ? getCardDueAtMs(last.request) : last.request.receivedAt.getTime(), id: last.request.id })
     : null;
   return { items, nextCursor };
 }
