@@ -17,6 +17,7 @@ import { getCardPolicyState } from "@/components/policy/card-policy-state";
 import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
 import { CounterOfferDialog } from "@/components/policy/counter-offer-dialog";
 import { formatShanghaiDate } from "@/components/policy/format";
+import { ReassignControl } from "@/components/reassign-control";
 import { Button } from "@/components/ui/button";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
@@ -34,7 +35,13 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-export function RequestDetail({ initial }: { initial: { card: RequestCard; audit: AuditEntry[]; serverNow: string } }) {
+export function RequestDetail({
+  initial,
+  assignees = null,
+}: {
+  initial: { card: RequestCard; audit: AuditEntry[]; serverNow: string };
+  assignees?: { id: string; name: string }[] | null;
+}) {
   const t = useTranslations();
   const locale = useLocale();
   const format = useFormatter();
@@ -147,6 +154,7 @@ export function RequestDetail({ initial }: { initial: { card: RequestCard; audit
         </section>
       </div>
 
+      {assignees && card.status === "pending" ? <ReassignControl requestId={card.id} assignees={assignees} currentId={card.claimedBy?.id ?? null} /> : null}
       <section className="rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="history-heading">
         <h2 id="history-heading" className="mb-2 font-medium">
           {t("detail.history")}

@@ -3,6 +3,7 @@ import { requirePageScope } from "@/app/_server/scope";
 import { RequestDetail } from "@/components/request-detail";
 import { getDb } from "@/db/client";
 import { getRequestCard, listRequestAudit } from "@/db/queries/requests";
+import { listTeam } from "@/db/queries/users";
 import { requestIdParam } from "@/lib/api-schemas";
 
 export default async function RequestPage({ params }: { params: Promise<{ id: string }> }) {
@@ -14,5 +15,12 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const card = await getRequestCard(db, scope, id.data);
   if (!card) notFound();
   const audit = await listRequestAudit(db, scope, id.data);
-  return <RequestDetail initial={{ card, audit, serverNow: new Date().toISOString() }} />;
+  // Owners may reassign: to anyone of the merchant who may work this card's shop.
+  const assignees =
+    scope.role === "owner"
+      ? (await listTeam(db, scope.merchantId))
+          .filter((member) => member.shops.some((shop) => shop.id === card.shop.id))
+          .map((member) => ({ id: member.id, name: member.name }))
+      : null;
+  return <RequestDetail initial={{ card, audit, serverNow: new Date().toISOString() }} assignees={assignees} />;
 }
