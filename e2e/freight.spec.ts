@@ -13,7 +13,8 @@ test("the owner opens 退货宝, changes the quote, and the verdict and chart fo
   await expect(page.getByRole("heading", { name: /退货宝测算/ })).toBeVisible();
   const verdict = page.getByTestId("freight-verdict");
   // The demo Tmall shop has no quote yet: the verdict uses the estimated premium p̂.
-  await expect(verdict).toHaveText(/^按估算保费 ¥\d+\.\d\d\/单/);
+  // The first answer reads 90 days of the shop's orders: give a loaded machine time.
+  await expect(verdict).toHaveText(/^按估算保费 ¥\d+\.\d\d\/单/, { timeout: 30_000 });
   await expect(page.getByText("估", { exact: true }).first()).toBeVisible();
   const chart = page.getByTestId("sensitivity-chart");
   const before = await chart.getAttribute("data-base-premium-fen");

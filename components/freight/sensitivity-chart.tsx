@@ -30,7 +30,7 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
             <XAxis dataKey="premium" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(value: number) => `¥${value.toFixed(2)}`} label={{ value: t("chart.premiumAxis"), position: "insideBottomRight", offset: -4, fontSize: 12 }} />
             <YAxis tickFormatter={(value: number) => yuan(value * 100)} width={80} />
-            <Tooltip formatter={(value) => formatFen(Math.round(Number(value) * 100))} labelFormatter={(value) => `${t("chart.premium")} ¥${Number(value).toFixed(2)}`} />
+            <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value) => formatFen(Math.round(Number(value) * 100))} labelFormatter={(value) => `${t("chart.premium")} ¥${Number(value).toFixed(2)}`} />
             <Legend />
             <ReferenceLine y={0} stroke="#0f172a" strokeWidth={1.5} label={{ value: t("chart.flipLine"), position: "insideTopLeft", fontSize: 12 }} />
             <ReferenceLine x={grid.basePremiumFen / 100} stroke="#047857" strokeDasharray="4 4" label={{ value: t("chart.current", { premium: formatFen(grid.basePremiumFen) }), position: "top", fontSize: 12 }} />
@@ -102,7 +102,7 @@ export function ClaimComparisonChart({ ourShare, claimed }: { ourShare: number |
           <XAxis type="number" tickFormatter={(value: number) => `${value}%`} domain={[(min: number) => Math.min(0, Math.floor(min / 10) * 10), (max: number) => Math.max(40, Math.ceil(max / 10) * 10)]} />
           <YAxis type="category" dataKey="name" width={96} />
           <ReferenceLine x={0} stroke="#0f172a" />
-          <Tooltip formatter={(value) => (Array.isArray(value) ? value.map((part) => `${Number(part).toFixed(1)}%`).join(" – ") : `${Number(value).toFixed(1)}%`)} />
+          <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value) => (Array.isArray(value) ? value.map((part) => `${Number(part).toFixed(1)}%`).join(" – ") : `${Number(value).toFixed(1)}%`)} />
           <Bar dataKey="share" fill="#047857" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>

@@ -36,7 +36,7 @@ export function useDecide() {
           label: t("undo"),
           onClick: () => {
             postUndo(id)
-              .then(() => toast.info(t("undone"), { id: `decided-${id}` }))
+              .then(() => toast.info(t("undone")))
               .catch((error: Error) => toast.error(t("undoFailed", { message: error.message })))
               .finally(() => void queryClient.invalidateQueries({ queryKey: requestKeys.all }));
           },

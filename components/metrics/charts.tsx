@@ -18,7 +18,7 @@ export function DayChart({ days }: { days: BreakdownRow[] }) {
           <XAxis dataKey="day" tick={{ fontSize: 12 }} />
           <YAxis yAxisId="count" tick={{ fontSize: 12 }} allowDecimals={false} />
           <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(value: number) => formatPercent(value, locale)} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={(value, name) => (name === t("figure.responseRate") ? formatPercent(Number(value), locale) : value)} />
+          <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value, name) => (name === t("figure.responseRate") ? formatPercent(Number(value), locale) : value)} />
           <Legend />
           <Bar yAxisId="count" dataKey="received" name={t("figure.received")} fill="#6ee7b7" />
           <Line yAxisId="rate" dataKey="rate" name={t("figure.responseRate")} stroke="#047857" dot={false} connectNulls />
@@ -40,7 +40,7 @@ export function StaffingChart({ hours }: { hours: StaffingHour[] }) {
           <XAxis dataKey="hour" tick={{ fontSize: 11 }} interval={2} />
           <YAxis yAxisId="arrivals" tick={{ fontSize: 12 }} />
           <YAxis yAxisId="agents" orientation="right" allowDecimals={false} tick={{ fontSize: 12 }} />
-          <Tooltip />
+          <Tooltip itemStyle={{ color: "#0f172a" }} />
           <Legend />
           <Bar yAxisId="arrivals" dataKey="arrivals" name={t("staffing.arrivals")} fill="#93c5fd" />
           <Line yAxisId="agents" type="stepAfter" dataKey="agents" name={t("staffing.agentsNeeded")} stroke="#b45309" dot={false} />

@@ -39,7 +39,7 @@ function DayChart({ report }: { report: BacktestReport }) {
           <XAxis dataKey="day" tick={{ fontSize: 12 }} />
           <YAxis yAxisId="count" tick={{ fontSize: 12 }} allowDecimals={false} />
           <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(value: number) => formatPercent(value, locale)} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={(value, name) => (name === t("rateWith") || name === t("rateWithout") ? formatPercent(Number(value), locale) : value)} />
+          <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value, name) => (name === t("rateWith") || name === t("rateWithout") ? formatPercent(Number(value), locale) : value)} />
           <Legend />
           <Bar yAxisId="count" dataKey="received" name={t("chartReceived")} fill="#cbd5e1" isAnimationActive={false} />
           <Bar yAxisId="count" dataKey="answered" name={t("chartAnswered")} fill="#34d399" isAnimationActive={false} />
