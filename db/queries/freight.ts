@@ -71,7 +71,9 @@ export async function getShopFreightInputs(
     })
     .from(requests)
     .innerJoin(orders, eq(orders.id, requests.orderId))
-    .where(and(inWindow, eq(requests.shopId, shop.id), eq(requests.status, "approved"), inArray(requests.kind, returnKinds)))
+    // Scoped through the order's shop (a request's shop is its order's). Naming requests.shop_id too made
+    // SQLite scan the shop's requests once per order (2 s on the demo data instead of 30 ms).
+    .where(and(inWindow, eq(requests.status, "approved"), inArray(requests.kind, returnKinds)))
     .groupBy(orders.category);
   const [first] = await db.select({ shippedAt: min(orders.shippedAt) }).from(orders).where(inWindow);
 
