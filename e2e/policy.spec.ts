@@ -107,8 +107,11 @@ test("a re-open card for an order whose refund succeeded cannot be approved, and
 test("a Douyin card under a valid proposal has 拒绝 disabled, and a forged API reject gets 409", async ({ page }) => {
   const card = await seedPolicyCard({ shop: "douyin", kind: "refund_only" });
   const proposedAt = new Date(Date.now() - 17 * 60_000 - 50_000);
-  getDb().transaction((tx) =>
-    recordProposal(tx, { shopId: card.shopId, requestId: card.id, platformProposalId: `e2e-${card.id}`, proposedAt, expiresAt: null, now: proposedAt }),
+  // IMMEDIATE: this test process writes beside the server; a deferred read-then-write transaction would
+  // fail with SQLITE_BUSY (snapshot) if the server committed in between, without waiting.
+  getDb().transaction(
+    (tx) => recordProposal(tx, { shopId: card.shopId, requestId: card.id, platformProposalId: `e2e-${card.id}`, proposedAt, expiresAt: null, now: proposedAt }),
+    { behavior: "immediate" },
   );
   await signIn(page, logins.lilei);
   await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
