@@ -77,10 +77,10 @@ export async function signInApi(request: APIRequestContext, email: string) {
   expect(response.status()).toBe(200);
 }
 
-/** Opens an inbox view and waits until the page is hydrated (a click before that does nothing). */
+/** Opens an inbox view and waits until the inbox itself is hydrated (a click or key before that does nothing). */
 export async function openInbox(page: Page, search = "") {
   await page.goto(`/inbox${search}`);
-  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("section[data-inbox-ready=true]")).toBeVisible();
 }
 
 export function cardByTitle(page: Page, title: string) {

@@ -131,7 +131,14 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   useHotkeys("shift+slash", () => setIsHelpOpen(true), hotkeyOptions);
 
   return (
-    <section aria-labelledby="inbox-title" className="space-y-4">
+    <section
+      aria-labelledby="inbox-title"
+      className="space-y-4"
+      // Set once this view is hydrated (its shortcuts bound): the page shell can hydrate before it.
+      ref={(node) => {
+        if (node) node.dataset.inboxReady = "true";
+      }}
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 id="inbox-title" className="text-lg font-semibold">
           {t("title")}
