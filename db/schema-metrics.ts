@@ -64,3 +64,21 @@ export const metricDaily = sqliteTable(
     index("metric_daily_agent_idx").on(table.agentId, table.dayStart),
   ],
 );
+
+/**
+ * Per shop × Shanghai hour, the few counters the heatmap and the staffing forecast read: a year is
+ * 8,760 rows per shop instead of one per agent × kind × hour. Always the sum of that hour's metric_hourly rows.
+ */
+export const metricShopHourly = sqliteTable(
+  "metric_shop_hourly",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id, { onDelete: "cascade" }),
+    hourStart: integer("hour_start", { mode: "timestamp_ms" }).notNull(),
+    received: integer("received").notNull(),
+    answered: integer("answered").notNull(),
+    answeredWithin3Min: integer("answered_within_3min").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.shopId, table.hourStart] })],
+);
