@@ -7,10 +7,14 @@ export async function register() {
   const { getDb } = await import("@/db/client");
   startOutboxSender(getDb);
   console.log("[outbox] sender started");
-  // Taobao TMC pull (issue 11): off unless TMC_CONSUMER=on, and then only for shops whose app enables it
-  if (process.env.TMC_CONSUMER === "on") {
+  // Taobao TMC (issue 11): off unless TMC_CONSUMER=http (or on) / ws, and then only for shops whose app enables it
+  if (process.env.TMC_CONSUMER === "on" || process.env.TMC_CONSUMER === "http") {
     const { startTmcConsumer } = await import("@/app/_server/platforms/tmc-consumer");
     startTmcConsumer(getDb);
-    console.log("[tmc] consumer started");
+    console.log("[tmc] consumer started (HTTP consume/confirm)");
+  } else if (process.env.TMC_CONSUMER === "ws") {
+    const { startTmcWsConsumer } = await import("@/app/_server/platforms/tmc-ws-consumer");
+    startTmcWsConsumer(getDb);
+    console.log("[tmc] consumer started (WebSocket)");
   }
 }

@@ -52,6 +52,9 @@ export type PlatformAppSettings = {
   wechatAppId?: string;
   /** Tmall app: phase and version are required, and so is a refuse proof. */
   isTmall?: boolean;
+  /** Taobao TMC group (default "default") and WebSocket endpoint (default ws://mc.api.taobao.com/). */
+  tmcGroup?: string;
+  tmcUrl?: string;
 };
 
 /** Our decision as the outbox carries it (lib/webhook/outbound.ts data). */

@@ -17,18 +17,38 @@ import {
 
 // The Taobao TMC consumer (issue 11), HTTP variant: taobao.tmc.messages.consume every 5 s, each message stored
 // through the shared ingest, then confirmed (s_message_ids); a message that fails is reported in f_message_ids,
-// so TMC redelivers it. The WebSocket variant needs the `ws` package (Node 20 has no WebSocket client).
+// so TMC redelivers it. The WebSocket variant (tmc-ws-consumer.ts) stores through the same storeTmcMessage.
 
 export function getTopConfig(app: PlatformApp): TopConfig {
   return { baseUrl: app.apiBaseUrl, appKey: app.appKey, appSecret: app.appSecret, session: app.accessToken };
 }
 
 export type ConsumeResult = { stored: number; duplicates: number; failed: number; ignored: number };
+export type TmcTarget = { app: PlatformApp; shop: WebhookShop };
+
+export const getTmcGroup = (app: PlatformApp) => app.settings.tmcGroup ?? "default";
+
+/**
+ * One TMC message (consume's fields or a WebSocket frame's) fetched and stored through the shared ingest; both
+ * variants confirm it only after this returns. Throws when it must be redelivered.
+ */
+export async function storeTmcMessage(db: Db, target: TmcTarget | null, raw: Record<string, unknown>, deps: ClientDeps): Promise<"stored" | "duplicate" | "ignored"> {
+  const message = parseTmcMessage(raw);
+  // Another seller's or another topic's message: confirmed without work, or TMC would redeliver it forever
+  if (!target || !isTaobaoRefundTopic(message.topic) || message.sellerNick !== target.app.platformShopId) return "ignored";
+  if (await isPlatformMessageSeen(db, target.shop.id, message.messageId)) return "duplicate";
+  const config = getTopConfig(target.app);
+  const detailCall = buildTopCall(config, "taobao.refund.get", { refund_id: getTaobaoRefundId(message), fields: taobaoRefundFields }, deps.now());
+  const detail = parseTaobaoRefund(await performCall(deps, detailCall));
+  const mapped = mapTaobaoMessage(message, detail, { settings: target.app.settings });
+  const stored = ingestPlatformMessage(db, { shop: target.shop, messageId: message.messageId, topic: message.topic, rawBody: JSON.stringify(raw), mapped, now: deps.now() });
+  return stored.duplicate ? "duplicate" : "stored";
+}
 
 /** One consume → store → confirm round for one shop's app. */
-export async function consumeOnce(db: Db, target: { app: PlatformApp; shop: WebhookShop }, deps: ClientDeps): Promise<ConsumeResult> {
+export async function consumeOnce(db: Db, target: TmcTarget, deps: ClientDeps): Promise<ConsumeResult> {
   const config = getTopConfig(target.app);
-  const consumed = readTopResponse(await performCall(deps, buildTopCall(config, "taobao.tmc.messages.consume", { quantity: "100", group_name: "default" }, deps.now())), "taobao.tmc.messages.consume");
+  const consumed = readTopResponse(await performCall(deps, buildTopCall(config, "taobao.tmc.messages.consume", { quantity: "100", group_name: getTmcGroup(target.app) }, deps.now())), "taobao.tmc.messages.consume");
   const list = ((consumed.messages as { tmc_message?: unknown[] } | undefined)?.tmc_message ?? []) as Record<string, unknown>[];
   const result: ConsumeResult = { stored: 0, duplicates: 0, failed: 0, ignored: 0 };
   const confirmed: string[] = [];
@@ -36,24 +56,9 @@ export async function consumeOnce(db: Db, target: { app: PlatformApp; shop: Webh
   for (const raw of list) {
     const rawId = String(raw.id);
     try {
-      const message = parseTmcMessage(raw);
-      if (!isTaobaoRefundTopic(message.topic) || message.sellerNick !== target.app.platformShopId) {
-        result.ignored++;
-        confirmed.push(message.messageId);
-        continue;
-      }
-      if (await isPlatformMessageSeen(db, target.shop.id, message.messageId)) {
-        result.duplicates++;
-        confirmed.push(message.messageId);
-        continue;
-      }
-      const detailCall = buildTopCall(config, "taobao.refund.get", { refund_id: getTaobaoRefundId(message), fields: taobaoRefundFields }, deps.now());
-      const detail = parseTaobaoRefund(await performCall(deps, detailCall));
-      const mapped = mapTaobaoMessage(message, detail, { settings: target.app.settings });
-      const stored = ingestPlatformMessage(db, { shop: target.shop, messageId: message.messageId, topic: message.topic, rawBody: JSON.stringify(raw), mapped, now: deps.now() });
-      if (stored.duplicate) result.duplicates++;
-      else result.stored++;
-      confirmed.push(message.messageId);
+      const outcome = await storeTmcMessage(db, target, raw, deps);
+      result[outcome === "stored" ? "stored" : outcome === "duplicate" ? "duplicates" : "ignored"]++;
+      confirmed.push(rawId);
     } catch (error) {
       result.failed++;
       failed.push(rawId);

@@ -1,0 +1,160 @@
+import WebSocket from "ws";
+import type { Db } from "@/db/client";
+import { findPlatformApp, listConsumerApps } from "@/db/queries/platforms";
+import { defaultClientDeps, type ClientDeps } from "@/app/_server/platforms/client";
+import { getTmcGroup, storeTmcMessage } from "@/app/_server/platforms/tmc-consumer";
+import { PlatformMessageError } from "@/lib/platforms/common";
+import { signTmcConnect } from "@/lib/platforms/taobao";
+import { decodeTmcFrame, encodeTmcFrame, getTmcReconnectDelayMs, type TmcFrame, type TmcFrameMessage } from "@/lib/platforms/tmc-frames";
+
+// The Taobao TMC consumer, WebSocket variant (issue 11, PLATFORMS.md §1): a signed CONNECT, a pull every 5 s,
+// each message stored through the same storeTmcMessage as the HTTP variant and only then confirmed; a message
+// that cannot be stored is reported failed so TMC redelivers it. A dropped or refused connection comes back
+// with exponential backoff. The frame codec (lib/platforms/tmc-frames.ts) is the part not checked live.
+
+export const defaultTmcUrl = "ws://mc.api.taobao.com/";
+
+export type TmcConnectionOptions = {
+  url: string;
+  appKey: string;
+  appSecret: string;
+  groupName: string;
+  pullIntervalMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  random?: () => number;
+  onStatus?: (status: TmcStatus) => void;
+};
+
+export type TmcStatus =
+  | { type: "connected" }
+  | { type: "refused"; reason: string }
+  | { type: "reconnecting"; attempt: number; delayMs: number }
+  | { type: "stored" | "duplicate" | "ignored"; id: string }
+  | { type: "failed"; id: string; reason: string };
+
+/** The shop a message names (its seller nick), if its app is this connection's and consumes. */
+async function findTarget(db: Db, appKey: string, message: TmcFrameMessage) {
+  const found = message.nick ? await findPlatformApp(db, "taobao_tmc", message.nick) : null;
+  return found && found.app.appKey === appKey && found.app.consumerEnabled ? found : null;
+}
+
+/** One TMC connection for one app key and group; it keeps reconnecting until stopped. */
+export function connectTmc(getDb: () => Db, options: TmcConnectionOptions, deps: ClientDeps = defaultClientDeps): { stop: () => void } {
+  const report = options.onStatus ?? (() => undefined);
+  const random = options.random ?? Math.random;
+  let socket: WebSocket | undefined;
+  let pullTimer: NodeJS.Timeout | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let isStopped = false;
+  // One message at a time, in arrival order: two messages about one refund must not fetch and store in parallel
+  let processing = Promise.resolve();
+
+  const send = (target: WebSocket, frame: TmcFrame) => {
+    if (target.readyState === WebSocket.OPEN) target.send(encodeTmcFrame(frame));
+  };
+
+  const handleMessage = async (current: WebSocket, message: TmcFrameMessage) => {
+    const db = getDb();
+    try {
+      const outcome = await storeTmcMessage(db, await findTarget(db, options.appKey, message), message, deps);
+      // Durably stored (the ingest transaction has committed): only now may TMC forget it
+      send(current, { type: "confirm", id: message.id });
+      report({ type: outcome, id: message.id });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof PlatformMessageError)) console.error("[tmc ws] message failed:", error);
+      send(current, { type: "failed", id: message.id, reason: reason.slice(0, 200) });
+      report({ type: "failed", id: message.id, reason });
+    }
+  };
+
+  const open = () => {
+    const current = new WebSocket(options.url);
+    socket = current;
+    current.on("open", () => {
+      const timestamp = deps.now().getTime();
+      send(current, { type: "connect", appKey: options.appKey, groupName: options.groupName, timestamp, sign: signTmcConnect(options.appKey, options.appSecret, options.groupName, timestamp) });
+    });
+    current.on("message", (data, isBinary) => {
+      let frame: TmcFrame;
+      try {
+        frame = decodeTmcFrame(isBinary ? Buffer.from(data as Buffer).toString("utf8") : String(data));
+      } catch (error) {
+        console.error("[tmc ws] unreadable frame:", error);
+        return;
+      }
+      if (frame.type === "connected") {
+        failures = 0;
+        report({ type: "connected" });
+        send(current, { type: "pull" });
+        clearInterval(pullTimer);
+        pullTimer = setInterval(() => send(current, { type: "pull" }), options.pullIntervalMs ?? 5_000);
+        pullTimer.unref();
+      } else if (frame.type === "refused") {
+        report({ type: "refused", reason: frame.reason });
+        current.close();
+      } else if (frame.type === "message") {
+        const { message } = frame;
+        processing = processing.then(() => handleMessage(current, message));
+      }
+    });
+    current.on("error", (error) => console.error(`[tmc ws] ${options.url}:`, error.message));
+    current.on("close", () => {
+      clearInterval(pullTimer);
+      if (isStopped || socket !== current) return;
+      const delayMs = getTmcReconnectDelayMs(failures, random(), options.backoff);
+      failures++;
+      report({ type: "reconnecting", attempt: failures, delayMs });
+      reconnectTimer = setTimeout(open, delayMs);
+      reconnectTimer.unref();
+    });
+  };
+
+  open();
+  return {
+    stop: () => {
+      isStopped = true;
+      clearInterval(pullTimer);
+      clearTimeout(reconnectTimer);
+      socket?.close();
+    },
+  };
+}
+
+const globalForConsumer = globalThis as unknown as { tmcWsConsumer?: { stop: () => void } };
+
+/** One connection per (endpoint, app key, group) among the shops whose app consumes; the list is re-read every minute. */
+export function startTmcWsConsumer(getDb: () => Db, deps: ClientDeps = defaultClientDeps, refreshMs = 60_000): { stop: () => void } {
+  if (globalForConsumer.tmcWsConsumer) return globalForConsumer.tmcWsConsumer;
+  const connections = new Map<string, { stop: () => void }>();
+  const refresh = async () => {
+    const wanted = new Map<string, Omit<TmcConnectionOptions, "onStatus">>();
+    for (const { app } of await listConsumerApps(getDb(), "taobao_tmc")) {
+      const options = { url: app.settings.tmcUrl ?? defaultTmcUrl, appKey: app.appKey, appSecret: app.appSecret, groupName: getTmcGroup(app) };
+      wanted.set(JSON.stringify([options.url, options.appKey, options.appSecret, options.groupName]), options);
+    }
+    for (const [key, connection] of connections) {
+      if (!wanted.has(key)) {
+        connection.stop();
+        connections.delete(key);
+      }
+    }
+    for (const [key, options] of wanted) {
+      if (!connections.has(key)) connections.set(key, connectTmc(getDb, { ...options, onStatus: (status) => status.type === "refused" && console.error(`[tmc ws] ${options.appKey} refused: ${status.reason}`) }, deps));
+    }
+  };
+  const tick = () => void refresh().catch((error: unknown) => console.error("[tmc ws] listing apps failed:", error));
+  tick();
+  const timer = setInterval(tick, refreshMs);
+  timer.unref();
+  globalForConsumer.tmcWsConsumer = {
+    stop: () => {
+      clearInterval(timer);
+      for (const connection of connections.values()) connection.stop();
+      connections.clear();
+      globalForConsumer.tmcWsConsumer = undefined;
+    },
+  };
+  return globalForConsumer.tmcWsConsumer;
+}
