@@ -1,6 +1,6 @@
 // The vocabulary of the desk, shared by server and client. Labels live in messages/*.json.
 
-export const platforms = ["taobao", "tmall", "douyin"] as const;
+export const platforms = ["taobao", "tmall", "douyin", "wechat"] as const;
 export type Platform = (typeof platforms)[number];
 
 export const requestKinds = ["refund_only", "return_refund", "exchange", "repair", "entry_reopen"] as const;

@@ -98,6 +98,7 @@ const products: Record<Platform, Product[]> = {
     { title: "赣南脐橙 5斤装", category: "fresh_food", amountFen: 3990, kinds: ["refund_only", "return_refund"] },
     { title: "手工牛肉干 500g", category: "food", amountFen: 8800, kinds: ["refund_only", "return_refund", "exchange"] },
   ],
+  wechat: [{ title: "纯棉四件套 1.8m 床", category: "home_textile", amountFen: 25900, kinds: ["refund_only", "return_refund", "exchange"] }],
 };
 const nicks = ["小鱼儿爱吃鱼", "快乐的柚子", "星河滚烫", "momo酱", "一只橘猫", "晴天娃娃"];
 const reasonCodes = Object.keys(buyerReasons) as (keyof typeof buyerReasons)[];

@@ -25,7 +25,7 @@ export function CardFreightLine({ card }: { card: RequestCard }) {
   const freight = card.freight;
   if (!freight || !isCardFreightShown(card)) return null;
   const zone = freight.zone ? t(`zone.${freight.zone}`) : t("zone.unknown");
-  const cover = card.platform === "douyin" ? t("coverDouyin") : t("coverTaobao");
+  const cover = card.platform === "douyin" ? t("coverDouyin") : card.platform === "wechat" ? t("coverWechat") : t("coverTaobao");
   let detail: string;
   if (freight.basis === "proposal") detail = t("proposal", { amount: formatFen(freight.returnFreightFen) });
   else if (freight.payoutFen === 0) detail = t("notPaid", { cover });

@@ -6,6 +6,7 @@ const platformStyles: Record<Platform, string> = {
   taobao: "bg-orange-100 text-orange-800",
   tmall: "bg-red-100 text-red-800",
   douyin: "bg-slate-900 text-white",
+  wechat: "bg-green-100 text-green-800",
 };
 
 export function PlatformBadge({ platform }: { platform: Platform }) {

@@ -10,6 +10,7 @@ import { postOpenEntry, putEntrySetting } from "@/components/policy/api";
 import { formatShanghaiDate } from "@/components/policy/format";
 import { usePolicyText } from "@/components/policy/use-policy-text";
 import { Button } from "@/components/ui/button";
+import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { OrderRow } from "@/lib/api-types";
 import type { Platform } from "@/lib/domain";
 import { formatFen } from "@/lib/money";
@@ -61,7 +62,7 @@ function EntrySettings({ settings }: { settings: EntrySetting[] }) {
     <fieldset className="flex flex-wrap gap-x-6 gap-y-2 rounded-lg bg-white px-4 py-3 text-sm ring-1 ring-slate-200">
       <legend className="sr-only">{t("settings")}</legend>
       {settings
-        .filter((setting) => setting.platform !== "douyin")
+        .filter((setting) => getPolicyProfile(setting.platform).entryReopen !== null)
         .map((setting) => (
           <label key={setting.shopId} className="flex items-center gap-2">
             <input type="checkbox" checked={values.get(setting.shopId) ?? false} onChange={(event) => change(setting.shopId, event.target.checked)} />

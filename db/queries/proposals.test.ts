@@ -58,6 +58,7 @@ beforeEach(async () => {
     tmall: await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" }),
     douyin: await createShop(db, { merchantId: merchant, platform: "douyin", name: "A 抖音店" }),
     taobao: await createShop(db, { merchantId: merchant, platform: "taobao", name: "A 淘宝店" }),
+    wechat: await createShop(db, { merchantId: merchant, platform: "wechat", name: "A 微信小店" }),
   };
   owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
   const merchantB = await createMerchant(db, "B");

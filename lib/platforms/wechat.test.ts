@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { PlatformMessageError } from "@/lib/platforms/common";
 import type { NativeRefund } from "@/lib/platforms/types";
-import { decryptWechat, encryptWechat, mapWechatUpdate, openWechatPush, parseWechatAftersaleUpdate, parseWechatDetail, planWechatAnswer, signWechatMessage } from "@/lib/platforms/wechat";
+import { getPolicyProfile } from "@/lib/policy/profiles";
+import { decryptWechat, defaultWechatRejectReasonTypes, encryptWechat, mapWechatUpdate, openWechatPush, parseWechatAftersaleUpdate, parseWechatDetail, planWechatAnswer, signWechatMessage } from "@/lib/platforms/wechat";
 import { webhookEvent } from "@/lib/webhook/events";
 
 // W1–W3 are PLATFORMS.md §3's samples (shape from the SDK test sample [9], values ⚑).
@@ -47,5 +48,11 @@ describe("WeChat 小店 push", () => {
     const reject = planWechatAnswer(config, native, { requestId: native.refundId, decision: "reject", amountFen: 12900, reasonCode: "no_quality_issue", message: "商品无质量问题" }, {});
     expect(reject.ok && reject.calls[0].url).toContain("/channels/ec/aftersale/rejectapply");
     expect(reject.ok && JSON.parse(String(reject.calls[0].body))).toMatchObject({ reject_reason_type: 2, reject_reason: "商品无质量问题" });
+  });
+});
+
+describe("WeChat profile ↔ adapter", () => {
+  it("every reject reason the desk offers on WeChat has a reject_reason_type", () => {
+    for (const reason of getPolicyProfile("wechat").rejectReasons) expect(defaultWechatRejectReasonTypes[reason.code]).toBeDefined();
   });
 });

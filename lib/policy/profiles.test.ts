@@ -9,6 +9,7 @@ describe("policy profiles: the numbers of NUMBERS.md §3", () => {
     ["taobao", 15, 180, true, 2, false, null],
     ["tmall", 15, 180, true, 2, true, null],
     ["douyin", 15, 15, false, null, false, 12 * hourMs],
+    ["wechat", 15, 15, false, null, false, null],
   ] as const)(
     "%s: window %i/%i d, 售后保 %s, re-open %s y, proof always %s, proposal %s ms",
     (platform, defaultDays, longCategoryDays, hasShouhoubao, maxAgeYears, isEvidenceAlwaysRequired, validMs) => {
@@ -62,6 +63,9 @@ describe("policy profiles: the numbers of NUMBERS.md §3", () => {
     ["taobao", "seller_confirm_receipt", 10 * 24 * hourMs, "auto_refund", "E"],
     ["douyin", "refund_only_unshipped_seller", 48 * hourMs, "auto_refund", "L"],
     ["douyin", "after_sale_review_seller", 48 * hourMs, null, "E"],
+    ["wechat", "refund_only_shipped_seller", 48 * hourMs, null, "H"],
+    ["wechat", "return_refund_seller", 48 * hourMs, null, "H"],
+    ["wechat", "seller_confirm_receipt", 10 * 24 * hourMs, null, "H"],
   ] as const)("%s %s: fallback %i ms, then %s (%s)", (platform, step, durationMs, onTimeout, confidence) => {
     expect(policyProfiles[platform].timeouts[step]).toEqual({ durationMs, onTimeout, confidence });
   });

@@ -164,6 +164,9 @@ const taobao: PolicyProfile = {
   sellerBuyerNegotiation: { confidence: "M" },
 };
 
+/** The reasons WeChat's rejectapply can carry (lib/platforms/wechat.ts maps each to a reject_reason_type). */
+const wechatRejectReasonCodes = new Set(["goods_intact_used", "no_quality_issue", "past_period", "other"]);
+
 export const policyProfiles: Record<Platform, PolicyProfile> = {
   taobao,
   tmall: {
@@ -200,6 +203,34 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
       excludedCategories: ["fresh_food", "flowers_gardening", "live_pets"],
       confidence: "H",
     },
+    sellerBuyerNegotiation: null,
+  },
+  wechat: {
+    platform: "wechat",
+    version: "2026-01-draft",
+    // Assumption: no WeChat reply-time metric in our sources, so Taobao's 3-minute card rule (seeds/002) applies
+    replyWindowMs: 180_000,
+    replyWarningMs: 60_000,
+    // WeChat takes ≤500 characters (NUMBERS.md §1e); the desk keeps its 2–200 bounds, which fit inside
+    rejectMessageChars: { min: 2, max: 200 },
+    rejectReasons: commonRejectReasons.filter((reason) => wechatRejectReasonCodes.has(reason.code)),
+    // Assumption: no unrejectable cases for WeChat in our sources (as for Douyin)
+    reject: { isEvidenceAlwaysRequired: false, unrejectable: [], evidence: evidenceLimits },
+    // NUMBERS.md §1d/§3 wechat_shop (H): refund 48 h, return 48 h, receipt 10 d, buyer logistics 7 d, buyer 介入 7 d;
+    // what happens at each timeout is not in our sources, so onTimeout is null
+    timeouts: {
+      refund_only_unshipped_seller: { durationMs: 48 * hourMs, onTimeout: null, confidence: "H" },
+      refund_only_shipped_seller: { durationMs: 48 * hourMs, onTimeout: null, confidence: "H" },
+      return_refund_seller: { durationMs: 48 * hourMs, onTimeout: null, confidence: "H" },
+      buyer_ship_return: { durationMs: 7 * dayMs, onTimeout: null, confidence: "H" },
+      seller_confirm_receipt: { durationMs: 10 * dayMs, onTimeout: null, confidence: "H" },
+      // Assumption: the buyer's 7 days to ask for 介入 after a rejection stands in for Taobao's revise step
+      buyer_revise_after_reject: { durationMs: 7 * dayMs, onTimeout: null, confidence: "E" },
+    },
+    // Assumption: WeChat's after-sales window is not in our sources; Taobao's 15 days, no 售后保 (as for Douyin)
+    afterSalesWindow: { defaultDays: 15, longCategories: [], longCategoryDays: 15, shouhoubao: null, confidence: "E" },
+    entryReopen: null,
+    platformNegotiation: null,
     sellerBuyerNegotiation: null,
   },
 };
