@@ -17,7 +17,7 @@ import {
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";
-import { metricDaily, metricHourly } from "@/db/schema-metrics";
+import { metricDaily, metricHourly, metricShopHourly } from "@/db/schema-metrics";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { resolveReportRange } from "@/lib/metrics/report-range";
@@ -78,7 +78,8 @@ function readTables(db: Db) {
     `${row.shopId}|${bucket.toISOString()}|${row.agentId}|${row.platform}|${row.kind}`;
   const hourly = db.select().from(metricHourly).all().sort((a, b) => sortKey(a, a.hourStart).localeCompare(sortKey(b, b.hourStart)));
   const daily = db.select().from(metricDaily).all().sort((a, b) => sortKey(a, a.dayStart).localeCompare(sortKey(b, b.dayStart)));
-  return { hourly, daily };
+  const shopHourly = db.select().from(metricShopHourly).all().sort((a, b) => `${a.shopId}|${a.hourStart.toISOString()}`.localeCompare(`${b.shopId}|${b.hourStart.toISOString()}`));
+  return { hourly, daily, shopHourly };
 }
 
 /**
