@@ -29,6 +29,15 @@ export async function listPlatformAppsByKey(db: Db, protocol: Protocol, appKey: 
     .where(and(eq(platformApps.protocol, protocol), eq(platformApps.appKey, appKey)));
 }
 
+/** Every shop connected over one protocol (WeChat pushes name no app: the push's signature tells which token signed it). */
+export async function listPlatformAppsByProtocol(db: Db, protocol: Protocol): Promise<{ app: PlatformApp; shop: WebhookShop }[]> {
+  return db
+    .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
+    .from(platformApps)
+    .innerJoin(shops, eq(shops.id, platformApps.shopId))
+    .where(eq(platformApps.protocol, protocol));
+}
+
 export async function getPlatformAppForShop(db: Db, shopId: string): Promise<PlatformApp | null> {
   const [row] = await db.select().from(platformApps).where(eq(platformApps.shopId, shopId));
   return row ?? null;

@@ -7,7 +7,7 @@ import type { WebhookEvent } from "@/lib/webhook/events";
 
 // WeChat 小店 channels_ec_aftersale_update (PLATFORMS.md §3; fudiwei/DotNetCore.SKIT.FlurlHttpClient.Wechat
 // Events/Channels/EC and its ChannelsECAftersaleUpdateEvent.json sample; binarywang/WxJava bean/after for answers).
-// Not routed yet: the desk has no "wechat" platform (lib/domain.ts), which is a core change to agree first.
+// Routed at /api/platforms/wechat/push (app/api/platforms/wechat/push).
 
 const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
 
@@ -90,6 +90,14 @@ export function parseWechatAftersaleUpdate(event: Record<string, unknown>): Wech
     status: update.status,
     createTime: unixSecondsToIso(event.CreateTime, "CreateTime"),
   };
+}
+
+/**
+ * The push has no message id; WeChat redelivers the same body (same CreateTime) when it gets no `success`,
+ * so (after-sale id, status, CreateTime) names one message.
+ */
+export function getWechatMessageId(update: WechatAftersaleUpdate): string {
+  return `${update.afterSaleOrderId}:${update.status}:${Date.parse(update.createTime) / 1000}`;
 }
 
 export type WechatDetail = {
@@ -198,4 +206,9 @@ export function planWechatAnswer(config: WechatApiConfig, native: NativeRefund, 
 
 export function isWechatApiSuccess(body: unknown): boolean {
   return typeof body === "object" && body !== null && (body as { errcode?: unknown }).errcode === 0;
+}
+
+/** Statuses that wait on the seller; anything else means the answer already reached WeChat, so a resend is skipped. */
+export function isWechatAlreadyAnswered(native: NativeRefund): boolean {
+  return native.status !== "MERCHANT_PROCESSING" && native.status !== "MERCHANT_WAIT_RECEIPT";
 }

@@ -1,12 +1,13 @@
 import type { Db } from "@/db/client";
 import type { DueDelivery } from "@/db/queries/outbox";
 import { getNativeRefund, getPlatformAppForShop } from "@/db/queries/platforms";
-import { getDouyinConfig, performCall, type ClientDeps } from "@/app/_server/platforms/client";
+import { getDouyinConfig, getWechatConfig, performCall, type ClientDeps } from "@/app/_server/platforms/client";
 import { isDouyinAlreadyAnswered, isDouyinApiSuccess, planDouyinAnswer } from "@/lib/platforms/douyin";
 import { isTaobaoAlreadyAnswered, isTaobaoAnswerSuccess, planTaobaoAnswer } from "@/lib/platforms/taobao";
 import { getTopConfig } from "@/app/_server/platforms/tmc-consumer";
 import { getRejectionProof } from "@/db/queries/platforms";
 import type { AnswerPlan, OutboundDecision, PlatformCall } from "@/lib/platforms/types";
+import { isWechatAlreadyAnswered, isWechatApiSuccess, planWechatAnswer } from "@/lib/platforms/wechat";
 import { decisionEvent } from "@/lib/webhook/outbound";
 
 // The outbox's platform leg (issue 11): a shop with a platform app gets the platform's own answer call
@@ -40,8 +41,11 @@ export async function answerOnPlatform(db: Db, row: DueDelivery, deps: ClientDep
       isSuccess = (body, call) => isTaobaoAnswerSuccess(body, call.apiMethod ?? "");
       break;
     }
-    default:
-      return { ok: false, error: `Answers for ${app.protocol} are not connected yet` };
+    case "wechat_ec":
+      if (isWechatAlreadyAnswered(native)) return { ok: true, detail: `already answered (status ${native.status})` };
+      plan = planWechatAnswer(getWechatConfig(app), native, decision, app.settings);
+      isSuccess = isWechatApiSuccess;
+      break;
   }
   if (!plan.ok) return { ok: false, error: plan.error };
   try {

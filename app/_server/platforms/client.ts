@@ -2,6 +2,7 @@ import type { PlatformApp } from "@/db/queries/platforms";
 import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
 import { buildDouyinApiCall, parseDouyinDetail, type DouyinApiConfig, type DouyinDetail } from "@/lib/platforms/douyin";
 import type { PlatformCall } from "@/lib/platforms/types";
+import { buildWechatDetailCall, parseWechatDetail, type WechatApiConfig, type WechatDetail } from "@/lib/platforms/wechat";
 
 // The adapters' HTTP client (issue 11): performs calls the pure lib/platforms modules built and signed,
 // and reads answers without losing 19-digit ids.
@@ -34,4 +35,12 @@ export function getDouyinConfig(app: PlatformApp): DouyinApiConfig {
 export async function fetchDouyinDetail(deps: ClientDeps, app: PlatformApp, aftersaleId: string): Promise<DouyinDetail> {
   const call = buildDouyinApiCall(getDouyinConfig(app), "/afterSale/Detail", { after_sale_id: aftersaleId, need_operation_record: false }, Math.floor(deps.now().getTime() / 1000));
   return parseDouyinDetail(await performCall(deps, call));
+}
+
+export function getWechatConfig(app: PlatformApp): WechatApiConfig {
+  return { baseUrl: app.apiBaseUrl, accessToken: app.accessToken ?? "" };
+}
+
+export async function fetchWechatDetail(deps: ClientDeps, app: PlatformApp, afterSaleOrderId: string): Promise<WechatDetail> {
+  return parseWechatDetail(await performCall(deps, buildWechatDetailCall(getWechatConfig(app), afterSaleOrderId)));
 }

@@ -1,0 +1,135 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { deliverDueDecisions } from "@/app/_server/outbox-sender";
+import { openDb, type Db } from "@/db/client";
+import { createMerchant, createShop, createUser } from "@/db/factories";
+import { getNativeRefund, upsertPlatformApp } from "@/db/queries/platforms";
+import { decideRequest } from "@/db/queries/requests";
+import { getScope, type Scope } from "@/db/queries/users";
+import { requests } from "@/db/schema";
+import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { FakeWechat } from "@/scripts/fake-platforms/wechat";
+import { handleWechatPush, handleWechatUrlCheck } from "./handle-push";
+
+const now = new Date("2026-11-20T02:00:00.000Z");
+const nowS = Math.floor(now.getTime() / 1000);
+const app = { token: "unit-token-wechat", aesKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", appId: "wx1234567890abcdef", accessToken: "unit-access-token" };
+
+let db: Db;
+let shopId: string;
+let owner: Scope;
+let platform: FakeWechat;
+
+const deps = (at = now) => ({ fetch: platform.fetch, now: () => at, timeoutMs: 1_000 });
+const post = (push: { query: string; body: string }) =>
+  handleWechatPush(db, new Request(`http://desk/api/platforms/wechat/push?${push.query}`, { method: "POST", headers: { "content-type": "application/json" }, body: push.body }), deps());
+const cardOf = async (id: string) => (await db.select().from(requests).where(eq(requests.platformRequestId, id)))[0];
+
+beforeEach(async () => {
+  db = openDb(":memory:");
+  const merchant = await createMerchant(db, "A");
+  shopId = await createShop(db, { merchantId: merchant, platform: "wechat", name: "A 微信小店" });
+  owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
+  platform = new FakeWechat(app);
+  await upsertPlatformApp(
+    db,
+    {
+      shopId,
+      protocol: "wechat_ec",
+      appKey: app.appId,
+      appSecret: "unused-app-secret",
+      platformShopId: app.appId,
+      apiBaseUrl: "http://fake-wechat",
+      accessToken: app.accessToken,
+      settings: { defaultCategory: "home_textile", returnAddressId: "5", wechatToken: app.token, wechatAesKey: app.aesKey, wechatAppId: app.appId },
+    },
+    now,
+  );
+});
+
+describe("POST /api/platforms/wechat/push", () => {
+  it("plain mode: a signed update becomes a card from the detail, deadline as the platform clock, answered `success`", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567890", updateTimeS: nowS - 60 }, nowS);
+    const response = await post(platform.buildPush(record));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("success");
+    const card = await cardOf("2000000051234567890");
+    expect(card).toMatchObject({ platform: "wechat", kind: "refund_only", status: "pending", amountFen: 12900, reasonCode: "quality_issue", reasonText: "拉链坏了" });
+    expect(card.platformDeadline?.getTime()).toBe((nowS - 60 + 48 * 3600) * 1000);
+    expect(platform.detailFetches).toEqual(["2000000051234567890"]);
+  });
+
+  it("safe mode: msg_signature checked, AES body opened", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567891", type: "RETURN" }, nowS);
+    const push = platform.buildPush(record, { isSafeMode: true });
+    expect(push.body).not.toContain("2000000051234567891");
+    expect(await (await post(push)).text()).toBe("success");
+    expect(await cardOf("2000000051234567891")).toMatchObject({ kind: "return_refund" });
+  });
+
+  it("a bad signature or msg_signature is refused (401) and stores nothing", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567892" }, nowS);
+    const plain = platform.buildPush(record);
+    const badPlain = await post({ ...plain, query: plain.query.replace(/signature=[0-9a-f]+/, `signature=${"0".repeat(40)}`) });
+    const safe = platform.buildPush(record, { isSafeMode: true });
+    const badSafe = await post({ ...safe, query: safe.query.replace(/msg_signature=[0-9a-f]+/, `msg_signature=${"0".repeat(40)}`) });
+    expect([badPlain.status, badSafe.status]).toEqual([401, 401]);
+    expect(await badPlain.text()).not.toBe("success");
+    expect(await db.select().from(webhookEvents)).toEqual([]);
+    expect(platform.detailFetches).toEqual([]);
+  });
+
+  it("a redelivered push is answered `success` without a second detail fetch or event", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567893" }, nowS);
+    const push = platform.buildPush(record);
+    await post(push);
+    const events = (await db.select().from(webhookEvents)).length;
+    // WeChat's retry repeats the body with a new nonce and signature
+    const retry = platform.buildPush(record, { createTimeS: record.updateTimeS });
+    expect(await (await post(retry)).text()).toBe("success");
+    expect(platform.detailFetches).toHaveLength(1);
+    expect(await db.select().from(webhookEvents)).toHaveLength(events);
+  });
+
+  it("a detail fetch that fails is not `success`, so WeChat retries", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567894" }, nowS);
+    platform.aftersales.delete(record.afterSaleOrderId);
+    const response = await post(platform.buildPush(record));
+    expect(response.status).toBe(422);
+    expect(await response.text()).not.toBe("success");
+    platform.aftersales.set(record.afterSaleOrderId, record);
+    expect(await (await post(platform.buildPush(record))).text()).toBe("success");
+  });
+
+  it("GET URL check echoes echostr only when signed with a connected token", async () => {
+    const good = await handleWechatUrlCheck(db, new Request(`http://desk/api/platforms/wechat/push?${platform.buildUrlCheck("echo-4711")}`));
+    expect([good.status, await good.text()]).toEqual([200, "echo-4711"]);
+    const bad = await handleWechatUrlCheck(db, new Request(`http://desk/api/platforms/wechat/push?${platform.buildUrlCheck("echo-4711").replace(/signature=[0-9a-f]+/, "signature=00")}`));
+    expect(bad.status).toBe(401);
+  });
+});
+
+describe("answers out through the outbox", () => {
+  const deliver = () => deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 });
+
+  it("approving a return sends acceptapply with address_id and accept_type 1, which the fake accepts", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567895", type: "RETURN" }, nowS);
+    await post(platform.buildPush(record));
+    expect((await decideRequest(db, owner, (await cardOf(record.afterSaleOrderId)).id, { decision: "approve" }, now)).ok).toBe(true);
+    expect(await deliver()).toMatchObject({ delivered: 1 });
+    expect(platform.operations).toEqual([
+      { path: "/channels/ec/aftersale/acceptapply", afterSaleOrderId: record.afterSaleOrderId, body: { after_sale_order_id: record.afterSaleOrderId, address_id: "5", accept_type: 1 }, accepted: true },
+    ]);
+  });
+
+  it("rejecting sends rejectapply with the reason text and an integer reason type", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567896" }, nowS);
+    await post(platform.buildPush(record));
+    const decided = await decideRequest(db, owner, (await cardOf(record.afterSaleOrderId)).id, { decision: "reject", reasonCode: "past_period", message: "已超出售后期限，无法受理" }, now);
+    expect(decided.ok).toBe(true);
+    expect(await deliver()).toMatchObject({ delivered: 1 });
+    expect(platform.operations.at(-1)).toMatchObject({ path: "/channels/ec/aftersale/rejectapply", accepted: true, body: { reject_reason: "已超出售后期限，无法受理", reject_reason_type: 3 } });
+    expect((await db.select().from(outbox))[0].status).toBe("delivered");
+    expect(await getNativeRefund(db, shopId, record.afterSaleOrderId)).toMatchObject({ status: "MERCHANT_PROCESSING", platformType: "REFUND" });
+  });
+});
