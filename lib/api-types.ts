@@ -48,6 +48,8 @@ export type RequestCard = {
   counterOffer?: CardCounterOffer | null;
   /** Expected return freight for this order (issue 8); absent or null when no parcel goes back. */
   freight?: CardFreight | null;
+  /** The platform's intervention state (lib/platform-intervention.ts), null when it never stepped in (issue 11). */
+  platformIntervention?: string | null;
 };
 
 /** Return freight of one order by its zone, and what 退货宝 would pay (lib/return-freight/order-freight.ts). */

@@ -1,6 +1,7 @@
 import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
 import type { Platform, RequestKind, RequestStatus } from "@/lib/domain";
+import { isPlatformIntervening } from "@/lib/platform-intervention";
 
 const platformStyles: Record<Platform, string> = {
   taobao: "bg-orange-100 text-orange-800",
@@ -12,6 +13,17 @@ const platformStyles: Record<Platform, string> = {
 export function PlatformBadge({ platform }: { platform: Platform }) {
   const t = useTranslations("platform");
   return <span className={cn("rounded px-1.5 py-0.5 text-xs font-semibold", platformStyles[platform])}>{t(platform)}</span>;
+}
+
+/** 平台介入中: the platform is ruling on this request (issue 11); a settled or absent intervention shows nothing. */
+export function InterventionBadge({ state }: { state: string | null | undefined }) {
+  const t = useTranslations("platformIntervention");
+  if (!isPlatformIntervening(state)) return null;
+  return (
+    <span className="rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold text-purple-900" title={t("title")} data-testid="intervention-badge">
+      {t("badge")}
+    </span>
+  );
 }
 
 const kindStyles: Record<RequestKind, string> = {

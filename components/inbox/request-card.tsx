@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { memo, useState } from "react";
 import { CardFreightLine } from "@/components/freight/card-freight";
-import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
+import { InterventionBadge, KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
 import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
 import { RejectDialog } from "@/components/inbox/reject-dialog";
 import { ClaimControl } from "@/components/inbox/claim-control";
@@ -49,6 +49,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
       <header className="flex flex-wrap items-center gap-2">
         <PlatformBadge platform={card.platform} />
         <KindBadge kind={card.kind} />
+        <InterventionBadge state={card.platformIntervention} />
         <span className="text-xs text-slate-500">{card.shop.name}</span>
         <span className="ml-auto flex items-center gap-2">
           <ClaimControl card={card} />

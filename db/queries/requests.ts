@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
 import { freightSettings } from "@/db/schema-freight";
+import { platformRefunds } from "@/db/schema-platforms";
 import { getCardFreight } from "@/db/queries/freight";
 import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
@@ -35,6 +36,8 @@ const cardColumns = {
   freightSettings: freightSettings.settings,
   proposal: latestProposalJson,
   counterOffer: latestCounterOfferJson,
+  // Issue 11: the platform's intervention state, kept with the refund's native state (primary-key lookup)
+  platformIntervention: sql<string | null>`(select json_extract(${platformRefunds.native}, '$.intervention') from ${platformRefunds} where ${platformRefunds.shopId} = ${requests.shopId} and ${platformRefunds.platformRequestId} = ${requests.platformRequestId})`,
 };
 
 type CardRow = {
@@ -47,6 +50,7 @@ type CardRow = {
   freightSettings: unknown;
   proposal: string | null;
   counterOffer: string | null;
+  platformIntervention: string | null;
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -94,6 +98,7 @@ function toCard(row: CardRow): RequestCard {
     proposal: parseCardProposal(row.proposal),
     counterOffer: parseCardCounterOffer(row.counterOffer),
     freight: getCardFreight({ request, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
+    platformIntervention: row.platformIntervention,
   };
 }
 

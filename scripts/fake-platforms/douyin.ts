@@ -23,6 +23,8 @@ export type FakeAftersale = {
   applyTimeS: number;
   updateTimeS: number;
   statusDeadlineS: number;
+  /** arbitrate_status carried by the 212–218 arbitration pushes (1 客服处理中 unless set). */
+  arbitrateStatus?: number;
 };
 
 export type FakeOperation = { type: number; aftersaleId: string; item: Record<string, unknown>; accepted: boolean; error?: string };
@@ -87,7 +89,8 @@ export class FakeDouyin {
   /** The raw push body and headers for one message about `record` (ids as raw JSON numbers, data a JSON string). */
   buildPush(tag: number, record: FakeAftersale, msgId = `73${Date.now()}${++this.sequence}`.slice(0, 19)) {
     const timeField: Record<number, string> = { 200: "apply_time", 201: "agree_time", 204: "refuse_time", 206: "success_time", 207: "close_time", 208: "modify_time" };
-    const extra = tag === 209 ? `"status_deadline":${record.statusDeadlineS}` : `"${timeField[tag] ?? "apply_time"}":${record.updateTimeS},"update_time":"${rfc3339(record.updateTimeS)}"`;
+    const arbitrate = tag >= 212 ? `"arbitrate_id":79${record.aftersaleId.slice(2)},"arbitrate_status":${record.arbitrateStatus ?? 1},` : "";
+    const extra = tag === 209 ? `"status_deadline":${record.statusDeadlineS}` : `${arbitrate}"${timeField[tag] ?? "apply_time"}":${record.updateTimeS},"update_time":"${rfc3339(record.updateTimeS)}"`;
     const data = `{"aftersale_id":${record.aftersaleId},"aftersale_status":${record.status},"aftersale_type":${record.type},"p_id":${record.orderId},"reason_code":${record.reasonCode},"refund_amount":${record.refundAmountFen},"refund_post_amount":0,"refund_voucher_num":0,"s_id":${record.skuOrderId},"shop_id":${this.app.shopId},${extra}}`;
     const body = JSON.stringify([{ tag: String(tag), msg_id: msgId, data }]);
     const headers = { "content-type": "application/json", "app-id": this.app.appKey, "event-sign": signDouyinPush(this.app.appKey, body, this.app.appSecret) };

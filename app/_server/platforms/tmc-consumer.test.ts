@@ -5,7 +5,7 @@ import { consumeOnce } from "@/app/_server/platforms/tmc-consumer";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest, getRequestCard } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { evidenceFiles, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
@@ -70,6 +70,16 @@ describe("TMC consumer (HTTP consume/confirm)", () => {
     expect(await consume()).toMatchObject({ duplicates: 1, stored: 0 });
     expect(top.calls.filter((call) => call.method === "taobao.refund.get")).toHaveLength(1);
     expect(await db.select().from(webhookEvents)).toHaveLength(2);
+  });
+
+  it("TaobaoInterApplied puts the card in the platform-intervening state", async () => {
+    top.addRefund({ refundId: "231500112233445571" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445571");
+    await consume();
+    top.publish("taobao_refund_TaobaoInterApplied", "231500112233445571");
+    expect(await consume()).toMatchObject({ stored: 1 });
+    const card = await getRequestCard(db, owner, (await cardOf("231500112233445571")).id);
+    expect(card?.platformIntervention).toBe("applied");
   });
 
   it("approving sends rp.refunds.agree with refund_id|fen|version|phase, which the fake TOP accepts", async () => {

@@ -239,7 +239,7 @@ describe("refusals change nothing", () => {
   });
 
   it("an unknown platform → 404", async () => {
-    await expectRefused(post(createdEvent("evt_1"), { platform: "wechat" }), 404, "not_found");
+    await expectRefused(post(createdEvent("evt_1"), { platform: "jd" }), 404, "not_found");
   });
 });
 

@@ -4,10 +4,11 @@ import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getNativeRefund, upsertPlatformApp } from "@/db/queries/platforms";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest, getRequestCard } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { isPlatformIntervening } from "@/lib/platform-intervention";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
 import { handleDouyinPush } from "./handle-push";
 
@@ -154,5 +155,21 @@ describe("answers through the outbox", () => {
     expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ retrying: 1 });
     const [row] = await db.select().from(outbox);
     expect(row.lastError).toMatch(/售后单已更新/);
+  });
+
+  it("arbitration (212, then 216 ruled) sets and settles the card's platform intervention state", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300499" }, nowS);
+    await post(platform.buildPush(200, record));
+    const cardId = (await cardOf(record.aftersaleId)).id;
+    expect((await getRequestCard(db, owner, cardId))?.platformIntervention).toBeNull();
+    record.updateTimeS += 60;
+    expect(await (await post(platform.buildPush(212, record))).json()).toEqual({ code: 0, msg: "success" });
+    const intervening = (await getRequestCard(db, owner, cardId))?.platformIntervention;
+    expect([intervening, isPlatformIntervening(intervening)]).toEqual(["cs_handling", true]);
+    record.updateTimeS += 60;
+    record.arbitrateStatus = 3;
+    await post(platform.buildPush(216, record));
+    const ruled = (await getRequestCard(db, owner, cardId))?.platformIntervention;
+    expect([ruled, isPlatformIntervening(ruled)]).toEqual(["ruled_for_seller", false]);
   });
 });
