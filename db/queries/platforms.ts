@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, evidenceFiles, requests, shops } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds } from "@/db/schema-platforms";
 import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
+import type { Platform } from "@/lib/domain";
 import type { MappedMessage, NativeRefund, Protocol } from "@/lib/platforms/types";
 
 // Platform adapters feed the SAME ingest as our own contract (issue 11): each mapped event goes through
@@ -50,6 +51,34 @@ export async function listConsumerApps(db: Db, protocol: Protocol): Promise<{ ap
     .from(platformApps)
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(and(eq(platformApps.protocol, protocol), eq(platformApps.consumerEnabled, true)));
+}
+
+/** The merchant's own shop and its platform, null for another merchant's or a missing one. */
+export async function getMerchantShop(db: Db, merchantId: string, shopId: string): Promise<{ id: string; platform: Platform } | null> {
+  const [row] = await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(and(eq(shops.id, shopId), eq(shops.merchantId, merchantId)));
+  return row ?? null;
+}
+
+/** The platform apps of the scope's shops (settings page), scoped to the merchant as well. */
+export async function listPlatformAppsForShops(db: Db, merchantId: string, shopIds: string[]): Promise<PlatformApp[]> {
+  if (shopIds.length === 0) return [];
+  const rows = await db
+    .select({ app: platformApps })
+    .from(platformApps)
+    .innerJoin(shops, eq(shops.id, platformApps.shopId))
+    .where(and(eq(shops.merchantId, merchantId), inArray(platformApps.shopId, shopIds)));
+  return rows.map((row) => row.app);
+}
+
+/** Saves a shop's app from the owner's form; conflict when that platform shop is already another shop's. */
+export async function savePlatformApp(db: Db, shopId: string, values: Omit<typeof platformApps.$inferInsert, "shopId" | "updatedAt">, now: Date): Promise<{ ok: true; app: PlatformApp } | { ok: false }> {
+  const [taken] = await db
+    .select({ shopId: platformApps.shopId })
+    .from(platformApps)
+    .where(and(eq(platformApps.protocol, values.protocol), eq(platformApps.platformShopId, values.platformShopId), ne(platformApps.shopId, shopId)));
+  if (taken) return { ok: false };
+  await upsertPlatformApp(db, { ...values, shopId }, now);
+  return { ok: true, app: (await getPlatformAppForShop(db, shopId))! };
 }
 
 export async function upsertPlatformApp(db: Db, values: Omit<typeof platformApps.$inferInsert, "updatedAt">, now: Date): Promise<void> {

@@ -1,0 +1,32 @@
+import { parseJsonBody, withScope } from "@/app/_server/api";
+import { checkOwnerShop } from "@/app/api/settings/owner-shop";
+import { getDb } from "@/db/client";
+import { getMerchantShop, getPlatformAppForShop, savePlatformApp } from "@/db/queries/platforms";
+import { apiError } from "@/lib/api-error";
+import { buildPlatformAppValues, platformAppBody, toPlatformAppView } from "@/lib/platforms/connection";
+
+// A shop's platform app (issue 11): the credentials its adapter uses. Owner only; secrets answered masked.
+
+export const GET = withScope<{ shopId: string }>(async (_request, { scope, params }) => {
+  const owned = checkOwnerShop(scope, params.shopId);
+  if ("error" in owned) return owned.error;
+  const db = getDb();
+  if (!(await getMerchantShop(db, scope.merchantId, owned.shopId))) return apiError("not_found", `No shop ${owned.shopId}`);
+  const app = await getPlatformAppForShop(db, owned.shopId);
+  return Response.json({ app: app ? toPlatformAppView(owned.shopId, app) : null }, { headers: { "cache-control": "no-store" } });
+});
+
+export const PUT = withScope<{ shopId: string }>(async (request, { scope, params }) => {
+  const owned = checkOwnerShop(scope, params.shopId);
+  if ("error" in owned) return owned.error;
+  const body = await parseJsonBody(request, platformAppBody);
+  if ("error" in body) return body.error;
+  const db = getDb();
+  const shop = await getMerchantShop(db, scope.merchantId, owned.shopId);
+  if (!shop) return apiError("not_found", `No shop ${owned.shopId}`);
+  const built = buildPlatformAppValues(shop.platform, body.data, await getPlatformAppForShop(db, shop.id));
+  if (!built.ok) return apiError("invalid_body", built.message, { issues: [{ path: built.field, message: built.message }] });
+  const saved = await savePlatformApp(db, shop.id, built.values, new Date());
+  if (!saved.ok) return apiError("conflict", "That platform shop is already connected to another desk shop");
+  return Response.json({ app: toPlatformAppView(shop.id, saved.app) });
+});
