@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { requests, shops, users } from "@/db/schema";
 import { metricDaily, metricHourly, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
 import type { Scope } from "@/db/queries/users";
+import { getStatement } from "@/db/statements";
 import type { Platform, RequestKind } from "@/lib/domain";
 import {
   addCardInto,
@@ -248,9 +249,47 @@ function refreshShopHours(writer: Writer, shopId: string, startMs: number, endMs
     .run();
 }
 
-/** A card just received (e.g. by the platform webhook): count it, in the transaction that stores it. */
+/**
+ * A card just received (e.g. by the platform webhook): count it, in the transaction that stores it.
+ * Adding a card only adds, so each table takes one upsert that adds in SQL, with no read first: the
+ * drift check of applyRollupChange runs when the card is next changed (its decision).
+ */
 export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: RollupPolicy = defaultRollupPolicy): void {
-  applyRollupChange(writer, null, card, policy);
+  const facts = toCardFacts(card);
+  const counters = createEmptyRollup();
+  addCardInto(counters, facts, policy);
+  const key = getStoredKey(facts);
+  const hourStartMs = getShanghaiHourBucket(facts.receivedAt).getTime();
+  const histogramIndex = counters.responseHistogram.findIndex((count) => count > 0);
+  const values = [key.shopId, key.agentId, key.platform, key.kind];
+  const scalars = scalarCounterNames.map((name) => counters[name]);
+  getStatement(writer, getAddingUpsertSql(metricHourly, histogramIndex)).run(...values, hourStartMs, ...scalars, JSON.stringify(counters.responseHistogram));
+  getStatement(writer, getAddingUpsertSql(metricDaily, histogramIndex)).run(...values, getDayBucket(facts.receivedAt).getTime(), ...scalars, JSON.stringify(counters.responseHistogram));
+  getStatement(
+    writer,
+    `insert into "metric_shop_hourly" ("shop_id", "hour_start", "received", "answered", "answered_within_3min") values (?, ?, ?, ?, ?)
+     on conflict ("shop_id", "hour_start") do update set "received" = "received" + excluded."received", "answered" = "answered" + excluded."answered", "answered_within_3min" = "answered_within_3min" + excluded."answered_within_3min"`,
+  ).run(key.shopId, hourStartMs, counters.received, counters.answered, counters.answeredWithin3Min);
+}
+
+const addingUpsertSql = new Map<string, string>();
+
+/** Insert the row, or add to it: every scalar summed, and one histogram bucket incremented when the card has an answer. */
+function getAddingUpsertSql(table: RollupTable, histogramIndex: number): string {
+  const cacheKey = `${getTableName(table)}|${histogramIndex}`;
+  const cached = addingUpsertSql.get(cacheKey);
+  if (cached) return cached;
+  const counterColumns = getTableCounterColumns(table);
+  const scalarColumns = scalarCounterNames.map((name) => counterColumns[name].name);
+  const keyColumns = [table.shopId.name, getBucketColumn(table).name, table.agentId.name, table.platform.name, table.kind.name];
+  const columns = [table.shopId.name, table.agentId.name, table.platform.name, table.kind.name, getBucketColumn(table).name, ...scalarColumns, table.responseHistogram.name];
+  const histogram = `"${table.responseHistogram.name}"`;
+  const sets = scalarColumns.map((column) => `"${column}" = "${column}" + excluded."${column}"`);
+  if (histogramIndex >= 0) sets.push(`${histogram} = json_set(${histogram}, '$[${histogramIndex}]', json_extract(${histogram}, '$[${histogramIndex}]') + 1)`);
+  const text = `insert into "${getTableName(table)}" (${columns.map((column) => `"${column}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})
+    on conflict (${keyColumns.map((column) => `"${column}"`).join(", ")}) do update set ${sets.join(", ")}`;
+  addingUpsertSql.set(cacheKey, text);
+  return text;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { addReceivedToRollup } from "@/db/queries/metrics";
+import { getStatement } from "@/db/statements";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
 import { answerReopenIfEntryOpen } from "@/db/queries/orders";
@@ -114,15 +115,14 @@ export function receiveWebhookEvent(
 
 type OrderSnapshot = { stamp: Stamp; order: WebhookOrder; buyer: WebhookBuyer | null };
 
-function readEvents(tx: Tx, condition: ReturnType<typeof and>): WebhookEvent[] {
-  return tx
-    .select({ rawBody: webhookEvents.rawBody })
-    .from(webhookEvents)
-    .where(condition)
-    .orderBy(asc(webhookEvents.id))
-    .all()
-    // Only validated bodies are stored, so the log parses back to the contract's types
-    .map((row) => JSON.parse(row.rawBody) as WebhookEvent);
+/** A request's or an order's stored events in arrival order (prepared once: every receipt reads them). */
+function readEvents(tx: Tx, shopId: string, by: { requestId: string } | { orderId: string }): WebhookEvent[] {
+  const column = "requestId" in by ? "platform_request_id" : "platform_order_id";
+  const rows = getStatement(tx, `select raw_body from webhook_events where shop_id = ? and ${column} = ? order by id`)
+    .pluck()
+    .all(shopId, "requestId" in by ? by.requestId : by.orderId) as string[];
+  // Only validated bodies are stored, so the log parses back to the contract's types
+  return rows.map((rawBody) => JSON.parse(rawBody) as WebhookEvent);
 }
 
 function getStamp(event: WebhookEvent): Stamp {
@@ -131,7 +131,7 @@ function getStamp(event: WebhookEvent): Stamp {
 
 /** The order as its latest snapshot says, whichever event carried it; the buyer from the latest request. */
 function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): string | null {
-  const events = readEvents(tx, and(eq(webhookEvents.shopId, shop.id), eq(webhookEvents.platformOrderId, platformOrderId)));
+  const events = readEvents(tx, shop.id, { orderId: platformOrderId });
   let latest: OrderSnapshot | null = null;
   let buyer: { stamp: Stamp; buyer: WebhookBuyer } | null = null;
   for (const event of events) {
@@ -174,7 +174,7 @@ function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): strin
  * what changed. A decided or withdrawn request is never reopened.
  */
 function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, now: Date): void {
-  const events = readEvents(tx, and(eq(webhookEvents.shopId, shop.id), eq(webhookEvents.platformRequestId, platformRequestId)));
+  const events = readEvents(tx, shop.id, { requestId: platformRequestId });
   const state = applyRequestEvents(null, events.filter((event): event is RequestEvent => event.type !== "order.upserted"));
   if (!state) return;
   const [existing] = tx
@@ -219,7 +219,7 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     addReceivedToRollup(tx, { ...created, rejectEvidenceCount: 0 });
     recordProposals(tx, shop, created.id, state, now);
     // A re-open request while the entry is open is answered "已开启，至 …" by the system (issue 5)
-    answerReopenIfEntryOpen(tx, created.id, now);
+    if (created.kind === "entry_reopen") answerReopenIfEntryOpen(tx, created.id, now);
     // The shop's automatic rules answer (or, 只记录, tag) it in this same transaction (issue 7)
     applyAutoRules(tx, created.id, now);
     return;
