@@ -4,21 +4,27 @@ import { getTranslations } from "next-intl/server";
 import { requirePageScope } from "@/app/_server/scope";
 import { DeliveriesTable, EventsTable } from "@/components/settings/activity-tables";
 import { ConnectionCard } from "@/components/settings/connection-card";
+import { PlatformAppCard } from "@/components/settings/platform-app-card";
 import { getDb } from "@/db/client";
 import { listRecentDeliveries } from "@/db/queries/outbox";
+import { listPlatformAppsForShops } from "@/db/queries/platforms";
 import { listRecentEvents, listShopConnections } from "@/db/queries/webhooks";
+import { toPlatformAppView } from "@/lib/platforms/connection";
 
 /** 平台连接: the owner's view of each shop's webhook secret, decision endpoint, events and deliveries. */
 export default async function SettingsPage() {
   const scope = await requirePageScope();
   if (scope.role !== "owner") notFound();
   const t = await getTranslations("webhooks");
+  const tApps = await getTranslations("platformConnect");
   const db = getDb();
-  const [connections, events, deliveries] = await Promise.all([
+  const [connections, events, deliveries, apps] = await Promise.all([
     listShopConnections(db, scope.merchantId, scope.shopIds, new Date()),
     listRecentEvents(db, scope.shopIds),
     listRecentDeliveries(db, scope.shopIds),
+    listPlatformAppsForShops(db, scope.merchantId, scope.shopIds),
   ]);
+  const appByShop = new Map(apps.map((app) => [app.shopId, toPlatformAppView(app.shopId, app)]));
   const shopNames = Object.fromEntries(connections.map((connection) => [connection.shopId, connection.shopName]));
   return (
     <div className="space-y-6">
@@ -36,6 +42,20 @@ export default async function SettingsPage() {
           <ConnectionCard key={connection.shopId} connection={connection} />
         ))}
       </div>
+      {/* Issue 11: each shop's own platform app (credentials the platform adapters use) */}
+      <section aria-labelledby="platform-apps-title" className="space-y-3">
+        <header className="space-y-1">
+          <h2 id="platform-apps-title" className="text-base font-semibold">
+            {tApps("title")}
+          </h2>
+          <p className="text-sm text-slate-600">{tApps("intro")}</p>
+        </header>
+        <div className="grid gap-4 lg:grid-cols-2">
+          {connections.map((connection) => (
+            <PlatformAppCard key={connection.shopId} shop={{ id: connection.shopId, name: connection.shopName, platform: connection.platform }} app={appByShop.get(connection.shopId) ?? null} />
+          ))}
+        </div>
+      </section>
       <DeliveriesTable deliveries={deliveries} shopNames={shopNames} />
       <EventsTable events={events} shopNames={shopNames} />
     </div>

@@ -1,0 +1,168 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
+import { useId, useState, useTransition, type FormEvent } from "react";
+import { toast } from "sonner";
+import { PlatformBadge } from "@/components/inbox/badges";
+import { Button } from "@/components/ui/button";
+import type { Platform } from "@/lib/domain";
+import { defaultApiBaseUrls, getProtocolForPlatform, pushPaths, type PlatformAppView } from "@/lib/platforms/connection";
+import type { Protocol } from "@/lib/platforms/types";
+
+// One shop's platform app (issue 11): the credentials its adapter needs. Secrets are write-only: the stored one
+// shows masked, and a secret field left blank keeps it.
+
+type FieldName = "appKey" | "appId" | "appSecret" | "platformShopId" | "accessToken" | "token" | "encodingAesKey" | "tmcGroup" | "tmcUrl" | "returnAddressId" | "apiBaseUrl";
+type Field = { name: FieldName; isSecret?: boolean; isOptional?: boolean; stored?: keyof PlatformAppView["secrets"] };
+
+const fieldsByProtocol: Record<Protocol, Field[]> = {
+  douyin_push: [
+    { name: "appKey" },
+    { name: "appSecret", isSecret: true, stored: "appSecret" },
+    { name: "platformShopId" },
+    { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
+    { name: "returnAddressId", isOptional: true },
+    { name: "apiBaseUrl", isOptional: true },
+  ],
+  taobao_tmc: [
+    { name: "appKey" },
+    { name: "appSecret", isSecret: true, stored: "appSecret" },
+    { name: "platformShopId" },
+    { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
+    { name: "tmcGroup", isOptional: true },
+    { name: "tmcUrl", isOptional: true },
+    { name: "returnAddressId", isOptional: true },
+    { name: "apiBaseUrl", isOptional: true },
+  ],
+  wechat_ec: [
+    { name: "appId" },
+    { name: "appSecret", isSecret: true, stored: "appSecret" },
+    { name: "token", isSecret: true, stored: "wechatToken" },
+    { name: "encodingAesKey", isSecret: true, stored: "wechatAesKey" },
+    { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
+    { name: "returnAddressId", isOptional: true },
+    { name: "apiBaseUrl", isOptional: true },
+  ],
+};
+
+function getInitialValues(app: PlatformAppView | null): Record<FieldName, string> {
+  return {
+    appKey: app?.appKey ?? "",
+    appId: app?.appKey ?? "",
+    platformShopId: app?.platformShopId ?? "",
+    tmcGroup: app?.tmcGroup ?? "",
+    tmcUrl: app?.tmcUrl ?? "",
+    returnAddressId: app?.returnAddressId ?? "",
+    apiBaseUrl: app?.apiBaseUrl ?? "",
+    appSecret: "",
+    accessToken: "",
+    token: "",
+    encodingAesKey: "",
+  };
+}
+
+async function putPlatformApp(shopId: string, body: Record<string, unknown>): Promise<PlatformAppView> {
+  const response = await fetch(`/api/settings/shops/${shopId}/platform-app`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(json?.error?.issues?.[0] ? `${json.error.issues[0].path}: ${json.error.issues[0].message}` : (json?.error?.message ?? `HTTP ${response.status}`));
+  return json.app as PlatformAppView;
+}
+
+export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string; name: string; platform: Platform }; app: PlatformAppView | null }) {
+  const t = useTranslations("platformConnect");
+  const router = useRouter();
+  const protocol = getProtocolForPlatform(shop.platform);
+  const [app, setApp] = useState(initialApp);
+  const [values, setValues] = useState(() => getInitialValues(initialApp));
+  const [isConsumerEnabled, setConsumerEnabled] = useState(initialApp?.consumerEnabled ?? false);
+  const [error, setError] = useState<string | null>(null);
+  const [isPending, startTransition] = useTransition();
+  const idPrefix = useId();
+  const titleId = `${idPrefix}-title`;
+  const pushPath = pushPaths[protocol];
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    const fields = Object.fromEntries(fieldsByProtocol[protocol].map((field) => [field.name, values[field.name]]));
+    startTransition(async () => {
+      try {
+        const saved = await putPlatformApp(shop.id, { protocol, ...fields, ...(protocol === "taobao_tmc" ? { consumerEnabled: isConsumerEnabled } : {}) });
+        setApp(saved);
+        setValues(getInitialValues(saved));
+        setError(null);
+        toast.success(t("saved", { shop: shop.name }));
+        router.refresh();
+      } catch (caught) {
+        const message = caught instanceof Error ? caught.message : String(caught);
+        setError(message);
+        toast.error(t("failed", { message }));
+      }
+    });
+  }
+
+  return (
+    <article aria-labelledby={titleId} className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200" data-testid={`platform-app-${shop.id}`}>
+      <h3 id={titleId} className="flex flex-wrap items-center gap-2 font-semibold">
+        <PlatformBadge platform={shop.platform} />
+        {shop.name}
+        <span className={app ? "text-xs font-medium text-emerald-700" : "text-xs font-medium text-slate-500"}>{app ? t("connected") : t("notConnected")}</span>
+      </h3>
+      <p className="text-sm text-slate-600">
+        {t(`how.${protocol}`)}
+        {pushPath ? (
+          <>
+            {" "}
+            <code className="rounded bg-slate-100 px-1.5 py-0.5 break-all">{pushPath}</code>
+          </>
+        ) : null}
+      </p>
+      <form onSubmit={save} className="grid gap-3 text-sm sm:grid-cols-2" noValidate>
+        {fieldsByProtocol[protocol].map((field) => {
+          const stored = field.stored ? app?.secrets[field.stored] : null;
+          const inputId = `${idPrefix}-${field.name}`;
+          return (
+            <div key={field.name} className="flex flex-col gap-1">
+              <label htmlFor={inputId} className="text-slate-700">
+                {t(`field.${field.name}`)}
+                {field.isOptional ? <span className="text-slate-500"> {t("optional")}</span> : null}
+              </label>
+              <input
+                id={inputId}
+                name={field.name}
+                type={field.isSecret ? "password" : "text"}
+                autoComplete="off"
+                value={values[field.name]}
+                onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
+                placeholder={stored ? t("keepSecret") : field.name === "apiBaseUrl" ? defaultApiBaseUrls[protocol] : field.name === "tmcGroup" ? "default" : ""}
+                aria-describedby={stored ? `${inputId}-stored` : undefined}
+                className="h-9 rounded-md border border-slate-300 px-2"
+              />
+              {stored ? (
+                <span id={`${inputId}-stored`} className="text-xs text-slate-600" data-testid={`stored-${field.name}`}>
+                  {t("stored", { masked: stored })}
+                </span>
+              ) : null}
+            </div>
+          );
+        })}
+        {protocol === "taobao_tmc" ? (
+          <label className="flex items-center gap-2 text-slate-700 sm:col-span-2">
+            <input type="checkbox" checked={isConsumerEnabled} onChange={(event) => setConsumerEnabled(event.target.checked)} />
+            {t("consumerEnabled")}
+          </label>
+        ) : null}
+        {error ? (
+          <p role="alert" className="text-rose-700 sm:col-span-2">
+            {error}
+          </p>
+        ) : null}
+        <div className="sm:col-span-2">
+          <Button type="submit" variant="primary" disabled={isPending}>
+            {t("save")}
+          </Button>
+        </div>
+      </form>
+    </article>
+  );
+}
