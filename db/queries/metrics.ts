@@ -7,14 +7,12 @@ import { getStatement } from "@/db/statements";
 import type { Platform, RequestKind } from "@/lib/domain";
 import {
   addCardInto,
-  addToRollup,
   compareWithPrevious,
   createEmptyRollup,
   defaultRollupPolicy,
   getPercentileFromHistogram,
   getRangeFigures,
   getRollupKey,
-  removeFromRollup,
   ruleAgentId,
   type CardFacts,
   type RollupCounters,
@@ -145,64 +143,59 @@ function isConsistent(counters: RollupCounters): boolean {
   return counters.received > 0 || values.every((value) => value === 0);
 }
 
-function keyCondition(table: typeof metricHourly | typeof metricDaily, key: StoredKey): SQL {
-  return and(eq(table.shopId, key.shopId), eq(table.agentId, key.agentId), eq(table.platform, key.platform), eq(table.kind, key.kind))!;
-}
-
-type Change = (counters: RollupCounters) => RollupCounters;
-
-/** Returns false, writing nothing, when the change shows the row had drifted. */
-function changeHourlyRow(writer: Writer, key: StoredKey, hourStart: Date, change: Change): boolean {
-  const where = and(keyCondition(metricHourly, key), eq(metricHourly.hourStart, hourStart));
-  const existing = writer.select().from(metricHourly).where(where).get();
-  const next = change(existing ? pickCounters(existing) : createEmptyRollup());
-  if (!isConsistent(next)) return false;
-  if (next.received === 0) {
-    writer.delete(metricHourly).where(where).run();
-    return true;
-  }
-  writer
-    .insert(metricHourly)
-    .values({ ...key, hourStart, ...next })
-    .onConflictDoUpdate({ target: [metricHourly.shopId, metricHourly.hourStart, metricHourly.agentId, metricHourly.platform, metricHourly.kind], set: next })
-    .run();
-  return true;
-}
-
-function changeDailyRow(writer: Writer, key: StoredKey, dayStart: Date, change: Change): boolean {
-  const where = and(keyCondition(metricDaily, key), eq(metricDaily.dayStart, dayStart));
-  const existing = writer.select().from(metricDaily).where(where).get();
-  const next = change(existing ? pickCounters(existing) : createEmptyRollup());
-  if (!isConsistent(next)) return false;
-  if (next.received === 0) {
-    writer.delete(metricDaily).where(where).run();
-    return true;
-  }
-  writer
-    .insert(metricDaily)
-    .values({ ...key, dayStart, ...next })
-    .onConflictDoUpdate({ target: [metricDaily.shopId, metricDaily.dayStart, metricDaily.agentId, metricDaily.platform, metricDaily.kind], set: next })
-    .run();
-  return true;
-}
-
 function getDayBucket(instant: Date): Date {
   return getShanghaiDayStart(getShanghaiDay(instant));
 }
 
-function applyFacts(writer: Writer, facts: CardFacts, change: Change): boolean {
+/** One rollup row a change touched. */
+type TouchedRow = { table: RollupTable; key: StoredKey; bucketMs: number };
+
+/**
+ * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily and shop-hourly rows,
+ * each one upsert that adds in SQL with a statement prepared once: no read first.
+ */
+function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: RollupPolicy): TouchedRow[] {
+  const counters = createEmptyRollup();
+  addCardInto(counters, facts, policy);
   const key = getStoredKey(facts);
-  // Both run, so a drifted daily row is caught even when the hourly one was fine
-  const isHourlyConsistent = changeHourlyRow(writer, key, getShanghaiHourBucket(facts.receivedAt), change);
-  const isDailyConsistent = changeDailyRow(writer, key, getDayBucket(facts.receivedAt), change);
-  return isHourlyConsistent && isDailyConsistent;
+  const hourStartMs = getShanghaiHourBucket(facts.receivedAt).getTime();
+  const histogramIndex = counters.responseHistogram.findIndex((count) => count > 0);
+  const scalars = scalarCounterNames.map((name) => sign * counters[name]);
+  const histogram = JSON.stringify(counters.responseHistogram.map((count) => sign * count));
+  const touched: TouchedRow[] = [
+    { table: metricHourly, key, bucketMs: hourStartMs },
+    { table: metricDaily, key, bucketMs: getDayBucket(facts.receivedAt).getTime() },
+  ];
+  for (const { table, bucketMs } of touched) {
+    getStatement(writer, getAddingUpsertSql(table, histogramIndex, sign)).run(key.shopId, key.agentId, key.platform, key.kind, bucketMs, ...scalars, histogram);
+  }
+  getStatement(
+    writer,
+    `insert into "metric_shop_hourly" ("shop_id", "hour_start", "received", "answered", "answered_within_3min") values (?, ?, ?, ?, ?)
+     on conflict ("shop_id", "hour_start") do update set "received" = "received" + excluded."received", "answered" = "answered" + excluded."answered", "answered_within_3min" = "answered_within_3min" + excluded."answered_within_3min"`,
+  ).run(key.shopId, hourStartMs, sign * counters.received, sign * counters.answered, sign * counters.answeredWithin3Min);
+  return touched;
+}
+
+function getRowWhere(table: RollupTable): string {
+  return [table.shopId, table.agentId, table.platform, table.kind, getBucketColumn(table)].map((column) => `"${column.name}" = ?`).join(" and ");
+}
+
+function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: TouchedRow): boolean {
+  const counterColumns = getTableCounterColumns(table);
+  const row = getStatement(
+    writer,
+    `select ${scalarCounterNames.map((name) => `"${counterColumns[name].name}" as "${name}"`).join(", ")}, "${table.responseHistogram.name}" as "responseHistogram"
+       from "${getTableName(table)}" where ${getRowWhere(table)}`,
+  ).get(key.shopId, key.agentId, key.platform, key.kind, bucketMs) as (Omit<RollupCounters, "responseHistogram"> & { responseHistogram: string }) | undefined;
+  return !row || isConsistent({ ...row, responseHistogram: JSON.parse(row.responseHistogram) as number[] });
 }
 
 /**
  * Moves one card from what it was (`before`, null when new) to what it is (`after`, null when deleted)
- * in both rollups, by subtracting and adding its facts. Call it in the same transaction as the change
- * to the request row. A card's receipt never changes, so both sides fall in one shop-hour; if that
- * hour turns out to have drifted it is recomputed from the requests instead.
+ * in the rollups, by taking back and adding its facts. Call it in the same transaction as the change
+ * to the request row. A card's receipt never changes, so both sides fall in one shop-hour; if a row
+ * it touched turns out to have drifted, that hour is recomputed from the requests instead.
  */
 export function applyRollupChange(
   writer: Writer,
@@ -210,17 +203,24 @@ export function applyRollupChange(
   after: RollupSource | null,
   policy: RollupPolicy = defaultRollupPolicy,
 ): void {
-  const sides = [
-    before && { facts: toCardFacts(before), change: (facts: CardFacts) => (counters: RollupCounters) => removeFromRollup(counters, facts, policy) },
-    after && { facts: toCardFacts(after), change: (facts: CardFacts) => (counters: RollupCounters) => addToRollup(counters, facts, policy) },
-  ].filter((side) => side !== null);
-  let isConsistentSoFar = true;
-  for (const { facts, change } of sides) isConsistentSoFar = applyFacts(writer, facts, change(facts)) && isConsistentSoFar;
   const card = after ?? before;
   if (!card) return;
+  const touched = [
+    ...(before ? addSignedCard(writer, toCardFacts(before), -1, policy) : []),
+    ...(after ? addSignedCard(writer, toCardFacts(after), 1, policy) : []),
+  ];
+  // Only adding cannot take a row below zero or empty it, so a new card needs no check; its hour is checked at its decision
+  if (!before) return;
   const hourStartMs = getShanghaiHourBucket(card.receivedAt).getTime();
-  if (isConsistentSoFar) refreshShopHours(writer, card.shopId, hourStartMs, hourStartMs + hourMs);
-  else rebuildShopHours(writer, card.shopId, [hourStartMs], policy);
+  if (!touched.every((row) => isTouchedRowConsistent(writer, row))) {
+    rebuildShopHours(writer, card.shopId, [hourStartMs], policy);
+    return;
+  }
+  // A row whose last card moved away goes, as a rebuild would not write it
+  for (const { table, key, bucketMs } of touched) {
+    getStatement(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`).run(key.shopId, key.agentId, key.platform, key.kind, bucketMs);
+  }
+  getStatement(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`).run(card.shopId, hourStartMs);
 }
 
 /** Rewrites a shop's metric_shop_hourly rows in [startMs, endMs) as the sums of its metric_hourly rows there. */
@@ -249,34 +249,16 @@ function refreshShopHours(writer: Writer, shopId: string, startMs: number, endMs
     .run();
 }
 
-/**
- * A card just received (e.g. by the platform webhook): count it, in the transaction that stores it.
- * Adding a card only adds, so each table takes one upsert that adds in SQL, with no read first: the
- * drift check of applyRollupChange runs when the card is next changed (its decision).
- */
+/** A card just received (e.g. by the platform webhook): count it, in the transaction that stores it. */
 export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: RollupPolicy = defaultRollupPolicy): void {
-  const facts = toCardFacts(card);
-  const counters = createEmptyRollup();
-  addCardInto(counters, facts, policy);
-  const key = getStoredKey(facts);
-  const hourStartMs = getShanghaiHourBucket(facts.receivedAt).getTime();
-  const histogramIndex = counters.responseHistogram.findIndex((count) => count > 0);
-  const values = [key.shopId, key.agentId, key.platform, key.kind];
-  const scalars = scalarCounterNames.map((name) => counters[name]);
-  getStatement(writer, getAddingUpsertSql(metricHourly, histogramIndex)).run(...values, hourStartMs, ...scalars, JSON.stringify(counters.responseHistogram));
-  getStatement(writer, getAddingUpsertSql(metricDaily, histogramIndex)).run(...values, getDayBucket(facts.receivedAt).getTime(), ...scalars, JSON.stringify(counters.responseHistogram));
-  getStatement(
-    writer,
-    `insert into "metric_shop_hourly" ("shop_id", "hour_start", "received", "answered", "answered_within_3min") values (?, ?, ?, ?, ?)
-     on conflict ("shop_id", "hour_start") do update set "received" = "received" + excluded."received", "answered" = "answered" + excluded."answered", "answered_within_3min" = "answered_within_3min" + excluded."answered_within_3min"`,
-  ).run(key.shopId, hourStartMs, counters.received, counters.answered, counters.answeredWithin3Min);
+  applyRollupChange(writer, null, card, policy);
 }
 
 const addingUpsertSql = new Map<string, string>();
 
-/** Insert the row, or add to it: every scalar summed, and one histogram bucket incremented when the card has an answer. */
-function getAddingUpsertSql(table: RollupTable, histogramIndex: number): string {
-  const cacheKey = `${getTableName(table)}|${histogramIndex}`;
+/** Insert the row, or add to it: every scalar summed, and one histogram bucket moved by `sign` when the card has an answer. */
+function getAddingUpsertSql(table: RollupTable, histogramIndex: number, sign: 1 | -1): string {
+  const cacheKey = `${getTableName(table)}|${histogramIndex}|${sign}`;
   const cached = addingUpsertSql.get(cacheKey);
   if (cached) return cached;
   const counterColumns = getTableCounterColumns(table);
@@ -285,7 +267,7 @@ function getAddingUpsertSql(table: RollupTable, histogramIndex: number): string 
   const columns = [table.shopId.name, table.agentId.name, table.platform.name, table.kind.name, getBucketColumn(table).name, ...scalarColumns, table.responseHistogram.name];
   const histogram = `"${table.responseHistogram.name}"`;
   const sets = scalarColumns.map((column) => `"${column}" = "${column}" + excluded."${column}"`);
-  if (histogramIndex >= 0) sets.push(`${histogram} = json_set(${histogram}, '$[${histogramIndex}]', json_extract(${histogram}, '$[${histogramIndex}]') + 1)`);
+  if (histogramIndex >= 0) sets.push(`${histogram} = json_set(${histogram}, '$[${histogramIndex}]', json_extract(${histogram}, '$[${histogramIndex}]') + ${sign})`);
   const text = `insert into "${getTableName(table)}" (${columns.map((column) => `"${column}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})
     on conflict (${keyColumns.map((column) => `"${column}"`).join(", ")}) do update set ${sets.join(", ")}`;
   addingUpsertSql.set(cacheKey, text);
