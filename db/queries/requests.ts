@@ -248,8 +248,9 @@ export type DecideResult =
  * One decision per card: the update only touches a pending row, so of two racing agents exactly one
  * changes it; the audit row is written in the same transaction.
  */
-export async function decideRequest(db: Db, scope: Scope, id: string, input: DecideInput, now: Date): Promise<DecideResult> {
-  const card = await getRequestCard(db, scope, id);
+/** `read` is the card as the caller has just read it through the same scope (the route does, to check the input), saving a read. */
+export async function decideRequest(db: Db, scope: Scope, id: string, input: DecideInput, now: Date, read?: RequestCard): Promise<DecideResult> {
+  const card = read?.id === id ? read : await getRequestCard(db, scope, id);
   if (!card) return { ok: false, code: "not_found" };
   const toStatus = statusForDecision(input.decision);
   const won = db.transaction((tx): boolean | PolicyRefusal => {

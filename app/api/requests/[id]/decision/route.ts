@@ -18,7 +18,7 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   const issues = checkDecisionInput(getPolicyProfile(card.platform), body.data);
   if (issues.length > 0) return apiError("invalid_body", issues[0].message, { issues });
   const now = new Date();
-  const result = await decideRequest(db, scope, id.data, body.data, now);
+  const result = await decideRequest(db, scope, id.data, body.data, now, card);
   if (result.ok) return Response.json({ card: result.card });
   if (result.code === "not_found") return apiError("not_found", `No request ${id.data}`);
   if (result.code !== "already_decided") return policyRefusalError(result);
