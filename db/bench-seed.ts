@@ -61,6 +61,11 @@ export async function seedBench(db: Db, options: { history: number; pending: num
   const kinds = ["refund_only", "return_refund", "exchange"] as const;
   const now = options.now.getTime();
   const total = options.history + options.pending;
+  // Building each secondary index once after the load (a sort) beats updating thirteen of them per row
+  const indexes = sqlite
+    .prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name in ('orders', 'requests') and sql is not null`)
+    .all() as { name: string; sql: string }[];
+  for (const { name } of indexes) sqlite.exec(`drop index "${name}"`);
   sqlite.transaction(() => {
     for (let index = 0; index < total; index++) {
       const isPending = index >= options.history;
@@ -93,5 +98,6 @@ export async function seedBench(db: Db, options: { history: number; pending: num
       );
     }
   })();
+  for (const { sql } of indexes) sqlite.exec(sql);
   return { shopIds, shops: benchShops, ownerEmail, agentEmails };
 }
