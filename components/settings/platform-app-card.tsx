@@ -14,13 +14,14 @@ import type { Protocol } from "@/lib/platforms/types";
 // shows masked, and a secret field left blank keeps it.
 
 type FieldName = "appKey" | "appId" | "appSecret" | "platformShopId" | "accessToken" | "token" | "encodingAesKey" | "tmcGroup" | "tmcUrl" | "returnAddressId" | "apiBaseUrl";
-type Field = { name: FieldName; isSecret?: boolean; isOptional?: boolean; stored?: keyof PlatformAppView["secrets"] };
+type LabelKey = FieldName | "douyinShopId" | "sellerNick" | "sessionKey";
+type Field = { name: FieldName; label?: LabelKey; isSecret?: boolean; isOptional?: boolean; stored?: keyof PlatformAppView["secrets"] };
 
 const fieldsByProtocol: Record<Protocol, Field[]> = {
   douyin_push: [
     { name: "appKey" },
     { name: "appSecret", isSecret: true, stored: "appSecret" },
-    { name: "platformShopId" },
+    { name: "platformShopId", label: "douyinShopId" },
     { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
     { name: "returnAddressId", isOptional: true },
     { name: "apiBaseUrl", isOptional: true },
@@ -28,8 +29,8 @@ const fieldsByProtocol: Record<Protocol, Field[]> = {
   taobao_tmc: [
     { name: "appKey" },
     { name: "appSecret", isSecret: true, stored: "appSecret" },
-    { name: "platformShopId" },
-    { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
+    { name: "platformShopId", label: "sellerNick" },
+    { name: "accessToken", label: "sessionKey", isSecret: true, isOptional: true, stored: "accessToken" },
     { name: "tmcGroup", isOptional: true },
     { name: "tmcUrl", isOptional: true },
     { name: "returnAddressId", isOptional: true },
@@ -124,7 +125,7 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
           return (
             <div key={field.name} className="flex flex-col gap-1">
               <label htmlFor={inputId} className="text-slate-700">
-                {t(`field.${field.name}`)}
+                {t(`field.${field.label ?? field.name}`)}
                 {field.isOptional ? <span className="text-slate-500"> {t("optional")}</span> : null}
               </label>
               <input
