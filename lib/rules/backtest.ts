@@ -66,7 +66,8 @@ export type BacktestState = {
   figures: Omit<BacktestFigures, "rateWithout" | "rateWith"> & { inTimeWithout: number; inTimeWith: number };
   days: Map<number, BacktestDay>;
   perRule: Map<string, { answered: number; refundFen: number }>;
-  samples: BacktestSample[];
+  /** The latest matches, oldest first; made into samples only at the end (most matches are pushed out). */
+  matches: { row: BacktestRow; rule: AutoRule }[];
 };
 
 export function createBacktest(ruleSet: RuleSet, window: { startMs: number; endMs: number }): BacktestState {
@@ -79,7 +80,7 @@ export function createBacktest(ruleSet: RuleSet, window: { startMs: number; endM
     figures: { received: 0, answered: 0, refundFen: 0, rejectedByAgents: 0, ineligible: 0, inTimeWithout: 0, inTimeWith: 0 },
     days: new Map(),
     perRule: new Map(rules.map((rule) => [rule.id, { answered: 0, refundFen: 0 }])),
-    samples: [],
+    matches: [],
   };
 }
 
@@ -109,7 +110,7 @@ function isRuleAllowed(row: BacktestRow): boolean {
   );
 }
 
-/** Counts one request received inside the window (the caller keeps rows outside it away). */
+/** Counts one request received inside the window (the caller keeps rows outside it away); keeps the row if it is among the latest matches. */
 export function addBacktestRow(state: BacktestState, row: BacktestRow): void {
   const { figures } = state;
   const dayIndex = getShanghaiDayIndex(row.receivedAtMs);
@@ -142,8 +143,12 @@ export function addBacktestRow(state: BacktestState, row: BacktestRow): void {
   perRule.answered++;
   perRule.refundFen += refundFen;
   // Rows arrive oldest first: keep the latest matches
-  if (state.samples.length === sampleLimit) state.samples.shift();
-  state.samples.push({
+  if (state.matches.length === sampleLimit) state.matches.shift();
+  state.matches.push({ row, rule });
+}
+
+function toSample({ row, rule }: { row: BacktestRow; rule: AutoRule }): BacktestSample {
+  return {
     requestId: row.requestId,
     receivedAt: new Date(row.receivedAtMs).toISOString(),
     platform: row.platform,
@@ -153,7 +158,7 @@ export function addBacktestRow(state: BacktestState, row: BacktestRow): void {
     ruleName: rule.name,
     actualStatus: row.status,
     title: null,
-  });
+  };
 }
 
 export function getBacktestResult(state: BacktestState): BacktestResult {
@@ -172,28 +177,32 @@ export function getBacktestResult(state: BacktestState): BacktestResult {
     perRule: state.rules
       .filter((rule) => rule.enabled)
       .map((rule) => ({ ruleId: rule.id, ruleName: rule.name, ...state.perRule.get(rule.id)! })),
-    samples: state.samples.slice().reverse(),
+    samples: state.matches.map(toSample).reverse(),
   };
 }
 
 /** Keeps, per buyer, the receipt times of the last 90 days; rows must come oldest first. */
 export function createBuyerHistoryCounter(windowMs = 90 * dayMs) {
-  const timesByBuyer = new Map<string, number[]>();
+  // Times before `start` have left the window; dropped in bulk rather than shifting the array on every row
+  const historyByBuyer = new Map<string, { times: number[]; start: number }>();
   return {
     /** The buyer's requests in [t − 90 days, t), then records this one. */
     countThenAdd(buyerId: string, receivedAtMs: number): number {
-      let times = timesByBuyer.get(buyerId);
-      if (!times) {
-        times = [];
-        timesByBuyer.set(buyerId, times);
+      let history = historyByBuyer.get(buyerId);
+      if (!history) {
+        history = { times: [], start: 0 };
+        historyByBuyer.set(buyerId, history);
       }
-      let drop = 0;
-      while (drop < times.length && times[drop] < receivedAtMs - windowMs) drop++;
-      if (drop > 0) times.splice(0, drop);
-      let count = times.length;
-      while (count > 0 && times[count - 1] >= receivedAtMs) count--;
+      const { times } = history;
+      while (history.start < times.length && times[history.start] < receivedAtMs - windowMs) history.start++;
+      if (history.start > 64 && history.start * 2 > times.length) {
+        times.splice(0, history.start);
+        history.start = 0;
+      }
+      let end = times.length;
+      while (end > history.start && times[end - 1] >= receivedAtMs) end--;
       times.push(receivedAtMs);
-      return count;
+      return end - history.start;
     },
   };
 }

@@ -1,0 +1,2 @@
+DROP INDEX `requests_rule_facts_idx`;--> statement-breakpoint
+CREATE INDEX `requests_rule_scan_idx` ON `requests` (`shop_id`,`order_id`,`received_at`,`kind`,`status`,`amount_fen`,`decided_at`,`reason_code`,`evidence`);
