@@ -34,3 +34,22 @@ export function getStatement(runner: Runner, text: string): Database.Statement {
   }
   return statement;
 }
+
+const preparedCaches = new WeakMap<Database.Database, Map<string, unknown>>();
+
+/**
+ * A drizzle query prepared once per connection under `key` (built with sql.placeholder for its
+ * values), so each call skips building the SQL and SQLite's prepare but keeps drizzle's row mapping.
+ * A transaction shares its database's session, so a query prepared either way runs inside whatever
+ * transaction is open on the connection.
+ */
+export function getPrepared<T>(runner: Runner, key: string, build: () => T): T {
+  const connection = getConnection(runner);
+  let cache = preparedCaches.get(connection);
+  if (!cache) {
+    cache = new Map();
+    preparedCaches.set(connection, cache);
+  }
+  if (!cache.has(key)) cache.set(key, build());
+  return cache.get(key) as T;
+}

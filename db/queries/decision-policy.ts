@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { getPrepared } from "@/db/statements";
 import { evidenceFiles, orders, requests } from "@/db/schema";
 import { platformProposals } from "@/db/schema-policy";
 import { toEntryIneligibility, toPolicyOrder } from "@/db/queries/orders";
@@ -42,20 +43,25 @@ export type PolicySnapshot = {
 };
 
 export function readPolicySnapshot(tx: Tx, requestId: string): PolicySnapshot | null {
-  const row = tx
-    .select({ request: requests, order: orders })
-    .from(requests)
-    .innerJoin(orders, eq(orders.id, requests.orderId))
-    .where(eq(requests.id, requestId))
-    .get();
+  // Read inside every decision's transaction: prepared once per connection
+  const row = getPrepared(tx, "policy-snapshot:request", () =>
+    tx
+      .select({ request: requests, order: orders })
+      .from(requests)
+      .innerJoin(orders, eq(orders.id, requests.orderId))
+      .where(eq(requests.id, sql.placeholder("requestId")))
+      .prepare(),
+  ).get({ requestId });
   if (!row) return null;
-  const proposal = tx
-    .select()
-    .from(platformProposals)
-    .where(eq(platformProposals.requestId, requestId))
-    .orderBy(desc(platformProposals.proposedAt), desc(platformProposals.recordedAt))
-    .limit(1)
-    .get();
+  const proposal = getPrepared(tx, "policy-snapshot:proposal", () =>
+    tx
+      .select()
+      .from(platformProposals)
+      .where(eq(platformProposals.requestId, sql.placeholder("requestId")))
+      .orderBy(desc(platformProposals.proposedAt), desc(platformProposals.recordedAt))
+      .limit(1)
+      .prepare(),
+  ).get({ requestId });
   return {
     request: row.request,
     profile: getPolicyProfile(row.request.platform),

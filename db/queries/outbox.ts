@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, isNull, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
 import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
 import type { Tx } from "@/db/queries/webhooks";
@@ -13,12 +14,15 @@ import { defaultRetrySchedule, getNextAttemptDelayMs, isDeadLetter } from "@/lib
  * delivery are committed together or not at all. Sent from notBefore on (the end of the undo window).
  */
 export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore: Date = now): void {
-  const [row] = tx
-    .select({ request: requests, platformOrderId: orders.platformOrderId })
-    .from(requests)
-    .innerJoin(orders, eq(orders.id, requests.orderId))
-    .where(eq(requests.id, requestId))
-    .all();
+  // Run with every decision: prepared once per connection
+  const row = getPrepared(tx, "outbox:decision", () =>
+    tx
+      .select({ request: requests, platformOrderId: orders.platformOrderId })
+      .from(requests)
+      .innerJoin(orders, eq(orders.id, requests.orderId))
+      .where(eq(requests.id, sql.placeholder("requestId")))
+      .prepare(),
+  ).get({ requestId });
   const decision = row?.request.decision;
   if (!decision) throw new Error(`Request ${requestId} has no decision to send`);
   const { request } = row;

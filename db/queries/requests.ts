@@ -18,6 +18,7 @@ import { getFinalAt } from "@/lib/undo";
 import { getDueAtMs } from "@/lib/urgency";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
+import { getPrepared } from "@/db/statements";
 
 export type { AuditEntry, RequestCard };
 
@@ -205,7 +206,23 @@ export async function listRequests(
 
 export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<RequestCard | null> {
   if (scope.shopIds.length === 0) return null;
-  const [row] = await selectCards(db).where(and(scopeCondition(scope), eq(requests.id, id)));
+  // Read on every action on a card: prepared once per number of shops in scope
+  const shopCount = scope.shopIds.length;
+  const query = getPrepared(db, `request-card:${shopCount}`, () =>
+    selectCards(db)
+      .where(
+        and(
+          inArray(
+            requests.shopId,
+            Array.from({ length: shopCount }, (_, index) => sql.placeholder(`shop${index}`)),
+          ),
+          eq(shops.merchantId, sql.placeholder("merchantId")),
+          eq(requests.id, sql.placeholder("id")),
+        ),
+      )
+      .prepare(),
+  );
+  const [row] = query.all({ id, merchantId: scope.merchantId, ...Object.fromEntries(scope.shopIds.map((shopId, index) => [`shop${index}`, shopId])) });
   return row ? toCard(row) : null;
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { getPrepared } from "@/db/statements";
 import type { Db } from "@/db/client";
 import { sessions, shopAccess, shops, users } from "@/db/schema";
 import type { Platform, Role } from "@/lib/domain";
@@ -14,13 +15,18 @@ export type Scope = {
 
 export type ShopSummary = { id: string; name: string; platform: Platform };
 
+// Every API call resolves its scope first: these three are prepared once per connection
 export async function getScope(db: Db, userId: string): Promise<Scope | null> {
-  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  const user = getPrepared(db, "scope:user", () => db.select().from(users).where(eq(users.id, sql.placeholder("userId"))).prepare()).get({ userId });
   if (!user) return null;
-  const merchantShops = await db.select({ id: shops.id }).from(shops).where(eq(shops.merchantId, user.merchantId));
+  const merchantShops = getPrepared(db, "scope:shops", () => db.select({ id: shops.id }).from(shops).where(eq(shops.merchantId, sql.placeholder("merchantId"))).prepare()).all({
+    merchantId: user.merchantId,
+  });
   let shopIds = merchantShops.map((shop) => shop.id);
   if (!user.allShops) {
-    const granted = await db.select({ shopId: shopAccess.shopId }).from(shopAccess).where(eq(shopAccess.userId, user.id));
+    const granted = getPrepared(db, "scope:access", () =>
+      db.select({ shopId: shopAccess.shopId }).from(shopAccess).where(eq(shopAccess.userId, sql.placeholder("userId"))).prepare(),
+    ).all({ userId: user.id });
     const grantedIds = new Set(granted.map((row) => row.shopId));
     shopIds = shopIds.filter((id) => grantedIds.has(id));
   }
