@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { addReceivedToRollup } from "@/db/queries/metrics";
-import { getStatement } from "@/db/statements";
+import { getPrepared, getStatement } from "@/db/statements";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
 import { answerReopenIfEntryOpen } from "@/db/queries/orders";
@@ -23,20 +23,27 @@ export type WebhookShop = { id: string; platform: Platform; merchantId: string }
 
 /** The shop an inbound event claims to come from, only if it is on the platform of the URL. */
 export async function findWebhookShop(db: Db, shopId: string, platform: Platform): Promise<WebhookShop | null> {
-  const [shop] = await db
-    .select({ id: shops.id, platform: shops.platform, merchantId: shops.merchantId })
-    .from(shops)
-    .where(and(eq(shops.id, shopId), eq(shops.platform, platform)));
+  // This, the secrets and the card lookup run for every event received: prepared once per connection
+  const shop = getPrepared(db, "webhook:shop", () =>
+    db
+      .select({ id: shops.id, platform: shops.platform, merchantId: shops.merchantId })
+      .from(shops)
+      .where(and(eq(shops.id, sql.placeholder("shopId")), eq(shops.platform, sql.placeholder("platform"))))
+      .prepare(),
+  ).get({ shopId, platform });
   return shop ?? null;
 }
 
 /** Secrets that verify a signature now: the current one and any rotated out at most 24 h ago. */
 export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Promise<string[]> {
-  const rows = await db
-    .select({ secret: shopWebhookSecrets.secret, rotatedOutAt: shopWebhookSecrets.rotatedOutAt })
-    .from(shopWebhookSecrets)
-    .where(eq(shopWebhookSecrets.shopId, shopId))
-    .orderBy(desc(shopWebhookSecrets.id));
+  const rows = getPrepared(db, "webhook:secrets", () =>
+    db
+      .select({ secret: shopWebhookSecrets.secret, rotatedOutAt: shopWebhookSecrets.rotatedOutAt })
+      .from(shopWebhookSecrets)
+      .where(eq(shopWebhookSecrets.shopId, sql.placeholder("shopId")))
+      .orderBy(desc(shopWebhookSecrets.id))
+      .prepare(),
+  ).all({ shopId });
   return getActiveSecrets(rows, now);
 }
 
@@ -177,11 +184,19 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
   const events = readEvents(tx, shop.id, { requestId: platformRequestId });
   const state = applyRequestEvents(null, events.filter((event): event is RequestEvent => event.type !== "order.upserted"));
   if (!state) return;
-  const [existing] = tx
-    .select()
-    .from(requests)
-    .where(and(eq(requests.shopId, shop.id), eq(requests.platform, shop.platform), eq(requests.platformRequestId, platformRequestId)))
-    .all();
+  const existing = getPrepared(tx, "webhook:request", () =>
+    tx
+      .select()
+      .from(requests)
+      .where(
+        and(
+          eq(requests.shopId, sql.placeholder("shopId")),
+          eq(requests.platform, sql.placeholder("platform")),
+          eq(requests.platformRequestId, sql.placeholder("platformRequestId")),
+        ),
+      )
+      .prepare(),
+  ).get({ shopId: shop.id, platform: shop.platform, platformRequestId });
   const { fields } = state;
 
   if (!existing) {
