@@ -17,8 +17,10 @@ export function useDecide() {
 
   return useMutation({
     mutationFn: ({ id, input }: { id: string; input: DecisionInput }) => postDecision(id, input),
-    onMutate: async ({ id }) => {
-      await queryClient.cancelQueries({ queryKey: requestKeys.lists() });
+    onMutate: ({ id }) => {
+      // Cancelling is synchronous (a cancelled refetch's revert happens here, so it cannot bring the card
+      // back afterwards); only its settling is async, and the card leaves without waiting for it.
+      void queryClient.cancelQueries({ queryKey: requestKeys.lists() });
       const snapshot: ListSnapshot = queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() });
       queryClient.setQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() }, (data) =>
         data
@@ -63,9 +65,13 @@ export function useDecide() {
       for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
       toast.error(t("failed", { message: error.message }));
     },
-    onSettled: (_result, _error, { id }) => {
-      void queryClient.invalidateQueries({ queryKey: requestKeys.all });
+    onSettled: (_result, error, { id }) => {
+      void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
       void queryClient.invalidateQueries({ queryKey: requestKeys.detail(id) });
+      // A refused decision may have put the card back: reload the lists. An accepted one is already out of
+      // them (and the live stream patches the card into the others), so they are only marked stale
+      // instead of refetching every loaded page after each decision.
+      void queryClient.invalidateQueries({ queryKey: requestKeys.lists(), refetchType: error ? "active" : "none" });
     },
   });
 }
