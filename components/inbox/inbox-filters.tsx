@@ -2,7 +2,7 @@
 
 import { Search } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState, type FormEvent } from "react";
+import { memo, useState, type FormEvent } from "react";
 import type { InboxFilters, PendingCounts } from "@/components/inbox/api";
 import { inboxStatusFilters } from "@/lib/api-schemas";
 import { platforms, requestKinds } from "@/lib/domain";
@@ -18,7 +18,8 @@ const countKeys = { pending: "pending", due_soon: "dueSoon", overdue: "overdue" 
 
 const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
-export function InboxFilterBar({ filters, shops, counts, onChange }: InboxFiltersProps) {
+// Memoized: the inbox re-renders on every decision and live event; the filters only when their props change
+export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, counts, onChange }: InboxFiltersProps) {
   const t = useTranslations();
   const [search, setSearch] = useState(filters.q ?? "");
   const submitSearch = (event: FormEvent) => {
@@ -107,4 +108,4 @@ export function InboxFilterBar({ filters, shops, counts, onChange }: InboxFilter
       ) : null}
     </div>
   );
-}
+});

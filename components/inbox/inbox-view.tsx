@@ -1,10 +1,10 @@
 "use client";
 
 import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
-import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import { measureElement, useWindowVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
 import { fetchPendingCounts, fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
 import { BulkBar } from "@/components/inbox/bulk-bar";
@@ -12,11 +12,10 @@ import { InboxFilterBar } from "@/components/inbox/inbox-filters";
 import { RequestCard } from "@/components/inbox/request-card";
 import { ShortcutsDialog } from "@/components/inbox/shortcuts-dialog";
 import { useDecide } from "@/components/inbox/use-decide";
-import { useNow } from "@/components/inbox/use-now";
 import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import type { RequestPage } from "@/lib/api-types";
+import type { RequestCard as RequestCardData, RequestPage } from "@/lib/api-types";
 
 type InboxViewProps = {
   filters: InboxFilters;
@@ -38,14 +37,32 @@ function toSearch(filters: InboxFilters): string {
 // Shortcuts stay quiet while a dialog (reject, evidence, help) has the keyboard.
 const isNoDialogOpen = () => !document.querySelector('[role="dialog"]');
 
+// The parts above the list take props that rarely change, so a decision re-renders the list alone.
+const RateBanner = memo(LiveRateBanner);
+const noCards: RequestCardData[] = [];
+const estimateCardSize = () => 190;
+
+/**
+ * A row mounted off screen (the overscan, like the card that moves up when one is decided) takes its
+ * size from the ResizeObserver after layout: reading its height during the commit would force a layout
+ * on every decision. Rows in view are measured at once, so none is ever painted overlapping another.
+ */
+function measureCardRow(element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<Window, Element>) {
+  const index = instance.indexFromElement(element);
+  const range = instance.range;
+  const isOffScreen = range !== null && (index < range.startIndex || index > range.endIndex);
+  if (entry || !isOffScreen) return measureElement(element, entry, instance);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? estimateCardSize();
+}
+
 export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
   const tBulk = useTranslations("bulk");
   const router = useRouter();
   const pathname = usePathname();
-  const now = useNow();
-  const decide = useDecide();
+  const { mutate: decide } = useDecide();
+  const sectionRef = useRef<HTMLElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const [focusedIndex, setFocusedIndex] = useState(0);
   const [isHelpOpen, setIsHelpOpen] = useState(false);
@@ -63,11 +80,15 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   });
   const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts });
 
-  const cards = query.data?.pages.flatMap((page) => page.items) ?? [];
+  const pages = query.data?.pages;
+  const cards = useMemo(() => pages?.flatMap((page) => page.items) ?? noCards, [pages]);
   const focused = cards[Math.min(focusedIndex, cards.length - 1)];
-  const pendingCards = cards.filter((card) => card.status === "pending");
+  const pendingCards = useMemo(() => cards.filter((card) => card.status === "pending"), [cards]);
   // A selected card that left the view (decided by anyone) is no longer selected.
-  const selectedCards = pendingCards.filter((card) => selectedIds.has(card.id));
+  const selectedCards = useMemo(
+    () => (selectedIds.size === 0 ? noCards : pendingCards.filter((card) => selectedIds.has(card.id))),
+    [pendingCards, selectedIds],
+  );
 
   /** x or a click toggles one card; shift-click selects the range from the last one toggled. */
   const toggleSelection = (index: number, isRange: boolean) => {
@@ -88,17 +109,27 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   // Only the cards in and near the viewport are mounted, so a 10,000-card queue stays smooth.
   const virtualizer = useWindowVirtualizer({
     count: cards.length,
-    estimateSize: () => 190,
+    estimateSize: estimateCardSize,
+    measureElement: measureCardRow,
     overscan: 6,
     gap: 12,
     scrollMargin: listTop,
     initialRect: { width: 1200, height: 1000 },
-    getItemKey: (index) => cards[index]?.id ?? index,
+    getItemKey: useCallback((index: number) => cards[index]?.id ?? index, [cards]),
   });
-  // The list's distance from the page top, measured after layout (filters and banners sit above it).
+  // The list's distance from the page top (filters, banners and the bulk bar sit above it). Anything
+  // there changing height changes the section's height too, so it is re-read after layout when that
+  // happens, never mid-commit on a decision, where reading it would force a layout.
+  const isEmpty = cards.length === 0 && !query.isFetching;
   useLayoutEffect(() => {
-    setListTop(listRef.current?.offsetTop ?? 0);
-  }, [cards.length]);
+    const list = listRef.current;
+    const section = sectionRef.current;
+    if (!list || !section) return;
+    setListTop(list.offsetTop);
+    const observer = new ResizeObserver(() => setListTop(list.offsetTop));
+    observer.observe(section);
+    return () => observer.disconnect();
+  }, [isEmpty]);
   const virtualItems = virtualizer.getVirtualItems();
   const lastVirtualIndex = virtualItems.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
@@ -107,9 +138,15 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
     if (hasNextPage && !isFetchingNextPage && lastVirtualIndex >= cards.length - 8) void fetchNextPage();
   }, [lastVirtualIndex, cards.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const onDecide = useCallback((id: string, input: DecisionInput) => decide.mutate({ id, input }), [decide]);
+  // Stable, so a memoized card re-renders only when its own data changes
+  const onDecide = useCallback((id: string, input: DecisionInput) => decide({ id, input }), [decide]);
   // Filters live in the URL so a view can be bookmarked; the server renders the first page for it.
-  const onFiltersChange = (next: InboxFilters) => router.replace(`${pathname}${toSearch(next)}`, { scroll: false });
+  const onFiltersChange = useCallback(
+    (next: InboxFilters) => router.replace(`${pathname}${toSearch(next)}`, { scroll: false }),
+    [router, pathname],
+  );
+  const onSelectAll = useCallback(() => setSelectedIds(new Set(pendingCards.map((card) => card.id))), [pendingCards]);
+  const onClearSelection = useCallback(() => setSelectedIds(new Set()), []);
 
   const moveFocus = (delta: number) => {
     if (cards.length === 0) return;
@@ -136,6 +173,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
       className="space-y-4"
       // Set once this view is hydrated (its shortcuts bound): the page shell can hydrate before it.
       ref={(node) => {
+        sectionRef.current = node;
         if (node) node.dataset.inboxReady = "true";
       }}
     >
@@ -150,14 +188,9 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
           </button>
         </div>
       </div>
-      <LiveRateBanner />
+      <RateBanner />
       <InboxFilterBar filters={filters} shops={shops} counts={counts.data} onChange={onFiltersChange} />
-      <BulkBar
-        selected={selectedCards}
-        selectableCount={pendingCards.length}
-        onSelectAll={() => setSelectedIds(new Set(pendingCards.map((card) => card.id)))}
-        onClear={() => setSelectedIds(new Set())}
-      />
+      <BulkBar selected={selectedCards} selectableCount={pendingCards.length} onSelectAll={onSelectAll} onClear={onClearSelection} />
 
       {query.isError ? (
         <div role="alert" className="flex items-center justify-between rounded-md bg-rose-50 px-4 py-3 text-sm text-rose-800">
@@ -168,7 +201,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
         </div>
       ) : null}
 
-      {cards.length === 0 && !query.isFetching ? (
+      {isEmpty ? (
         <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-500 ring-1 ring-slate-200">
           {filters.status === "pending" ? t("emptyPending") : t("empty")}
         </p>
@@ -202,7 +235,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
                     />
                   ) : null}
                   <div className="min-w-0 flex-1">
-                    <RequestCard card={card} now={now} onDecide={onDecide} />
+                    <RequestCard card={card} onDecide={onDecide} />
                   </div>
                 </div>
               </li>

@@ -11,6 +11,7 @@ import { ClaimControl } from "@/components/inbox/claim-control";
 import { PlatformClockBadge } from "@/components/inbox/platform-clock";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import type { DecisionInput } from "@/components/inbox/api";
+import { useNow } from "@/components/inbox/use-now";
 import { CardActionReasons } from "@/components/policy/card-action-reasons";
 import { getCardPolicyState } from "@/components/policy/card-policy-state";
 import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
@@ -22,23 +23,67 @@ import { formatFen } from "@/lib/money";
 
 type RequestCardProps = {
   card: RequestCardData;
-  now: Date;
   onDecide: (id: string, input: DecisionInput) => void;
 };
 
 const timeFormat = { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false } as const;
 
-function RequestCardView({ card, now, onDecide }: RequestCardProps) {
+// The parts of a card that move with the clock read it themselves, so a tick re-renders them and not
+// the whole card (badges, amounts, evidence, the closed dialogs).
+function CardClocks({ card }: { card: RequestCardData }) {
+  const now = useNow();
+  return (
+    <>
+      <PlatformClockBadge card={card} now={now} />
+      <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} />
+    </>
+  );
+}
+
+function CardPolicyNotesNow({ card }: { card: RequestCardData }) {
+  const now = useNow();
+  return <CardPolicyNotes card={card} state={getCardPolicyState(card, now)} now={now} />;
+}
+
+type CardActionsProps = {
+  card: RequestCardData;
+  onApprove: () => void;
+  onReject: () => void;
+  onCounterOffer: () => void;
+};
+
+function CardActions({ card, onApprove, onReject, onCounterOffer }: CardActionsProps) {
   const t = useTranslations("card");
   const tPolicy = useTranslations("policy.actions");
+  const now = useNow();
+  // The platform's rules decide which buttons work now; the server refuses the same (issue 5)
+  const { actions } = getCardPolicyState(card, now);
+  const reasonsId = `${card.id}-action-reasons`;
+  return (
+    <>
+      <Button variant="primary" data-action="approve" onClick={onApprove} disabled={!actions.approve.isAllowed} aria-describedby={reasonsId}>
+        {t("approve")}
+      </Button>
+      <Button variant="danger" data-action="reject" onClick={onReject} disabled={!actions.reject.isAllowed} aria-describedby={reasonsId}>
+        {t("reject")}
+      </Button>
+      {card.kind === "refund_only" || card.kind === "return_refund" ? (
+        <Button onClick={onCounterOffer} disabled={!actions.counter_offer.isAllowed} aria-describedby={reasonsId}>
+          {tPolicy("counter_offer")}
+        </Button>
+      ) : null}
+      <CardActionReasons id={reasonsId} actions={actions} />
+    </>
+  );
+}
+
+function RequestCardView({ card, onDecide }: RequestCardProps) {
+  const t = useTranslations("card");
   const locale = useLocale();
   const format = useFormatter();
   const [isRejecting, setIsRejecting] = useState(false);
   const [isCounterOffering, setIsCounterOffering] = useState(false);
   const isPending = card.status === "pending";
-  // The platform's rules decide which buttons work now; the server refuses the same (issue 5)
-  const policy = getCardPolicyState(card, now);
-  const reasonsId = `${card.id}-action-reasons`;
 
   return (
     <article
@@ -53,8 +98,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
         <span className="text-xs text-slate-500">{card.shop.name}</span>
         <span className="ml-auto flex items-center gap-2">
           <ClaimControl card={card} />
-          {isPending ? <PlatformClockBadge card={card} now={now} /> : null}
-          {isPending ? <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} /> : <StatusText status={card.status} />}
+          {isPending ? <CardClocks card={card} /> : <StatusText status={card.status} />}
         </span>
       </header>
 
@@ -89,7 +133,7 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
           </dl>
           {card.claim ? <p className="rounded bg-slate-50 px-2 py-1.5 text-sm text-slate-700">“{card.claim}”</p> : null}
           <EvidenceThumbs evidence={card.evidence} />
-          <CardPolicyNotes card={card} state={policy} now={now} />
+          <CardPolicyNotesNow card={card} />
           <CardFreightLine card={card} />
           {!isPending && card.decidedBy && card.decidedAt ? (
             <p className="text-xs text-slate-500">
@@ -104,26 +148,12 @@ function RequestCardView({ card, now, onDecide }: RequestCardProps) {
 
         <div className="flex items-end gap-2 md:flex-col md:items-stretch md:justify-end">
           {isPending ? (
-            <>
-              <Button
-                variant="primary"
-                data-action="approve"
-                onClick={() => onDecide(card.id, { decision: "approve" })}
-                disabled={!policy.actions.approve.isAllowed}
-                aria-describedby={reasonsId}
-              >
-                {t("approve")}
-              </Button>
-              <Button variant="danger" data-action="reject" onClick={() => setIsRejecting(true)} disabled={!policy.actions.reject.isAllowed} aria-describedby={reasonsId}>
-                {t("reject")}
-              </Button>
-              {card.kind === "refund_only" || card.kind === "return_refund" ? (
-                <Button onClick={() => setIsCounterOffering(true)} disabled={!policy.actions.counter_offer.isAllowed} aria-describedby={reasonsId}>
-                  {tPolicy("counter_offer")}
-                </Button>
-              ) : null}
-              <CardActionReasons id={reasonsId} actions={policy.actions} />
-            </>
+            <CardActions
+              card={card}
+              onApprove={() => onDecide(card.id, { decision: "approve" })}
+              onReject={() => setIsRejecting(true)}
+              onCounterOffer={() => setIsCounterOffering(true)}
+            />
           ) : null}
           <Link href={`/requests/${card.id}`} className="text-center text-sm text-slate-600 hover:text-slate-900 hover:underline">
             {t("details")}

@@ -1,14 +1,36 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { getServerNow } from "@/components/server-clock";
 
-/** One ticking clock (server time) for the whole inbox; every card derives its countdown from it. */
-export function useNow(intervalMs = 1000): Date {
-  const [now, setNow] = useState(getServerNow);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(getServerNow()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
+// One interval (server time) for every countdown on the page (issue 4). Only the components that show
+// the time subscribe, so a tick re-renders the clock text, not each whole card or the inbox list.
+const tickMs = 1000;
+const listeners = new Set<() => void>();
+let current: Date | null = null;
+let timer: ReturnType<typeof setInterval> | null = null;
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  timer ??= setInterval(() => {
+    current = getServerNow();
+    for (const notify of listeners) notify();
+  }, tickMs);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size > 0 || !timer) return;
+    clearInterval(timer);
+    timer = null;
+    // The next page to subscribe starts from a fresh reading, not the last tick of this one
+    current = null;
+  };
+}
+
+const getSnapshot = () => (current ??= getServerNow());
+// The server renders with its own fresh clock; the module's reading would outlive the request there
+const getServerSnapshot = () => (typeof window === "undefined" ? getServerNow() : getSnapshot());
+
+/** The shared ticking clock (server time); every countdown derives from the same reading. */
+export function useNow(): Date {
+  return useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
 }
