@@ -15,7 +15,8 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       {children}
-      <Toaster position="top-center" richColors closeButton />
+      {/* dir given: left to itself the Toaster reads getComputedStyle on every render (a style recalc per toast) */}
+      <Toaster position="top-center" richColors closeButton dir="ltr" />
     </QueryClientProvider>
   );
 }
