@@ -110,7 +110,7 @@ function isRuleAllowed(row: BacktestRow): boolean {
   );
 }
 
-/** Counts one request received inside the window (the caller keeps rows outside it away); keeps the row if it is among the latest matches. */
+/** Counts one request received inside the window (the caller keeps rows outside it away). */
 export function addBacktestRow(state: BacktestState, row: BacktestRow): void {
   const { figures } = state;
   const dayIndex = getShanghaiDayIndex(row.receivedAtMs);
@@ -142,9 +142,9 @@ export function addBacktestRow(state: BacktestState, row: BacktestRow): void {
   const perRule = state.perRule.get(rule.id)!;
   perRule.answered++;
   perRule.refundFen += refundFen;
-  // Rows arrive oldest first: keep the latest matches
+  // Rows arrive oldest first: keep the latest matches (a copy: the caller may refill the row it passed)
   if (state.matches.length === sampleLimit) state.matches.shift();
-  state.matches.push({ row, rule });
+  state.matches.push({ row: { ...row }, rule });
 }
 
 function toSample({ row, rule }: { row: BacktestRow; rule: AutoRule }): BacktestSample {
