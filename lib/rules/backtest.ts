@@ -6,7 +6,7 @@ import { findFirstMatch, getEffectiveRules, isApproveAllowed, type RuleFacts } f
 import type { AutoRule, RuleSet } from "@/lib/rules/schema";
 
 // What a draft rule set would have done to a shop's past requests, one row at a time (rows come in
-// receipt order from a stream, so nothing holds the whole history). Pure: the caller reads the rows.
+// receipt order, so the accumulator keeps no history, only counts). Pure: the caller reads the rows.
 
 const dayMs = 86_400_000;
 const shanghaiOffsetMs = 8 * 3_600_000;
