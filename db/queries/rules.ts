@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { getPrepared } from "@/db/statements";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
 import { readPolicySnapshot } from "@/db/queries/decision-policy";
@@ -110,13 +111,16 @@ function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; re
  * the card. Platform rules still hold: an ineligible request is left to a person.
  */
 export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer {
-  const row = tx
-    .select({ request: requests, order: orders, set: autoRuleSets })
-    .from(requests)
-    .innerJoin(orders, eq(orders.id, requests.orderId))
-    .innerJoin(autoRuleSets, eq(autoRuleSets.shopId, requests.shopId))
-    .where(eq(requests.id, requestId))
-    .get();
+  // Runs for every request received: prepared once per connection
+  const row = getPrepared(tx, "rules:apply", () =>
+    tx
+      .select({ request: requests, order: orders, set: autoRuleSets })
+      .from(requests)
+      .innerJoin(orders, eq(orders.id, requests.orderId))
+      .innerJoin(autoRuleSets, eq(autoRuleSets.shopId, requests.shopId))
+      .where(eq(requests.id, sql.placeholder("requestId")))
+      .prepare(),
+  ).get({ requestId });
   if (!row || row.request.status !== "pending") return null;
   const { request, order, set } = row;
   const rules = getEffectiveRules({ autoOpenEntry: set.autoOpenEntry, rules: set.rules });
