@@ -133,11 +133,14 @@ async function stopServer(server: ChildProcess) {
 }
 
 async function signIn(email: string, url = baseUrl): Promise<string> {
-  const response = await fetch(`${url}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ email, password: benchPassword }),
-  });
+  const post = () =>
+    fetch(`${url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: url },
+      body: JSON.stringify({ email, password: benchPassword }),
+    });
+  // A pooled keep-alive socket the server has closed while idle fails once; a fresh one then works
+  const response = await post().catch(post);
   if (!response.ok) throw new Error(`sign-in ${email}: ${response.status}`);
   return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
 }
@@ -639,6 +642,17 @@ async function main() {
   const workFile = path.join(dataDir, "bench-work.db");
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${workFile}${suffix}`, { force: true });
   fs.copyFileSync(large.file, workFile);
+  // In-process on the work copy before the servers start (the route adds a session and JSON around the same call)
+  const backtest = await measureBacktest(workFile, { windowDays: 365, runs: isQuick ? 3 : 5 });
+  record({
+    key: "backtest.365",
+    measure: `rules backtest over one shop's whole history (${backtest.rows.toLocaleString()} requests, 365 days, ${benchRuleSet.rules.length} rules + auto-open), p50 / p95 of ${backtest.runs}, in-process`,
+    figure: `${ms(backtest.p50Ms)} / ${ms(backtest.p95Ms)}`,
+    goal: "≤ 2,000 ms",
+    pass: backtest.p95Ms <= 2000,
+    value: backtest.p95Ms,
+  });
+
   const [smallServer, server] = await Promise.all([startServer(small.file, smallBaseUrl), startServer(workFile)]);
   const owner = await signIn(large.data.ownerEmail);
   const inbox = await measureInboxPair({ url: smallBaseUrl, cookie: await signIn(small.data.ownerEmail, smallBaseUrl) }, { url: baseUrl, cookie: owner });
@@ -659,17 +673,6 @@ async function main() {
       value: metrics.p95,
     });
   }
-
-  // In-process on the work copy (the route adds a session and JSON around the same call)
-  const backtest = await measureBacktest(workFile, { windowDays: 365, runs: isQuick ? 3 : 5 });
-  record({
-    key: "backtest.365",
-    measure: `rules backtest over one shop's whole history (${backtest.rows.toLocaleString()} requests, 365 days, ${benchRuleSet.rules.length} rules + auto-open), p50 / p95 of ${backtest.runs}, in-process`,
-    figure: `${ms(backtest.p50Ms)} / ${ms(backtest.p95Ms)}`,
-    goal: "≤ 2,000 ms",
-    pass: backtest.p95Ms <= 2000,
-    value: backtest.p95Ms,
-  });
 
   const agentCookies = await Promise.all(large.data.agentEmails.map((email) => signIn(email)));
   const pending = await listPendingIds(owner, decisionCount + racePairs);
