@@ -638,12 +638,9 @@ async function main() {
   const measuresStartedAt = Date.now();
 
   console.log(`\n[${smallHistory.toLocaleString()} and ${largeHistory.toLocaleString()} history]`);
-  // Work on a copy so decisions and events written by the bench never change the cached database.
-  const workFile = path.join(dataDir, "bench-work.db");
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${workFile}${suffix}`, { force: true });
-  fs.copyFileSync(large.file, workFile);
-  // In-process on the work copy before the servers start (the route adds a session and JSON around the same call)
-  const backtest = await measureBacktest(workFile, { windowDays: 365, runs: isQuick ? 3 : 5 });
+  // In-process, before the work copy is written (its 1.4 GB of writeback slowed the scan by a fifth) and before the
+  // servers start; it only reads (the route adds a session and JSON around the same call)
+  const backtest = await measureBacktest(large.file, { windowDays: 365, runs: isQuick ? 3 : 5 });
   record({
     key: "backtest.365",
     measure: `rules backtest over one shop's whole history (${backtest.rows.toLocaleString()} requests, 365 days, ${benchRuleSet.rules.length} rules + auto-open), p50 / p95 of ${backtest.runs}, in-process`,
@@ -653,6 +650,10 @@ async function main() {
     value: backtest.p95Ms,
   });
 
+  // Work on a copy so decisions and events written by the bench never change the cached database.
+  const workFile = path.join(dataDir, "bench-work.db");
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${workFile}${suffix}`, { force: true });
+  fs.copyFileSync(large.file, workFile);
   const [smallServer, server] = await Promise.all([startServer(small.file, smallBaseUrl), startServer(workFile)]);
   const owner = await signIn(large.data.ownerEmail);
   const inbox = await measureInboxPair({ url: smallBaseUrl, cookie: await signIn(small.data.ownerEmail, smallBaseUrl) }, { url: baseUrl, cookie: owner });
@@ -792,11 +793,11 @@ async function main() {
   });
   record({
     key: "duration",
-    measure: `bench wall time (build + seeding: ${durationS - measuresS} s more)`,
-    figure: `${measuresS} s`,
+    measure: "bench wall time, build and seeding included (of which measures)",
+    figure: `${durationS} s (${measuresS} s)`,
     goal: `< ${budgetS} s`,
-    pass: measuresS < budgetS,
-    value: measuresS,
+    pass: durationS < budgetS,
+    value: durationS,
   });
 
   const lastRun = readLastRun();
