@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { addReceivedToRollup } from "@/db/queries/metrics";
 import { getPrepared, getStatement } from "@/db/statements";
-import { auditLog, orders, requests, shops } from "@/db/schema";
+import { auditLog, requests, shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
 import { answerReopenIfEntryOpen } from "@/db/queries/orders";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
@@ -98,21 +98,22 @@ export function receiveWebhookEvent(
 ): ReceiveResult {
   const { shop, event, rawBody, now } = input;
   return db.transaction((tx) => {
-    const stored = tx
-      .insert(webhookEvents)
-      .values({
-        shopId: shop.id,
-        platform: shop.platform,
-        eventId: event.id,
-        type: event.type,
-        occurredAt: new Date(event.occurredAt),
-        receivedAt: now,
-        platformRequestId: event.type === "order.upserted" ? null : event.data.requestId,
-        platformOrderId: getPlatformOrderId(event),
-        rawBody,
-      })
-      .onConflictDoNothing({ target: [webhookEvents.shopId, webhookEvents.eventId] })
-      .run();
+    // The receipt's writes are prepared once per connection (times as epoch ms, JSON as text, as the schema stores them)
+    const stored = getStatement(
+      tx,
+      `insert into webhook_events (shop_id, platform, event_id, type, occurred_at, received_at, platform_request_id, platform_order_id, raw_body)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (shop_id, event_id) do nothing`,
+    ).run(
+      shop.id,
+      shop.platform,
+      event.id,
+      event.type,
+      Date.parse(event.occurredAt),
+      now.getTime(),
+      event.type === "order.upserted" ? null : event.data.requestId,
+      getPlatformOrderId(event),
+      rawBody,
+    );
     if (stored.changes === 0) return { duplicate: true };
     if (event.type === "order.upserted") projectOrder(tx, shop, event.data.order.orderId);
     else projectRequest(tx, shop, event.data.requestId, now);
@@ -149,30 +150,32 @@ function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): strin
   }
   if (!latest) return null;
   const { order } = latest;
-  const values = {
-    category: order.category,
-    title: order.title,
-    amountFen: order.amountFen,
-    completedAt: new Date(order.completedAt),
-    receivedAt: order.receivedAt ? new Date(order.receivedAt) : null,
-    supportedKinds: order.supportedKinds,
-    priorRefund: order.priorRefund,
-    ...(buyer ? { buyerId: buyer.buyer.id, buyerNick: buyer.buyer.nick } : {}),
-  };
-  const [row] = tx
-    .insert(orders)
-    .values({
-      id: newId("ord"),
-      shopId: shop.id,
-      platform: shop.platform,
-      platformOrderId,
-      buyerId: "",
-      buyerNick: "",
-      ...values,
-    })
-    .onConflictDoUpdate({ target: [orders.shopId, orders.platformOrderId], set: values })
-    .returning({ id: orders.id })
-    .all();
+  const completedAtMs = Date.parse(order.completedAt);
+  const receivedAtMs = order.receivedAt ? Date.parse(order.receivedAt) : null;
+  const supportedKinds = JSON.stringify(order.supportedKinds);
+  const row = getStatement(
+    tx,
+    `insert into orders (id, shop_id, platform, platform_order_id, buyer_id, buyer_nick, category, title, amount_fen, completed_at, received_at, supported_kinds, prior_refund)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (shop_id, platform_order_id) do update set category = excluded.category, title = excluded.title, amount_fen = excluded.amount_fen,
+       completed_at = excluded.completed_at, received_at = excluded.received_at, supported_kinds = excluded.supported_kinds, prior_refund = excluded.prior_refund
+       ${buyer ? ", buyer_id = excluded.buyer_id, buyer_nick = excluded.buyer_nick" : ""}
+     returning id`,
+  ).get(
+    newId("ord"),
+    shop.id,
+    shop.platform,
+    platformOrderId,
+    buyer?.buyer.id ?? "",
+    buyer?.buyer.nick ?? "",
+    order.category,
+    order.title,
+    order.amountFen,
+    completedAtMs,
+    receivedAtMs,
+    supportedKinds,
+    order.priorRefund,
+  ) as { id: string };
   return row.id;
 }
 
@@ -206,32 +209,52 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     if (!orderId) return;
     const receivedAt = new Date(state.createdAt);
     const status: RequestStatus = state.cancelledAt ? "cancelled" : "pending";
-    const [created] = tx
-      .insert(requests)
-      .values({
-        id: newId("req"),
-        shopId: shop.id,
-        orderId,
-        platform: shop.platform,
-        platformRequestId,
-        kind: fields.kind,
-        status,
-        reasonCode: fields.reasonCode,
-        reasonText: fields.reasonText,
-        claim: fields.claim,
-        evidence: fields.evidence,
-        amountFen: fields.amountFen ?? fields.order.amountFen,
-        receivedAt,
-        respondBy: getRespondBy(getPolicyProfile(shop.platform), receivedAt),
-        platformDeadline: fields.platformDeadline ? new Date(fields.platformDeadline) : null,
-      })
-      .returning()
-      .all();
-    tx.insert(auditLog)
-      .values({ shopId: shop.id, requestId: created.id, orderId, action: "received", toStatus: status, detail: { source: "webhook" }, at: now })
-      .run();
+    const id = newId("req");
+    const amountFen = fields.amountFen ?? fields.order.amountFen;
+    const respondBy = getRespondBy(getPolicyProfile(shop.platform), receivedAt);
+    getStatement(
+      tx,
+      `insert into requests (id, shop_id, order_id, platform, platform_request_id, kind, status, reason_code, reason_text, claim, evidence, amount_fen, received_at, respond_by, platform_deadline)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      shop.id,
+      orderId,
+      shop.platform,
+      platformRequestId,
+      fields.kind,
+      status,
+      fields.reasonCode,
+      fields.reasonText ?? null,
+      fields.claim ?? null,
+      JSON.stringify(fields.evidence),
+      amountFen,
+      receivedAt.getTime(),
+      respondBy.getTime(),
+      fields.platformDeadline ? Date.parse(fields.platformDeadline) : null,
+    );
+    getStatement(tx, `insert into audit_log (shop_id, request_id, order_id, action, to_status, detail, at) values (?, ?, ?, 'received', ?, '{"source":"webhook"}', ?)`).run(
+      shop.id,
+      id,
+      orderId,
+      status,
+      now.getTime(),
+    );
     // The metrics count a card from the moment it is stored, in the same transaction.
-    addReceivedToRollup(tx, { ...created, rejectEvidenceCount: 0 });
+    addReceivedToRollup(tx, {
+      shopId: shop.id,
+      platform: shop.platform,
+      kind: fields.kind,
+      status,
+      receivedAt,
+      decidedAt: null,
+      decidedBy: null,
+      rejectReasonCode: null,
+      rejectMessage: null,
+      amountFen,
+      rejectEvidenceCount: 0,
+    });
+    const created = { id, kind: fields.kind };
     recordProposals(tx, shop, created.id, state, now);
     // A re-open request while the entry is open is answered "已开启，至 …" by the system (issue 5)
     if (created.kind === "entry_reopen") answerReopenIfEntryOpen(tx, created.id, now);
