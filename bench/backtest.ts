@@ -1,5 +1,5 @@
 // The rules backtest (issue 7: "the shop's whole history in under 2 s at 1M requests"), timed in-process on a
-// copy of a bench database: `npx tsx bench/backtest.ts /tmp/bt-1m.db [--runs 7] [--window 365]`.
+// copy of a bench database: `npx tsx bench/backtest.ts <copy of bench/.data/bench-1000000.db> [--runs 7] [--window 365]`.
 // Never point it at bench/.data itself: openDb migrates the file and the bench may reseed it at any time.
 import os from "node:os";
 import { eq } from "drizzle-orm";

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CountAndRateChart } from "@/components/metrics/charts";
 import { formatPercent } from "@/components/metrics/format";
 import { postBacktest } from "@/components/rules/api";
 import { Button } from "@/components/ui/button";
@@ -23,7 +23,6 @@ function Figure({ label, value, note, testId }: { label: string; value: string; 
 
 function DayChart({ report }: { report: BacktestReport }) {
   const t = useTranslations("rules.backtest");
-  const locale = useLocale();
   const data = report.days.map((day) => ({
     day: day.day.slice(5),
     answered: day.answered,
@@ -32,22 +31,19 @@ function DayChart({ report }: { report: BacktestReport }) {
     with: day.received ? day.inTimeWith / day.received : null,
   }));
   return (
-    <figure aria-label={t("chart")} className="h-64 w-full">
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="day" tick={{ fontSize: 12 }} />
-          <YAxis yAxisId="count" tick={{ fontSize: 12 }} allowDecimals={false} />
-          <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(value: number) => formatPercent(value, locale)} tick={{ fontSize: 12 }} />
-          <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value, name) => (name === t("rateWith") || name === t("rateWithout") ? formatPercent(Number(value), locale) : value)} />
-          <Legend />
-          <Bar yAxisId="count" dataKey="received" name={t("chartReceived")} fill="#cbd5e1" isAnimationActive={false} />
-          <Bar yAxisId="count" dataKey="answered" name={t("chartAnswered")} fill="#34d399" isAnimationActive={false} />
-          <Line yAxisId="rate" dataKey="without" name={t("rateWithout")} stroke="#b45309" dot={false} connectNulls isAnimationActive={false} />
-          <Line yAxisId="rate" dataKey="with" name={t("rateWith")} stroke="#047857" dot={false} connectNulls isAnimationActive={false} />
-        </ComposedChart>
-      </ResponsiveContainer>
-    </figure>
+    <CountAndRateChart
+      label={t("chart")}
+      data={data}
+      bars={[
+        { dataKey: "received", name: t("chartReceived"), color: "#cbd5e1" },
+        { dataKey: "answered", name: t("chartAnswered"), color: "#34d399" },
+      ]}
+      lines={[
+        { dataKey: "without", name: t("rateWithout"), color: "#b45309" },
+        { dataKey: "with", name: t("rateWith"), color: "#047857" },
+      ]}
+      isAnimated={false}
+    />
   );
 }
 
