@@ -66,6 +66,23 @@ export const metricDaily = sqliteTable(
 );
 
 /**
+ * Per shop × Shanghai day, every counter: the day chart and the previous range's totals read ~365 rows
+ * per shop-year instead of one per agent × platform × kind × day (~56k at 1M requests). Always the sum
+ * of that day's metric_daily rows.
+ */
+export const metricShopDaily = sqliteTable(
+  "metric_shop_daily",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id, { onDelete: "cascade" }),
+    dayStart: integer("day_start", { mode: "timestamp_ms" }).notNull(),
+    ...counterColumns(),
+  },
+  (table) => [primaryKey({ columns: [table.shopId, table.dayStart] })],
+);
+
+/**
  * Per shop × Shanghai hour, the few counters the heatmap and the staffing forecast read: a year is
  * 8,760 rows per shop instead of one per agent × kind × hour. Always the sum of that hour's metric_hourly rows.
  */

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/db/client";
@@ -17,7 +19,7 @@ import {
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";
-import { metricDaily, metricHourly, metricShopHourly } from "@/db/schema-metrics";
+import { metricDaily, metricHourly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { resolveReportRange } from "@/lib/metrics/report-range";
@@ -79,7 +81,8 @@ function readTables(db: Db) {
   const hourly = db.select().from(metricHourly).all().sort((a, b) => sortKey(a, a.hourStart).localeCompare(sortKey(b, b.hourStart)));
   const daily = db.select().from(metricDaily).all().sort((a, b) => sortKey(a, a.dayStart).localeCompare(sortKey(b, b.dayStart)));
   const shopHourly = db.select().from(metricShopHourly).all().sort((a, b) => `${a.shopId}|${a.hourStart.toISOString()}`.localeCompare(`${b.shopId}|${b.hourStart.toISOString()}`));
-  return { hourly, daily, shopHourly };
+  const shopDaily = db.select().from(metricShopDaily).all().sort((a, b) => `${a.shopId}|${a.dayStart.toISOString()}`.localeCompare(`${b.shopId}|${b.dayStart.toISOString()}`));
+  return { hourly, daily, shopHourly, shopDaily };
 }
 
 /**
@@ -317,8 +320,32 @@ describe("rollups agree exactly with a scan of the requests", () => {
     const exact = readTables(db);
     await db.update(metricHourly).set({ received: 99 }).where(eq(metricHourly.hourStart, shanghai("2026-11-23T09:00:00")));
     await db.delete(metricDaily).where(eq(metricDaily.dayStart, shanghai("2026-11-23T00:00:00")));
+    await db.update(metricShopDaily).set({ approved: 42 }).where(eq(metricShopDaily.dayStart, shanghai("2026-11-23T00:00:00")));
     rebuildRollupsForHours(db, [shanghai("2026-11-23T09:30:00")]);
     expect(readTables(db)).toEqual(exact);
+  });
+
+  it("each shop-day row is the sum of that day's keyed rows, histogram included", async () => {
+    await seedHandHistory(db, fixture);
+    const { daily, shopDaily } = readTables(db);
+    expect(shopDaily.length).toBe(new Set(daily.map((row) => `${row.shopId}|${row.dayStart.getTime()}`)).size);
+    for (const shopDay of shopDaily) {
+      const keyed = daily.filter((row) => row.shopId === shopDay.shopId && row.dayStart.getTime() === shopDay.dayStart.getTime());
+      expect(shopDay.received).toBe(keyed.reduce((sum, row) => sum + row.received, 0));
+      expect(shopDay.responseMsTotal).toBe(keyed.reduce((sum, row) => sum + row.responseMsTotal, 0));
+      expect(shopDay.responseHistogram).toEqual(keyed.reduce((sum, row) => sum.map((count, index) => count + row.responseHistogram[index]), new Array<number>(shopDay.responseHistogram.length).fill(0)));
+    }
+  });
+
+  it("migration 0013's backfill writes the shop-day rows a rebuild writes", async () => {
+    await seedHandHistory(db, fixture);
+    const exact = readTables(db).shopDaily;
+    expect(exact.length).toBeGreaterThan(1);
+    await db.delete(metricShopDaily);
+    const migration = fs.readFileSync(path.join("db", "migrations", "0013_metric_shop_daily.sql"), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").find((statement) => statement.trim().startsWith("INSERT"));
+    db.$client.exec(backfill!);
+    expect(readTables(db).shopDaily).toEqual(exact);
   });
 });
 

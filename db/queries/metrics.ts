@@ -1,7 +1,7 @@
 import { and, eq, getTableName, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { requests, shops, users } from "@/db/schema";
-import { metricDaily, metricHourly, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
+import { metricDaily, metricHourly, metricShopDaily, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
 import type { Scope } from "@/db/queries/users";
 import { getStatement } from "@/db/statements";
 import type { Platform, RequestKind } from "@/lib/domain";
@@ -148,11 +148,16 @@ function getDayBucket(instant: Date): Date {
 }
 
 /** One rollup row a change touched. */
-type TouchedRow = { table: RollupTable; key: StoredKey; bucketMs: number };
+type TouchedRow = { table: CounterTable; key: StoredKey; bucketMs: number };
+
+/** A row's key values in the order of getKeyColumns: the shop-daily table is keyed by shop and day only. */
+function getKeyValues(table: CounterTable, key: StoredKey, bucketMs: number): (string | number)[] {
+  return isKeyedTable(table) ? [key.shopId, key.agentId, key.platform, key.kind, bucketMs] : [key.shopId, bucketMs];
+}
 
 /**
- * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily and shop-hourly rows,
- * each one upsert that adds in SQL with a statement prepared once: no read first.
+ * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily, shop-daily and
+ * shop-hourly rows, each one upsert that adds in SQL with a statement prepared once: no read first.
  */
 function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: RollupPolicy): TouchedRow[] {
   const counters = createEmptyRollup();
@@ -162,12 +167,14 @@ function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: R
   const histogramIndex = counters.responseHistogram.findIndex((count) => count > 0);
   const scalars = scalarCounterNames.map((name) => sign * counters[name]);
   const histogram = JSON.stringify(counters.responseHistogram.map((count) => sign * count));
+  const dayStartMs = getDayBucket(facts.receivedAt).getTime();
   const touched: TouchedRow[] = [
     { table: metricHourly, key, bucketMs: hourStartMs },
-    { table: metricDaily, key, bucketMs: getDayBucket(facts.receivedAt).getTime() },
+    { table: metricDaily, key, bucketMs: dayStartMs },
+    { table: metricShopDaily, key, bucketMs: dayStartMs },
   ];
   for (const { table, bucketMs } of touched) {
-    getStatement(writer, getAddingUpsertSql(table, histogramIndex, sign)).run(key.shopId, key.agentId, key.platform, key.kind, bucketMs, ...scalars, histogram);
+    getStatement(writer, getAddingUpsertSql(table, histogramIndex, sign)).run(...getKeyValues(table, key, bucketMs), ...scalars, histogram);
   }
   getStatement(
     writer,
@@ -177,8 +184,14 @@ function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: R
   return touched;
 }
 
-function getRowWhere(table: RollupTable): string {
-  return [table.shopId, table.agentId, table.platform, table.kind, getBucketColumn(table)].map((column) => `"${column.name}" = ?`).join(" and ");
+function getKeyColumns(table: CounterTable) {
+  return isKeyedTable(table) ? [table.shopId, table.agentId, table.platform, table.kind, getBucketColumn(table)] : [table.shopId, table.dayStart];
+}
+
+function getRowWhere(table: CounterTable): string {
+  return getKeyColumns(table)
+    .map((column) => `"${column.name}" = ?`)
+    .join(" and ");
 }
 
 function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: TouchedRow): boolean {
@@ -187,7 +200,7 @@ function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: Touche
     writer,
     `select ${scalarCounterNames.map((name) => `"${counterColumns[name].name}" as "${name}"`).join(", ")}, "${table.responseHistogram.name}" as "responseHistogram"
        from "${getTableName(table)}" where ${getRowWhere(table)}`,
-  ).get(key.shopId, key.agentId, key.platform, key.kind, bucketMs) as (Omit<RollupCounters, "responseHistogram"> & { responseHistogram: string }) | undefined;
+  ).get(...getKeyValues(table, key, bucketMs)) as (Omit<RollupCounters, "responseHistogram"> & { responseHistogram: string }) | undefined;
   return !row || isConsistent({ ...row, responseHistogram: JSON.parse(row.responseHistogram) as number[] });
 }
 
@@ -218,7 +231,7 @@ export function applyRollupChange(
   }
   // A row whose last card moved away goes, as a rebuild would not write it
   for (const { table, key, bucketMs } of touched) {
-    getStatement(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`).run(key.shopId, key.agentId, key.platform, key.kind, bucketMs);
+    getStatement(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`).run(...getKeyValues(table, key, bucketMs));
   }
   getStatement(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`).run(card.shopId, hourStartMs);
 }
@@ -257,14 +270,14 @@ export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: 
 const addingUpsertSql = new Map<string, string>();
 
 /** Insert the row, or add to it: every scalar summed, and one histogram bucket moved by `sign` when the card has an answer. */
-function getAddingUpsertSql(table: RollupTable, histogramIndex: number, sign: 1 | -1): string {
+function getAddingUpsertSql(table: CounterTable, histogramIndex: number, sign: 1 | -1): string {
   const cacheKey = `${getTableName(table)}|${histogramIndex}|${sign}`;
   const cached = addingUpsertSql.get(cacheKey);
   if (cached) return cached;
   const counterColumns = getTableCounterColumns(table);
   const scalarColumns = scalarCounterNames.map((name) => counterColumns[name].name);
-  const keyColumns = [table.shopId.name, getBucketColumn(table).name, table.agentId.name, table.platform.name, table.kind.name];
-  const columns = [table.shopId.name, table.agentId.name, table.platform.name, table.kind.name, getBucketColumn(table).name, ...scalarColumns, table.responseHistogram.name];
+  const keyColumns = getKeyColumns(table).map((column) => column.name);
+  const columns = [...keyColumns, ...scalarColumns, table.responseHistogram.name];
   const histogram = `"${table.responseHistogram.name}"`;
   const sets = scalarColumns.map((column) => `"${column}" = "${column}" + excluded."${column}"`);
   if (histogramIndex >= 0) sets.push(`${histogram} = json_set(${histogram}, '$[${histogramIndex}]', json_extract(${histogram}, '$[${histogramIndex}]') + ${sign})`);
@@ -307,16 +320,21 @@ function insertDaily(writer: Writer, rows: Iterable<StoredRow>): void {
   for (let index = 0; index < values.length; index += 500) writer.insert(metricDaily).values(values.slice(index, index + 500)).run();
 }
 
+function insertShopDaily(writer: Writer, rows: Iterable<StoredRow>): void {
+  const values = [...rows].map(({ shopId, bucketMs, counters }) => ({ shopId, dayStart: new Date(bucketMs), ...counters }));
+  for (let index = 0; index < values.length; index += 500) writer.insert(metricShopDaily).values(values.slice(index, index + 500)).run();
+}
+
 /**
  * The full rebuild writes a year of rows (~750k at 1M requests): one prepared statement run per row
  * instead of drizzle building a multi-row insert, which cost most of the rebuild's time.
  */
-function prepareRowInsert(db: Db, table: RollupTable) {
-  const columns = [table.shopId, table.agentId, table.platform, table.kind, getBucketColumn(table), ...scalarCounterNames.map((name) => getTableCounterColumns(table)[name]), table.responseHistogram];
+function prepareRowInsert(db: Db, table: CounterTable) {
+  const columns = [...getKeyColumns(table), ...scalarCounterNames.map((name) => getTableCounterColumns(table)[name]), table.responseHistogram];
   const statement = db.$client.prepare(`insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
   return (rows: Iterable<StoredRow>) => {
-    for (const { shopId, agentId, platform, kind, bucketMs, counters } of rows) {
-      statement.run(shopId, agentId, platform, kind, bucketMs, ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
+    for (const { bucketMs, counters, ...key } of rows) {
+      statement.run(...getKeyValues(table, key, bucketMs), ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
     }
   };
 }
@@ -326,6 +344,21 @@ function sumIntoDays(hourlyRows: Iterable<StoredRow>): Map<string, StoredRow> {
   const daily = new Map<string, StoredRow>();
   for (const { counters, bucketMs, ...key } of hourlyRows) addInto(getOrAddRow(daily, key, getDayBucket(new Date(bucketMs)).getTime()), counters);
   return daily;
+}
+
+/** Daily rows summed per shop and day for metric_shop_daily (their agent, platform and kind no longer matter). */
+function sumIntoShopDays(dailyRows: Iterable<StoredRow>): StoredRow[] {
+  const shopDays = new Map<string, StoredRow>();
+  for (const row of dailyRows) {
+    const mapKey = `${row.shopId}|${row.bucketMs}`;
+    let sum = shopDays.get(mapKey);
+    if (!sum) {
+      sum = { ...row, counters: createEmptyRollup() };
+      shopDays.set(mapKey, sum);
+    }
+    addInto(sum.counters, row.counters);
+  }
+  return [...shopDays.values()];
 }
 
 function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into: Map<string, StoredRow>, policy: RollupPolicy): number {
@@ -343,15 +376,17 @@ function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into
 
 const rebuildChunkMs = 14 * dayMs;
 
-/** Recomputes both rollups from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
+/** Recomputes every rollup from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
 export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): { cards: number } {
   let cards = 0;
   const insertHourlyRows = prepareRowInsert(db, metricHourly);
   const insertDailyRows = prepareRowInsert(db, metricDaily);
+  const insertShopDailyRows = prepareRowInsert(db, metricShopDaily);
   for (const { id: shopId } of db.select({ id: shops.id }).from(shops).all()) {
     db.transaction((tx) => {
       tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId)).run();
       tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId)).run();
+      tx.delete(metricShopDaily).where(eq(metricShopDaily.shopId, shopId)).run();
       tx.delete(metricShopHourly).where(eq(metricShopHourly.shopId, shopId)).run();
       const bounds = tx
         .select({ first: sql<number | null>`min(${requests.receivedAt})`, last: sql<number | null>`max(${requests.receivedAt})` })
@@ -364,7 +399,9 @@ export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolic
         const hourly = new Map<string, StoredRow>();
         cards += scanHourly(tx, shopId, new Date(chunkStartMs), new Date(chunkStartMs + rebuildChunkMs), hourly, policy);
         insertHourlyRows(hourly.values());
-        insertDailyRows(sumIntoDays(hourly.values()).values());
+        const daily = [...sumIntoDays(hourly.values()).values()];
+        insertDailyRows(daily);
+        insertShopDailyRows(sumIntoShopDays(daily));
         refreshShopHours(tx, shopId, chunkStartMs, chunkStartMs + rebuildChunkMs);
       }
     });
@@ -384,13 +421,16 @@ function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly
   }
   for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
     writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs)))).run();
+    writer.delete(metricShopDaily).where(and(eq(metricShopDaily.shopId, shopId), eq(metricShopDaily.dayStart, new Date(dayStartMs)))).run();
     const hourRows = writer
       .select()
       .from(metricHourly)
       .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, new Date(dayStartMs)), lt(metricHourly.hourStart, new Date(dayStartMs + dayMs))))
       .all()
       .map((row) => ({ shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketMs: row.hourStart.getTime(), counters: pickCounters(row) }));
-    insertDaily(writer, sumIntoDays(hourRows).values());
+    const daily = [...sumIntoDays(hourRows).values()];
+    insertDaily(writer, daily);
+    insertShopDaily(writer, sumIntoShopDays(daily));
   }
 }
 
@@ -433,13 +473,21 @@ function agentColumn(table: typeof metricHourly | typeof metricDaily, scope: Sco
   return sql<string>`case when ${table.agentId} = ${scope.userId} then ${table.agentId} else ${otherAgentsId} end`;
 }
 
+/** The tables keyed by shop × agent × platform × kind × bucket. */
 type RollupTable = typeof metricHourly | typeof metricDaily;
+/** Every table with the full counters: the keyed ones, and metric_shop_daily (shop × day only). */
+type CounterTable = RollupTable | typeof metricShopDaily;
 
-/** What a grouped read keeps apart: the full key (buckets summed), or the time bucket (keys summed). */
-type Grouping = "key" | "bucket";
+function isKeyedTable(table: CounterTable): table is RollupTable {
+  return table !== metricShopDaily;
+}
 
-function getBucketColumn(table: RollupTable) {
-  return table === metricHourly ? metricHourly.hourStart : metricDaily.dayStart;
+/** What a grouped read keeps apart: the full key (buckets summed), the time bucket (keys summed), or nothing (one total). */
+type Grouping = "key" | "bucket" | "total";
+
+function getBucketColumn(table: CounterTable) {
+  if (table === metricHourly) return metricHourly.hourStart;
+  return table === metricDaily ? metricDaily.dayStart : metricShopDaily.dayStart;
 }
 
 // Histograms are JSON arrays, which SQL cannot add: a group's arrays come back joined, parsed in one go and added here
@@ -451,42 +499,41 @@ function sumHistograms(joined: string): number[] {
   return sum;
 }
 
+function getKeySelection(table: CounterTable, scope: Scope, grouping: Grouping) {
+  if (grouping !== "key") return { shopId: sql<string>`''`, agentId: sql<string>`''`, platform: sql<Platform>`''`, kind: sql<RequestKind>`''` };
+  if (!isKeyedTable(table)) throw new TypeError(`${getTableName(table)} has no agent, platform or kind to group by`);
+  return { shopId: table.shopId, agentId: agentColumn(table, scope), platform: table.platform, kind: table.kind };
+}
+
 /**
- * A rollup table's rows in [startMs, endMs), summed in SQL per key or per bucket: a year of daily rows
- * (~56k at 1M requests) comes back as a few hundred groups instead of being read row by row.
+ * A rollup table's rows in [startMs, endMs), summed in SQL per key, per bucket or in all: a year of
+ * daily rows (~56k at 1M requests) comes back as a few hundred groups instead of being read row by row.
  */
-function readGrouped(db: Db, scope: Scope, shopIds: string[], table: RollupTable, startMs: number, endMs: number, grouping: Grouping): ReadRow[] {
+function readGrouped(db: Db, scope: Scope, shopIds: string[], table: CounterTable, startMs: number, endMs: number, grouping: Grouping): ReadRow[] {
   if (startMs >= endMs || shopIds.length === 0) return [];
   const bucket = getBucketColumn(table);
-  const agent = agentColumn(table, scope);
   const counters = getTableCounterColumns(table);
   const sums = Object.fromEntries(scalarCounterNames.map((name) => [name, sql<number>`sum(${counters[name]})`])) as Record<(typeof scalarCounterNames)[number], SQL<number>>;
-  const keyed = grouping === "key";
+  const key = getKeySelection(table, scope, grouping);
+  const groupBy = { key: Object.values(key), bucket: [bucket], total: [] }[grouping];
   const rows = db
     .select({
       ...sums,
-      histograms: sql<string>`group_concat(${table.responseHistogram}, ',')`,
-      shopId: keyed ? table.shopId : sql<string>`''`,
-      agentId: keyed ? agent : sql<string>`''`,
-      platform: keyed ? table.platform : sql<Platform>`''`,
-      kind: keyed ? table.kind : sql<RequestKind>`''`,
-      bucketStartMs: keyed ? sql<number>`0` : sql<number>`${bucket}`,
+      // null only when a total has no row to sum
+      histograms: sql<string | null>`group_concat(${table.responseHistogram}, ',')`,
+      ...key,
+      bucketStartMs: grouping === "bucket" ? sql<number>`${bucket}` : sql<number>`0`,
     })
     .from(table)
     .where(and(inArray(table.shopId, shopIds), gte(bucket, new Date(startMs)), lt(bucket, new Date(endMs))))
-    .groupBy(...(keyed ? [table.shopId, agent, table.platform, table.kind] : [bucket]))
+    .groupBy(...groupBy)
     .all();
-  return rows.map(({ histograms, shopId, agentId, platform, kind, bucketStartMs, ...scalars }) => ({
-    shopId,
-    agentId,
-    platform,
-    kind,
-    bucketStart: new Date(bucketStartMs),
-    counters: { ...scalars, responseHistogram: sumHistograms(histograms) },
-  }));
+  return rows.flatMap(({ histograms, shopId, agentId, platform, kind, bucketStartMs, ...scalars }) =>
+    histograms === null ? [] : [{ shopId, agentId, platform, kind, bucketStart: new Date(bucketStartMs), counters: { ...scalars, responseHistogram: sumHistograms(histograms) } }],
+  );
 }
 
-function getTableCounterColumns(table: typeof metricHourly | typeof metricDaily) {
+function getTableCounterColumns(table: CounterTable) {
   return {
     received: table.received,
     receivedInScoringHours: table.receivedInScoringHours,
@@ -514,8 +561,8 @@ function ceilToHourMs(instant: Date): number {
 }
 
 /**
- * The rollup rows of a range: whole Shanghai days from the daily table, the hours at either end from
- * the hourly one. A partial last hour counts whole (every card in it so far), so "today" reads up to now.
+ * The rollup rows of a range: whole Shanghai days from a daily table (per shop unless the read keeps
+ * keys apart), the hours at either end from the hourly one. A partial last hour counts whole (every card in it so far), so "today" reads up to now.
  */
 function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange, grouping: Grouping): ReadRow[] {
   const startMs = getShanghaiHourBucket(range.start).getTime();
@@ -525,7 +572,7 @@ function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange
   if (firstWholeDayMs >= wholeDaysEndMs) return readGrouped(db, scope, shopIds, metricHourly, startMs, endMs, grouping);
   return [
     ...readGrouped(db, scope, shopIds, metricHourly, startMs, firstWholeDayMs, grouping),
-    ...readGrouped(db, scope, shopIds, metricDaily, firstWholeDayMs, wholeDaysEndMs, grouping),
+    ...readGrouped(db, scope, shopIds, grouping === "key" ? metricDaily : metricShopDaily, firstWholeDayMs, wholeDaysEndMs, grouping),
     ...readGrouped(db, scope, shopIds, metricHourly, wholeDaysEndMs, endMs, grouping),
   ];
 }
@@ -625,10 +672,11 @@ function listDays(range: ReportRange): string[] {
 
 /** Every figure of the owner's page for a range and the range before it, read from rollups only. */
 export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], range: ReportRange, now: Date, shopId: string | null = null): Promise<MetricsReport> {
-  // Keyed sums feed the totals and the shop/agent/platform/kind breakdowns (a few hundred rows); bucket sums the days
+  // Keyed sums feed the totals and the shop/agent/platform/kind breakdowns (a few hundred rows); bucket
+  // sums the days; the range before is only compared in total
   const rows = readRangeRows(db, scope, shopIds, range, "key");
   const bucketRows = readRangeRows(db, scope, shopIds, range, "bucket");
-  const previousRows = readRangeRows(db, scope, shopIds, range.previous, "key");
+  const previousRows = readRangeRows(db, scope, shopIds, range.previous, "total");
   const [shopNames, overdueNow] = await Promise.all([getShopNames(db, shopIds), countOverdueNow(db, shopIds, now)]);
 
   const byAgent = groupRows(
