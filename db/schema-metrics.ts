@@ -66,6 +66,20 @@ export const metricDaily = sqliteTable(
 );
 
 /**
+ * The same counters per Shanghai calendar month (stored as the month's UTC start): a year's keyed totals
+ * read ~12 rows per key instead of ~365, with daily and hourly rows only for the part months at either end.
+ */
+export const metricMonthly = sqliteTable(
+  "metric_monthly",
+  {
+    ...keyColumns(),
+    monthStart: integer("month_start", { mode: "timestamp_ms" }).notNull(),
+    ...counterColumns(),
+  },
+  (table) => [primaryKey({ columns: [table.shopId, table.monthStart, table.agentId, table.platform, table.kind] })],
+);
+
+/**
  * Per shop × Shanghai day, every counter: the day chart and the previous range's totals read ~365 rows
  * per shop-year instead of one per agent × platform × kind × day (~56k at 1M requests). Always the sum
  * of that day's metric_daily rows.

@@ -14,16 +14,18 @@ import {
   otherAgentsId,
   rebuildRollups,
   rebuildRollupsForHours,
+  toCardFacts,
   type RollupSource,
 } from "@/db/queries/metrics";
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";
-import { metricDaily, metricHourly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
+import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { resolveReportRange } from "@/lib/metrics/report-range";
-import { ruleAgentId } from "@/lib/metrics/response-metrics";
+import { addCardInto, createEmptyRollup, getRangeFigures, getRollupKey, ruleAgentId, type RollupCounters } from "@/lib/metrics/response-metrics";
+import { getShanghaiDay } from "@/lib/metrics/shanghai-time";
 import { createRandom } from "@/lib/random";
 
 // Monday 2026-11-23, 14:00 in Shanghai
@@ -80,9 +82,10 @@ function readTables(db: Db) {
     `${row.shopId}|${bucket.toISOString()}|${row.agentId}|${row.platform}|${row.kind}`;
   const hourly = db.select().from(metricHourly).all().sort((a, b) => sortKey(a, a.hourStart).localeCompare(sortKey(b, b.hourStart)));
   const daily = db.select().from(metricDaily).all().sort((a, b) => sortKey(a, a.dayStart).localeCompare(sortKey(b, b.dayStart)));
+  const monthly = db.select().from(metricMonthly).all().sort((a, b) => sortKey(a, a.monthStart).localeCompare(sortKey(b, b.monthStart)));
   const shopHourly = db.select().from(metricShopHourly).all().sort((a, b) => `${a.shopId}|${a.hourStart.toISOString()}`.localeCompare(`${b.shopId}|${b.hourStart.toISOString()}`));
   const shopDaily = db.select().from(metricShopDaily).all().sort((a, b) => `${a.shopId}|${a.dayStart.toISOString()}`.localeCompare(`${b.shopId}|${b.dayStart.toISOString()}`));
-  return { hourly, daily, shopHourly, shopDaily };
+  return { hourly, daily, monthly, shopHourly, shopDaily };
 }
 
 /**
@@ -321,6 +324,7 @@ describe("rollups agree exactly with a scan of the requests", () => {
     await db.update(metricHourly).set({ received: 99 }).where(eq(metricHourly.hourStart, shanghai("2026-11-23T09:00:00")));
     await db.delete(metricDaily).where(eq(metricDaily.dayStart, shanghai("2026-11-23T00:00:00")));
     await db.update(metricShopDaily).set({ approved: 42 }).where(eq(metricShopDaily.dayStart, shanghai("2026-11-23T00:00:00")));
+    await db.delete(metricMonthly).where(eq(metricMonthly.monthStart, shanghai("2026-11-01T00:00:00")));
     rebuildRollupsForHours(db, [shanghai("2026-11-23T09:30:00")]);
     expect(readTables(db)).toEqual(exact);
   });
@@ -337,15 +341,72 @@ describe("rollups agree exactly with a scan of the requests", () => {
     }
   });
 
-  it("migration 0013's backfill writes the shop-day rows a rebuild writes", async () => {
+  it.each([
+    ["0013_metric_shop_daily.sql", metricShopDaily, "shopDaily"],
+    ["0014_metric_monthly.sql", metricMonthly, "monthly"],
+  ] as const)("migration %s backfills from the daily rows what a rebuild writes", async (file, table, name) => {
     await seedHandHistory(db, fixture);
-    const exact = readTables(db).shopDaily;
+    // Across a month boundary too, so the backfill's Shanghai month arithmetic is exercised
+    const october = await receive(db, fixture.shops.tmall, "tmall", shanghai("2026-10-31T23:59:59.999"));
+    await approve(db, fixture.agent, october, shanghai("2026-11-01T00:01:00"));
+    const exact = readTables(db)[name];
     expect(exact.length).toBeGreaterThan(1);
-    await db.delete(metricShopDaily);
-    const migration = fs.readFileSync(path.join("db", "migrations", "0013_metric_shop_daily.sql"), "utf8");
-    const backfill = migration.split("--> statement-breakpoint").find((statement) => statement.trim().startsWith("INSERT"));
+    await db.delete(table);
+    const migration = fs.readFileSync(path.join("db", "migrations", file), "utf8");
+    const backfill = migration.split("--> statement-breakpoint").find((statement) => /^\s*(WITH|INSERT)/.test(statement));
     db.$client.exec(backfill!);
-    expect(readTables(db).shopDaily).toEqual(exact);
+    expect(readTables(db)[name]).toEqual(exact);
+  });
+});
+
+describe("a report over months reads what a scan of the requests gives", () => {
+  /** Every figure of a range straight from the request rows (approvals only, so no evidence join is needed). */
+  async function scan(range: { start: Date; end: Date }, getKey: (facts: ReturnType<typeof toCardFacts>) => string) {
+    const groups = new Map<string, RollupCounters>();
+    const endMs = Math.ceil(range.end.getTime() / 3_600_000) * 3_600_000; // the report counts a partial last hour whole
+    for (const row of await db.select().from(requests)) {
+      if (row.receivedAt < range.start || row.receivedAt.getTime() >= endMs) continue;
+      const facts = toCardFacts({ ...row, rejectEvidenceCount: 0 });
+      const key = getKey(facts);
+      if (!groups.has(key)) groups.set(key, createEmptyRollup());
+      addCardInto(groups.get(key)!, facts);
+    }
+    return groups;
+  }
+
+  it("for 90 and 365 days and a custom range with part months at both ends, in total, per agent, per day and for the range before", async () => {
+    const { tmall, douyin } = fixture.shops;
+    const random = createRandom(14);
+    const instants = [
+      ...Array.from({ length: 120 }, () => new Date(shanghai("2025-10-01T00:00:00").getTime() + random.int(0, 418 * 24 * 60) * 60_000)),
+      // Either side of Shanghai month starts, and of the edges of the custom range
+      ...["2026-08-31T23:59:59.999", "2026-09-01T00:00:00", "2026-10-31T23:59:59.999", "2026-11-01T00:00:00", "2026-08-14T23:59:59.999", "2026-08-15T00:00:00"].map(shanghai),
+    ].filter((instant) => instant < now);
+    for (const receivedAt of instants) {
+      const [shopId, platform] = random.chance(0.5) ? [tmall, "tmall" as const] : [douyin, "douyin" as const];
+      const id = await receive(db, shopId, platform, receivedAt, { kind: random.pick(["refund_only", "return_refund", "exchange"] as const), amountFen: random.int(1, 500) * 100 });
+      const decidedAt = after(receivedAt, random.int(5, 900));
+      if (random.chance(0.8) && decidedAt < now) await approve(db, random.pick([fixture.agent, fixture.owner]), id, decidedAt);
+    }
+    const ranges = [{ range: "90" as const }, { range: "365" as const }, { range: "custom" as const, from: "2026-08-15", to: "2026-10-31" }];
+    for (const query of ranges) {
+      const range = resolveReportRange(query, now);
+      const shopIds = (await getReportShopIds(db, fixture.owner, undefined)) as string[];
+      const result = await getMetricsReport(db, fixture.owner, shopIds, range, now);
+      const total = (await scan(range, () => "all")).get("all") ?? createEmptyRollup();
+      expect(total.received).toBeGreaterThan(10);
+      const previous = (await scan(range.previous, () => "all")).get("all") ?? createEmptyRollup();
+      for (const [name, change] of Object.entries(result.figures)) {
+        expect(change.current, `${query.range} ${name}`).toEqual(getRangeFigures(total)[name as keyof typeof change & keyof ReturnType<typeof getRangeFigures>]);
+        expect(change.previous, `${query.range} previous ${name}`).toEqual(getRangeFigures(previous)[name as keyof ReturnType<typeof getRangeFigures>]);
+      }
+      const byAgent = await scan(range, (facts) => getRollupKey(facts).agentId ?? "");
+      expect(Object.fromEntries(result.breakdowns.agent.map((row) => [row.key, row.figures]))).toEqual(
+        Object.fromEntries([...byAgent].map(([key, counters]) => [key, getRangeFigures(counters)])),
+      );
+      const byDay = await scan(range, (facts) => getShanghaiDay(facts.receivedAt));
+      for (const day of result.breakdowns.day) expect(day.figures, day.key).toEqual(getRangeFigures(byDay.get(day.key) ?? createEmptyRollup()));
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { and, eq, getTableName, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { requests, shops, users } from "@/db/schema";
-import { metricDaily, metricHourly, metricShopDaily, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
+import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
 import type { Scope } from "@/db/queries/users";
 import { getStatement } from "@/db/statements";
 import type { Platform, RequestKind } from "@/lib/domain";
@@ -28,7 +28,9 @@ import {
   getShanghaiDayStart,
   getShanghaiHourBucket,
   getShanghaiHourOfDay,
+  getShanghaiMonthStart,
   getShanghaiWeekday,
+  getNextShanghaiMonthStart,
   hourMs,
 } from "@/lib/metrics/shanghai-time";
 import { forecastArrivals, getAgentsNeeded, getServiceLevel } from "@/lib/metrics/staffing";
@@ -156,8 +158,8 @@ function getKeyValues(table: CounterTable, key: StoredKey, bucketMs: number): (s
 }
 
 /**
- * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily, shop-daily and
- * shop-hourly rows, each one upsert that adds in SQL with a statement prepared once: no read first.
+ * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily, monthly, shop-daily
+ * and shop-hourly rows, each one upsert that adds in SQL with a statement prepared once: no read first.
  */
 function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: RollupPolicy): TouchedRow[] {
   const counters = createEmptyRollup();
@@ -171,6 +173,7 @@ function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: R
   const touched: TouchedRow[] = [
     { table: metricHourly, key, bucketMs: hourStartMs },
     { table: metricDaily, key, bucketMs: dayStartMs },
+    { table: metricMonthly, key, bucketMs: getShanghaiMonthStart(facts.receivedAt).getTime() },
     { table: metricShopDaily, key, bucketMs: dayStartMs },
   ];
   for (const { table, bucketMs } of touched) {
@@ -310,41 +313,26 @@ function getOrAddRow(target: Map<string, StoredRow>, key: StoredKey, bucketMs: n
   return row.counters;
 }
 
-function insertHourly(writer: Writer, rows: Iterable<StoredRow>): void {
-  const values = [...rows].map(({ counters, bucketMs, ...key }) => ({ ...key, hourStart: new Date(bucketMs), ...counters }));
-  for (let index = 0; index < values.length; index += 500) writer.insert(metricHourly).values(values.slice(index, index + 500)).run();
-}
-
-function insertDaily(writer: Writer, rows: Iterable<StoredRow>): void {
-  const values = [...rows].map(({ counters, bucketMs, ...key }) => ({ ...key, dayStart: new Date(bucketMs), ...counters }));
-  for (let index = 0; index < values.length; index += 500) writer.insert(metricDaily).values(values.slice(index, index + 500)).run();
-}
-
-function insertShopDaily(writer: Writer, rows: Iterable<StoredRow>): void {
-  const values = [...rows].map(({ shopId, bucketMs, counters }) => ({ shopId, dayStart: new Date(bucketMs), ...counters }));
-  for (let index = 0; index < values.length; index += 500) writer.insert(metricShopDaily).values(values.slice(index, index + 500)).run();
-}
-
 /**
  * The full rebuild writes a year of rows (~750k at 1M requests): one prepared statement run per row
  * instead of drizzle building a multi-row insert, which cost most of the rebuild's time.
  */
-function prepareRowInsert(db: Db, table: CounterTable) {
+function insertRows(writer: Writer, table: CounterTable, rows: Iterable<StoredRow>): void {
   const columns = [...getKeyColumns(table), ...scalarCounterNames.map((name) => getTableCounterColumns(table)[name]), table.responseHistogram];
-  const statement = db.$client.prepare(`insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
-  return (rows: Iterable<StoredRow>) => {
-    for (const { bucketMs, counters, ...key } of rows) {
-      statement.run(...getKeyValues(table, key, bucketMs), ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
-    }
-  };
+  const statement = getStatement(writer, `insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
+  for (const { bucketMs, counters, ...key } of rows) {
+    statement.run(...getKeyValues(table, key, bucketMs), ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
+  }
 }
 
-/** Daily rows as sums of hourly rows, so the two tables can never disagree after a rebuild. */
-function sumIntoDays(hourlyRows: Iterable<StoredRow>): Map<string, StoredRow> {
-  const daily = new Map<string, StoredRow>();
-  for (const { counters, bucketMs, ...key } of hourlyRows) addInto(getOrAddRow(daily, key, getDayBucket(new Date(bucketMs)).getTime()), counters);
-  return daily;
+/** Coarser rows as sums of finer ones (hours into days, days into months), so the tables can never disagree after a rebuild. */
+function sumInto(target: Map<string, StoredRow>, rows: Iterable<StoredRow>, getBucketMs: (bucketMs: number) => number): Map<string, StoredRow> {
+  for (const { counters, bucketMs, ...key } of rows) addInto(getOrAddRow(target, key, getBucketMs(bucketMs)), counters);
+  return target;
 }
+
+const toDayMs = (bucketMs: number) => getDayBucket(new Date(bucketMs)).getTime();
+const toMonthMs = (bucketMs: number) => getShanghaiMonthStart(new Date(bucketMs)).getTime();
 
 /** Daily rows summed per shop and day for metric_shop_daily (their agent, platform and kind no longer matter). */
 function sumIntoShopDays(dailyRows: Iterable<StoredRow>): StoredRow[] {
@@ -379,13 +367,11 @@ const rebuildChunkMs = 14 * dayMs;
 /** Recomputes every rollup from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
 export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): { cards: number } {
   let cards = 0;
-  const insertHourlyRows = prepareRowInsert(db, metricHourly);
-  const insertDailyRows = prepareRowInsert(db, metricDaily);
-  const insertShopDailyRows = prepareRowInsert(db, metricShopDaily);
   for (const { id: shopId } of db.select({ id: shops.id }).from(shops).all()) {
     db.transaction((tx) => {
       tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId)).run();
       tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId)).run();
+      tx.delete(metricMonthly).where(eq(metricMonthly.shopId, shopId)).run();
       tx.delete(metricShopDaily).where(eq(metricShopDaily.shopId, shopId)).run();
       tx.delete(metricShopHourly).where(eq(metricShopHourly.shopId, shopId)).run();
       const bounds = tx
@@ -394,29 +380,33 @@ export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolic
         .where(eq(requests.shopId, shopId))
         .get();
       if (bounds?.first == null || bounds.last == null) return;
+      // A shop-year is a few thousand monthly rows: they are summed across the chunks and written last
+      const monthly = new Map<string, StoredRow>();
       // Chunks start on a Shanghai day so each day's hours are complete before its daily rows are written
       for (let chunkStartMs = getDayBucket(new Date(bounds.first)).getTime(); chunkStartMs <= bounds.last; chunkStartMs += rebuildChunkMs) {
         const hourly = new Map<string, StoredRow>();
         cards += scanHourly(tx, shopId, new Date(chunkStartMs), new Date(chunkStartMs + rebuildChunkMs), hourly, policy);
-        insertHourlyRows(hourly.values());
-        const daily = [...sumIntoDays(hourly.values()).values()];
-        insertDailyRows(daily);
-        insertShopDailyRows(sumIntoShopDays(daily));
+        insertRows(tx, metricHourly, hourly.values());
+        const daily = [...sumInto(new Map(), hourly.values(), toDayMs).values()];
+        insertRows(tx, metricDaily, daily);
+        insertRows(tx, metricShopDaily, sumIntoShopDays(daily));
+        sumInto(monthly, daily, toMonthMs);
         refreshShopHours(tx, shopId, chunkStartMs, chunkStartMs + rebuildChunkMs);
       }
+      insertRows(tx, metricMonthly, monthly.values());
     });
   }
   return { cards };
 }
 
-/** Recomputes one shop's hourly rows of the given hours, then its daily rows of their days from its hourly rows. */
+/** Recomputes one shop's hourly rows of the given hours, then its daily and monthly rows of their days and months from the finer rows. */
 function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): void {
   for (const hourStartMs of hourStartsMs) {
     const hourStart = new Date(hourStartMs);
     writer.delete(metricHourly).where(and(eq(metricHourly.shopId, shopId), eq(metricHourly.hourStart, hourStart))).run();
     const hourly = new Map<string, StoredRow>();
     scanHourly(writer, shopId, hourStart, new Date(hourStartMs + hourMs), hourly, policy);
-    insertHourly(writer, hourly.values());
+    insertRows(writer, metricHourly, hourly.values());
     refreshShopHours(writer, shopId, hourStartMs, hourStartMs + hourMs);
   }
   for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
@@ -428,9 +418,20 @@ function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly
       .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, new Date(dayStartMs)), lt(metricHourly.hourStart, new Date(dayStartMs + dayMs))))
       .all()
       .map((row) => ({ shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketMs: row.hourStart.getTime(), counters: pickCounters(row) }));
-    const daily = [...sumIntoDays(hourRows).values()];
-    insertDaily(writer, daily);
-    insertShopDaily(writer, sumIntoShopDays(daily));
+    const daily = [...sumInto(new Map(), hourRows, toDayMs).values()];
+    insertRows(writer, metricDaily, daily);
+    insertRows(writer, metricShopDaily, sumIntoShopDays(daily));
+  }
+  for (const monthStartMs of new Set(hourStartsMs.map(toMonthMs))) {
+    const [start, end] = [new Date(monthStartMs), getNextShanghaiMonthStart(new Date(monthStartMs))];
+    writer.delete(metricMonthly).where(and(eq(metricMonthly.shopId, shopId), eq(metricMonthly.monthStart, start))).run();
+    const dayRows = writer
+      .select()
+      .from(metricDaily)
+      .where(and(eq(metricDaily.shopId, shopId), gte(metricDaily.dayStart, start), lt(metricDaily.dayStart, end)))
+      .all()
+      .map((row) => ({ shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketMs: row.dayStart.getTime(), counters: pickCounters(row) }));
+    insertRows(writer, metricMonthly, sumInto(new Map(), dayRows, toMonthMs).values());
   }
 }
 
@@ -468,13 +469,13 @@ export async function getReportShopIds(db: Db, scope: Scope, shopId: string | un
 }
 
 // Owners see every agent; an agent's query never returns another agent's id (the role rule is enforced here, not in the UI)
-function agentColumn(table: typeof metricHourly | typeof metricDaily, scope: Scope): SQL<string> {
+function agentColumn(table: RollupTable, scope: Scope): SQL<string> {
   if (scope.role === "owner") return sql<string>`${table.agentId}`;
   return sql<string>`case when ${table.agentId} = ${scope.userId} then ${table.agentId} else ${otherAgentsId} end`;
 }
 
 /** The tables keyed by shop × agent × platform × kind × bucket. */
-type RollupTable = typeof metricHourly | typeof metricDaily;
+type RollupTable = typeof metricHourly | typeof metricDaily | typeof metricMonthly;
 /** Every table with the full counters: the keyed ones, and metric_shop_daily (shop × day only). */
 type CounterTable = RollupTable | typeof metricShopDaily;
 
@@ -487,6 +488,7 @@ type Grouping = "key" | "bucket" | "total";
 
 function getBucketColumn(table: CounterTable) {
   if (table === metricHourly) return metricHourly.hourStart;
+  if (table === metricMonthly) return metricMonthly.monthStart;
   return table === metricDaily ? metricDaily.dayStart : metricShopDaily.dayStart;
 }
 
@@ -560,21 +562,32 @@ function ceilToHourMs(instant: Date): number {
   return getShanghaiHourBucket(new Date(instant.getTime() - 1)).getTime() + hourMs;
 }
 
+/** The whole coarser buckets inside [startMs, endMs) as [first start, last end), or null when none fits. */
+function getWholeBuckets(startMs: number, endMs: number, floor: (ms: number) => number, next: (ms: number) => number): [number, number] | null {
+  const firstStartMs = floor(startMs) === startMs ? startMs : next(startMs);
+  const lastEndMs = floor(endMs);
+  return firstStartMs < lastEndMs ? [firstStartMs, lastEndMs] : null;
+}
+
 /**
- * The rollup rows of a range: whole Shanghai days from a daily table (per shop unless the read keeps
- * keys apart), the hours at either end from the hourly one. A partial last hour counts whole (every card in it so far), so "today" reads up to now.
+ * The rollup rows of a range, each part from the coarsest table that covers it whole: the hours at
+ * either end from the hourly table; whole Shanghai days from the shop-daily table, or, when the read
+ * keeps keys apart, whole months from the monthly table and the days around them from the daily one.
+ * A partial last hour counts whole (every card in it so far), so "today" reads up to now.
  */
 function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange, grouping: Grouping): ReadRow[] {
+  const read = (table: CounterTable, startMs: number, endMs: number) => readGrouped(db, scope, shopIds, table, startMs, endMs, grouping);
   const startMs = getShanghaiHourBucket(range.start).getTime();
   const endMs = ceilToHourMs(range.end);
-  const firstWholeDayMs = getDayBucket(new Date(startMs)).getTime() === startMs ? startMs : getDayBucket(new Date(startMs)).getTime() + dayMs;
-  const wholeDaysEndMs = getDayBucket(new Date(endMs)).getTime();
-  if (firstWholeDayMs >= wholeDaysEndMs) return readGrouped(db, scope, shopIds, metricHourly, startMs, endMs, grouping);
-  return [
-    ...readGrouped(db, scope, shopIds, metricHourly, startMs, firstWholeDayMs, grouping),
-    ...readGrouped(db, scope, shopIds, grouping === "key" ? metricDaily : metricShopDaily, firstWholeDayMs, wholeDaysEndMs, grouping),
-    ...readGrouped(db, scope, shopIds, metricHourly, wholeDaysEndMs, endMs, grouping),
-  ];
+  const days = getWholeBuckets(startMs, endMs, toDayMs, (ms) => toDayMs(ms) + dayMs);
+  if (!days) return read(metricHourly, startMs, endMs);
+  const [daysStartMs, daysEndMs] = days;
+  const hours = [...read(metricHourly, startMs, daysStartMs), ...read(metricHourly, daysEndMs, endMs)];
+  if (grouping !== "key") return [...hours, ...read(metricShopDaily, daysStartMs, daysEndMs)];
+  const months = getWholeBuckets(daysStartMs, daysEndMs, toMonthMs, (ms) => getNextShanghaiMonthStart(new Date(ms)).getTime());
+  if (!months) return [...hours, ...read(metricDaily, daysStartMs, daysEndMs)];
+  const [monthsStartMs, monthsEndMs] = months;
+  return [...hours, ...read(metricDaily, daysStartMs, monthsStartMs), ...read(metricMonthly, monthsStartMs, monthsEndMs), ...read(metricDaily, monthsEndMs, daysEndMs)];
 }
 
 const scalarCounterNames = (Object.keys(createEmptyRollup()) as (keyof RollupCounters)[]).filter(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  getNextShanghaiMonthStart,
+  getShanghaiMonthStart,
   getShanghaiDay,
   getShanghaiDayStart,
   getShanghaiHourBucket,
@@ -54,4 +56,26 @@ describe("getShanghaiDayStart", () => {
       expect(() => getShanghaiDayStart(day)).toThrow(RangeError);
     },
   );
+});
+
+describe("Shanghai months", () => {
+  const at = (text: string) => new Date(`${text}+08:00`);
+
+  it("starts a month at 00:00 Shanghai on the 1st, which is 16:00 UTC the day before", () => {
+    expect(getShanghaiMonthStart(at("2026-11-23T14:00:00")).toISOString()).toBe("2026-10-31T16:00:00.000Z");
+    expect(getNextShanghaiMonthStart(at("2026-11-23T14:00:00")).toISOString()).toBe("2026-11-30T16:00:00.000Z");
+  });
+
+  it("puts the last millisecond of a month and the first of the next on either side", () => {
+    expect(getShanghaiMonthStart(at("2026-11-30T23:59:59.999"))).toEqual(at("2026-11-01T00:00:00"));
+    expect(getShanghaiMonthStart(at("2026-12-01T00:00:00"))).toEqual(at("2026-12-01T00:00:00"));
+    // 2026-11-30 20:00 UTC is already December in Shanghai
+    expect(getShanghaiMonthStart(new Date("2026-11-30T20:00:00Z"))).toEqual(at("2026-12-01T00:00:00"));
+  });
+
+  it("rolls over the year and knows February's length", () => {
+    expect(getNextShanghaiMonthStart(at("2026-12-31T23:59:59.999"))).toEqual(at("2027-01-01T00:00:00"));
+    expect(getNextShanghaiMonthStart(at("2028-02-29T12:00:00"))).toEqual(at("2028-03-01T00:00:00"));
+    expect(getShanghaiMonthStart(at("2028-02-29T12:00:00"))).toEqual(at("2028-02-01T00:00:00"));
+  });
 });

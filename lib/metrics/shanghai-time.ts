@@ -50,3 +50,15 @@ export function getShanghaiDayStart(day: string): Date {
   }
   return new Date(utcMidnightMs - shanghaiOffsetMs);
 }
+
+/** The UTC instant at which the Shanghai calendar month containing `instant` starts. */
+export function getShanghaiMonthStart(instant: Date): Date {
+  const shanghai = new Date(instant.getTime() + shanghaiOffsetMs);
+  return new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), 1) - shanghaiOffsetMs);
+}
+
+/** The UTC instant at which the Shanghai calendar month after the one containing `instant` starts. */
+export function getNextShanghaiMonthStart(instant: Date): Date {
+  const shanghai = new Date(instant.getTime() + shanghaiOffsetMs);
+  return new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() + 1, 1) - shanghaiOffsetMs);
+}
