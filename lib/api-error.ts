@@ -29,15 +29,22 @@ const statusByCode = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  // Only where the answer is written outside Next (scripts/serve.mjs); Next answers its own throws
+  internal_error: 500,
 } as const;
 
 export type ApiErrorCode = keyof typeof statusByCode;
 
 export type ApiErrorBody = { error: { code: ApiErrorCode; message: string; [key: string]: unknown } };
 
+/** The status and body apiError answers with, for a transport that writes its own response (scripts/serve.mjs). */
+export function getApiErrorAnswer(code: ApiErrorCode, message: string, extra: Record<string, unknown> = {}): { status: number; body: ApiErrorBody } {
+  return { status: statusByCode[code], body: { error: { code, message, ...extra } } };
+}
+
 export function apiError(code: ApiErrorCode, message: string, extra: Record<string, unknown> = {}): Response {
-  const body: ApiErrorBody = { error: { code, message, ...extra } };
-  return Response.json(body, { status: statusByCode[code], headers: { "cache-control": "no-store" } });
+  const { status, body } = getApiErrorAnswer(code, message, extra);
+  return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }
 
 export function getStatusForCode(code: ApiErrorCode): number {

@@ -1,10 +1,11 @@
 import type { Db } from "@/db/client";
 import { findWebhookShop, getVerifyingSecrets, receiveWebhookEvent } from "@/db/queries/webhooks";
-import { apiError } from "@/lib/api-error";
+import { getApiErrorAnswer, type ApiErrorBody } from "@/lib/api-error";
 import { isBodyTooLarge, maxWebhookBodyBytes, parseWebhookEvent, platformParam } from "@/lib/webhook/events";
 import { checkTimestamp, verifySignature, webhookHeaders } from "@/lib/webhook/signature";
 
-// POST /api/platforms/{platform}/events (issue 6), apart from Next so tests can call it with their own db and clock.
+// POST /api/platforms/{platform}/events (issue 6), apart from Next so tests can call it with their own db and clock,
+// and transport-neutral so the Next route and the node:http layer in scripts/serve.mjs give the same answers.
 
 // Unknown shops are compared against this too, so they cost the same as a wrong signature
 const unknownShopSecret = "no-such-shop";
@@ -37,36 +38,52 @@ async function readBodyWithin(request: Request, maxBytes: number): Promise<Uint8
   return body;
 }
 
-export async function handleWebhookPost(db: Db, request: Request, platform: string, now: Date): Promise<Response> {
-  const parsedPlatform = platformParam.safeParse(platform);
-  if (!parsedPlatform.success) return apiError("not_found", `No platform "${platform}"; known: ${platformParam.options.join(", ")}`);
-  const body = await readBodyWithin(request, maxWebhookBodyBytes);
-  if (!body) return apiError("payload_too_large", `The body is over ${maxWebhookBodyBytes} bytes`);
+export type SignedEvent = {
+  platform: string;
+  /** A request header by name, case-insensitive as in HTTP. */
+  getHeader: (name: string) => string | null | undefined;
+  /** The raw body; null when it was over maxWebhookBodyBytes (the transport stops reading there). */
+  body: Uint8Array | null;
+};
 
-  const timestampHeader = request.headers.get(webhookHeaders.timestamp) ?? "";
+export type ReceiverAnswer = { status: number; body: ApiErrorBody | { received: true; duplicate: boolean } };
+
+export async function receiveSignedEvent(db: Db, { platform, getHeader, body }: SignedEvent, now: Date): Promise<ReceiverAnswer> {
+  const parsedPlatform = platformParam.safeParse(platform);
+  if (!parsedPlatform.success) return getApiErrorAnswer("not_found", `No platform "${platform}"; known: ${platformParam.options.join(", ")}`);
+  if (!body) return getApiErrorAnswer("payload_too_large", `The body is over ${maxWebhookBodyBytes} bytes`);
+
+  const timestampHeader = getHeader(webhookHeaders.timestamp) ?? "";
   const timestamp = checkTimestamp(timestampHeader, now);
   if (!timestamp.ok) {
     const message =
       timestamp.code === "malformed_timestamp"
         ? `${webhookHeaders.timestamp} must be Unix seconds`
         : `${webhookHeaders.timestamp} is more than 300 s from the server's clock`;
-    return apiError(timestamp.code, message);
+    return getApiErrorAnswer(timestamp.code, message);
   }
-  const shopId = request.headers.get(webhookHeaders.shopId) ?? "";
+  const shopId = getHeader(webhookHeaders.shopId) ?? "";
   const shop = shopId ? await findWebhookShop(db, shopId, parsedPlatform.data) : null;
   const secrets = shop ? await getVerifyingSecrets(db, shop.id, now) : [];
-  const signature = request.headers.get(webhookHeaders.signature) ?? "";
+  const signature = getHeader(webhookHeaders.signature) ?? "";
   const isVerified = verifySignature(secrets.length > 0 ? secrets : [unknownShopSecret], timestampHeader, body, signature);
-  if (!shop || secrets.length === 0 || !isVerified) return apiError("bad_signature", badSignatureMessage);
+  if (!shop || secrets.length === 0 || !isVerified) return getApiErrorAnswer("bad_signature", badSignatureMessage);
 
   let rawBody: string;
   try {
     rawBody = new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
-    return apiError("invalid_event", "The body is not UTF-8", { issues: [{ path: "", message: "The body is not UTF-8" }] });
+    return getApiErrorAnswer("invalid_event", "The body is not UTF-8", { issues: [{ path: "", message: "The body is not UTF-8" }] });
   }
   const parsed = parseWebhookEvent(rawBody);
-  if (!parsed.ok) return apiError(parsed.code, parsed.message, { issues: parsed.issues });
+  if (!parsed.ok) return getApiErrorAnswer(parsed.code, parsed.message, { issues: parsed.issues });
   const { duplicate } = receiveWebhookEvent(db, { shop, event: parsed.event, rawBody, now });
-  return Response.json({ received: true, duplicate }, { headers: { "cache-control": "no-store" } });
+  return { status: 200, body: { received: true, duplicate } };
+}
+
+/** The Next route's transport: a Web Request in, a Web Response out. */
+export async function handleWebhookPost(db: Db, request: Request, platform: string, now: Date): Promise<Response> {
+  const body = await readBodyWithin(request, maxWebhookBodyBytes);
+  const answer = await receiveSignedEvent(db, { platform, getHeader: (name) => request.headers.get(name), body }, now);
+  return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store" } });
 }
