@@ -1,10 +1,15 @@
-// Next calls register() once per server start: the outbox sender runs in the same process as the
-// desk (issue 6), so `npm start` starts it and a restart resumes it from the outbox table.
+// Next calls register() once per server start (inside app.prepare() for scripts/serve.mjs): the outbox
+// sender runs in the same process as the desk (issue 6), so `npm start` starts it and a restart resumes
+// it from the outbox table.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  if (process.env.NEXT_PHASE === "phase-production-build" || process.env.OUTBOX_SENDER === "off") return;
-  const { startOutboxSender } = await import("@/app/_server/outbox-sender");
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { getDb } = await import("@/db/client");
+  // scripts/serve.mjs answers platform events with this; before the sender's opt-out, which the bench uses
+  const { publishPlatformReceiver } = await import("@/app/_server/platform-receiver");
+  publishPlatformReceiver(getDb);
+  if (process.env.OUTBOX_SENDER === "off") return;
+  const { startOutboxSender } = await import("@/app/_server/outbox-sender");
   startOutboxSender(getDb);
   console.log("[outbox] sender started");
   // Taobao TMC (issue 11): off unless TMC_CONSUMER=http (or on) / ws, and then only for shops whose app enables it
