@@ -1,0 +1,51 @@
+// The production server, in place of `next start`: one node:http server on one port where Next answers
+// every page and route except the platforms' event POSTs, which scripts/platform-events.mjs answers
+// first with the route's own code (issue 6: Next's per-request path cost more than the handler).
+//   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]   (NEXT_DIST_DIR picks the build, as for next build)
+import http from "node:http";
+import { parseArgs } from "node:util";
+import { createPlatformEventsListener } from "./platform-events.mjs";
+
+const { values: options } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+const port = Number(options.port ?? process.env.PORT ?? 3000);
+// As `next start` does; set before Next and React load, since they pick their builds by it
+process.env.NODE_ENV ||= "production";
+const { default: next } = await import("next");
+
+const app = next({ dev: false, hostname: options.hostname ?? "localhost", port });
+const handleWithNext = app.getRequestHandler();
+await app.prepare();
+// In production Next prepares its inner server, and so runs instrumentation.ts register() (which publishes
+// the receiver), only on the first request; do it now. Internal API: if it changes, that first request
+// goes through Next as every event would before the receiver exists, and the warning below says so.
+await (await app.server?.getServer?.())?.prepare?.();
+const getReceiver = () => globalThis.deskPlatformReceiver;
+if (getReceiver()) console.log("[serve] platform events answered by node:http, everything else by Next");
+else console.warn("[serve] instrumentation published no platform receiver: platform events go through Next");
+
+const fallback = (request, response) =>
+  handleWithNext(request, response).catch((error) => {
+    console.error("[serve] Next's handler failed:", error);
+    if (!response.headersSent) response.writeHead(500).end();
+    else response.destroy();
+  });
+const server = http.createServer(createPlatformEventsListener({ getReceiver, fallback }));
+await new Promise((resolve, reject) => {
+  server.once("error", reject);
+  // No hostname: every interface, as `next start` listens
+  server.listen(port, options.hostname, resolve);
+});
+console.log(`[serve] ready on http://${options.hostname ?? "localhost"}:${port}`);
+
+let isStopping = false;
+async function stop() {
+  if (isStopping) return;
+  isStopping = true;
+  server.close();
+  server.closeIdleConnections();
+  // Open event streams never end on their own, so Next's close gets a moment and the process then goes
+  const grace = new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+  await Promise.race([app.close().catch((error) => console.error("[serve] Next's close failed:", error)), grace]);
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, stop);
