@@ -111,7 +111,8 @@ async function prepareDatabase(history: number): Promise<{ file: string; data: B
 const runningServers = new Set<ChildProcess>();
 
 async function startServer(databasePath: string, url = baseUrl): Promise<ChildProcess> {
-  const server = spawn(bin("next"), ["start", "-p", new URL(url).port], {
+  // The server `npm start` runs: Next with the platforms' event POSTs answered by node:http in front of it
+  const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", new URL(url).port], {
     stdio: ["ignore", "ignore", "inherit"],
     // No outbox sender: the bench shops have no platform endpoint, so it would only retry every decision into dead-letter beside the measures
     env: { ...process.env, NEXT_DIST_DIR: distDir, DATABASE_PATH: databasePath, APP_URL: url, NODE_ENV: "production", AUTH_SIGN_IN_PER_MINUTE: "100000", NEXT_TELEMETRY_DISABLED: "1", OUTBOX_SENDER: "off" },

@@ -72,7 +72,7 @@ if (setup.status !== 0) process.exit(1);
 
 let server = null;
 async function startServer() {
-  server = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(port)], { env, detached: true, stdio: "ignore" });
+  server = spawn(process.execPath, ["scripts/serve.mjs", "-p", String(port)], { env, detached: true, stdio: "ignore" });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`${desk}/login`)).ok) return;

@@ -9,6 +9,7 @@ const database = path.resolve(env.DATABASE_PATH ?? "e2e/.data/e2e.db");
 fs.rmSync(path.dirname(database), { recursive: true, force: true });
 const setup = spawnSync(path.join("node_modules", ".bin", "tsx"), ["db/setup.ts"], { stdio: "inherit", env });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
-const server = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", port], { stdio: "inherit", env });
+// The server `npm start` runs, so e2e covers the node:http layer in front of Next too
+const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port], { stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -26,13 +26,14 @@ function newestMtime(entry) {
 function needsBuild() {
   const buildId = path.join(distDir, "BUILD_ID");
   if (!fs.existsSync(buildId)) return true;
-  const sources = ["app", "components", "db", "lib", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+  const sources = ["app", "components", "db", "lib", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
   return Math.max(...sources.map(newestMtime)) > fs.statSync(buildId).mtimeMs;
 }
 
 run(bin("tsx"), ["db/setup.ts"]);
 if (needsBuild()) run(bin("next"), ["build"]);
 console.log(`[start] the desk is at ${process.env.APP_URL}`);
-const server = spawn(bin("next"), ["start", "-p", port], { stdio: "inherit", env: process.env });
+// Next behind a thin node:http layer that answers the platforms' event POSTs itself (scripts/serve.mjs)
+const server = spawn(process.execPath, ["scripts/serve.mjs", "-p", port], { stdio: "inherit", env: process.env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
