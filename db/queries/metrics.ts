@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { requests, shops, users } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
 import type { Scope } from "@/db/queries/users";
-import { getStatement } from "@/db/statements";
+import { getPrepared, getStatement } from "@/db/statements";
 import type { Platform, RequestKind } from "@/lib/domain";
 import {
   addCardInto,
@@ -221,22 +221,22 @@ export function applyRollupChange(
 ): void {
   const card = after ?? before;
   if (!card) return;
-  const touched = [
-    ...(before ? addSignedCard(writer, toCardFacts(before), -1, policy) : []),
-    ...(after ? addSignedCard(writer, toCardFacts(after), 1, policy) : []),
-  ];
+  const left = before ? addSignedCard(writer, toCardFacts(before), -1, policy) : [];
+  const joined = after ? addSignedCard(writer, toCardFacts(after), 1, policy) : [];
   // Only adding cannot take a row below zero or empty it, so a new card needs no check; its hour is checked at its decision
   if (!before) return;
   const hourStartMs = getShanghaiHourBucket(card.receivedAt).getTime();
-  if (!touched.every((row) => isTouchedRowConsistent(writer, row))) {
+  // A day's or month's row holds its hour's row and more, so when the hourly rows stay consistent the coarser ones do too
+  if (![...left, ...joined].every((row) => row.table !== metricHourly || isTouchedRowConsistent(writer, row))) {
     rebuildShopHours(writer, card.shopId, [hourStartMs], policy);
     return;
   }
-  // A row whose last card moved away goes, as a rebuild would not write it
-  for (const { table, key, bucketMs } of touched) {
+  // A row whose last card moved away goes, as a rebuild would not write it; the shop's rows keep the card while it exists
+  for (const { table, key, bucketMs } of left) {
+    if (after && !isKeyedTable(table)) continue;
     getStatement(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`).run(...getKeyValues(table, key, bucketMs));
   }
-  getStatement(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`).run(card.shopId, hourStartMs);
+  if (!after) getStatement(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`).run(card.shopId, hourStartMs);
 }
 
 /** Rewrites a shop's metric_shop_hourly rows in [startMs, endMs) as the sums of its metric_hourly rows there. */
@@ -295,7 +295,9 @@ function getAddingUpsertSql(table: CounterTable, histogramIndex: number, sign: 1
  * the same row with the decision fields still empty, so one read gives both sides.
  */
 export function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): void {
-  const after = writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, requestId)).get();
+  const after = getPrepared(writer, "metrics:rollup-source", () =>
+    writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, sql.placeholder("requestId"))).prepare(),
+  ).get({ requestId });
   if (!after) throw new Error(`No request ${requestId} to count`);
   const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
   applyRollupChange(writer, before, after, policy);
