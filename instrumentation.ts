@@ -1,4 +1,4 @@
-// Next calls register() once per server start (inside app.prepare() for scripts/serve.mjs): the outbox
+// Next calls register() once per server start (scripts/serve.mjs has it run before listening): the outbox
 // sender runs in the same process as the desk (issue 6), so `npm start` starts it and a restart resumes
 // it from the outbox table.
 export async function register() {
