@@ -9,6 +9,7 @@ import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import { afterSalesKinds, type Platform, type RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
+import { getShanghaiDay, getShanghaiDayStart } from "@/lib/metrics/shanghai-time";
 import { createRandom, type Random } from "@/lib/random";
 
 // The demo shop: realistic enough that a merchant recognises the queue on first start.
@@ -283,14 +284,16 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     evidenceRows.push({ id: historyProofIds[shop.id], shopId: shop.id, name: "proof.svg", mimeType: "image/svg+xml", bytes: makeEvidenceSvg("商家举证", 210, 0) });
   }
 
-  // 30 days of decided history: arrivals follow the day (busy evenings), several agents, some late.
+  // 30 days of decided history: arrivals follow the day (busy evenings), several agents, some late. Days
+  // are Shanghai days, as the metrics count them: from 16:00 UTC on, Shanghai is already on the next date,
+  // and UTC days left "yesterday" on the owner's page empty.
   for (let dayIndex = 30; dayIndex >= 1; dayIndex--) {
+    const dayStartMs = getShanghaiDayStart(getShanghaiDay(new Date(now.getTime() - dayIndex * day))).getTime();
     for (const shop of [...shopsA, shopB]) {
       const perDay = shop === shopB ? random.int(8, 15) : shop.platform === "tmall" ? random.int(70, 110) : random.int(35, 60);
       for (let i = 0; i < perDay; i++) {
         const hourOfDay = random.chance(0.7) ? random.int(9, 22) : random.int(0, 23);
-        const dayStart = now.getTime() - dayIndex * day;
-        const receivedAt = new Date(dayStart - (dayStart % day) + (hourOfDay - 8) * hour + random.int(0, 59) * minute + random.int(0, 59) * 1000);
+        const receivedAt = new Date(dayStartMs + hourOfDay * hour + random.int(0, 59) * minute + random.int(0, 59) * 1000);
         if (receivedAt.getTime() >= now.getTime() - 5 * minute) continue;
         const card = buildCard(random, shop, receivedAt, false);
         const responseMs = sampleResponseMs(random);
