@@ -401,6 +401,17 @@ export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolic
   return { cards };
 }
 
+/** A shop's rows of a finer keyed table in [start, end), to be summed into a coarser one. */
+function readStoredRows(writer: Writer, table: typeof metricHourly | typeof metricDaily, shopId: string, start: Date, end: Date): StoredRow[] {
+  const bucket = getBucketColumn(table);
+  return writer
+    .select({ ...getTableCounterColumns(table), agentId: table.agentId, platform: table.platform, kind: table.kind, bucketStart: bucket })
+    .from(table)
+    .where(and(eq(table.shopId, shopId), gte(bucket, start), lt(bucket, end)))
+    .all()
+    .map(({ agentId, platform, kind, bucketStart, ...counters }) => ({ shopId, agentId, platform, kind, bucketMs: bucketStart.getTime(), counters: pickCounters(counters) }));
+}
+
 /** Recomputes one shop's hourly rows of the given hours, then its daily and monthly rows of their days and months from the finer rows. */
 function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): void {
   for (const hourStartMs of hourStartsMs) {
@@ -414,26 +425,14 @@ function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly
   for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
     writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs)))).run();
     writer.delete(metricShopDaily).where(and(eq(metricShopDaily.shopId, shopId), eq(metricShopDaily.dayStart, new Date(dayStartMs)))).run();
-    const hourRows = writer
-      .select()
-      .from(metricHourly)
-      .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, new Date(dayStartMs)), lt(metricHourly.hourStart, new Date(dayStartMs + dayMs))))
-      .all()
-      .map((row) => ({ shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketMs: row.hourStart.getTime(), counters: pickCounters(row) }));
-    const daily = [...sumInto(new Map(), hourRows, toDayMs).values()];
+    const daily = [...sumInto(new Map(), readStoredRows(writer, metricHourly, shopId, new Date(dayStartMs), new Date(dayStartMs + dayMs)), toDayMs).values()];
     insertRows(writer, metricDaily, daily);
     insertRows(writer, metricShopDaily, sumIntoShopDays(daily));
   }
   for (const monthStartMs of new Set(hourStartsMs.map(toMonthMs))) {
     const [start, end] = [new Date(monthStartMs), getNextShanghaiMonthStart(new Date(monthStartMs))];
     writer.delete(metricMonthly).where(and(eq(metricMonthly.shopId, shopId), eq(metricMonthly.monthStart, start))).run();
-    const dayRows = writer
-      .select()
-      .from(metricDaily)
-      .where(and(eq(metricDaily.shopId, shopId), gte(metricDaily.dayStart, start), lt(metricDaily.dayStart, end)))
-      .all()
-      .map((row) => ({ shopId, agentId: row.agentId, platform: row.platform, kind: row.kind, bucketMs: row.dayStart.getTime(), counters: pickCounters(row) }));
-    insertRows(writer, metricMonthly, sumInto(new Map(), dayRows, toMonthMs).values());
+    insertRows(writer, metricMonthly, sumInto(new Map(), readStoredRows(writer, metricDaily, shopId, start, end), toMonthMs).values());
   }
 }
 
