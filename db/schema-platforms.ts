@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { shops } from "@/db/schema";
-import type { NativeRefund, PlatformAppSettings } from "@/lib/platforms/types";
+import type { NativeRefund, PlatformAppSettings, PlatformRejectReason } from "@/lib/platforms/types";
 
 // Real platform connections (issue 11): a shop's platform app, the platform messages already taken in
 // (dedupe on the platform's message id), and each refund's native state for building the answer call.
@@ -23,6 +23,16 @@ export const platformApps = sqliteTable(
     /** The platform's open API (or the simulator): detail fetches and answers go here. */
     apiBaseUrl: text("api_base_url").notNull(),
     accessToken: text("access_token"),
+    /** Token upkeep (app/_server/platforms/token-upkeep.ts): refreshed before accessTokenExpiresAt. */
+    refreshToken: text("refresh_token"),
+    accessTokenExpiresAt: instant("access_token_expires_at"),
+    refreshTokenExpiresAt: instant("refresh_token_expires_at"),
+    tokenRefreshedAt: instant("token_refreshed_at"),
+    /** Connection health for the owner's 平台连接: last message in, last answer out, last error (the platform's words). */
+    lastMessageAt: instant("last_message_at"),
+    lastAnswerAt: instant("last_answer_at"),
+    lastError: text("last_error"),
+    lastErrorAt: instant("last_error_at"),
     /** Taobao: run the TMC consumer for this shop (off unless set). */
     consumerEnabled: integer("consumer_enabled", { mode: "boolean" }).notNull().default(false),
     settings: text("settings", { mode: "json" }).$type<PlatformAppSettings>().notNull().default({}),
@@ -67,4 +77,22 @@ export const platformRefunds = sqliteTable(
     updatedAt: instant("updated_at").notNull(),
   },
   (table) => [primaryKey({ columns: [table.shopId, table.platformRequestId] })],
+);
+
+/**
+ * The platform's own reject reasons for one shop and kind (taobao.refund.refusereason.get, Douyin
+ * /afterSale/rejectReasonCodeList, WeChat rejectreason/get), cached and refreshed daily.
+ */
+export const platformRejectReasons = sqliteTable(
+  "platform_reject_reasons",
+  {
+    shopId: text("shop_id")
+      .notNull()
+      .references(() => shops.id),
+    /** Our request kind the list is for (the platforms list different reasons per kind). */
+    kind: text("kind").notNull(),
+    reasons: text("reasons", { mode: "json" }).$type<PlatformRejectReason[]>().notNull(),
+    fetchedAt: instant("fetched_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.shopId, table.kind] })],
 );

@@ -157,6 +157,10 @@ export const orders = sqliteTable(
     /** When the seller last opened the after-sales entry; open for 30 days from then, derived from time (seeds/002). */
     entryOpenedAt: instant("entry_opened_at"),
     entryTimesOpened: integer("entry_times_opened").notNull().default(0),
+    /** Facts the platform could not tell us (lib/platforms/order-facts.ts): the rules never claim what these would decide. */
+    unknownFacts: text("unknown_facts", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** The platform's sub-order (Taobao oid, Douyin sku_order_id) the request is about, when it names one. */
+    subOrderId: text("sub_order_id"),
     createdAt: createdAt(),
   },
   (table) => [
@@ -212,6 +216,9 @@ export const requests = sqliteTable(
     claimedAt: instant("claimed_at"),
     rejectReasonCode: text("reject_reason_code"),
     rejectMessage: text("reject_message"),
+    /** The platform refused our last answer (not a network error): its own words, and when. The card is pending again. */
+    platformRefusal: text("platform_refusal"),
+    platformRefusedAt: instant("platform_refused_at"),
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
   },

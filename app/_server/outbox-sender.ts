@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
 import { listDueDeliveries, recordDeliveryFailure, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
 import { idempotencyKeyHeader } from "@/lib/webhook/outbound";
+import type { OutboxStatus } from "@/lib/webhook/settings-types";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 
 // The outbox sender (issue 6). It runs inside the Next server process, started by instrumentation.ts,
@@ -17,11 +18,11 @@ export type SenderDeps = {
 
 const defaultDeps: SenderDeps = { fetch: (...args) => fetch(...args), random: Math.random, now: () => new Date(), timeoutMs: 10_000 };
 
-async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<"delivered" | "pending" | "dead"> {
+async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<OutboxStatus> {
   const fail = (error: string) => recordDeliveryFailure(db, row.id, error, deps.now(), deps.random);
   // A shop connected through a platform app gets the platform's own answer call (issue 11)
   const platformAnswer = await answerOnPlatform(db, row, deps);
-  if (platformAnswer && !platformAnswer.ok) return fail(platformAnswer.error);
+  if (platformAnswer && !platformAnswer.ok) return fail(platformAnswer.refused ? platformAnswer.message : platformAnswer.error);
   if (platformAnswer) {
     await recordDeliverySuccess(db, row.id, deps.now());
     return "delivered";

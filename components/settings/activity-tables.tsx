@@ -17,6 +17,7 @@ const statusStyles: Record<OutboxStatus, string> = {
   pending: "bg-amber-50 text-amber-800 ring-amber-200",
   delivered: "bg-emerald-50 text-emerald-800 ring-emerald-200",
   dead: "bg-rose-50 text-rose-800 ring-rose-200",
+  refused: "bg-rose-100 text-rose-900 ring-rose-300",
 };
 
 export function EventsTable({ events, shopNames }: { events: WebhookEventRow[]; shopNames: Record<string, string> }) {

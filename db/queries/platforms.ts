@@ -1,10 +1,10 @@
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, evidenceFiles, requests, shops } from "@/db/schema";
-import { platformApps, platformMessages, platformRefunds } from "@/db/schema-platforms";
+import { platformApps, platformMessages, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
 import type { Platform } from "@/lib/domain";
-import type { MappedMessage, NativeRefund, Protocol } from "@/lib/platforms/types";
+import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol } from "@/lib/platforms/types";
 
 // Platform adapters feed the SAME ingest as our own contract (issue 11): each mapped event goes through
 // receiveWebhookEvent (dedupe by event id, order-independent projection), and the platform message id is
@@ -166,8 +166,8 @@ export function ingestPlatformMessage(
   });
 }
 
-/** The first proof image of the desk's rejection (issue 5 keeps its evidence ids on the audit row), for refund.refuse. */
-export async function getRejectionProof(db: Db, shopId: string, platformRequestId: string): Promise<{ field: string; name: string; mimeType: string; bytes: Uint8Array<ArrayBuffer> } | null> {
+/** The proof images of the desk's rejection (its evidence ids are kept on the audit row), in the order attached. */
+export async function getRejectionProofs(db: Db, shopId: string, platformRequestId: string): Promise<{ name: string; mimeType: string; bytes: Uint8Array }[]> {
   const [audit] = await db
     .select({ detail: auditLog.detail })
     .from(auditLog)
@@ -176,8 +176,30 @@ export async function getRejectionProof(db: Db, shopId: string, platformRequestI
     .orderBy(desc(auditLog.id))
     .limit(1);
   const ids = Array.isArray(audit?.detail?.evidenceIds) ? (audit.detail.evidenceIds as string[]) : [];
-  if (ids.length === 0) return null;
+  if (ids.length === 0) return [];
   const files = await db.select().from(evidenceFiles).where(and(eq(evidenceFiles.shopId, shopId), inArray(evidenceFiles.id, ids)));
-  const image = files.find((file) => file.mimeType.startsWith("image/"));
-  return image ? { field: "refuse_proof", name: image.name, mimeType: image.mimeType, bytes: new Uint8Array(image.bytes) } : null;
+  return ids
+    .map((id) => files.find((file) => file.id === id))
+    .filter((file): file is NonNullable<typeof file> => Boolean(file?.mimeType.startsWith("image/")))
+    .map((file) => ({ name: file.name, mimeType: file.mimeType, bytes: new Uint8Array(file.bytes) }));
+}
+
+/** The platform's reasons cached for a shop and kind (null when never read). */
+export async function getCachedRejectReasons(db: Db, shopId: string, kind: string): Promise<{ reasons: PlatformRejectReason[]; fetchedAt: Date } | null> {
+  const [row] = await db
+    .select({ reasons: platformRejectReasons.reasons, fetchedAt: platformRejectReasons.fetchedAt })
+    .from(platformRejectReasons)
+    .where(and(eq(platformRejectReasons.shopId, shopId), eq(platformRejectReasons.kind, kind)));
+  return row ?? null;
+}
+
+export async function getCachedRejectReason(db: Db, shopId: string, kind: string, reasonId: string): Promise<PlatformRejectReason | null> {
+  return (await getCachedRejectReasons(db, shopId, kind))?.reasons.find((reason) => reason.id === reasonId) ?? null;
+}
+
+export async function storeRejectReasons(db: Db, shopId: string, kind: string, reasons: PlatformRejectReason[], now: Date): Promise<void> {
+  await db
+    .insert(platformRejectReasons)
+    .values({ shopId, kind, reasons, fetchedAt: now })
+    .onConflictDoUpdate({ target: [platformRejectReasons.shopId, platformRejectReasons.kind], set: { reasons, fetchedAt: now } });
 }

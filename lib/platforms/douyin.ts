@@ -10,7 +10,7 @@ import {
   toIdString,
   unixSecondsToIso,
 } from "@/lib/platforms/common";
-import type { AnswerPlan, MappedMessage, NativeRefund, OutboundDecision, PlatformAppSettings, PlatformCall } from "@/lib/platforms/types";
+import type { AnswerDraft, AnswerProblem, AnswerTable, AnswerPlan, MappedMessage, NativeRefund, OutboundDecision, PlatformAppSettings, PlatformCall } from "@/lib/platforms/types";
 import type { WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
 
 // Douyin 抖店 message push and open API (PLATFORMS.md §2; zsmhub/doudian-sdk message/*.go and
@@ -407,4 +407,32 @@ export function planDouyinAnswer(config: DouyinApiConfig, native: NativeRefund, 
 /** Statuses after the seller's first answer: the decision is already on the platform, so a resend is skipped. */
 export function isDouyinAlreadyAnswered(native: NativeRefund): boolean {
   return ["7", "8", "12", "13", "14", "27", "28", "29"].includes(native.status);
+}
+
+// ---- the answer table (docs/platforms/answer-table.md)
+
+const douyinNoCounterOffer = { notOffered: "counter_offer_not_offered" } as const;
+
+export const douyinAnswerTable: AnswerTable = {
+  refund_only: { approve: { apis: ["/afterSale/operate 201", "/afterSale/operate 401"] }, reject: { apis: ["/afterSale/operate 202"] }, counter_offer: douyinNoCounterOffer },
+  return_refund: { approve: { apis: ["/afterSale/operate 101", "/afterSale/operate 111"] }, reject: { apis: ["/afterSale/operate 102", "/afterSale/operate 112"] }, counter_offer: douyinNoCounterOffer },
+  exchange: { approve: { apis: ["/afterSale/operate 301"] }, reject: { apis: ["/afterSale/operate 302", "/afterSale/operate 312"] }, counter_offer: douyinNoCounterOffer },
+  repair: { approve: { notOffered: "no_api_for_kind" }, reject: { notOffered: "no_api_for_kind" }, counter_offer: douyinNoCounterOffer },
+  entry_reopen: { approve: { notOffered: "entry_reopen_in_backend" }, reject: { notOffered: "entry_reopen_in_backend" }, counter_offer: douyinNoCounterOffer },
+};
+
+/** What Douyin would refuse: a 未发货仅退款 cannot be refused, the remark's length, proof where the reason wants it. */
+export function checkDouyinAnswer(draft: AnswerDraft): AnswerProblem[] {
+  if (draft.native) {
+    const operate = getDouyinOperateType(draft.native, draft.action === "reject" ? "reject" : "approve");
+    if (!operate.ok) return [{ code: "answer_not_offered", reason: draft.native.platformType === "2" && draft.action === "reject" ? "unshipped_refund_cannot_reject" : "no_api_for_state" }];
+  }
+  if (draft.action !== "reject") return [];
+  const problems: AnswerProblem[] = [];
+  const chars = draft.message.trim().length;
+  if (chars < 2 || chars > 200) problems.push({ code: "message_length", min: 2, max: 200, chars });
+  const reason = draft.reasons?.find((candidate) => candidate.id === draft.reasonCode);
+  if (draft.reasons && draft.reasonCode && !reason) problems.push({ code: "reason_not_platform", reasonCode: draft.reasonCode });
+  if (reason?.isEvidenceRequired && draft.proof.length === 0) problems.push({ code: "proof_required" });
+  return problems;
 }

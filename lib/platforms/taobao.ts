@@ -10,7 +10,7 @@ import {
   yuanToFen,
 } from "@/lib/platforms/common";
 import { mapTaobaoReason } from "@/lib/platforms/reasons";
-import type { AnswerPlan, MappedMessage, NativeRefund, OutboundDecision, PlatformAppSettings, PlatformCall } from "@/lib/platforms/types";
+import type { AnswerDraft, AnswerPlan, AnswerProblem, AnswerTable, MappedMessage, NativeRefund, OutboundDecision, PlatformAppSettings, PlatformCall } from "@/lib/platforms/types";
 import type { WebhookEvent } from "@/lib/webhook/events";
 
 // Taobao/Tmall TMC and TOP API (PLATFORMS.md §1; TheNorthMemory/tmc.js lib/consumer.js and types/taobao.d.ts for
@@ -323,4 +323,35 @@ export function isTaobaoAnswerSuccess(body: unknown, method: string): boolean {
 /** Statuses past the seller's first answer: a resend of the decision is not sent again. */
 export function isTaobaoAlreadyAnswered(native: NativeRefund): boolean {
   return ["WAIT_BUYER_RETURN_GOODS", "SELLER_REFUSE_BUYER", "CLOSED", "SUCCESS"].includes(native.status);
+}
+
+// ---- the answer table (docs/platforms/answer-table.md)
+
+const noCounterOffer = { notOffered: "counter_offer_not_offered" } as const;
+const noKind = { approve: { notOffered: "no_api_for_kind" }, reject: { notOffered: "no_api_for_kind" }, counter_offer: noCounterOffer } as const;
+const entryReopen = { approve: { notOffered: "entry_reopen_in_backend" }, reject: { notOffered: "entry_reopen_in_backend" }, counter_offer: noCounterOffer } as const;
+
+export const taobaoAnswerTable: AnswerTable = {
+  refund_only: { approve: { apis: ["taobao.rp.refunds.agree"] }, reject: { apis: ["taobao.refund.refuse"] }, counter_offer: noCounterOffer },
+  return_refund: { approve: { apis: ["taobao.rp.returngoods.agree", "taobao.rp.refunds.agree"] }, reject: { apis: ["taobao.refund.refuse"] }, counter_offer: noCounterOffer },
+  exchange: noKind,
+  repair: noKind,
+  entry_reopen: entryReopen,
+};
+
+export const tmallAnswerTable: AnswerTable = {
+  ...taobaoAnswerTable,
+  return_refund: { ...taobaoAnswerTable.return_refund, reject: { apis: ["taobao.refund.refuse", "taobao.rp.returngoods.refuse"] } },
+  exchange: { approve: { apis: ["tmall.exchange.agree", "tmall.exchange.returngoods.agree"] }, reject: { apis: ["tmall.exchange.refuse", "tmall.exchange.returngoods.refuse"] }, counter_offer: noCounterOffer },
+};
+
+/** What Taobao/Tmall would refuse in this answer: refuse_message 2–200 characters, Tmall's proof, the platform's reason id. */
+export function checkTaobaoAnswer(draft: AnswerDraft, options: { isTmall: boolean }): AnswerProblem[] {
+  if (draft.action !== "reject") return [];
+  const problems: AnswerProblem[] = [];
+  const chars = draft.message.trim().length;
+  if (chars < 2 || chars > 200) problems.push({ code: "message_length", min: 2, max: 200, chars });
+  if (options.isTmall && draft.proof.length === 0) problems.push({ code: "proof_required" });
+  if (draft.reasons && draft.reasonCode && !draft.reasons.some((reason) => reason.id === draft.reasonCode)) problems.push({ code: "reason_not_platform", reasonCode: draft.reasonCode });
+  return problems;
 }

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash } from "node:crypto";
 import type { RequestKind } from "@/lib/domain";
 import { PlatformMessageError, digestsEqual, parseJsonLossless, platformEventId, toIdString, unixSecondsToIso } from "@/lib/platforms/common";
 import { wechatReasons } from "@/lib/platforms/reasons";
-import type { AnswerPlan, MappedMessage, NativeRefund, OutboundDecision, PlatformCall } from "@/lib/platforms/types";
+import type { AnswerDraft, AnswerPlan, AnswerProblem, AnswerTable, MappedMessage, NativeRefund, OutboundDecision, PlatformCall } from "@/lib/platforms/types";
 import type { WebhookEvent } from "@/lib/webhook/events";
 
 // WeChat 小店 channels_ec_aftersale_update (PLATFORMS.md §3; fudiwei/DotNetCore.SKIT.FlurlHttpClient.Wechat
@@ -211,4 +211,26 @@ export function isWechatApiSuccess(body: unknown): boolean {
 /** Statuses that wait on the seller; anything else means the answer already reached WeChat, so a resend is skipped. */
 export function isWechatAlreadyAnswered(native: NativeRefund): boolean {
   return native.status !== "MERCHANT_PROCESSING" && native.status !== "MERCHANT_WAIT_RECEIPT";
+}
+
+// ---- the answer table (docs/platforms/answer-table.md)
+
+const wechatNoCounterOffer = { notOffered: "counter_offer_not_offered" } as const;
+
+export const wechatAnswerTable: AnswerTable = {
+  refund_only: { approve: { apis: ["/channels/ec/aftersale/acceptapply"] }, reject: { apis: ["/channels/ec/aftersale/rejectapply"] }, counter_offer: wechatNoCounterOffer },
+  return_refund: { approve: { apis: ["/channels/ec/aftersale/acceptapply"] }, reject: { apis: ["/channels/ec/aftersale/rejectapply"] }, counter_offer: wechatNoCounterOffer },
+  exchange: { approve: { apis: ["/channels/ec/aftersale/acceptapply"] }, reject: { apis: ["/channels/ec/aftersale/rejectapply"] }, counter_offer: wechatNoCounterOffer },
+  repair: { approve: { notOffered: "no_api_for_kind" }, reject: { notOffered: "no_api_for_kind" }, counter_offer: wechatNoCounterOffer },
+  entry_reopen: { approve: { notOffered: "entry_reopen_in_backend" }, reject: { notOffered: "entry_reopen_in_backend" }, counter_offer: wechatNoCounterOffer },
+};
+
+/** What WeChat would refuse: reject_reason 1–500 characters and a reason type from its list. */
+export function checkWechatAnswer(draft: AnswerDraft): AnswerProblem[] {
+  if (draft.action !== "reject") return [];
+  const problems: AnswerProblem[] = [];
+  const chars = draft.message.trim().length;
+  if (chars < 1 || chars > 500) problems.push({ code: "message_length", min: 1, max: 500, chars });
+  if (draft.reasons && draft.reasonCode && !draft.reasons.some((reason) => reason.id === draft.reasonCode)) problems.push({ code: "reason_not_platform", reasonCode: draft.reasonCode });
+  return problems;
 }

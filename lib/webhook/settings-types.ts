@@ -2,7 +2,8 @@ import type { Platform } from "@/lib/domain";
 
 // JSON shapes of the owner's platform-connection settings (issue 6), shared by db/, the API and the UI.
 
-export const outboxStatuses = ["pending", "delivered", "dead"] as const;
+/** refused: the platform answered with a business error (never retried; the card went back to the agents). */
+export const outboxStatuses = ["pending", "delivered", "dead", "refused"] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 export type ShopConnection = {

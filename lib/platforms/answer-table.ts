@@ -1,0 +1,40 @@
+import type { Platform, RequestKind } from "@/lib/domain";
+import type { AnswerAction, AnswerCell, AnswerDraft, AnswerProblem, AnswerTable, NotOfferedReason } from "@/lib/platforms/types";
+import { checkDouyinAnswer, douyinAnswerTable } from "@/lib/platforms/douyin";
+import { checkTaobaoAnswer, taobaoAnswerTable, tmallAnswerTable } from "@/lib/platforms/taobao";
+import { checkWechatAnswer, wechatAnswerTable } from "@/lib/platforms/wechat";
+
+// Which API answers each kind and decision on each platform (docs/platforms/answer-table.md, the README's table).
+// The decision endpoint asks checkPlatformAnswer before it records a decision for a connected shop, and the card
+// disables a button whose cell is not offered, with the reason: the desk never shows an answer the platform cannot take.
+
+export const answerTables: Record<Platform, AnswerTable> = {
+  taobao: taobaoAnswerTable,
+  tmall: tmallAnswerTable,
+  douyin: douyinAnswerTable,
+  wechat: wechatAnswerTable,
+};
+
+export function getAnswerCell(platform: Platform, kind: RequestKind, action: AnswerAction): AnswerCell {
+  return answerTables[platform][kind][action];
+}
+
+/** The reason a cell is not offered, null when some API answers it. */
+export function getNotOfferedReason(cell: AnswerCell): NotOfferedReason | null {
+  return "notOffered" in cell ? cell.notOffered : null;
+}
+
+/** Everything the platform would refuse in this answer, as far as the desk can tell before sending it. */
+export function checkPlatformAnswer(platform: Platform, draft: AnswerDraft): AnswerProblem[] {
+  const reason = getNotOfferedReason(getAnswerCell(platform, draft.kind, draft.action));
+  if (reason) return [{ code: "answer_not_offered", reason }];
+  switch (platform) {
+    case "taobao":
+    case "tmall":
+      return checkTaobaoAnswer(draft, { isTmall: platform === "tmall" });
+    case "douyin":
+      return checkDouyinAnswer(draft);
+    case "wechat":
+      return checkWechatAnswer(draft);
+  }
+}
