@@ -384,7 +384,7 @@ function measureRawInsert(db: Db, benchShops: BenchShop[]) {
     const orderId = newId("ord");
     const requestId = newId("req");
     insertEvent.run(shop.id, shop.platform, event.id, Date.parse(event.occurredAt), now, data.requestId, data.order.orderId, rawBody);
-    insertOrder.run(orderId, shop.id, shop.platform, data.order.orderId, data.order.category, data.order.title, data.order.amountFen, data.buyer.id, data.buyer.nick, Date.parse(data.order.completedAt), JSON.stringify(data.order.supportedKinds), data.order.priorRefund);
+    insertOrder.run(orderId, shop.id, shop.platform, data.order.orderId, data.order.category, data.order.title, data.order.amountFen, data.buyer.id, data.buyer.nick, Date.parse(data.order.completedAt ?? ""), JSON.stringify(data.order.supportedKinds), data.order.priorRefund ?? "none");
     insertRequest.run(requestId, shop.id, orderId, shop.platform, data.requestId, data.kind, data.reasonCode, data.order.amountFen, now, now + 3 * 60_000);
     insertAudit.run(shop.id, requestId, orderId, now);
     const hourStart = now - (now % 3_600_000);

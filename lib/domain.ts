@@ -20,6 +20,10 @@ export const roles = ["owner", "agent"] as const;
 export type Role = (typeof roles)[number];
 
 export const priorRefundStates = ["none", "succeeded", "closed"] as const;
+
+/** Facts about an order the rules read; a platform may be unable to tell any of them (docs/platforms/order-facts.md). */
+export const orderFacts = ["shipped", "received", "completed", "category", "prior_refund"] as const;
+export type OrderFact = (typeof orderFacts)[number];
 export type PriorRefundState = (typeof priorRefundStates)[number];
 
 export function statusForDecision(decision: Decision): Extract<RequestStatus, "approved" | "rejected"> {

@@ -6,7 +6,7 @@ import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";
 import type { Tx } from "@/db/queries/webhooks";
 import type { EntryIneligibility, OrderRow } from "@/lib/api-types";
-import type { Platform } from "@/lib/domain";
+import { orderFacts, type OrderFact, type Platform } from "@/lib/domain";
 import { maskNickname } from "@/lib/mask";
 import { getAfterSalesPeriodEnd } from "@/lib/policy/after-sales-period";
 import type { ActionOrder } from "@/lib/policy/allowed-actions";
@@ -29,6 +29,7 @@ export function toPolicyOrder(order: OrderRecord): ActionOrder & { warrantyDays:
     timesOpened: order.entryTimesOpened,
     warrantyDays: order.warrantyDays,
     sellerPromiseDays: order.sellerPromiseDays,
+    unknownFacts: order.unknownFacts.filter((fact): fact is OrderFact => (orderFacts as readonly string[]).includes(fact)),
   };
 }
 

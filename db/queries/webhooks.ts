@@ -8,6 +8,8 @@ import { answerReopenIfEntryOpen } from "@/db/queries/orders";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
 import { applyAutoRules } from "@/db/queries/rules";
 import type { Platform, RequestStatus } from "@/lib/domain";
+import { normalizeCategory } from "@/lib/policy/categories";
+import { toOrderFactColumns } from "@/lib/webhook/order-facts";
 import { newId } from "@/lib/ids";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRespondBy } from "@/lib/response-timer";
@@ -150,15 +152,15 @@ function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): strin
   }
   if (!latest) return null;
   const { order } = latest;
-  const completedAtMs = Date.parse(order.completedAt);
-  const receivedAtMs = order.receivedAt ? Date.parse(order.receivedAt) : null;
+  const facts = toOrderFactColumns(order);
   const supportedKinds = JSON.stringify(order.supportedKinds);
   const row = getStatement(
     tx,
-    `insert into orders (id, shop_id, platform, platform_order_id, buyer_id, buyer_nick, category, title, amount_fen, completed_at, received_at, supported_kinds, prior_refund)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `insert into orders (id, shop_id, platform, platform_order_id, buyer_id, buyer_nick, category, title, amount_fen, completed_at, received_at, shipped_at, supported_kinds, prior_refund, unknown_facts, sub_order_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (shop_id, platform_order_id) do update set category = excluded.category, title = excluded.title, amount_fen = excluded.amount_fen,
-       completed_at = excluded.completed_at, received_at = excluded.received_at, supported_kinds = excluded.supported_kinds, prior_refund = excluded.prior_refund
+       completed_at = excluded.completed_at, received_at = excluded.received_at, shipped_at = excluded.shipped_at, supported_kinds = excluded.supported_kinds,
+       prior_refund = excluded.prior_refund, unknown_facts = excluded.unknown_facts, sub_order_id = excluded.sub_order_id
        ${buyer ? ", buyer_id = excluded.buyer_id, buyer_nick = excluded.buyer_nick" : ""}
      returning id`,
   ).get(
@@ -168,13 +170,16 @@ function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): strin
     platformOrderId,
     buyer?.buyer.id ?? "",
     buyer?.buyer.nick ?? "",
-    order.category,
+    normalizeCategory(order.category),
     order.title,
     order.amountFen,
-    completedAtMs,
-    receivedAtMs,
+    facts.completedAtMs,
+    facts.receivedAtMs,
+    facts.shippedAtMs,
     supportedKinds,
-    order.priorRefund,
+    facts.priorRefund,
+    JSON.stringify(facts.unknownFacts),
+    order.subOrderId ?? null,
   ) as { id: string };
   return row.id;
 }

@@ -1,4 +1,5 @@
-import { orderFacts, type OrderFacts } from "@/lib/platforms/types";
+import { orderFacts } from "@/lib/domain";
+import type { OrderFacts } from "@/lib/platforms/types";
 
 /** Nothing known yet: every fact unknown, so no rule acts on any of them. */
 export function unknownOrderFacts(): OrderFacts {

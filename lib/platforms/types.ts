@@ -1,4 +1,4 @@
-import type { Decision, PriorRefundState, RequestKind } from "@/lib/domain";
+import type { Decision, OrderFact, PriorRefundState, RequestKind } from "@/lib/domain";
 import type { ProductCategory } from "@/lib/policy/categories";
 import type { WebhookEvent } from "@/lib/webhook/events";
 
@@ -80,9 +80,7 @@ export type AnswerPlan = { ok: true; calls: PlatformCall[] } | { ok: false; erro
 
 // ---- What a connected shop needs beyond the refund message (docs/platforms/README.md)
 
-/** Facts about the order the rules read; each may be unknown when the platform's order API did not tell it. */
-export const orderFacts = ["shipped", "received", "completed", "category", "prior_refund"] as const;
-export type OrderFact = (typeof orderFacts)[number];
+export { orderFacts, type OrderFact } from "@/lib/domain";
 
 /**
  * The order as the platform's order API tells it (Taobao taobao.trade.fullinfo.get, Douyin /order/orderDetail,

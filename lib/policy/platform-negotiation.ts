@@ -1,11 +1,11 @@
-import type { RequestKind } from "@/lib/domain";
+import type { OrderFact, RequestKind } from "@/lib/domain";
 import type { ProductCategory } from "@/lib/policy/categories";
 import { isRequestAfterReceipt } from "@/lib/policy/goods-receipt";
 import type { PolicyProfile } from "@/lib/policy/profiles";
 
 type NegotiationProfile = Pick<PolicyProfile, "platformNegotiation">;
 
-export type ProposalOrder = { category: ProductCategory; amountFen: number; receivedAt: Date | null };
+export type ProposalOrder = { category: ProductCategory; amountFen: number; receivedAt: Date | null; unknownFacts?: readonly OrderFact[] };
 export type ProposalRequest = { kind: RequestKind; amountFen: number; receivedAt: Date };
 
 /** A platform 主动介入协商 proposal as the platform sent it. */
@@ -39,7 +39,8 @@ export function getProposalApplicability(
   if (!rule) return { isApplicable: false, reason: "not_supported" };
   if (request.kind !== "refund_only") return { isApplicable: false, reason: "not_refund_only" };
   if (request.amountFen < order.amountFen) return { isApplicable: false, reason: "partial_refund" };
-  if (!isRequestAfterReceipt(order, request)) return { isApplicable: false, reason: "not_received" };
+  // Receipt unknown: the platform made the proposal, so it is taken as valid (a lock the desk cannot disprove)
+  if (!order.unknownFacts?.includes("received") && !isRequestAfterReceipt(order, request)) return { isApplicable: false, reason: "not_received" };
   if (rule.excludedCategories.includes(order.category)) return { isApplicable: false, reason: "excluded_category" };
   return { isApplicable: true };
 }

@@ -1,9 +1,10 @@
-import type { RequestKind } from "@/lib/domain";
+import type { OrderFact, RequestKind } from "@/lib/domain";
 import type { PolicyProfile, UnrejectableRule } from "@/lib/policy/profiles";
 
 type RejectionProfile = Pick<PolicyProfile, "reject" | "rejectReasons" | "rejectMessageChars">;
 
-export type RejectionOrder = { shippedAt: Date | null };
+/** unknownFacts: what the platform could not tell us; a rule never claims what an unknown fact would decide. */
+export type RejectionOrder = { shippedAt: Date | null; unknownFacts?: readonly OrderFact[] };
 export type RejectionRequest = { kind: RequestKind; isSevenDayNoReason?: boolean };
 export type EvidenceFile = { name: string; type: string; sizeBytes: number };
 export type RejectionDraft = { reasonCode: string | null; message: string; evidence: readonly EvidenceFile[] };
@@ -47,7 +48,7 @@ export function getUnrejectableRules(
   return profile.reject.unrejectable.filter((rule) => {
     switch (rule) {
       case "refund_only_unshipped":
-        return request.kind === "refund_only" && order.shippedAt === null;
+        return request.kind === "refund_only" && order.shippedAt === null && !order.unknownFacts?.includes("shipped");
       case "seven_day_no_reason":
         return request.isSevenDayNoReason === true;
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { afterSalesKinds, platforms, priorRefundStates, requestKinds } from "@/lib/domain";
+import { afterSalesKinds, orderFacts, platforms, priorRefundStates, requestKinds } from "@/lib/domain";
+import { productCategories } from "@/lib/policy/categories";
 
 // The public contract of POST /api/platforms/{platform}/events (issue 6). No transforms, so
 // z.toJSONSchema can generate the OpenAPI document from these same schemas.
@@ -32,16 +33,31 @@ const longText = z.string().min(1).max(2000);
 
 const evidenceUrls = z.array(z.url({ protocol: /^https?$/ })).max(50);
 
+// An order fact left out is unknown (the card says so and no rule acts on it); null says it has not happened yet.
+const orderInstant = isoInstant.nullable().optional();
+
 export const webhookOrder = z.object({
   orderId: platformId,
-  category: shortText,
+  /** Our category code, or its Chinese name (生鲜, 水果 … → fresh_food), or the platform's own text, kept verbatim. */
+  category: shortText.meta({
+    description: `One of ${productCategories.join(", ")}; Chinese names such as 生鲜/水果/蔬菜 (fresh_food), 服饰/女装 (apparel), 手机/数码 (3c_digital) are accepted; anything else is kept verbatim and shown as 类目未识别.`,
+    examples: ["fresh_food", "生鲜", "apparel"],
+  }),
   title: shortText,
   amountFen,
-  completedAt: isoInstant,
-  receivedAt: isoInstant.optional(),
-  // Kinds the product allows (DOMAIN.md, seeds/002); entry_reopen is a request, not a product option
+  /** 交易成功: when the after-sales period starts. */
+  completedAt: orderInstant,
+  /** When the buyer signed for the goods. */
+  receivedAt: orderInstant,
+  /** When the seller shipped: a 仅退款 on an unshipped order cannot be refused on Taobao/Tmall. */
+  shippedAt: orderInstant,
+  // Kinds the product allows (docs/domain.md); entry_reopen is a request, not a product option
   supportedKinds: z.array(z.enum(afterSalesKinds)).max(afterSalesKinds.length),
-  priorRefund: z.enum(priorRefundStates),
+  priorRefund: z.enum(priorRefundStates).optional(),
+  /** Facts the sender could not read (they count as unknown even when a value is given). */
+  unknownFacts: z.array(z.enum(orderFacts)).max(orderFacts.length).optional(),
+  /** The sub-order (Taobao oid, Douyin sku order id) the request is about. */
+  subOrderId: platformId.optional(),
 });
 
 export const webhookBuyer = z.object({
