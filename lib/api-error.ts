@@ -26,6 +26,9 @@ const statusByCode = {
   rejection_incomplete: 422,
   invalid_counter_offer: 422,
   evidence_not_found: 422,
+  // A connected shop: the platform's API has no such answer, or would refuse this one as drafted (docs/platforms/answer-table.md)
+  answer_not_offered: 422,
+  platform_refuses: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,

@@ -1,4 +1,6 @@
-import type { Decision, Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
+import type { Decision, OrderFact, Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
+import type { AnswerAvailability } from "@/lib/platforms/answer-table";
+import type { PlatformRejectReason } from "@/lib/platforms/types";
 import type { BuyerZone } from "@/lib/return-freight/parameters";
 
 // The JSON the API answers with (instants as ISO strings), shared by the routes and the UI.
@@ -7,6 +9,8 @@ export type RequestCard = {
   id: string;
   shop: { id: string; name: string };
   platform: Platform;
+  /** The platform's refund id (退款编号), the number an agent types into 千牛/抖店. */
+  platformRequestId: string;
   kind: RequestKind;
   status: RequestStatus;
   reasonCode: string;
@@ -41,7 +45,12 @@ export type RequestCard = {
     sellerPromiseDays: number | null;
     entryOpenedAt: string | null;
     entryTimesOpened: number;
+    /** Facts the platform could not tell us: the card names them and no rule acts on them. */
+    unknownFacts: OrderFact[];
+    subOrderId: string | null;
   };
+  /** For a shop connected to its platform: the buttons its API cannot answer now, and why (null: no platform app). */
+  answers?: AnswerAvailability | null;
   /** The latest Douyin platform proposal on this request, if any (issue 5). */
   proposal?: CardProposal | null;
   /** The seller's latest counter-offer, if any (issue 5). */
@@ -138,3 +147,8 @@ export type BulkDecisionResult = {
   decidedAt?: string | null;
   code?: string;
 };
+
+/** GET /api/requests/{id}/reject-reasons: the platform's own reasons for a connected shop (null: could not be read). */
+export type RejectReasonsBody =
+  | { source: "desk" }
+  | { source: "platform"; reasons: PlatformRejectReason[] | null; fetchedAt: string | null };

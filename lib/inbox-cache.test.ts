@@ -9,6 +9,7 @@ function card(id: string, label: string, extra: Partial<RequestCard> = {}): Requ
     id,
     shop: { id: "shop_a", name: "A" },
     platform: "tmall",
+    platformRequestId: `p_${id}`,
     kind: "refund_only",
     status: "pending",
     reasonCode: "quality_issue",

@@ -11,6 +11,10 @@ import { newId } from "@/lib/ids";
 import { getAllowedActions, type ActionOrder, type ActionRequest, type SellerAction } from "@/lib/policy/allowed-actions";
 import type { PlatformProposal } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile, type PolicyProfile, type UnrejectableRule } from "@/lib/policy/profiles";
+import { toProfileReasons } from "@/lib/platforms/reject-reasons";
+import { checkPlatformAnswer, getAnswerAvailability } from "@/lib/platforms/answer-table";
+import type { AnswerProblem, NativeRefund, NotOfferedReason, PlatformRejectReason } from "@/lib/platforms/types";
+import { platformApps, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import { validateRejection, type RejectionProblem } from "@/lib/policy/rejection";
 
 // The server's side of the card's buttons: the same pure rules the UI runs, read inside the deciding
@@ -34,13 +38,40 @@ export function toPolicyRequest(request: Pick<typeof requests.$inferSelect, "kin
   };
 }
 
+/** A connected shop's platform side of the card: the refund's native state and the platform's reasons for its kind. */
+export type PlatformSnapshot = { native: NativeRefund | null; reasons: PlatformRejectReason[] | null };
+
 export type PolicySnapshot = {
   request: typeof requests.$inferSelect;
   profile: PolicyProfile;
   order: ActionOrder;
   policyRequest: ActionRequest;
   proposal: PlatformProposal | null;
+  /** null: the shop speaks our own contract, which takes every answer. */
+  platform: PlatformSnapshot | null;
 };
+
+function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string, kind: string): PlatformSnapshot | null {
+  const connected = getPrepared(tx, "policy-snapshot:app", () =>
+    tx.select({ shopId: platformApps.shopId }).from(platformApps).where(eq(platformApps.shopId, sql.placeholder("shopId"))).prepare(),
+  ).get({ shopId });
+  if (!connected) return null;
+  const native = getPrepared(tx, "policy-snapshot:native", () =>
+    tx
+      .select({ native: platformRefunds.native })
+      .from(platformRefunds)
+      .where(and(eq(platformRefunds.shopId, sql.placeholder("shopId")), eq(platformRefunds.platformRequestId, sql.placeholder("platformRequestId"))))
+      .prepare(),
+  ).get({ shopId, platformRequestId });
+  const reasons = getPrepared(tx, "policy-snapshot:reasons", () =>
+    tx
+      .select({ reasons: platformRejectReasons.reasons })
+      .from(platformRejectReasons)
+      .where(and(eq(platformRejectReasons.shopId, sql.placeholder("shopId")), eq(platformRejectReasons.kind, sql.placeholder("kind"))))
+      .prepare(),
+  ).get({ shopId, kind });
+  return { native: native?.native ?? null, reasons: reasons?.reasons ?? null };
+}
 
 export function readPolicySnapshot(tx: Tx, requestId: string): PolicySnapshot | null {
   // Read inside every decision's transaction: prepared once per connection
@@ -68,6 +99,7 @@ export function readPolicySnapshot(tx: Tx, requestId: string): PolicySnapshot | 
     order: toPolicyOrder(row.order),
     policyRequest: toPolicyRequest(row.request),
     proposal: proposal ? toPlatformProposal(proposal) : null,
+    platform: readPlatformSnapshot(tx, row.request.shopId, row.request.platformRequestId, row.request.kind),
   };
 }
 
@@ -77,10 +109,18 @@ export type PolicyRefusal =
   | { code: "not_eligible"; eligibility: EntryIneligibility }
   | { code: "not_negotiable" }
   | { code: "rejection_incomplete"; missing: RejectionProblem[] }
-  | { code: "evidence_not_found"; evidenceIds: string[] };
+  | { code: "evidence_not_found"; evidenceIds: string[] }
+  /** The platform's API has no answer for this card now (the button says why). */
+  | { code: "answer_not_offered"; reason: NotOfferedReason }
+  /** The answer would be refused by the platform as drafted (message length, proof, reason). */
+  | { code: "platform_refuses"; problems: AnswerProblem[] };
 
 /** Whether one of the card's actions is allowed now (getAllowedActions); null when it is. */
 export function checkAction(snapshot: PolicySnapshot, action: SellerAction, now: Date): PolicyRefusal | null {
+  if (snapshot.platform) {
+    const reason = getAnswerAvailability(snapshot.request.platform, snapshot.request.kind, snapshot.platform.native)[action];
+    if (reason) return { code: "answer_not_offered", reason };
+  }
   const permission = getAllowedActions(snapshot.profile, snapshot.order, snapshot.policyRequest, snapshot.proposal, now)[action];
   if (permission.isAllowed) return null;
   switch (permission.reason) {
@@ -106,6 +146,7 @@ export function checkDecisionPolicy(tx: Tx, requestId: string, input: DecisionPo
   if (!snapshot || snapshot.request.status !== "pending") return null;
   const refusal = checkAction(snapshot, input.decision, now);
   if (refusal || input.decision === "approve") return refusal;
+  if (snapshot.platform && snapshot.platform.reasons === null) return { code: "platform_refuses", problems: [{ code: "reasons_unavailable" }] };
   const evidenceIds = [...new Set(input.evidenceIds ?? [])];
   // Only files uploaded under this request's shop count as its proof
   const files = evidenceIds.length
@@ -117,12 +158,25 @@ export function checkDecisionPolicy(tx: Tx, requestId: string, input: DecisionPo
     : [];
   const unknown = evidenceIds.filter((id) => !files.some((file) => file.id === id));
   if (unknown.length > 0) return { code: "evidence_not_found", evidenceIds: unknown };
-  const check = validateRejection(snapshot.profile, snapshot.order, snapshot.policyRequest, {
+  // A connected shop rejects with its platform's own reasons (and their proof rules), not the desk's list
+  const profile = snapshot.platform?.reasons ? { ...snapshot.profile, rejectReasons: toProfileReasons(snapshot.platform.reasons) } : snapshot.profile;
+  const check = validateRejection(profile, snapshot.order, snapshot.policyRequest, {
     reasonCode: input.reasonCode ?? null,
     message: input.message ?? "",
     evidence: files,
   });
-  return check.ok ? null : { code: "rejection_incomplete", missing: check.missing };
+  if (!check.ok) return { code: "rejection_incomplete", missing: check.missing };
+  if (!snapshot.platform) return null;
+  const problems = checkPlatformAnswer(snapshot.request.platform, {
+    kind: snapshot.request.kind,
+    action: "reject",
+    native: snapshot.platform.native,
+    message: input.message ?? "",
+    reasonCode: input.reasonCode ?? null,
+    reasons: snapshot.platform.reasons,
+    proof: files,
+  });
+  return problems.length > 0 ? { code: "platform_refuses", problems } : null;
 }
 
 /** Stores a seller's proof under the request's shop (evidence_files); type and size were checked by the caller. */

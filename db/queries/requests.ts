@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
 import { freightSettings } from "@/db/schema-freight";
-import { platformRefunds } from "@/db/schema-platforms";
+import { platformApps, platformRefunds } from "@/db/schema-platforms";
 import { getCardFreight } from "@/db/queries/freight";
 import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
@@ -12,7 +12,9 @@ import { openOrderEntry } from "@/db/queries/orders";
 import { latestCounterOfferJson, latestProposalJson, parseCardCounterOffer, parseCardProposal } from "@/db/queries/proposals";
 import type { Scope } from "@/db/queries/users";
 import type { ListRequestsQuery } from "@/lib/api-schemas";
-import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
+import { orderFacts, statusForDecision, type Decision, type OrderFact, type RequestStatus } from "@/lib/domain";
+import { getAnswerAvailability } from "@/lib/platforms/answer-table";
+import type { NativeRefund } from "@/lib/platforms/types";
 import { maskNickname } from "@/lib/mask";
 import { getFinalAt } from "@/lib/undo";
 import { getDueAtMs } from "@/lib/urgency";
@@ -37,8 +39,9 @@ const cardColumns = {
   freightSettings: freightSettings.settings,
   proposal: latestProposalJson,
   counterOffer: latestCounterOfferJson,
-  // Issue 11: the platform's intervention state, kept with the refund's native state (primary-key lookup)
-  platformIntervention: sql<string | null>`(select json_extract(${platformRefunds.native}, '$.intervention') from ${platformRefunds} where ${platformRefunds.shopId} = ${requests.shopId} and ${platformRefunds.platformRequestId} = ${requests.platformRequestId})`,
+  // The refund's native platform state (primary-key lookup): its intervention, and which answers its API takes now
+  platformNative: sql<string | null>`(select ${platformRefunds.native} from ${platformRefunds} where ${platformRefunds.shopId} = ${requests.shopId} and ${platformRefunds.platformRequestId} = ${requests.platformRequestId})`,
+  isPlatformConnected: sql<number>`exists(select 1 from ${platformApps} where ${platformApps.shopId} = ${requests.shopId})`,
 };
 
 type CardRow = {
@@ -51,17 +54,22 @@ type CardRow = {
   freightSettings: unknown;
   proposal: string | null;
   counterOffer: string | null;
-  platformIntervention: string | null;
+  platformNative: string | null;
+  isPlatformConnected: number;
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
+const toOrderFacts = (stored: string[]): OrderFact[] => orderFacts.filter((fact) => stored.includes(fact));
+
 function toCard(row: CardRow): RequestCard {
   const { request, order } = row;
+  const native = row.platformNative ? (JSON.parse(row.platformNative) as NativeRefund) : null;
   return {
     id: request.id,
     shop: { id: request.shopId, name: row.shopName },
     platform: request.platform,
+    platformRequestId: request.platformRequestId,
     kind: request.kind,
     status: request.status,
     reasonCode: request.reasonCode,
@@ -95,11 +103,15 @@ function toCard(row: CardRow): RequestCard {
       sellerPromiseDays: order.sellerPromiseDays,
       entryOpenedAt: iso(order.entryOpenedAt),
       entryTimesOpened: order.entryTimesOpened,
+      unknownFacts: toOrderFacts(order.unknownFacts),
+      subOrderId: order.subOrderId,
     },
     proposal: parseCardProposal(row.proposal),
     counterOffer: parseCardCounterOffer(row.counterOffer),
     freight: getCardFreight({ request, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
-    platformIntervention: row.platformIntervention,
+    platformIntervention: native?.intervention ?? null,
+    // A connected shop's buttons follow what its platform's API can answer (lib/platforms/answer-table.ts)
+    answers: row.isPlatformConnected ? getAnswerAvailability(request.platform, request.kind, native) : null,
   };
 }
 
@@ -181,7 +193,9 @@ export async function listRequests(
   if (query.shop) conditions.push(eq(requests.shopId, query.shop));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    conditions.push(or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), sql`${orders.buyerNick} like ${pattern} escape '\\'`));
+    conditions.push(
+      or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), eq(requests.platformRequestId, query.q), sql`${orders.buyerNick} like ${pattern} escape '\\'`),
+    );
   }
   if (query.cursor) {
     const { sortMs, id } = query.cursor;

@@ -1,5 +1,5 @@
 import type { Platform, RequestKind } from "@/lib/domain";
-import type { AnswerAction, AnswerCell, AnswerDraft, AnswerProblem, AnswerTable, NotOfferedReason } from "@/lib/platforms/types";
+import type { AnswerAction, AnswerCell, AnswerDraft, AnswerProblem, AnswerTable, NativeRefund, NotOfferedReason } from "@/lib/platforms/types";
 import { checkDouyinAnswer, douyinAnswerTable } from "@/lib/platforms/douyin";
 import { checkTaobaoAnswer, taobaoAnswerTable, tmallAnswerTable } from "@/lib/platforms/taobao";
 import { checkWechatAnswer, wechatAnswerTable } from "@/lib/platforms/wechat";
@@ -28,6 +28,8 @@ export function getNotOfferedReason(cell: AnswerCell): NotOfferedReason | null {
 export function checkPlatformAnswer(platform: Platform, draft: AnswerDraft): AnswerProblem[] {
   const reason = getNotOfferedReason(getAnswerCell(platform, draft.kind, draft.action));
   if (reason) return [{ code: "answer_not_offered", reason }];
+  // A rejection carries one of the platform's own reasons: without its list the desk cannot send a valid one
+  if (draft.action === "reject" && draft.reasons === null) return [{ code: "reasons_unavailable" }];
   switch (platform) {
     case "taobao":
     case "tmall":
@@ -37,4 +39,19 @@ export function checkPlatformAnswer(platform: Platform, draft: AnswerDraft): Ans
     case "wechat":
       return checkWechatAnswer(draft);
   }
+}
+
+/** Which of a card's buttons the platform's API can answer now; null for an action it can, else why not. */
+export type AnswerAvailability = Record<AnswerAction, NotOfferedReason | null>;
+
+const answerActions: readonly AnswerAction[] = ["approve", "reject", "counter_offer"];
+
+/** The card's buttons for a connected shop: the table's cell, then what the refund's platform state allows. */
+export function getAnswerAvailability(platform: Platform, kind: RequestKind, native: NativeRefund | null): AnswerAvailability {
+  const entries = answerActions.map((action) => {
+    const problems = checkPlatformAnswer(platform, { kind, action, native, message: "", reasonCode: null, reasons: null, proof: [] });
+    const notOffered = problems.find((problem) => problem.code === "answer_not_offered");
+    return [action, notOffered ? notOffered.reason : null] as const;
+  });
+  return Object.fromEntries(entries) as AnswerAvailability;
 }

@@ -156,7 +156,9 @@ export type AnswerProblem =
   | { code: "proof_required" }
   | { code: "proof_type"; fileName: string; type: string }
   | { code: "proof_too_large"; fileName: string; sizeBytes: number; maxBytes: number }
-  | { code: "reason_not_platform"; reasonCode: string };
+  | { code: "reason_not_platform"; reasonCode: string }
+  /** The platform's reason list could not be read, so no reason id can be sent yet. */
+  | { code: "reasons_unavailable" };
 
 /** What the outbox learns from one answer attempt: a business refusal is final, anything else is retried. */
 export type AnswerOutcome =

@@ -17,6 +17,10 @@ export function policyRefusalError(refusal: PolicyRefusal): Response {
       return apiError(refusal.code, "Only refund requests take a counter-offer");
     case "rejection_incomplete":
       return apiError(refusal.code, `The rejection is missing: ${refusal.missing.map((problem) => problem.code).join(", ")}`, { missing: refusal.missing });
+    case "answer_not_offered":
+      return apiError(refusal.code, `The platform's API offers no such answer for this request (${refusal.reason})`, { reason: refusal.reason });
+    case "platform_refuses":
+      return apiError(refusal.code, `The platform would not accept this answer: ${refusal.problems.map((problem) => problem.code).join(", ")}`, { problems: refusal.problems });
     case "evidence_not_found":
       return apiError(refusal.code, "Some evidence was not uploaded to this shop", { evidenceIds: refusal.evidenceIds });
   }

@@ -1,10 +1,12 @@
 import { parseJsonBody, withScope } from "@/app/_server/api";
+import { ensureRejectReasons } from "@/app/_server/platforms/reject-reasons";
 import { getDb } from "@/db/client";
 import { decideRequest, getRequestCard } from "@/db/queries/requests";
 import { apiError } from "@/lib/api-error";
 import { decisionBody, requestIdParam } from "@/lib/api-schemas";
 import { checkDecisionInput } from "@/lib/decision";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { toProfileReasons } from "@/lib/platforms/reject-reasons";
 import { policyRefusalError } from "@/app/api/requests/[id]/policy-refusal";
 
 export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
@@ -15,9 +17,15 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   const db = getDb();
   const card = await getRequestCard(db, scope, id.data);
   if (!card) return apiError("not_found", `No request ${id.data}`);
-  const issues = checkDecisionInput(getPolicyProfile(card.platform), body.data);
-  if (issues.length > 0) return apiError("invalid_body", issues[0].message, { issues });
   const now = new Date();
+  // A connected shop rejects with its platform's reasons: today's list is cached first (the policy check reads it,
+  // and answers reasons_unavailable when the platform could not be read)
+  const platformReasons = card.answers && body.data.decision === "reject" ? await ensureRejectReasons(db, card.shop.id, card.kind, now) : null;
+  const profile = getPolicyProfile(card.platform);
+  if (!card.answers || platformReasons) {
+    const issues = checkDecisionInput(platformReasons ? { ...profile, rejectReasons: toProfileReasons(platformReasons.reasons) } : profile, body.data);
+    if (issues.length > 0) return apiError("invalid_body", issues[0].message, { issues });
+  }
   const result = await decideRequest(db, scope, id.data, body.data, now, card);
   if (result.ok) return Response.json({ card: result.card });
   if (result.code === "not_found") return apiError("not_found", `No request ${id.data}`);
