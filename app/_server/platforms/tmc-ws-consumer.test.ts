@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
+import WebSocket from "ws";
 import { connectTmc, type TmcStatus } from "@/app/_server/platforms/tmc-ws-consumer";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop } from "@/db/factories";
@@ -9,7 +10,8 @@ import { platformMessages } from "@/db/schema-platforms";
 import { FakeTaobao } from "@/scripts/fake-platforms/taobao";
 import { FakeTmcServer } from "@/scripts/fake-platforms/taobao-tmc";
 
-// Consumer ↔ fake TMC over a real WebSocket on localhost, with an in-memory desk.
+// Consumer ↔ fake TMC over a real WebSocket on localhost, with an in-memory desk. The fake speaks only TMC's
+// binary frames with its own codec, so these tests also check the desk's codec against an independent one.
 const app = { appKey: "12497914", appSecret: "unit-secret-taobao", sellerNick: "demo_shop" };
 const now = new Date("2026-11-20T02:05:00.000Z");
 
@@ -41,10 +43,10 @@ afterEach(async () => {
   await tmc.close();
 });
 
-function connect(secret = app.appSecret) {
+function connect(secret = app.appSecret, heartbeatMs = 60_000) {
   connection = connectTmc(
     () => db,
-    { url, appKey: app.appKey, appSecret: secret, groupName: "default", pullIntervalMs: 40, backoff: { initialMs: 20, maxMs: 100 }, random: () => 1, onStatus: (status) => statuses.push(status) },
+    { url, appKey: app.appKey, appSecret: secret, groupName: "default", pullIntervalMs: 40, heartbeatMs, backoff: { initialMs: 20, maxMs: 100 }, random: () => 1, onStatus: (status) => statuses.push(status) },
     { fetch: top.fetch, now: () => now, timeoutMs: 1_000 },
   );
 }
@@ -93,6 +95,9 @@ describe("TMC consumer (WebSocket)", () => {
     await waitFor(() => expect(top.queue).toEqual([]));
     expect(statuses.at(-1)).toEqual({ type: "stored", id: message.id });
     expect(await cards()).toHaveLength(1);
+    // The redelivery came with TMC's retry count, a China publish time as an instant and the seller's nick
+    const [stored] = await db.select().from(platformMessages).where(eq(platformMessages.messageId, message.id));
+    expect(JSON.parse(stored.rawBody)).toMatchObject({ id: message.id, retried: 1, nick: app.sellerNick, time: "2026-11-20T02:02:10.000Z", dataid: refund.refundId });
   });
 
   it("a CONNECT with a wrong sign is refused and nothing is delivered", async () => {
@@ -100,7 +105,7 @@ describe("TMC consumer (WebSocket)", () => {
     top.publish("taobao_refund_RefundCreated", "231500112233445569");
     connect("not-the-secret");
     await waitFor(() => expect(statuses.filter((status) => status.type === "refused").length).toBeGreaterThanOrEqual(2));
-    expect(statuses[0]).toEqual({ type: "refused", reason: "sign 错误" });
+    expect(statuses[0]).toEqual({ type: "refused", code: 401, reason: "sign 错误" });
     expect(statuses.some((status) => status.type === "connected")).toBe(false);
     expect(tmc.log.some((entry) => entry.type === "delivered")).toBe(false);
     expect(top.queue).toHaveLength(1);
@@ -118,5 +123,56 @@ describe("TMC consumer (WebSocket)", () => {
     expect(statuses).toContainEqual({ type: "reconnecting", attempt: 1, delayMs: 20 });
     expect(statuses.at(-1)).toEqual({ type: "stored", id: message.id });
     expect(await cards()).toHaveLength(1);
+  });
+
+  it("a link that stops answering pings is dropped and connected again", async () => {
+    connect(app.appSecret, 50);
+    await waitFor(() => expect(tmc.connectedCount).toBe(1));
+    tmc.stallConnections();
+    await waitFor(() => expect(statuses.filter((status) => status.type === "connected")).toHaveLength(2));
+    expect(statuses).toContainEqual({ type: "reconnecting", attempt: 1, delayMs: 20 });
+    top.addRefund({ refundId: "231500112233445571" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445571");
+    await waitFor(() => expect(top.queue).toEqual([]));
+    expect(await cards()).toHaveLength(1);
+  });
+});
+
+describe("fake TMC server", () => {
+  /** A raw client: what the fake answers to one frame, and how it closes. */
+  async function exchange(frame: string | Buffer) {
+    const socket = new WebSocket(url);
+    const replies: { data: Buffer; isBinary: boolean }[] = [];
+    socket.on("message", (data, isBinary) => replies.push({ data: data as Buffer, isBinary }));
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(frame);
+    const code = await new Promise<number>((resolve) => socket.once("close", resolve));
+    return { code, replies };
+  }
+
+  it("refuses a text frame, even a well-meant JSON CONNECT, and closes with 1003", async () => {
+    const { code, replies } = await exchange(JSON.stringify({ type: "connect", appKey: app.appKey, groupName: "default", timestamp: now.getTime(), sign: "X" }));
+    expect(code).toBe(1003);
+    expect(replies).toEqual([]);
+    expect(tmc.log).toEqual([{ type: "rejected", detail: "text frame" }]);
+  });
+
+  it("refuses binary bytes that are not a TMC frame, and closes with 1002", async () => {
+    const { code, replies } = await exchange(Buffer.from([2, 0, 9, 0]));
+    expect(code).toBe(1002);
+    expect(replies).toEqual([]);
+    expect(tmc.log[0]).toMatchObject({ type: "rejected" });
+  });
+
+  it("answers a SEND before CONNECT with a binary CONNECTACK refusal", async () => {
+    // version 2, SEND, __kind byte 1 (pull), end of headers
+    const pull = Buffer.concat([Buffer.from([2, 2, 1, 0, 6, 0, 0, 0]), Buffer.from("__kind"), Buffer.from([2, 1, 0, 0])]);
+    const { code, replies } = await exchange(pull);
+    expect(code).toBe(1008);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].isBinary).toBe(true);
+    // version 2, CONNECTACK, status code tag 2 = 401
+    expect([...replies[0].data.subarray(0, 8)]).toEqual([2, 1, 2, 0, 0x91, 0x01, 0, 0]);
+    expect(tmc.log).toEqual([{ type: "refused", detail: "CONNECT first" }]);
   });
 });

@@ -7,12 +7,18 @@ import { PlatformMessageError } from "@/lib/platforms/common";
 import { signTmcConnect } from "@/lib/platforms/taobao";
 import { decodeTmcFrame, encodeTmcFrame, getTmcReconnectDelayMs, type TmcFrame, type TmcFrameMessage } from "@/lib/platforms/tmc-frames";
 
-// The Taobao TMC consumer, WebSocket variant (issue 11, PLATFORMS.md §1): a signed CONNECT, a pull every 5 s,
+// The Taobao TMC consumer, WebSocket variant (issue 11): TMC's binary frames only (lib/platforms/tmc-frames.ts,
+// docs/platforms/tmc.md). A signed CONNECT; the CONNECTACK's token goes on every later frame; a pull every 5 s;
 // each message stored through the same storeTmcMessage as the HTTP variant and only then confirmed; a message
-// that cannot be stored is reported failed so TMC redelivers it. A dropped or refused connection comes back
-// with exponential backoff. The frame codec (lib/platforms/tmc-frames.ts) is the part not checked live.
+// that cannot be stored is reported failed so TMC redelivers it. A WebSocket ping every 45 s (as the Java SDK
+// does) finds a dead link; a dropped or refused connection comes back with exponential backoff.
 
 export const defaultTmcUrl = "ws://mc.api.taobao.com/";
+
+/** Sent as CONNECT's `sdk` header, as the SDKs name themselves there. */
+const tmcSdkName = "shouhoutai-tmc";
+/** A refund message is a few KB; anything near this is not TMC. */
+const maxFrameBytes = 8 * 1024 * 1024;
 
 export type TmcConnectionOptions = {
   url: string;
@@ -20,6 +26,8 @@ export type TmcConnectionOptions = {
   appSecret: string;
   groupName: string;
   pullIntervalMs?: number;
+  /** Ping interval; a ping unanswered by the next one ends the connection. */
+  heartbeatMs?: number;
   backoff?: { initialMs: number; maxMs: number };
   random?: () => number;
   onStatus?: (status: TmcStatus) => void;
@@ -27,7 +35,7 @@ export type TmcConnectionOptions = {
 
 export type TmcStatus =
   | { type: "connected" }
-  | { type: "refused"; reason: string }
+  | { type: "refused"; code: number; reason: string }
   | { type: "reconnecting"; attempt: number; delayMs: number }
   | { type: "stored" | "duplicate" | "ignored"; id: string }
   | { type: "failed"; id: string; reason: string };
@@ -43,65 +51,88 @@ export function connectTmc(getDb: () => Db, options: TmcConnectionOptions, deps:
   const report = options.onStatus ?? (() => undefined);
   const random = options.random ?? Math.random;
   let socket: WebSocket | undefined;
-  let pullTimer: NodeJS.Timeout | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let failures = 0;
   let isStopped = false;
   // One message at a time, in arrival order: two messages about one refund must not fetch and store in parallel
   let processing = Promise.resolve();
 
-  const send = (target: WebSocket, frame: TmcFrame) => {
-    if (target.readyState === WebSocket.OPEN) target.send(encodeTmcFrame(frame));
-  };
-
-  const handleMessage = async (current: WebSocket, message: TmcFrameMessage) => {
-    const db = getDb();
-    try {
-      const outcome = await storeTmcMessage(db, await findTarget(db, options.appKey, message), message, deps);
-      // Durably stored (the ingest transaction has committed): only now may TMC forget it
-      send(current, { type: "confirm", id: message.id });
-      report({ type: outcome, id: message.id });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!(error instanceof PlatformMessageError)) console.error("[tmc ws] message failed:", error);
-      send(current, { type: "failed", id: message.id, reason: reason.slice(0, 200) });
-      report({ type: "failed", id: message.id, reason });
-    }
-  };
-
   const open = () => {
-    const current = new WebSocket(options.url);
+    const current = new WebSocket(options.url, { maxPayload: maxFrameBytes });
+    current.binaryType = "nodebuffer";
     socket = current;
+    /** The CONNECTACK's token: set once connected, sent on every later frame of this connection. */
+    let token: string | undefined;
+    let pullTimer: NodeJS.Timeout | undefined;
+    let isAlive = true;
+    const heartbeatTimer = setInterval(() => {
+      if (!isAlive) return void current.terminate();
+      isAlive = false;
+      if (current.readyState === WebSocket.OPEN) current.ping();
+    }, options.heartbeatMs ?? 45_000);
+    heartbeatTimer.unref();
+
+    const send = (frame: TmcFrame) => {
+      if (current.readyState === WebSocket.OPEN) current.send(encodeTmcFrame(frame), { binary: true });
+    };
+
+    const handleMessage = async (message: TmcFrameMessage) => {
+      const db = getDb();
+      try {
+        const outcome = await storeTmcMessage(db, await findTarget(db, options.appKey, message), message, deps);
+        // Durably stored (the ingest transaction has committed): only now may TMC forget it
+        send({ type: "confirm", token, id: message.id });
+        report({ type: outcome, id: message.id });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof PlatformMessageError)) console.error("[tmc ws] message failed:", error);
+        // The Java SDK sends at most 128 characters of reason
+        send({ type: "failed", token, id: message.id, reason: reason.slice(0, 128) });
+        report({ type: "failed", id: message.id, reason });
+      }
+    };
+
     current.on("open", () => {
       const timestamp = deps.now().getTime();
-      send(current, { type: "connect", appKey: options.appKey, groupName: options.groupName, timestamp, sign: signTmcConnect(options.appKey, options.appSecret, options.groupName, timestamp) });
+      send({ type: "connect", appKey: options.appKey, groupName: options.groupName, timestamp, sign: signTmcConnect(options.appKey, options.appSecret, options.groupName, timestamp), sdk: tmcSdkName });
     });
+    current.on("pong", () => (isAlive = true));
     current.on("message", (data, isBinary) => {
-      let frame: TmcFrame;
-      try {
-        frame = decodeTmcFrame(isBinary ? Buffer.from(data as Buffer).toString("utf8") : String(data));
-      } catch (error) {
-        console.error("[tmc ws] unreadable frame:", error);
+      isAlive = true;
+      if (!isBinary) {
+        console.error("[tmc ws] text frame ignored: TMC speaks binary frames only");
         return;
       }
-      if (frame.type === "connected") {
+      let frame: TmcFrame;
+      try {
+        frame = decodeTmcFrame(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+      } catch (error) {
+        console.error("[tmc ws] unreadable frame:", error instanceof Error ? error.message : error);
+        // Before the CONNECTACK nothing else can come, so start over rather than wait forever
+        if (token === undefined) current.close();
+        return;
+      }
+      if (frame.type === "connected" && token === undefined) {
+        token = frame.token;
         failures = 0;
         report({ type: "connected" });
-        send(current, { type: "pull" });
-        clearInterval(pullTimer);
-        pullTimer = setInterval(() => send(current, { type: "pull" }), options.pullIntervalMs ?? 5_000);
+        send({ type: "pull", token });
+        pullTimer = setInterval(() => send({ type: "pull", token }), options.pullIntervalMs ?? 5_000);
         pullTimer.unref();
       } else if (frame.type === "refused") {
-        report({ type: "refused", reason: frame.reason });
+        report({ type: "refused", code: frame.code, reason: frame.reason });
         current.close();
-      } else if (frame.type === "message") {
+      } else if (frame.type === "message" && token !== undefined) {
         const { message } = frame;
-        processing = processing.then(() => handleMessage(current, message));
+        processing = processing.then(() => handleMessage(message));
+      } else if (frame.type === "error") {
+        console.error(`[tmc ws] ${options.appKey}: TMC answered ${frame.code} ${frame.reason}`);
       }
     });
     current.on("error", (error) => console.error(`[tmc ws] ${options.url}:`, error.message));
     current.on("close", () => {
       clearInterval(pullTimer);
+      clearInterval(heartbeatTimer);
       if (isStopped || socket !== current) return;
       const delayMs = getTmcReconnectDelayMs(failures, random(), options.backoff);
       failures++;
@@ -115,7 +146,6 @@ export function connectTmc(getDb: () => Db, options: TmcConnectionOptions, deps:
   return {
     stop: () => {
       isStopped = true;
-      clearInterval(pullTimer);
       clearTimeout(reconnectTimer);
       socket?.close();
     },
@@ -141,7 +171,7 @@ export function startTmcWsConsumer(getDb: () => Db, deps: ClientDeps = defaultCl
       }
     }
     for (const [key, options] of wanted) {
-      if (!connections.has(key)) connections.set(key, connectTmc(getDb, { ...options, onStatus: (status) => status.type === "refused" && console.error(`[tmc ws] ${options.appKey} refused: ${status.reason}`) }, deps));
+      if (!connections.has(key)) connections.set(key, connectTmc(getDb, { ...options, onStatus: (status) => status.type === "refused" && console.error(`[tmc ws] ${options.appKey} refused: ${status.code} ${status.reason}`) }, deps));
     }
   };
   const tick = () => void refresh().catch((error: unknown) => console.error("[tmc ws] listing apps failed:", error));
