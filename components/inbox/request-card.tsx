@@ -12,6 +12,7 @@ import { PlatformClockBadge } from "@/components/inbox/platform-clock";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import type { DecisionInput } from "@/components/inbox/api";
 import { useNow } from "@/components/inbox/use-now";
+import { CardOrderFacts } from "@/components/inbox/card-order-facts";
 import { CardActionReasons } from "@/components/policy/card-action-reasons";
 import { getCardPolicyState } from "@/components/policy/card-policy-state";
 import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
@@ -130,7 +131,16 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
               <dt>{t("receivedAt")}</dt>
               <dd className="tabular-nums">{format.dateTime(new Date(card.receivedAt), timeFormat)}</dd>
             </div>
+            <div className="flex gap-1">
+              <dt>{t("refundNo")}</dt>
+              <dd className="font-mono text-xs leading-5 text-slate-800 select-all">{card.platformRequestId}</dd>
+            </div>
+            <div className="flex gap-1">
+              <dt>{t("orderNo")}</dt>
+              <dd className="font-mono text-xs leading-5 text-slate-800 select-all">{card.order.platformOrderId}</dd>
+            </div>
           </dl>
+          <CardOrderFacts card={card} />
           {card.claim ? <p className="rounded bg-slate-50 px-2 py-1.5 text-sm text-slate-700">“{card.claim}”</p> : null}
           <EvidenceThumbs evidence={card.evidence} />
           <CardPolicyNotesNow card={card} />

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
+import { useDecisionErrorText } from "@/components/inbox/use-decision-error-text";
 import { getAlreadyDecided, postDecision, postUndo, requestKeys, type DecisionInput } from "@/components/inbox/api";
 import type { RequestPage } from "@/lib/api-types";
 import { undoWindowMs } from "@/lib/undo";
@@ -14,6 +15,7 @@ export function useDecide() {
   const queryClient = useQueryClient();
   const t = useTranslations("card");
   const format = useFormatter();
+  const errorText = useDecisionErrorText();
 
   return useMutation({
     mutationFn: ({ id, input }: { id: string; input: DecisionInput }) => postDecision(id, input),
@@ -63,7 +65,7 @@ export function useDecide() {
         return;
       }
       for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
-      toast.error(t("failed", { message: error.message }));
+      toast.error(t("failed", { message: errorText(error) }));
     },
     onSettled: (_result, error, { id }) => {
       void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });

@@ -1,6 +1,6 @@
 import type { CardProposal, RequestCard } from "@/lib/api-types";
 import { getAfterSalesPeriodEnd } from "@/lib/policy/after-sales-period";
-import { getAllowedActions, type ActionOrder, type ActionRequest } from "@/lib/policy/allowed-actions";
+import { getAllowedActions, withPlatformAnswers, type ActionOrder, type ActionRequest } from "@/lib/policy/allowed-actions";
 import { isProductCategory } from "@/lib/policy/categories";
 import { getNegotiationLock, getProposalApplicability, type PlatformProposal } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile } from "@/lib/policy/profiles";
@@ -21,6 +21,7 @@ export function toCardPolicyOrder(card: RequestCard): ActionOrder {
     priorRefundState: card.order.priorRefund,
     entryOpenedAt: toDate(card.order.entryOpenedAt),
     timesOpened: card.order.entryTimesOpened,
+    unknownFacts: card.order.unknownFacts ?? [],
   };
 }
 
@@ -43,7 +44,8 @@ export function getCardPolicyState(card: RequestCard, now: Date) {
     profile,
     order,
     request,
-    actions: getAllowedActions(profile, order, request, proposal, now),
+    // The server checks the same: the rules first, then what the platform's API can answer (db/queries/decision-policy.ts)
+    actions: withPlatformAnswers(getAllowedActions(profile, order, request, proposal, now), card.answers),
     periodEndsAt: order.completedAt
       ? getAfterSalesPeriodEnd(profile, {
           completedAt: order.completedAt,

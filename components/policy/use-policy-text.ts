@@ -24,6 +24,8 @@ export function usePolicyText() {
         return ineligibility(allowed.eligibility);
       case "not_negotiable":
         return t("notNegotiable");
+      case "answer_not_offered":
+        return t(`answerNotOffered.${allowed.notOffered}`);
     }
   };
   return { ineligibility, permission };

@@ -8,7 +8,7 @@ import type { Tx } from "@/db/queries/webhooks";
 import type { EntryIneligibility } from "@/lib/api-types";
 import type { Decision } from "@/lib/domain";
 import { newId } from "@/lib/ids";
-import { getAllowedActions, type ActionOrder, type ActionRequest, type SellerAction } from "@/lib/policy/allowed-actions";
+import { getAllowedActions, withPlatformAnswers, type ActionOrder, type ActionRequest, type SellerAction } from "@/lib/policy/allowed-actions";
 import type { PlatformProposal } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile, type PolicyProfile, type UnrejectableRule } from "@/lib/policy/profiles";
 import { toProfileReasons } from "@/lib/platforms/reject-reasons";
@@ -117,11 +117,9 @@ export type PolicyRefusal =
 
 /** Whether one of the card's actions is allowed now (getAllowedActions); null when it is. */
 export function checkAction(snapshot: PolicySnapshot, action: SellerAction, now: Date): PolicyRefusal | null {
-  if (snapshot.platform) {
-    const reason = getAnswerAvailability(snapshot.request.platform, snapshot.request.kind, snapshot.platform.native)[action];
-    if (reason) return { code: "answer_not_offered", reason };
-  }
-  const permission = getAllowedActions(snapshot.profile, snapshot.order, snapshot.policyRequest, snapshot.proposal, now)[action];
+  const answers = snapshot.platform ? getAnswerAvailability(snapshot.request.platform, snapshot.request.kind, snapshot.platform.native) : null;
+  // The card's buttons ask the same (components/policy/card-policy-state.ts)
+  const permission = withPlatformAnswers(getAllowedActions(snapshot.profile, snapshot.order, snapshot.policyRequest, snapshot.proposal, now), answers)[action];
   if (permission.isAllowed) return null;
   switch (permission.reason) {
     case "negotiation_lock":
@@ -132,6 +130,8 @@ export function checkAction(snapshot: PolicySnapshot, action: SellerAction, now:
       return { code: "not_eligible", eligibility: toEntryIneligibility(permission.eligibility) };
     case "not_negotiable":
       return { code: "not_negotiable" };
+    case "answer_not_offered":
+      return { code: "answer_not_offered", reason: permission.notOffered };
   }
 }
 

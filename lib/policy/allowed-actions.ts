@@ -9,6 +9,7 @@ import {
 import type { PolicyProfile, UnrejectableRule } from "@/lib/policy/profiles";
 import { getUnrejectableRules, type RejectionOrder, type RejectionRequest } from "@/lib/policy/rejection";
 import { canCounterOffer } from "@/lib/policy/seller-negotiation";
+import type { NotOfferedReason } from "@/lib/platforms/types";
 
 export type SellerAction = "approve" | "reject" | "counter_offer";
 
@@ -17,7 +18,9 @@ export type ActionPermission =
   | { isAllowed: false; reason: "negotiation_lock"; until: Date }
   | { isAllowed: false; reason: "not_rejectable"; rules: UnrejectableRule[] }
   | { isAllowed: false; reason: "not_negotiable" }
-  | { isAllowed: false; reason: "not_eligible"; eligibility: Extract<EntryReopenEligibility, { eligible: false }> };
+  | { isAllowed: false; reason: "not_eligible"; eligibility: Extract<EntryReopenEligibility, { eligible: false }> }
+  /** A connected shop: the platform's API has no such answer for this card now (docs/platforms/answer-table.md). */
+  | { isAllowed: false; reason: "answer_not_offered"; notOffered: NotOfferedReason };
 
 export type ActionOrder = ProposalOrder & RejectionOrder & EntryReopenOrder;
 export type ActionRequest = ProposalRequest & RejectionRequest;
@@ -52,4 +55,17 @@ export function getAllowedActions(
     lockedOut ?? (canCounterOffer(request) ? allowed : { isAllowed: false, reason: "not_negotiable" });
 
   return { approve, reject, counter_offer: counterOffer };
+}
+
+/** A connected shop's card: an action its platform's API cannot answer is disabled with why, whatever the rules allow. */
+export function withPlatformAnswers(
+  actions: Record<SellerAction, ActionPermission>,
+  answers: Record<SellerAction, NotOfferedReason | null> | null | undefined,
+): Record<SellerAction, ActionPermission> {
+  if (!answers) return actions;
+  const overlay = (action: SellerAction): ActionPermission => {
+    const notOffered = answers[action];
+    return notOffered ? { isAllowed: false, reason: "answer_not_offered", notOffered } : actions[action];
+  };
+  return { approve: overlay("approve"), reject: overlay("reject"), counter_offer: overlay("counter_offer") };
 }

@@ -1,31 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { isProductCategory, productCategories, productCategoryLabels } from "@/lib/policy/categories";
+import { mapCategoryName, normalizeCategory } from "@/lib/policy/categories";
 
-describe("productCategoryLabels", () => {
-  it.each(productCategories.map((category) => [category]))("%s has a zh and an en label", (category) => {
-    const label = productCategoryLabels[category];
-    expect(label.zh.length).toBeGreaterThan(0);
-    expect(label.en.length).toBeGreaterThan(0);
-  });
-
-  it("labels the Douyin exclusions as the platform names them (seeds/003)", () => {
-    expect([
-      productCategoryLabels.fresh_food.zh,
-      productCategoryLabels.flowers_gardening.zh,
-      productCategoryLabels.live_pets.zh,
-    ]).toEqual(["生鲜", "鲜花园艺", "宠物活体"]);
-  });
-});
-
-describe("isProductCategory", () => {
+describe("category names", () => {
   it.each([
-    ["3c_digital", true],
-    ["live_pets", true],
-    ["other", true],
-    ["3C_digital", false],
-    ["生鲜", false],
-    ["", false],
-  ] as const)("%j → %s", (value, expected) => {
-    expect(isProductCategory(value)).toBe(expected);
+    ["fresh_food", "fresh_food"],
+    ["生鲜", "fresh_food"],
+    [" 水果 ", "fresh_food"],
+    ["蔬菜", "fresh_food"],
+    ["水产肉类/新鲜蔬果/熟食", "fresh_food"],
+    ["女装/女士精品", "apparel"],
+    ["手机", "3c_digital"],
+    ["鲜花速递/花卉仿真/绿植园艺", "flowers_gardening"],
+    ["珠宝饰品", "jewellery"],
+  ])("%s → %s", (name, code) => {
+    expect(mapCategoryName(name)).toBe(code);
+    expect(normalizeCategory(name)).toBe(code);
+  });
+
+  it("keeps an unknown name verbatim (shown as 类目未识别), never 'other'", () => {
+    expect(mapCategoryName("汽车用品")).toBeNull();
+    expect(normalizeCategory(" 汽车用品 ")).toBe("汽车用品");
+    expect(normalizeCategory("50008090")).toBe("50008090");
   });
 });

@@ -24,6 +24,9 @@ describe("getProposalApplicability", () => {
     ["return & refund", douyin, order, { ...request, kind: "return_refund" }, { isApplicable: false, reason: "not_refund_only" }],
     ["partial refund, 1 fen short", douyin, order, { ...request, amountFen: 19_899 }, { isApplicable: false, reason: "partial_refund" }],
     ["before receipt", douyin, { ...order, receivedAt: null }, request, { isApplicable: false, reason: "not_received" }],
+    // Receipt unknown: the platform made the proposal, so the desk does not call it invalid
+    ["receipt unknown", douyin, { ...order, receivedAt: null, unknownFacts: ["received"] }, request, { isApplicable: true }],
+    ["生鲜, receipt unknown", douyin, { ...order, category: "fresh_food", receivedAt: null, unknownFacts: ["received"] }, request, { isApplicable: false, reason: "excluded_category" }],
     ["received after the request", douyin, { ...order, receivedAt: new Date("2026-01-24T00:00:00Z") }, request, { isApplicable: false, reason: "not_received" }],
     ["生鲜", douyin, { ...order, category: "fresh_food" }, request, { isApplicable: false, reason: "excluded_category" }],
     ["鲜花园艺", douyin, { ...order, category: "flowers_gardening" }, request, { isApplicable: false, reason: "excluded_category" }],

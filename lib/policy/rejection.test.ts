@@ -25,6 +25,9 @@ describe("getUnrejectableRules", () => {
   it.each([
     ["Taobao unshipped refund-only", taobao, unshipped, { kind: "refund_only" }, ["refund_only_unshipped"]],
     ["Taobao shipped refund-only", taobao, shipped, { kind: "refund_only" }, []],
+    // The platform did not say whether it shipped: the desk never claims the refund cannot be refused
+    ["Tmall refund-only, shipping unknown", tmall, { shippedAt: null, unknownFacts: ["shipped"] }, { kind: "refund_only" }, []],
+    ["Tmall refund-only, only receipt unknown", tmall, { shippedAt: null, unknownFacts: ["received"] }, { kind: "refund_only" }, ["refund_only_unshipped"]],
     ["Taobao unshipped exchange", taobao, unshipped, { kind: "exchange" }, []],
     ["Taobao 7天无理由 return", taobao, shipped, { kind: "return_refund", isSevenDayNoReason: true }, ["seven_day_no_reason"]],
     ["Tmall unshipped 7天无理由 refund-only", tmall, unshipped, { kind: "refund_only", isSevenDayNoReason: true }, ["refund_only_unshipped", "seven_day_no_reason"]],

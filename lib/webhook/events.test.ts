@@ -103,6 +103,17 @@ describe("parseWebhookEvent accepts", () => {
   });
 });
 
+describe("order facts", () => {
+  it.each([
+    ["left out (unknown)", { completedAt: undefined, receivedAt: undefined, shippedAt: undefined, priorRefund: undefined }],
+    ["null (not yet)", { completedAt: null, receivedAt: null, shippedAt: null }],
+    ["given with unknownFacts", { shippedAt: "2026-11-11T09:00:00+08:00", unknownFacts: ["received", "prior_refund"], subOrderId: "3723456789012345679" }],
+  ])("are accepted %s", (_label, order) => {
+    const parsed = parseWebhookEvent(withOrder(order));
+    expect(parsed.ok).toBe(true);
+  });
+});
+
 describe("parseWebhookEvent refuses", () => {
   it.each([
     ["a body that is not JSON", "{", ""],
@@ -142,8 +153,10 @@ describe("parseWebhookEvent refuses", () => {
     ["a negative request amount", withData({ amountFen: -100 }), "data.amountFen"],
     ["entry_reopen as a product kind", withOrder({ supportedKinds: ["entry_reopen"] }), "data.order.supportedKinds[0]"],
     ["an unknown prior refund state", withOrder({ priorRefund: "pending" }), "data.order.priorRefund"],
-    ["a missing completedAt", withOrder({ completedAt: undefined }), "data.order.completedAt"],
-    ["a receivedAt of null", withOrder({ receivedAt: null }), "data.order.receivedAt"],
+    ["a completedAt without offset", withOrder({ completedAt: "2026-11-10 10:00:00" }), "data.order.completedAt"],
+    ["a shippedAt as Unix seconds", withOrder({ shippedAt: 1795140130 }), "data.order.shippedAt"],
+    ["an unknown order fact", withOrder({ unknownFacts: ["weather"] }), "data.order.unknownFacts[0]"],
+    ["a sub-order id as a number", withOrder({ subOrderId: 123 }), "data.order.subOrderId"],
     ["an evidence entry that is not a URL", withData({ evidence: ["photo.jpg"] }), "data.evidence[0]"],
     ["a javascript: evidence URL", withData({ evidence: ["javascript:alert(1)"] }), "data.evidence[0]"],
     ["51 evidence URLs", withData({ evidence: Array(51).fill("https://a.example/1.jpg") }), "data.evidence"],
