@@ -12,6 +12,10 @@ export async function register() {
   const { startOutboxSender } = await import("@/app/_server/outbox-sender");
   startOutboxSender(getDb);
   console.log("[outbox] sender started");
+  // Platform access tokens refreshed before they expire (docs/platforms/tokens.md), every minute
+  const { startTokenUpkeep } = await import("@/app/_server/platforms/token-upkeep");
+  startTokenUpkeep(getDb);
+  console.log("[tokens] upkeep started");
   // Taobao TMC (issue 11): off unless TMC_CONSUMER=http (or on) / ws, and then only for shops whose app enables it
   if (process.env.TMC_CONSUMER === "on" || process.env.TMC_CONSUMER === "http") {
     const { startTmcConsumer } = await import("@/app/_server/platforms/tmc-consumer");

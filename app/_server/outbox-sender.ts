@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
+import { recordPlatformAnswer } from "@/db/queries/platforms";
 import { listDueDeliveries, recordDeliveryFailure, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
 import { idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import type { OutboxStatus } from "@/lib/webhook/settings-types";
@@ -25,6 +26,7 @@ async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<O
   if (platformAnswer && !platformAnswer.ok) return fail(platformAnswer.refused ? platformAnswer.message : platformAnswer.error);
   if (platformAnswer) {
     await recordDeliverySuccess(db, row.id, deps.now());
+    await recordPlatformAnswer(db, row.shopId, deps.now());
     return "delivered";
   }
   if (!row.endpointUrl) return fail("No platform endpoint is set for this shop");

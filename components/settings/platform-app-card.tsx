@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type FormEvent } from "react";
 import { toast } from "sonner";
 import { PlatformBadge } from "@/components/inbox/badges";
+import { ConnectionHealth } from "@/components/settings/connection-health";
 import { Button } from "@/components/ui/button";
 import type { Platform } from "@/lib/domain";
 import { defaultApiBaseUrls, getProtocolForPlatform, pushPaths, type PlatformAppView } from "@/lib/platforms/connection";
@@ -13,9 +14,15 @@ import type { Protocol } from "@/lib/platforms/types";
 // One shop's platform app (issue 11): the credentials its adapter needs. Secrets are write-only: the stored one
 // shows masked, and a secret field left blank keeps it.
 
-type FieldName = "appKey" | "appId" | "appSecret" | "platformShopId" | "accessToken" | "token" | "encodingAesKey" | "tmcGroup" | "tmcUrl" | "returnAddressId" | "apiBaseUrl";
-type LabelKey = FieldName | "douyinShopId" | "sellerNick" | "sessionKey";
-type Field = { name: FieldName; label?: LabelKey; isSecret?: boolean; isOptional?: boolean; stored?: keyof PlatformAppView["secrets"] };
+type TokenFieldName = "refreshToken" | "accessTokenExpiresAt" | "refreshTokenExpiresAt";
+type FieldName = "appKey" | "appId" | "appSecret" | "platformShopId" | "accessToken" | "token" | "encodingAesKey" | "tmcGroup" | "tmcUrl" | "returnAddressId" | "apiBaseUrl" | TokenFieldName;
+type LabelKey = Exclude<FieldName, TokenFieldName> | "douyinShopId" | "sellerNick" | "sessionKey";
+type Field = { name: FieldName; label?: LabelKey; isSecret?: boolean; isOptional?: boolean; isExpiry?: boolean; stored?: keyof PlatformAppView["secrets"] };
+
+// Token upkeep (docs/platforms/tokens.md): the refresh token and the expiries the upkeep refreshes by; labels in connectionHealth
+const tokenFieldNames: readonly FieldName[] = ["refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt"];
+const refreshTokenField: Field = { name: "refreshToken", isSecret: true, isOptional: true, stored: "refreshToken" };
+const expiryField = (name: "accessTokenExpiresAt" | "refreshTokenExpiresAt"): Field => ({ name, isOptional: true, isExpiry: true });
 
 const fieldsByProtocol: Record<Protocol, Field[]> = {
   douyin_push: [
@@ -23,6 +30,9 @@ const fieldsByProtocol: Record<Protocol, Field[]> = {
     { name: "appSecret", isSecret: true, stored: "appSecret" },
     { name: "platformShopId", label: "douyinShopId" },
     { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
+    expiryField("accessTokenExpiresAt"),
+    refreshTokenField,
+    expiryField("refreshTokenExpiresAt"),
     { name: "returnAddressId", isOptional: true },
     { name: "apiBaseUrl", isOptional: true },
   ],
@@ -31,6 +41,9 @@ const fieldsByProtocol: Record<Protocol, Field[]> = {
     { name: "appSecret", isSecret: true, stored: "appSecret" },
     { name: "platformShopId", label: "sellerNick" },
     { name: "accessToken", label: "sessionKey", isSecret: true, isOptional: true, stored: "accessToken" },
+    expiryField("accessTokenExpiresAt"),
+    refreshTokenField,
+    expiryField("refreshTokenExpiresAt"),
     { name: "tmcGroup", isOptional: true },
     { name: "tmcUrl", isOptional: true },
     { name: "returnAddressId", isOptional: true },
@@ -42,6 +55,7 @@ const fieldsByProtocol: Record<Protocol, Field[]> = {
     { name: "token", isSecret: true, stored: "wechatToken" },
     { name: "encodingAesKey", isSecret: true, stored: "wechatAesKey" },
     { name: "accessToken", isSecret: true, isOptional: true, stored: "accessToken" },
+    expiryField("accessTokenExpiresAt"),
     { name: "returnAddressId", isOptional: true },
     { name: "apiBaseUrl", isOptional: true },
   ],
@@ -60,6 +74,9 @@ function getInitialValues(app: PlatformAppView | null): Record<FieldName, string
     accessToken: "",
     token: "",
     encodingAesKey: "",
+    refreshToken: "",
+    accessTokenExpiresAt: "",
+    refreshTokenExpiresAt: "",
   };
 }
 
@@ -72,6 +89,7 @@ async function putPlatformApp(shopId: string, body: Record<string, unknown>): Pr
 
 export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string; name: string; platform: Platform }; app: PlatformAppView | null }) {
   const t = useTranslations("platformConnect");
+  const tHealth = useTranslations("connectionHealth");
   const router = useRouter();
   const protocol = getProtocolForPlatform(shop.platform);
   const [app, setApp] = useState(initialApp);
@@ -82,6 +100,7 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
   const idPrefix = useId();
   const titleId = `${idPrefix}-title`;
   const pushPath = pushPaths[protocol];
+  const isFailing = app?.health.isFailing ?? false;
 
   function save(event: FormEvent) {
     event.preventDefault();
@@ -103,12 +122,27 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
   }
 
   return (
-    <article aria-labelledby={titleId} className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200" data-testid={`platform-app-${shop.id}`}>
+    <article
+      aria-labelledby={titleId}
+      className={isFailing ? "space-y-3 rounded-lg bg-white p-4 ring-2 ring-rose-400" : "space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200"}
+      data-testid={`platform-app-${shop.id}`}
+    >
       <h3 id={titleId} className="flex flex-wrap items-center gap-2 font-semibold">
         <PlatformBadge platform={shop.platform} />
         {shop.name}
         <span className={app ? "text-xs font-medium text-emerald-700" : "text-xs font-medium text-slate-500"}>{app ? t("connected") : t("notConnected")}</span>
+        {isFailing ? <span className="rounded bg-rose-600 px-1.5 py-0.5 text-xs font-medium text-white">{tHealth("failing")}</span> : null}
       </h3>
+      {app ? (
+        <ConnectionHealth
+          shop={shop}
+          health={app.health}
+          onRefreshed={(refreshed) => {
+            setApp(refreshed);
+            router.refresh();
+          }}
+        />
+      ) : null}
       <p className="text-sm text-slate-600">
         {t(`how.${protocol}`)}
         {pushPath ? (
@@ -121,27 +155,33 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
       <form onSubmit={save} className="grid gap-3 text-sm sm:grid-cols-2" noValidate>
         {fieldsByProtocol[protocol].map((field) => {
           const stored = field.stored ? app?.secrets[field.stored] : null;
+          const hasStoredExpiry = field.isExpiry && Boolean(field.name === "accessTokenExpiresAt" ? app?.health.accessTokenExpiresAt : app?.health.refreshTokenExpiresAt);
           const inputId = `${idPrefix}-${field.name}`;
           return (
             <div key={field.name} className="flex flex-col gap-1">
               <label htmlFor={inputId} className="text-slate-700">
-                {t(`field.${field.label ?? field.name}`)}
+                {tokenFieldNames.includes(field.name) ? tHealth(`field.${field.name as TokenFieldName}`) : t(`field.${field.label ?? (field.name as LabelKey)}`)}
                 {field.isOptional ? <span className="text-slate-500"> {t("optional")}</span> : null}
               </label>
               <input
                 id={inputId}
                 name={field.name}
-                type={field.isSecret ? "password" : "text"}
+                type={field.isSecret ? "password" : field.isExpiry ? "datetime-local" : "text"}
                 autoComplete="off"
                 value={values[field.name]}
                 onChange={(event) => setValues((current) => ({ ...current, [field.name]: event.target.value }))}
                 placeholder={stored ? t("keepSecret") : field.name === "apiBaseUrl" ? defaultApiBaseUrls[protocol] : field.name === "tmcGroup" ? "default" : ""}
-                aria-describedby={stored ? `${inputId}-stored` : undefined}
+                aria-describedby={stored ? `${inputId}-stored` : hasStoredExpiry ? `${inputId}-kept` : undefined}
                 className="h-9 rounded-md border border-slate-300 px-2"
               />
               {stored ? (
                 <span id={`${inputId}-stored`} className="text-xs text-slate-600" data-testid={`stored-${field.name}`}>
                   {t("stored", { masked: stored })}
+                </span>
+              ) : null}
+              {hasStoredExpiry ? (
+                <span id={`${inputId}-kept`} className="text-xs text-slate-600">
+                  {tHealth("expiryKept")}
                 </span>
               ) : null}
             </div>

@@ -1,10 +1,10 @@
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lte, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, evidenceFiles, requests, shops } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
 import type { Platform } from "@/lib/domain";
-import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol } from "@/lib/platforms/types";
+import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol, TokenGrant } from "@/lib/platforms/types";
 
 // Platform adapters feed the SAME ingest as our own contract (issue 11): each mapped event goes through
 // receiveWebhookEvent (dedupe by event id, order-independent projection), and the platform message id is
@@ -89,6 +89,45 @@ export async function upsertPlatformApp(db: Db, values: Omit<typeof platformApps
     .onConflictDoUpdate({ target: platformApps.shopId, set: { ...rest, updatedAt: now } });
 }
 
+// ---- Token upkeep and connection health (app/_server/platforms/token-upkeep.ts, docs/platforms/tokens.md)
+
+/** Apps whose access token expires at or before `expiringBy` (the upkeep's widest margin from now); no expiry = left alone. */
+export async function listAppsWithExpiringTokens(db: Db, expiringBy: Date): Promise<PlatformApp[]> {
+  return db
+    .select()
+    .from(platformApps)
+    .where(and(isNotNull(platformApps.accessTokenExpiresAt), lte(platformApps.accessTokenExpiresAt, expiringBy)))
+    .orderBy(platformApps.accessTokenExpiresAt);
+}
+
+/**
+ * A fresh token, stored in one update with its expiry and the refresh time. A grant without a refresh token keeps
+ * the stored one (and its expiry); a new refresh token without an expiry clears the old token's expiry.
+ */
+export async function storeTokenGrant(db: Db, shopId: string, grant: TokenGrant, now: Date): Promise<void> {
+  const hasNewRefreshToken = typeof grant.refreshToken === "string" && grant.refreshToken !== "";
+  await db
+    .update(platformApps)
+    .set({
+      accessToken: grant.accessToken,
+      accessTokenExpiresAt: grant.accessTokenExpiresAt,
+      ...(hasNewRefreshToken ? { refreshToken: grant.refreshToken, refreshTokenExpiresAt: grant.refreshTokenExpiresAt ?? null } : {}),
+      ...(!hasNewRefreshToken && grant.refreshTokenExpiresAt ? { refreshTokenExpiresAt: grant.refreshTokenExpiresAt } : {}),
+      tokenRefreshedAt: now,
+    })
+    .where(eq(platformApps.shopId, shopId));
+}
+
+/** A failed platform call: `message` is already the owner's Chinese sentence with the platform's words. */
+export async function recordPlatformError(db: Db, shopId: string, message: string, at: Date): Promise<void> {
+  await db.update(platformApps).set({ lastError: message, lastErrorAt: at }).where(eq(platformApps.shopId, shopId));
+}
+
+/** An answer the platform took (平台连接 最近回传处理); a shop without a platform app is left as it is. */
+export async function recordPlatformAnswer(db: Db, shopId: string, at: Date): Promise<void> {
+  await db.update(platformApps).set({ lastAnswerAt: at }).where(eq(platformApps.shopId, shopId));
+}
+
 export async function isPlatformMessageSeen(db: Db, shopId: string, messageId: string): Promise<boolean> {
   const [row] = await db
     .select({ id: platformMessages.id })
@@ -145,6 +184,8 @@ export function ingestPlatformMessage(
       })
       .onConflictDoNothing({ target: [platformMessages.shopId, platformMessages.messageId] })
       .run();
+    // Connection health (平台连接 最近收到消息): a redelivery shows the connection is alive as well
+    tx.update(platformApps).set({ lastMessageAt: now }).where(eq(platformApps.shopId, shop.id)).run();
     if (stored.changes === 0) return { duplicate: true, newEvents: 0 };
     let newEvents = 0;
     for (const event of mapped.events) {

@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { requirePageScope } from "@/app/_server/scope";
 import { DeliveriesTable, EventsTable } from "@/components/settings/activity-tables";
 import { ConnectionCard } from "@/components/settings/connection-card";
+import { ConnectionHealthBanner } from "@/components/settings/connection-health";
 import { PlatformAppCard } from "@/components/settings/platform-app-card";
 import { getDb } from "@/db/client";
 import { listRecentDeliveries } from "@/db/queries/outbox";
@@ -24,10 +25,17 @@ export default async function SettingsPage() {
     listRecentDeliveries(db, scope.shopIds),
     listPlatformAppsForShops(db, scope.merchantId, scope.shopIds),
   ]);
-  const appByShop = new Map(apps.map((app) => [app.shopId, toPlatformAppView(app.shopId, app)]));
+  const now = new Date();
+  const appByShop = new Map(apps.map((app) => [app.shopId, toPlatformAppView(app.shopId, app, now)]));
   const shopNames = Object.fromEntries(connections.map((connection) => [connection.shopId, connection.shopName]));
+  // Token upkeep: a shop whose token expired or failed to refresh, or whose platform calls fail, is flagged first
+  const failing = connections.flatMap((connection) => {
+    const health = appByShop.get(connection.shopId)?.health;
+    return health?.isFailing ? [{ shopId: connection.shopId, shopName: connection.shopName, problems: health.problems }] : [];
+  });
   return (
     <div className="space-y-6">
+      <ConnectionHealthBanner failing={failing} />
       <header className="space-y-1">
         <h1 className="text-lg font-semibold">{t("title")}</h1>
         <p className="text-sm text-slate-600">

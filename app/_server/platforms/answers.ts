@@ -1,8 +1,9 @@
 import type { Db } from "@/db/client";
 import type { DueDelivery } from "@/db/queries/outbox";
-import { getCachedRejectReason, getNativeRefund, getPlatformAppForShop, getRejectionProofs } from "@/db/queries/platforms";
+import { getCachedRejectReason, getNativeRefund, getPlatformAppForShop, getRejectionProofs, recordPlatformError } from "@/db/queries/platforms";
 import { platformAdapters } from "@/app/_server/platforms/adapters";
 import type { ClientDeps } from "@/app/_server/platforms/client";
+import { describePlatformError } from "@/lib/platforms/connection-health";
 import type { AnswerOutcome, OutboundDecision } from "@/lib/platforms/types";
 import { decisionEvent } from "@/lib/webhook/outbound";
 
@@ -24,5 +25,8 @@ export async function answerOnPlatform(db: Db, row: DueDelivery, deps: ClientDep
   const isReject = decision.decision === "reject";
   const proof = isReject ? await getRejectionProofs(db, row.shopId, decision.requestId) : [];
   const reason = isReject && decision.reasonCode && native.kind ? await getCachedRejectReason(db, row.shopId, native.kind, decision.reasonCode) : null;
-  return adapter.answer(deps, app, { native, decision, proof, reason });
+  const outcome = await adapter.answer(deps, app, { native, decision, proof, reason });
+  // A call that did not go through (network, 5xx, expired token) is the connection's health; a refusal is the card's
+  if (!outcome.ok && !outcome.refused) await recordPlatformError(db, row.shopId, describePlatformError("answer", outcome.error), deps.now());
+  return outcome;
 }

@@ -13,7 +13,7 @@ export const GET = withScope<{ shopId: string }>(async (_request, { scope, param
   const db = getDb();
   if (!(await getMerchantShop(db, scope.merchantId, owned.shopId))) return apiError("not_found", `No shop ${owned.shopId}`);
   const app = await getPlatformAppForShop(db, owned.shopId);
-  return Response.json({ app: app ? toPlatformAppView(owned.shopId, app) : null }, { headers: { "cache-control": "no-store" } });
+  return Response.json({ app: app ? toPlatformAppView(owned.shopId, app, new Date()) : null }, { headers: { "cache-control": "no-store" } });
 });
 
 export const PUT = withScope<{ shopId: string }>(async (request, { scope, params }) => {
@@ -28,5 +28,5 @@ export const PUT = withScope<{ shopId: string }>(async (request, { scope, params
   if (!built.ok) return apiError("invalid_body", built.message, { issues: [{ path: built.field, message: built.message }] });
   const saved = await savePlatformApp(db, shop.id, built.values, new Date());
   if (!saved.ok) return apiError("conflict", "That platform shop is already connected to another desk shop");
-  return Response.json({ app: toPlatformAppView(shop.id, saved.app) });
+  return Response.json({ app: toPlatformAppView(shop.id, saved.app, new Date()) });
 });

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { describePlatformError, getConnectionProblems, getRelativeTime, maxLastErrorChars, type HealthTimes } from "@/lib/platforms/connection-health";
+
+const minute = 60_000;
+const hour = 60 * minute;
+const now = new Date("2026-11-20T02:00:00.000Z");
+const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
+const healthy: HealthTimes = { protocol: "douyin_push", accessTokenExpiresAt: at(5 * 24 * hour), tokenRefreshedAt: at(-2 * 24 * hour), lastAnswerAt: null, lastErrorAt: null };
+
+describe("getConnectionProblems", () => {
+  it.each<[string, Partial<HealthTimes>, string[]]>([
+    ["a token days from expiry, no error", {}, []],
+    ["no expiry recorded and no error", { accessTokenExpiresAt: null, tokenRefreshedAt: null }, []],
+    ["expired exactly now", { accessTokenExpiresAt: now }, ["token_expired"]],
+    ["expired a day ago", { accessTokenExpiresAt: at(-24 * hour) }, ["token_expired"]],
+    ["Douyin 1 h from expiry, last refreshed before the margin", { accessTokenExpiresAt: at(hour) }, ["token_expiring"]],
+    ["Douyin 1 h from expiry, never refreshed", { accessTokenExpiresAt: at(hour), tokenRefreshedAt: null }, ["token_expiring"]],
+    ["Douyin 1 h from expiry, refreshed after entering the margin", { accessTokenExpiresAt: at(hour), tokenRefreshedAt: at(-30 * minute) }, []],
+    ["Douyin refreshed exactly when it entered the margin", { accessTokenExpiresAt: at(hour), tokenRefreshedAt: at(-hour) }, []],
+    ["WeChat 1 h from expiry (outside its 10-minute margin)", { protocol: "wechat_ec", accessTokenExpiresAt: at(hour) }, []],
+    ["WeChat 5 minutes from expiry", { protocol: "wechat_ec", accessTokenExpiresAt: at(5 * minute) }, ["token_expiring"]],
+    ["an error 59 minutes ago", { lastErrorAt: at(-59 * minute) }, ["recent_error"]],
+    ["an error exactly an hour ago", { lastErrorAt: at(-hour) }, ["recent_error"]],
+    ["an error an hour and a second ago", { lastErrorAt: at(-hour - 1_000) }, []],
+    ["an error, then an answer delivered", { lastErrorAt: at(-10 * minute), lastAnswerAt: at(-5 * minute) }, []],
+    ["an error, then a successful refresh", { lastErrorAt: at(-10 * minute), tokenRefreshedAt: at(-5 * minute) }, []],
+    ["an answer, then an error", { lastErrorAt: at(-5 * minute), lastAnswerAt: at(-10 * minute) }, ["recent_error"]],
+    ["expired and a fresh error", { accessTokenExpiresAt: at(-minute), lastErrorAt: at(-minute) }, ["token_expired", "recent_error"]],
+  ])("%s → %j", (_name, change, problems) => {
+    expect(getConnectionProblems({ ...healthy, ...change }, now)).toEqual(problems);
+  });
+});
+
+describe("getRelativeTime", () => {
+  it.each<[number, ReturnType<typeof getRelativeTime>]>([
+    [3 * hour + 59 * minute, { unit: "hours", count: 3, isPast: false }],
+    [hour, { unit: "hours", count: 1, isPast: false }],
+    [hour - 1, { unit: "minutes", count: 59, isPast: false }],
+    [30_000, { unit: "minutes", count: 0, isPast: false }],
+    [47 * hour, { unit: "hours", count: 47, isPast: false }],
+    [48 * hour, { unit: "days", count: 2, isPast: false }],
+    [7 * 24 * hour, { unit: "days", count: 7, isPast: false }],
+    [-2 * hour, { unit: "hours", count: 2, isPast: true }],
+    [-90 * 1_000, { unit: "minutes", count: 1, isPast: true }],
+  ])("%i ms from now → %j", (offset, relative) => {
+    expect(getRelativeTime(at(offset), now)).toEqual(relative);
+  });
+});
+
+describe("describePlatformError: Chinese, with the platform's own words", () => {
+  it.each([
+    ["token_refresh", 'PlatformMessageError: {"code":30002,"msg":"refresh_token已过期"}', '令牌刷新失败：{"code":30002,"msg":"refresh_token已过期"}'],
+    ["answer", "PlatformMessageError: HTTP 502 from /afterSale/operate: bad gateway", "回传处理失败：平台接口 /afterSale/operate 返回 HTTP 502：bad gateway"],
+    ["answer", "PlatformMessageError: HTTP 503 from /router/rest: ", "回传处理失败：平台接口 /router/rest 返回 HTTP 503"],
+    ["token_refresh", "TimeoutError: The operation was aborted due to timeout", "令牌刷新失败：平台接口在限定时间内没有应答（超时）"],
+    ["token_refresh", "TypeError: fetch failed", "令牌刷新失败：连不上平台接口（网络错误）"],
+    ["detail", "PlatformMessageError: The platform answered with something that is not JSON: <html>", "读取售后详情失败：平台返回的内容无法解析：<html>"],
+    ["answer", "", "回传处理失败：平台没有说明原因"],
+    ["answer", "access_token 无效 (40001)", "回传处理失败：access_token 无效 (40001)"],
+  ] as const)("%s %j", (stage, raw, text) => {
+    expect(describePlatformError(stage, raw)).toBe(text);
+  });
+
+  it("is cut to what the card shows", () => {
+    expect(describePlatformError("answer", "错".repeat(1_000))).toHaveLength(maxLastErrorChars);
+  });
+});
