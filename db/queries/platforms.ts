@@ -244,8 +244,3 @@ export async function storeRejectReasons(db: Db, shopId: string, kind: string, r
     .values({ shopId, kind, reasons, fetchedAt: now })
     .onConflictDoUpdate({ target: [platformRejectReasons.shopId, platformRejectReasons.kind], set: { reasons, fetchedAt: now } });
 }
-
-/** A platform call that failed, for the owner's 平台连接 (the platform's own words, kept short). */
-export async function recordPlatformError(db: Db, shopId: string, message: string, now: Date): Promise<void> {
-  await db.update(platformApps).set({ lastError: message.slice(0, 500), lastErrorAt: now }).where(eq(platformApps.shopId, shopId));
-}
