@@ -100,6 +100,8 @@ function toCard(row: CardRow): RequestCard {
     counterOffer: parseCardCounterOffer(row.counterOffer),
     freight: getCardFreight({ request, order, shipFromProvince: row.shipFromProvince, settings: row.freightSettings }),
     platformIntervention: row.platformIntervention,
+    // The platform refused the last answer and the card came back (docs/platforms/refusals.md); kept until the next decision
+    platformRefusal: request.platformRefusal && request.platformRefusedAt ? { message: request.platformRefusal, at: request.platformRefusedAt.toISOString() } : null,
   };
 }
 
@@ -284,6 +286,9 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         finalAt: getFinalAt(now),
         rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
         rejectMessage: input.decision === "reject" ? input.message : null,
+        // A card the platform sent back shows why until it is answered again
+        platformRefusal: null,
+        platformRefusedAt: null,
         version: sql`${requests.version} + 1`,
       })
       .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))
