@@ -161,6 +161,18 @@ describe("answers through the outbox", () => {
     expect(card?.platformRefusal?.message).toMatch(/售后单已更新/);
   });
 
+  it("a business error set on the fake (operateRefusal) reaches the card with the platform's sub_msg", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300411" }, nowS);
+    await post(platform.buildPush(200, record));
+    platform.operateRefusal = { code: 50002, msg: "业务处理失败", sub_msg: "售后单已进入平台仲裁，商家暂不可操作" };
+    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ refused: 1 });
+    expect(platform.operations).toEqual([expect.objectContaining({ type: 201, aftersaleId: record.aftersaleId, accepted: false })]);
+    expect(record.status).toBe(6);
+    const card = await getRequestCard(db, owner, (await cardOf(record.aftersaleId)).id);
+    expect(card?.status).toBe("pending");
+    expect(card?.platformRefusal?.message).toContain("售后单已进入平台仲裁，商家暂不可操作");
+  });
+
   it("arbitration (212, then 216 ruled) sets and settles the card's platform intervention state", async () => {
     const record = platform.addAftersale({ aftersaleId: "7301500100200300499" }, nowS);
     await post(platform.buildPush(200, record));
