@@ -8,6 +8,7 @@ import { CardFreightLine, isCardFreightShown } from "@/components/freight/card-f
 import { fetchRequestDetail, requestKeys } from "@/components/inbox/api";
 import { KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
 import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
+import { PlatformRefusalNotice } from "@/components/inbox/platform-refusal-notice";
 import { RejectDialog } from "@/components/inbox/reject-dialog";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import { useDecide } from "@/components/inbox/use-decide";
@@ -72,6 +73,7 @@ export function RequestDetail({
           {card.status === "pending" ? <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} /> : <StatusText status={card.status} />}
         </span>
       </div>
+      <PlatformRefusalNotice card={card} />
       {card.status === "pending" ? (
         <div className="flex gap-2">
           <Button
@@ -167,13 +169,15 @@ export function RequestDetail({
               </time>
               <span className="font-medium">{entry.actor?.name ?? t("detail.system")}</span>
               <span>
-                {t.has(`detail.actions.${entry.action}`)
-                  ? t(`detail.actions.${entry.action}`)
-                  : t.has(`policy.audit.${entry.action}`)
-                    ? t(`policy.audit.${entry.action}`, { date: typeof entry.detail?.openUntil === "string" ? formatShanghaiDate(entry.detail.openUntil) : "" })
-                    : t.has(`rules.audit.${entry.action}`)
-                      ? t(`rules.audit.${entry.action}`, { rule: String(entry.detail?.ruleName ?? "") })
-                      : entry.action}
+                {entry.action === "platform_refused"
+                  ? t("platformRefusal.audit")
+                  : t.has(`detail.actions.${entry.action}`)
+                    ? t(`detail.actions.${entry.action}`)
+                    : t.has(`policy.audit.${entry.action}`)
+                      ? t(`policy.audit.${entry.action}`, { date: typeof entry.detail?.openUntil === "string" ? formatShanghaiDate(entry.detail.openUntil) : "" })
+                      : t.has(`rules.audit.${entry.action}`)
+                        ? t(`rules.audit.${entry.action}`, { rule: String(entry.detail?.ruleName ?? "") })
+                        : entry.action}
               </span>
               {entry.fromStatus && entry.toStatus ? (
                 <span className="text-slate-500">

@@ -59,6 +59,8 @@ export type RequestCard = {
   freight?: CardFreight | null;
   /** The platform's intervention state (lib/platform-intervention.ts), null when it never stepped in (issue 11). */
   platformIntervention?: string | null;
+  /** The platform refused the last answer (or it never arrived) and the card came back to pending: its words, and when. */
+  platformRefusal: { message: string; at: string } | null;
 };
 
 /** Return freight of one order by its zone, and what 退货宝 would pay (lib/return-freight/order-freight.ts). */

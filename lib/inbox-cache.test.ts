@@ -28,6 +28,7 @@ function card(id: string, label: string, extra: Partial<RequestCard> = {}): Requ
     rejectMessage: null,
     version: 1,
     buyerNick: "a**",
+    platformRefusal: null,
     // Only the fields the cache reads matter here; the rest of the order is irrelevant to ordering.
     order: { id: "ord", title: "t" } as RequestCard["order"],
     ...extra,

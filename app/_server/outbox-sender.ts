@@ -1,36 +1,59 @@
 import type { Db } from "@/db/client";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
+import { listDueDeliveries, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
 import { recordPlatformAnswer } from "@/db/queries/platforms";
-import { listDueDeliveries, recordDeliveryFailure, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
+import { recordAnswerFailure, recordAnswerRefusal } from "@/db/workflows/platform-refusal";
+import type { AnswerOutcome } from "@/lib/platforms/types";
+import { contractBodyLimit, readContractAnswer } from "@/lib/webhook/answer-refusal";
 import { idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import type { OutboxStatus } from "@/lib/webhook/settings-types";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 
 // The outbox sender (issue 6). It runs inside the Next server process, started by instrumentation.ts,
-// and keeps no state of its own: every row stays pending in SQLite until a 2xx is recorded, so after
+// and keeps no state of its own: every row stays pending in SQLite until it is settled, so after
 // a crash or restart the next pass simply picks up what is due (a resend carries the same key).
+// Settled means delivered, refused by the platform, or dead after the last try; the last two send the
+// card back to the agents (db/workflows/platform-refusal.ts, docs/platforms/refusals.md).
 
 export type SenderDeps = {
   fetch: typeof fetch;
   random: () => number;
   now: () => Date;
   timeoutMs: number;
+  /** The platform leg; tests put a stand-in here. */
+  answerOnPlatform?: typeof answerOnPlatform;
 };
 
 const defaultDeps: SenderDeps = { fetch: (...args) => fetch(...args), random: Math.random, now: () => new Date(), timeoutMs: 10_000 };
 
-async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<OutboxStatus> {
-  const fail = (error: string) => recordDeliveryFailure(db, row.id, error, deps.now(), deps.random);
-  // A shop connected through a platform app gets the platform's own answer call (issue 11)
-  const platformAnswer = await answerOnPlatform(db, row, deps);
-  if (platformAnswer && !platformAnswer.ok) return fail(platformAnswer.refused ? platformAnswer.message : platformAnswer.error);
-  if (platformAnswer) {
-    await recordDeliverySuccess(db, row.id, deps.now());
-    await recordPlatformAnswer(db, row.shopId, deps.now());
-    return "delivered";
+type Failure = Exclude<AnswerOutcome, { ok: true }>;
+
+const transient = (error: unknown): Failure => ({
+  ok: false,
+  refused: false,
+  error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+});
+
+/** At most `limit` bytes of a body, as text: a refusal's JSON is small and a stray page must not fill memory. */
+async function readBodyText(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
   }
-  if (!row.endpointUrl) return fail("No platform endpoint is set for this shop");
-  if (!row.secret) return fail("This shop has no webhook secret to sign with");
+  await reader.cancel().catch(() => undefined);
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, limit));
+}
+
+/** Our own signed decision POST to the merchant's endpoint (shops without a platform app). */
+async function sendOwnContract(row: DueDelivery, deps: SenderDeps): Promise<AnswerOutcome> {
+  if (!row.endpointUrl) return transient("No platform endpoint is set for this shop");
+  if (!row.secret) return transient("This shop has no webhook secret to sign with");
   const headers = {
     "content-type": "application/json",
     [idempotencyKeyHeader]: row.idempotencyKey,
@@ -44,22 +67,41 @@ async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<O
       redirect: "manual",
       signal: AbortSignal.timeout(deps.timeoutMs),
     });
-    await response.body?.cancel();
-    if (response.ok) {
-      await recordDeliverySuccess(db, row.id, deps.now());
-      return "delivered";
-    }
-    return fail(`HTTP ${response.status}`);
+    // Only a 4xx body can carry the endpoint's reason for saying no
+    const isClientError = response.status >= 400 && response.status < 500;
+    const body = isClientError ? await readBodyText(response, contractBodyLimit) : "";
+    if (!isClientError) await response.body?.cancel();
+    return readContractAnswer(response.status, body);
   } catch (error) {
-    return fail(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    return transient(error);
   }
+}
+
+async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<OutboxStatus> {
+  let outcome: AnswerOutcome;
+  try {
+    // A shop connected through a platform app gets the platform's own answer call (issue 11); null: our own contract
+    outcome = (await (deps.answerOnPlatform ?? answerOnPlatform)(db, row, deps)) ?? (await sendOwnContract(row, deps));
+  } catch (error) {
+    outcome = transient(error);
+  }
+  if (outcome.ok) {
+    await recordDeliverySuccess(db, row.id, deps.now());
+    // The owner's 平台连接 shows the last answer a platform took (no-op for shops on our own contract)
+    await recordPlatformAnswer(db, row.shopId, deps.now());
+    return "delivered";
+  }
+  // A business refusal is never retried; a transient error is, until the last try
+  if (outcome.refused) return recordAnswerRefusal(db, row.id, outcome, deps.now()).status;
+  return recordAnswerFailure(db, row.id, outcome.error, deps.now(), deps.random).status;
 }
 
 /** One pass: every due row is tried once, in parallel; returns how each ended. */
 export async function deliverDueDecisions(db: Db, deps: SenderDeps = defaultDeps, limit = 20) {
   const due = await listDueDeliveries(db, deps.now(), limit);
   const outcomes = await Promise.all(due.map((row) => deliverOne(db, row, deps)));
-  return { delivered: outcomes.filter((o) => o === "delivered").length, retrying: outcomes.filter((o) => o === "pending").length, dead: outcomes.filter((o) => o === "dead").length };
+  const count = (status: OutboxStatus) => outcomes.filter((outcome) => outcome === status).length;
+  return { delivered: count("delivered"), retrying: count("pending"), refused: count("refused"), dead: count("dead") };
 }
 
 const globalForSender = globalThis as unknown as { outboxSender?: { stop: () => void } };
@@ -73,8 +115,8 @@ export function startOutboxSender(getDb: () => Db, intervalMs = 250): { stop: ()
     let delay = intervalMs;
     try {
       const result = await deliverDueDecisions(getDb());
-      if (result.dead > 0) console.warn(`[outbox] ${result.dead} decision(s) parked as dead-letter; see 平台连接 in settings`);
-      if (result.delivered + result.retrying + result.dead === 20) delay = 0;
+      if (result.refused + result.dead > 0) console.warn(`[outbox] ${result.refused} answer(s) refused by the platform, ${result.dead} undelivered after the last try: back to the agents`);
+      if (result.delivered + result.retrying + result.refused + result.dead === 20) delay = 0;
     } catch (error) {
       console.error("[outbox] pass failed:", error);
     }

@@ -9,6 +9,7 @@ import { EvidenceThumbs } from "@/components/inbox/evidence-thumbs";
 import { RejectDialog } from "@/components/inbox/reject-dialog";
 import { ClaimControl } from "@/components/inbox/claim-control";
 import { PlatformClockBadge } from "@/components/inbox/platform-clock";
+import { PlatformRefusalNotice } from "@/components/inbox/platform-refusal-notice";
 import { ReplyClock } from "@/components/inbox/reply-clock";
 import type { DecisionInput } from "@/components/inbox/api";
 import { useNow } from "@/components/inbox/use-now";
@@ -102,6 +103,13 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
           {isPending ? <CardClocks card={card} /> : <StatusText status={card.status} />}
         </span>
       </header>
+
+      {/* The platform sent the last answer back: first thing the agent reads on the card */}
+      {isPending && card.platformRefusal ? (
+        <div className="mt-3">
+          <PlatformRefusalNotice card={card} />
+        </div>
+      ) : null}
 
       <div className="mt-3 grid gap-3 md:grid-cols-[1fr_auto]">
         <div className="min-w-0 space-y-1.5">

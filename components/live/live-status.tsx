@@ -4,6 +4,7 @@ import { useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-que
 import { Bell, BellOff, Radio } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { toast } from "sonner";
 import { fetchPendingCounts, fetchRequestDetail, requestKeys, type InboxFilters } from "@/components/inbox/api";
 import { playAlertChime } from "@/components/live/alert-sound";
 import { Button } from "@/components/ui/button";
@@ -20,12 +21,17 @@ function subscribeStorage(callback: () => void) {
   return () => window.removeEventListener("storage", callback);
 }
 
+/** The platform would not take a card's answer and it is pending again (docs/platforms/refusals.md). */
+const platformRefusedAction = "platform_refused";
+
 /**
  * The desk's live connection (one per tab): applies colleagues' decisions and new cards to the cache,
- * chimes and notifies on a new card, and keeps the pending count in the tab title.
+ * chimes and notifies on a new card, tells everyone when the platform sends a card back, and keeps the
+ * pending count in the tab title.
  */
 export function LiveStatus({ userId, appName }: { userId: string; appName: string }) {
   const t = useTranslations("live");
+  const tRefusal = useTranslations("platformRefusal");
   const queryClient = useQueryClient();
   const mutedKey = `desk:muted:${userId}`;
   const isMuted = useSyncExternalStore(subscribeStorage, () => localStorage.getItem(mutedKey) === "1", () => false);
@@ -49,14 +55,18 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
       const live: LiveEvent = JSON.parse(event.data);
       lastEventId = live.id;
       void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
-      if (!live.requestId) return;
+      if (!live.requestId) return null;
       const detail = await fetchRequestDetail(live.requestId).catch(() => null);
-      if (!detail) return void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
+      if (!detail) {
+        void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
+        return null;
+      }
       queryClient.setQueryData(requestKeys.detail(live.requestId), detail);
       for (const [key, data] of queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() })) {
         const filters = key[2] as InboxFilters | undefined;
         if (data && filters) queryClient.setQueryData(key, upsertCardInPages(data, detail.card, filters));
       }
+      return detail;
     };
     const onReceived = (event: MessageEvent<string>) => {
       void onChange(event);
@@ -64,6 +74,17 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
       if (!mutedRef.current) playAlertChime();
       if (document.hidden && "Notification" in window && Notification.permission === "granted") {
         new Notification(t("newCard"), { tag: "desk-new-card" });
+      }
+    };
+
+    // The card is back in 待处理 for every desk of its shop (the owner's too): patched in like any change, and said aloud
+    const onRefused = async (event: MessageEvent<string>) => {
+      const detail = await onChange(event);
+      const refusal = detail?.card.status === "pending" ? detail.card.platformRefusal : null;
+      if (detail && refusal) {
+        toast.warning(tRefusal("toast", { message: refusal.message }), { description: tRefusal("toastCard", { title: detail.card.order.title }), duration: 15_000 });
+      } else {
+        toast.warning(tRefusal("toastUnknown"));
       }
     };
 
@@ -92,6 +113,7 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
       });
       source.addEventListener("received", onReceived);
       for (const action of changeActions) source.addEventListener(action, (event) => void onChange(event));
+      source.addEventListener(platformRefusedAction, (event) => void onRefused(event));
     };
     connect();
     return () => {
@@ -99,7 +121,7 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
       if (retryTimer) clearTimeout(retryTimer);
       source?.close();
     };
-  }, [queryClient, t]);
+  }, [queryClient, t, tRefusal]);
 
   function toggleMute() {
     localStorage.setItem(mutedKey, isMuted ? "0" : "1");

@@ -123,7 +123,8 @@ export function DeliveriesTable({ deliveries, shopNames }: { deliveries: Deliver
                     {delivery.lastError ?? "—"}
                   </td>
                   <td className={cell}>
-                    {delivery.status === "dead" ? (
+                    {/* A dead row whose card came back (or a refused one) is answered by the agents' next decision, not resent */}
+                    {delivery.isRetryable ? (
                       <Button size="sm" onClick={() => retry(delivery.id)} disabled={isPending}>
                         {t("retry")}
                       </Button>

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { listDueDeliveries, listRecentDeliveries, recordDeliveryFailure, retryDelivery } from "@/db/queries/outbox";
+import { listDueDeliveries, listRecentDeliveries, retryDelivery } from "@/db/queries/outbox";
+import { recordAnswerFailure } from "@/db/workflows/platform-refusal";
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
@@ -80,19 +81,19 @@ describe("a decision writes its outbox row in the same transaction", () => {
   });
 });
 
-describe("recordDeliveryFailure: the retry schedule", () => {
+describe("recordAnswerFailure: the retry schedule", () => {
   it("backs off with full jitter per attempt and parks the row as dead after the last", async () => {
     await decideOne();
     const { id } = await getRow();
     const delays: number[] = [];
     for (let attempt = 1; attempt < defaultRetrySchedule.maxAttempts; attempt++) {
-      const status = await recordDeliveryFailure(db, id, "HTTP 503", now, () => 0.5);
+      const status = recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5).status;
       expect(status).toBe("pending");
       delays.push((await getRow()).nextAttemptAt.getTime() - now.getTime());
     }
     // Half of 2 s · 2^(attempt−1), capped at 10 min
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
-    expect(await recordDeliveryFailure(db, id, "HTTP 503", now, () => 0.5)).toBe("dead");
+    expect(recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5).status).toBe("dead");
     expect(await getRow()).toMatchObject({ status: "dead", attempts: 12, lastError: "HTTP 503" });
     expect(await listDueDeliveries(db, new Date(now.getTime() + 3_600_000))).toEqual([]);
   });
@@ -100,22 +101,39 @@ describe("recordDeliveryFailure: the retry schedule", () => {
   it("random() decides where in the window the next try falls", async () => {
     await decideOne();
     const { id } = await getRow();
-    await recordDeliveryFailure(db, id, "timeout", now, () => 0);
+    recordAnswerFailure(db, id, "timeout", now, () => 0);
     expect((await getRow()).nextAttemptAt.getTime()).toBe(now.getTime());
-    await recordDeliveryFailure(db, id, "timeout", now, () => 0.999);
+    recordAnswerFailure(db, id, "timeout", now, () => 0.999);
     expect((await getRow()).nextAttemptAt.getTime()).toBe(now.getTime() + 3_996);
   });
 });
 
 describe("retryDelivery (the owner's button)", () => {
-  it("puts a dead row back to pending with a fresh series, for the owner's shops only", async () => {
+  it("puts a dead row whose card still holds the decision back to pending with a fresh series, for the owner's shops only", async () => {
     await decideOne();
+    // Parked before undelivered answers went back to the agents: the card still says approved
+    await db.update(outbox).set({ status: "dead", attempts: defaultRetrySchedule.maxAttempts }).where(eq(outbox.shopId, shopId));
     const { id } = await getRow();
-    for (let i = 0; i < defaultRetrySchedule.maxAttempts; i++) await recordDeliveryFailure(db, id, "HTTP 500", now, () => 0);
+    expect((await listRecentDeliveries(db, [shopId]))[0].isRetryable).toBe(true);
     expect(await retryDelivery(db, otherOwner, id, now)).toBe(false);
     expect((await getRow()).status).toBe("dead");
     expect(await retryDelivery(db, owner, id, now)).toBe(true);
     expect(await getRow()).toMatchObject({ status: "pending", attempts: 0 });
+  });
+
+  it.each([
+    ["dead after the last try (the card came back)", "dead"],
+    ["refused by the platform", "refused"],
+  ] as const)("a row %s is not sent again: the agents answer anew", async (_label, status) => {
+    const requestId = await decideOne();
+    const { id } = await getRow();
+    if (status === "dead") for (let i = 0; i < defaultRetrySchedule.maxAttempts; i++) recordAnswerFailure(db, id, "HTTP 500", now, () => 0);
+    else await db.update(outbox).set({ status: "refused" }).where(eq(outbox.id, id));
+    expect((await getRow()).status).toBe(status);
+    if (status === "dead") expect((await db.select().from(requests).where(eq(requests.id, requestId)))[0].status).toBe("pending");
+    expect((await listRecentDeliveries(db, [shopId]))[0].isRetryable).toBe(false);
+    expect(await retryDelivery(db, owner, id, now)).toBe(false);
+    expect((await getRow()).status).toBe(status);
   });
 
   it("leaves a delivered row delivered", async () => {
@@ -143,7 +161,7 @@ describe("deliverDueDecisions", () => {
     const requestId = await decideOne();
     await setShopEndpoint(db, shopId, "http://127.0.0.1:4010/decisions", now);
     const calls: Call[] = [];
-    expect(await deliverDueDecisions(db, deps(fakeFetch([200], calls)))).toEqual({ delivered: 1, retrying: 0, dead: 0 });
+    expect(await deliverDueDecisions(db, deps(fakeFetch([200], calls)))).toEqual({ delivered: 1, retrying: 0, refused: 0, dead: 0 });
     const [call] = calls;
     expect(call.url).toBe("http://127.0.0.1:4010/decisions");
     expect(call.headers["Idempotency-Key"]).toBe(`dec_${requestId}`);
@@ -171,7 +189,7 @@ describe("deliverDueDecisions", () => {
     await decideOne();
     await setShopEndpoint(db, shopId, "http://127.0.0.1:4010/decisions", now);
     const { id } = await getRow();
-    await recordDeliveryFailure(db, id, "HTTP 500", now, () => 0.9);
+    recordAnswerFailure(db, id, "HTTP 500", now, () => 0.9);
     const calls: Call[] = [];
     await deliverDueDecisions(db, deps(fakeFetch([200], calls)));
     expect(calls).toHaveLength(0);

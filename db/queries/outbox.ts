@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
@@ -26,6 +26,13 @@ export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore:
   const decision = row?.request.decision;
   if (!decision) throw new Error(`Request ${requestId} has no decision to send`);
   const { request } = row;
+  // Every outbox row left on this request is an earlier answer the platform saw (an undo deletes an unsent one):
+  // after a refusal the new decision is the next in line and gets its own key (docs/platforms/refusals.md)
+  const earlier = tx
+    .select({ count: sql<number>`count(*)` })
+    .from(outbox)
+    .where(eq(outbox.requestId, requestId))
+    .get();
   const event = buildDecisionEvent({
     requestId: request.id,
     platformRequestId: request.platformRequestId,
@@ -35,6 +42,7 @@ export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore:
     reasonCode: request.rejectReasonCode ?? undefined,
     message: request.rejectMessage ?? undefined,
     decidedAt: request.decidedAt ?? now,
+    sequence: (earlier?.count ?? 0) + 1,
   });
   tx.insert(outbox)
     .values({
@@ -87,34 +95,70 @@ export async function recordDeliverySuccess(db: Db, id: number, now: Date): Prom
     .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
 }
 
-/** One more failed try: the next one after a jittered backoff, or parked as dead after the last. */
-export async function recordDeliveryFailure(
-  db: Db,
-  id: number,
-  error: string,
-  now: Date,
-  random: () => number,
-  schedule: { baseMs: number; capMs: number; maxAttempts: number } = defaultRetrySchedule,
-): Promise<OutboxStatus> {
-  const [row] = await db.select({ attempts: outbox.attempts }).from(outbox).where(eq(outbox.id, id));
+export type RetryPolicy = { baseMs: number; capMs: number; maxAttempts: number };
+
+export type DeliveryFailure = { status: Extract<OutboxStatus, "pending" | "dead">; attempts: number; requestId: string };
+
+/**
+ * One more failed try, inside the caller's transaction: the next one after a jittered backoff, or parked as dead
+ * after the last. null when the row is no longer pending (someone settled it meanwhile). The outbox sender calls it
+ * through db/workflows/platform-refusal.ts, which returns the card to the agents in the same transaction when dead.
+ */
+export function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): DeliveryFailure | null {
+  const row = tx.select({ attempts: outbox.attempts, requestId: outbox.requestId }).from(outbox).where(eq(outbox.id, id)).get();
   if (!row) throw new Error(`No outbox row ${id}`);
   const attempts = row.attempts + 1;
-  const status: OutboxStatus = isDeadLetter(attempts, schedule.maxAttempts) ? "dead" : "pending";
+  const status = isDeadLetter(attempts, schedule.maxAttempts) ? "dead" : "pending";
   const nextAttemptAt = status === "dead" ? now : new Date(now.getTime() + getNextAttemptDelayMs(attempts, random, schedule));
-  await db
+  const updated = tx
     .update(outbox)
     .set({ attempts, status, nextAttemptAt, lastAttemptAt: now, lastError: error.slice(0, 500) })
-    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
-  return status;
+    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
+    .run();
+  return updated.changes === 1 ? { status, attempts, requestId: row.requestId } : null;
 }
 
-/** The owner's retry button: a fresh series of attempts, starting now. Delivered rows stay delivered. */
+/** The platform said no to this row's answer: parked as refused with its words, inside the caller's transaction. */
+export function writeDeliveryRefused(tx: Tx, id: number, error: string, now: Date): { requestId: string } | null {
+  const row = tx.select({ requestId: outbox.requestId }).from(outbox).where(and(eq(outbox.id, id), eq(outbox.status, "pending"))).get();
+  if (!row) return null;
+  tx.update(outbox)
+    .set({ status: "refused", lastAttemptAt: now, lastError: error.slice(0, 500) })
+    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
+    .run();
+  return row;
+}
+
+/** Whether `id` is the request's latest answer: an older row speaks for a decision the card no longer holds. */
+export function isLatestDelivery(tx: Tx | Db, requestId: string, id: number): boolean {
+  const latest = tx
+    .select({ id: sql<number>`max(${outbox.id})` })
+    .from(outbox)
+    .where(eq(outbox.requestId, requestId))
+    .get();
+  return latest?.id === id;
+}
+
+/** SQL twin of isLatestDelivery plus "the card still holds that decision", for the listing and the retry button. */
+const stillDecidedSql = sql<number>`(${requests.status} in ('approved', 'rejected') and ${outbox.id} = (select max(o2.id) from outbox o2 where o2.request_id = ${outbox.requestId}))`;
+
+/**
+ * The owner's retry button: a fresh series of attempts, starting now. Only for a dead row whose card still holds
+ * that decision (one parked before undelivered answers went back to the agents); a dead row whose card came back
+ * is answered by the agents' next decision, and a refused or delivered row stays as it is.
+ */
 export async function retryDelivery(db: Db, scope: Scope, id: number, now: Date): Promise<boolean> {
   if (scope.shopIds.length === 0) return false;
+  const [row] = await db
+    .select({ id: outbox.id, stillDecided: stillDecidedSql })
+    .from(outbox)
+    .innerJoin(requests, eq(requests.id, outbox.requestId))
+    .where(and(eq(outbox.id, id), inArray(outbox.shopId, scope.shopIds), eq(outbox.status, "dead")));
+  if (!row || !row.stillDecided) return false;
   const result = await db
     .update(outbox)
     .set({ status: "pending", attempts: 0, nextAttemptAt: now })
-    .where(and(eq(outbox.id, id), inArray(outbox.shopId, scope.shopIds), ne(outbox.status, "delivered")));
+    .where(and(eq(outbox.id, id), eq(outbox.status, "dead")));
   return result.changes === 1;
 }
 
@@ -122,13 +166,13 @@ export async function retryDelivery(db: Db, scope: Scope, id: number, now: Date)
 export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50): Promise<DeliveryRow[]> {
   if (shopIds.length === 0) return [];
   const rows = await db
-    .select({ row: outbox, platformRequestId: requests.platformRequestId })
+    .select({ row: outbox, platformRequestId: requests.platformRequestId, stillDecided: stillDecidedSql })
     .from(outbox)
     .innerJoin(requests, eq(requests.id, outbox.requestId))
     .where(inArray(outbox.shopId, shopIds))
     .orderBy(desc(outbox.id))
     .limit(limit);
-  return rows.map(({ row, platformRequestId }) => ({
+  return rows.map(({ row, platformRequestId, stillDecided }) => ({
     id: row.id,
     shopId: row.shopId,
     requestId: row.requestId,
@@ -140,6 +184,7 @@ export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50
     lastError: row.lastError,
     createdAt: row.createdAt.toISOString(),
     deliveredAt: row.deliveredAt ? row.deliveredAt.toISOString() : null,
+    isRetryable: row.status === "dead" && Boolean(stillDecided),
   }));
 }
 

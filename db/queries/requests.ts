@@ -112,6 +112,8 @@ function toCard(row: CardRow): RequestCard {
     platformIntervention: native?.intervention ?? null,
     // A connected shop's buttons follow what its platform's API can answer (lib/platforms/answer-table.ts)
     answers: row.isPlatformConnected ? getAnswerAvailability(request.platform, request.kind, native) : null,
+    // The platform refused the last answer and the card came back (docs/platforms/refusals.md); kept until the next decision
+    platformRefusal: request.platformRefusal && request.platformRefusedAt ? { message: request.platformRefusal, at: request.platformRefusedAt.toISOString() } : null,
   };
 }
 
@@ -298,6 +300,9 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         finalAt: getFinalAt(now),
         rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
         rejectMessage: input.decision === "reject" ? input.message : null,
+        // A card the platform sent back shows why until it is answered again
+        platformRefusal: null,
+        platformRefusedAt: null,
         version: sql`${requests.version} + 1`,
       })
       .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))

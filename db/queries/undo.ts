@@ -12,7 +12,7 @@ export type UndoResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "undo_refused"; reason: "not_decided" | "not_yours" | "final" };
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 function readLatestDetail(tx: Tx, requestId: string, action: string): Record<string, unknown> | null {
   const row = tx
@@ -22,6 +22,41 @@ function readLatestDetail(tx: Tx, requestId: string, action: string): Record<str
     .orderBy(desc(auditLog.id))
     .get();
   return row?.detail ?? null;
+}
+
+/** A decided request row as it was before its decision (the claim stays). */
+export const undecidedColumns = {
+  status: "pending",
+  decision: null,
+  decidedAt: null,
+  decidedBy: null,
+  finalAt: null,
+  rejectReasonCode: null,
+  rejectMessage: null,
+} as const satisfies Partial<typeof requests.$inferInsert>;
+
+/**
+ * What a decision set going besides the request row, taken back once the row is pending again: an approved re-open
+ * closes the order's entry as it was, and the metrics forget the answer. `decided` is the row as it was decided.
+ * Shared by the undo and by a platform's refusal (db/workflows/platform-refusal.ts), which must revert alike.
+ */
+export function revertDecisionEffects(tx: Tx, decided: typeof requests.$inferSelect): void {
+  const id = decided.id;
+  if (decided.kind === "entry_reopen" && decided.decision === "approve") {
+    const opened = readLatestDetail(tx, id, "entry_opened");
+    if (opened && typeof opened.timesOpened === "number") {
+      const previous = typeof opened.previousOpenedAt === "string" ? new Date(opened.previousOpenedAt) : null;
+      tx.update(orders)
+        .set({ entryOpenedAt: previous, entryTimesOpened: opened.timesOpened - 1 })
+        .where(and(eq(orders.id, decided.orderId), eq(orders.entryTimesOpened, opened.timesOpened)))
+        .run();
+    }
+  }
+
+  const evidenceIds = decided.decision === "reject" ? readLatestDetail(tx, id, "rejected")?.evidenceIds : undefined;
+  const before: RollupSource = { ...decided, rejectEvidenceCount: Array.isArray(evidenceIds) ? evidenceIds.length : 0 };
+  const after: RollupSource = { ...before, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
+  applyRollupChange(tx, before, after);
 }
 
 /**
@@ -44,35 +79,12 @@ export async function undoDecision(db: Db, scope: Scope, id: string, now: Date):
     if (!cancelUnsentDecision(tx, id)) return { ok: false, code: "undo_refused", reason: "final" };
     const reverted = tx
       .update(requests)
-      .set({
-        status: "pending",
-        decision: null,
-        decidedAt: null,
-        decidedBy: null,
-        finalAt: null,
-        rejectReasonCode: null,
-        rejectMessage: null,
-        version: sql`${requests.version} + 1`,
-      })
+      .set({ ...undecidedColumns, version: sql`${requests.version} + 1` })
       .where(and(eq(requests.id, id), eq(requests.version, row.version)))
       .run();
     if (reverted.changes !== 1) throw new Error(`Request ${id} changed during undo`);
 
-    if (row.kind === "entry_reopen" && row.decision === "approve") {
-      const opened = readLatestDetail(tx, id, "entry_opened");
-      if (opened && typeof opened.timesOpened === "number") {
-        const previous = typeof opened.previousOpenedAt === "string" ? new Date(opened.previousOpenedAt) : null;
-        tx.update(orders)
-          .set({ entryOpenedAt: previous, entryTimesOpened: opened.timesOpened - 1 })
-          .where(and(eq(orders.id, row.orderId), eq(orders.entryTimesOpened, opened.timesOpened)))
-          .run();
-      }
-    }
-
-    const evidenceIds = row.decision === "reject" ? readLatestDetail(tx, id, "rejected")?.evidenceIds : undefined;
-    const before: RollupSource = { ...row, rejectEvidenceCount: Array.isArray(evidenceIds) ? evidenceIds.length : 0 };
-    const after: RollupSource = { ...before, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
-    applyRollupChange(tx, before, after);
+    revertDecisionEffects(tx, row);
 
     tx.insert(auditLog)
       .values({

@@ -83,10 +83,14 @@ export function buildOpenApiDocument(serverUrl: string) {
         post: {
           operationId: "deliverDecision",
           summary: "A final decision, posted to the shop's decision endpoint",
-          description: "Retried with exponential backoff and full jitter until a 2xx; parked as dead-letter after 12 failed tries.",
+          description:
+            "Retried with exponential backoff and full jitter on no answer, 3xx, 408, 425, 429 or 5xx; after 12 failed tries it is parked as dead-letter and the card goes back to the agents. Any other 4xx refuses the decision: it is never retried and the card goes back to the agents with the body's `error.message`. The agents' next decision on that request is a new one, with its own Idempotency-Key.",
           parameters: signedHeaders("outbound"),
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/DecisionEvent" } } } },
-          responses: { "2XX": { description: "Received; anything else is retried" } },
+          responses: {
+            "2XX": { description: "Received" },
+            "4XX": { description: "Refused (except 408, 425 and 429, which are retried): `error.message` is shown to the agents on the returned card", content: errorContent },
+          },
         },
       },
     },

@@ -25,9 +25,14 @@ export const decisionEvent = z.object({
 
 export type DecisionEvent = z.infer<typeof decisionEvent>;
 
-/** A request is decided once (the conditional update in decideRequest), so its id keys the decision. */
-export function getDecisionIdempotencyKey(requestId: string): string {
-  return `dec_${requestId}`;
+/**
+ * A request is decided once (the conditional update in decideRequest), so its id keys the decision. When the
+ * platform refused an answer the card is decided again (docs/platforms/refusals.md): that next answer is a new
+ * decision and gets its own key, numbered from 2, so the receiver does not take it for a resend of the refused one.
+ */
+export function getDecisionIdempotencyKey(requestId: string, sequence = 1): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`sequence must be an integer ≥ 1, got ${sequence}`);
+  return sequence === 1 ? `dec_${requestId}` : `dec_${requestId}_${sequence}`;
 }
 
 export function buildDecisionEvent(input: {
@@ -39,10 +44,12 @@ export function buildDecisionEvent(input: {
   reasonCode?: string;
   message?: string;
   decidedAt: Date;
+  /** Which answer on this request this is (1 unless the platform refused an earlier one). */
+  sequence?: number;
 }): DecisionEvent {
   const isReject = input.decision === "reject";
   return {
-    id: getDecisionIdempotencyKey(input.requestId),
+    id: getDecisionIdempotencyKey(input.requestId, input.sequence),
     type: "decision.made",
     occurredAt: input.decidedAt.toISOString(),
     data: {

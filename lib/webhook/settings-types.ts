@@ -38,4 +38,6 @@ export type DeliveryRow = {
   lastError: string | null;
   createdAt: string;
   deliveredAt: string | null;
+  /** Dead and its card still holds that decision: the owner may send it again (else the agents answer anew). */
+  isRetryable: boolean;
 };

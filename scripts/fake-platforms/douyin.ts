@@ -60,6 +60,8 @@ export class FakeDouyin {
   readonly aftersales = new Map<string, FakeAftersale>();
   readonly operations: FakeOperation[] = [];
   readonly detailFetches: string[] = [];
+  /** When set, /afterSale/operate answers with this business error (code ≠ 10000) and changes nothing. */
+  operateRefusal: { code: number; msg: string; sub_msg: string } | null = null;
   private sequence = 0;
 
   constructor(readonly app: { appKey: string; appSecret: string; shopId: string }) {}
@@ -130,6 +132,10 @@ export class FakeDouyin {
     const type = Number(params.type);
     const items = Array.isArray(params.items) ? (params.items as Record<string, unknown>[]) : [];
     if (items.length < 1 || items.length > 20) return refuse("items 需要 1–20 条");
+    if (this.operateRefusal) {
+      for (const item of items) this.operations.push({ type, aftersaleId: String(item.aftersale_id), item, accepted: false, error: this.operateRefusal.sub_msg });
+      return { ...this.operateRefusal };
+    }
     for (const item of items) {
       const aftersaleId = String(item.aftersale_id);
       const record = this.aftersales.get(aftersaleId);

@@ -147,14 +147,30 @@ describe("answers through the outbox", () => {
     ]);
   });
 
-  it("an answer the platform refuses stays pending with its reason, for the retry", async () => {
+  it("an answer the platform refuses is not retried: the card goes back to the agents with its reason", async () => {
     const record = platform.addAftersale({ aftersaleId: "7301500100200300410" }, nowS);
     await post(platform.buildPush(200, record));
     // The buyer's change on the platform that no push told us about: our update_time is stale
     record.updateTimeS += 30;
-    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ retrying: 1 });
+    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ refused: 1, retrying: 0 });
     const [row] = await db.select().from(outbox);
+    expect(row.status).toBe("refused");
     expect(row.lastError).toMatch(/售后单已更新/);
+    const card = await getRequestCard(db, owner, (await cardOf(record.aftersaleId)).id);
+    expect(card).toMatchObject({ status: "pending", decision: null });
+    expect(card?.platformRefusal?.message).toMatch(/售后单已更新/);
+  });
+
+  it("a business error set on the fake (operateRefusal) reaches the card with the platform's sub_msg", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300411" }, nowS);
+    await post(platform.buildPush(200, record));
+    platform.operateRefusal = { code: 50002, msg: "业务处理失败", sub_msg: "售后单已进入平台仲裁，商家暂不可操作" };
+    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ refused: 1 });
+    expect(platform.operations).toEqual([expect.objectContaining({ type: 201, aftersaleId: record.aftersaleId, accepted: false })]);
+    expect(record.status).toBe(6);
+    const card = await getRequestCard(db, owner, (await cardOf(record.aftersaleId)).id);
+    expect(card?.status).toBe("pending");
+    expect(card?.platformRefusal?.message).toContain("售后单已进入平台仲裁，商家暂不可操作");
   });
 
   it("arbitration (212, then 216 ruled) sets and settles the card's platform intervention state", async () => {
