@@ -1,5 +1,5 @@
 import { recordServerTime } from "@/components/server-clock";
-import type { AlreadyDecidedError, AuditEntry, RequestCard, RequestPage } from "@/lib/api-types";
+import type { AlreadyDecidedError, AuditEntry, RejectReasonsBody, RequestCard, RequestPage } from "@/lib/api-types";
 import type { InboxStatusFilter } from "@/lib/api-schemas";
 import type { Decision, Platform, RequestKind } from "@/lib/domain";
 
@@ -78,4 +78,9 @@ export function getAlreadyDecided(error: unknown): AlreadyDecidedError["error"] 
 
 export async function postUndo(id: string): Promise<{ card: RequestCard }> {
   return readJson(await fetch(`/api/requests/${id}/undo`, { method: "POST" }));
+}
+
+/** The reasons a connected shop's platform offers for this card (cached a day by the server). */
+export async function fetchRejectReasons(id: string): Promise<RejectReasonsBody> {
+  return readJson<RejectReasonsBody>(await fetch(`/api/requests/${id}/reject-reasons`, { cache: "no-store" }));
 }

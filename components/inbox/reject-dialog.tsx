@@ -4,7 +4,10 @@ import { Check, Circle, Paperclip, X } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useId, useState, type ChangeEvent, type FormEvent } from "react";
 import { toCardPolicyOrder, toCardPolicyRequest } from "@/components/policy/card-policy-state";
+import { useQuery } from "@tanstack/react-query";
+import { fetchRejectReasons, requestKeys } from "@/components/inbox/api";
 import { uploadRejectionEvidence, type UploadedEvidence } from "@/components/policy/api";
+import { toProfileReasons } from "@/lib/platforms/reject-reasons";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
@@ -32,7 +35,18 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const t = useTranslations("reject");
   const tp = useTranslations("policy.reject");
   const locale = useLocale();
-  const policy = getPolicyProfile(card.platform);
+  const isConnected = Boolean(card.answers);
+  // A connected shop rejects with its platform's own reasons, read (and cached a day) by the server
+  const platformReasons = useQuery({
+    queryKey: [...requestKeys.detail(card.id), "reject-reasons"],
+    queryFn: () => fetchRejectReasons(card.id),
+    enabled: open && isConnected,
+    staleTime: 5 * 60_000,
+  });
+  const reasonList = platformReasons.data?.source === "platform" ? platformReasons.data.reasons : null;
+  const basePolicy = getPolicyProfile(card.platform);
+  const policy = isConnected ? { ...basePolicy, rejectReasons: toProfileReasons(reasonList ?? []) } : basePolicy;
+  const isReasonListMissing = isConnected && !platformReasons.isPending && reasonList === null;
   const { min, max } = policy.rejectMessageChars;
   const [reasonCode, setReasonCode] = useState("");
   const [message, setMessage] = useState("");
@@ -57,6 +71,9 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const messageIssue = missing.find((problem) => problem.code === "message_too_short" || problem.code === "message_too_long");
   const reasonIssue = missing.find((problem) => problem.code === "reason_missing" || problem.code === "reason_unknown");
   const evidenceRule = requirements.find((item) => item.code === "evidence");
+  const chosenPlatformReason = reasonList?.find((reason) => reason.id === reasonCode) ?? null;
+  // Platforms take images only (a connected shop's proof is converted and shrunk to each platform's limits)
+  const acceptTypes = evidenceRule ? evidenceRule.allowedTypes.filter((type) => !isConnected || type.startsWith("image/")) : [];
 
   function reset(nextOpen: boolean) {
     if (!nextOpen) {
@@ -72,7 +89,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   function submit(event: FormEvent) {
     event.preventDefault();
     setIsTouched(true);
-    if (!check.ok || isUploading) return;
+    if (!check.ok || isUploading || (isConnected && !reasonList)) return;
     onSubmit({ reasonCode, message: message.trim(), evidenceIds: evidence.map((file) => file.id) });
     reset(false);
   }
@@ -106,14 +123,22 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
               className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
               aria-invalid={isTouched && Boolean(reasonIssue)}
             >
-              <option value="">{t("choose")}</option>
+              <option value="">{isConnected && platformReasons.isPending ? t("platformReasonsLoading") : t("choose")}</option>
               {policy.rejectReasons.map((reason) => (
                 <option key={reason.code} value={reason.code}>
                   {locale === "en" ? reason.labelEn : reason.labelZh}
+                  {isConnected && reason.isEvidenceRequired ? `（${t("needsProof")}）` : ""}
                 </option>
               ))}
             </select>
           </label>
+          {isConnected && reasonList ? <p className="text-xs text-slate-500">{t("platformReasonsSource")}</p> : null}
+          {isReasonListMissing ? (
+            <p className="text-sm text-rose-700" role="alert">
+              {t("platformReasonsUnavailable")}
+            </p>
+          ) : null}
+          {chosenPlatformReason?.tips ? <p className="rounded bg-amber-50 px-2 py-1.5 text-xs text-amber-900">{chosenPlatformReason.tips}</p> : null}
           {isTouched && reasonIssue ? <p className="text-sm text-rose-700">{t("needReason")}</p> : null}
           <label className="block text-sm font-medium text-slate-700">
             {t("message")}
@@ -146,7 +171,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
                 id={fileInputId}
                 type="file"
                 multiple
-                accept={evidenceRule.allowedTypes.join(",")}
+                accept={acceptTypes.join(",")}
                 onChange={upload}
                 className="sr-only"
                 disabled={isUploading || evidence.length >= evidenceRule.maxFiles}
