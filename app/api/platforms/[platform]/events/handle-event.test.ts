@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
+import { saveRejectionEvidence } from "@/db/queries/decision-policy";
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret } from "@/db/queries/webhooks";
@@ -332,6 +333,56 @@ describe("out of order: the same result as in order", () => {
     const row = (await db.select().from(requests).where(eq(requests.shopId, douyin)))[0];
     const audit = await db.select().from(auditLog).where(eq(auditLog.requestId, row.id));
     expect(audit.filter((entry) => entry.action === "proposal_rejected")).toHaveLength(1);
+  });
+});
+
+describe("order facts and categories", () => {
+  const receivedOrder = { receivedAt: "2026-11-19T10:00:00+08:00", shippedAt: "2026-11-17T10:00:00+08:00" };
+  const proposal = { id: "evt_p", type: "proposal.created", occurredAt: at(10), data: { requestId, proposalId: "p1", expiresAt: at(43_210) } };
+  const reject = { decision: "reject" as const, reasonCode: "fresh_no_return", message: "生鲜商品签收后不支持仅退款" };
+
+  async function createDouyinCard(category: string) {
+    const create = createdEvent("evt_a", 0, { kind: "refund_only", order: { ...createdEvent("x").data.order, ...receivedOrder, category } });
+    expect((await post(create, { shopId: douyin, platform: "douyin" })).status).toBe(200);
+    expect((await post(proposal, { shopId: douyin, platform: "douyin" })).status).toBe(200);
+    const [row] = await db.select().from(requests).where(eq(requests.shopId, douyin));
+    return row;
+  }
+
+  it("a webhook order with category 生鲜 is stored as fresh_food, and a Douyin proposal on it locks nothing", async () => {
+    const row = await createDouyinCard("生鲜");
+    const [order] = await db.select().from(orders).where(eq(orders.id, row.orderId));
+    expect(order.category).toBe("fresh_food");
+    const result = await decideRequest(db, owner, row.id, reject, now);
+    expect(result.ok).toBe(true);
+  });
+
+  it("the same proposal on an apparel order locks the card (the control for the test above)", async () => {
+    const row = await createDouyinCard("服饰");
+    const result = await decideRequest(db, owner, row.id, reject, now);
+    expect(result).toMatchObject({ ok: false, code: "negotiation_lock" });
+  });
+
+  it("an unmapped category is kept verbatim, never silently other", async () => {
+    await post(createdEvent("evt_a", 0, { order: { ...createdEvent("x").data.order, category: "汽车用品/车载电器" } }));
+    const [order] = await db.select().from(orders);
+    expect(order.category).toBe("汽车用品/车载电器");
+  });
+
+  it.each([
+    ["shipping left out (unknown)", {}, true],
+    ["shipped", { shippedAt: "2026-11-17T10:00:00+08:00" }, true],
+    ["not shipped (null)", { shippedAt: null }, false],
+  ])("a Tmall 仅退款 with %s: refusable = %s", async (_label, facts, isRefusable) => {
+    const order = { ...createdEvent("x").data.order, ...facts };
+    await post(createdEvent("evt_a", 0, { kind: "refund_only", order }));
+    const [row] = await db.select().from(requests);
+    const proof = await saveRejectionEvidence(db, { shopId: tmall, name: "签收.jpg", mimeType: "image/jpeg", bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) });
+    const result = await decideRequest(db, owner, row.id, { decision: "reject", reasonCode: "no_quality_issue", message: "商品无质量问题，签收完好", evidenceIds: [proof.id] }, now);
+    if (isRefusable) expect(result.ok).toBe(true);
+    else expect(result).toMatchObject({ ok: false, code: "not_rejectable", rules: ["refund_only_unshipped"] });
+    const [stored] = await db.select().from(orders);
+    expect(stored.unknownFacts.includes("shipped")).toBe(!("shippedAt" in facts));
   });
 });
 
