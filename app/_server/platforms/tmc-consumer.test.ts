@@ -1,16 +1,18 @@
+import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { consumeOnce } from "@/app/_server/platforms/tmc-consumer";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
-import { listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
+import { getCachedRejectReasons, listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
 import { decideRequest, getRequestCard } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
-import { evidenceFiles, requests } from "@/db/schema";
+import { evidenceFiles, orders, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { clearTaobaoCategoryCache } from "@/app/_server/platforms/taobao-adapter";
 import { newId } from "@/lib/ids";
-import { FakeTaobao } from "@/scripts/fake-platforms/taobao";
+import { FakeTaobao, sniffImage } from "@/scripts/fake-platforms/taobao";
 
 const now = new Date("2026-11-20T02:05:00.000Z");
 const app = { appKey: "12497914", appSecret: "unit-secret-taobao", sellerNick: "demo_shop" };
@@ -21,6 +23,7 @@ let shopId: string;
 let top: FakeTaobao;
 
 async function setUp(isTmall: boolean) {
+  clearTaobaoCategoryCache();
   db = openDb(":memory:");
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: isTmall ? "tmall" : "taobao", name: "A 店" });
@@ -28,7 +31,7 @@ async function setUp(isTmall: boolean) {
   top = new FakeTaobao({ ...app, isTmall });
   await upsertPlatformApp(
     db,
-    { shopId, protocol: "taobao_tmc", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.sellerNick, apiBaseUrl: "http://fake-top/router/rest", accessToken: "sess", consumerEnabled: true, settings: { isTmall, defaultCategory: "apparel" } },
+    { shopId, protocol: "taobao_tmc", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.sellerNick, apiBaseUrl: "http://fake-top/router/rest", accessToken: "sess", consumerEnabled: true, settings: { isTmall } },
     now,
   );
 }
@@ -36,6 +39,7 @@ async function setUp(isTmall: boolean) {
 const deps = (at = now) => ({ fetch: top.fetch, now: () => at, timeoutMs: 1_000 });
 const consume = async () => consumeOnce(db, (await listConsumerApps(db, "taobao_tmc"))[0], deps());
 const cardOf = async (refundId: string) => (await db.select().from(requests).where(eq(requests.platformRequestId, refundId)))[0];
+const orderOf = async (tid: string) => (await db.select().from(orders).where(eq(orders.platformOrderId, tid)))[0];
 
 describe("TMC consumer (HTTP consume/confirm)", () => {
   beforeEach(() => setUp(false));
@@ -47,6 +51,27 @@ describe("TMC consumer (HTTP consume/confirm)", () => {
     expect(await cardOf("231500112233445566")).toMatchObject({ kind: "refund_only", amountFen: 5990, reasonCode: "quality_issue", reasonText: "开线了" });
     expect((await cardOf("231500112233445566")).platformDeadline?.toISOString()).toBe("2026-11-22T02:02:10.000Z");
     expect(top.queue).toEqual([]);
+  });
+
+  it("the card's order carries trade.fullinfo.get's facts: shipped, category by its top-level cid, received and prior after-sales unknown", async () => {
+    const refund = top.addRefund({ refundId: "231500112233445572" });
+    top.publish("taobao_refund_RefundCreated", refund.refundId);
+    await consume();
+    expect(await orderOf(refund.tid)).toMatchObject({ category: "apparel", shippedAt: new Date("2026-11-18T01:30:00.000Z"), completedAt: null, subOrderId: refund.oid, unknownFacts: ["received", "prior_refund"] });
+    // The shop's reject reasons for 仅退款 are read with the refund (Taobao lists them per refund)
+    expect((await getCachedRejectReasons(db, shopId, "refund_only"))?.reasons.map((reason) => reason.id)).toEqual(["4001", "4002"]);
+  });
+
+  it("when the order API fails the card is stored anyway with every fact unknown; a later message fills them in", async () => {
+    const refund = top.addRefund({ refundId: "231500112233445573" });
+    top.publish("taobao_refund_RefundCreated", refund.refundId);
+    top.failNext({ kind: "isp", method: "taobao.trade.fullinfo.get" });
+    expect(await consume()).toMatchObject({ stored: 1, failed: 0 });
+    expect(await orderOf(refund.tid)).toMatchObject({ category: "类目未知", shippedAt: null, unknownFacts: ["shipped", "received", "completed", "category", "prior_refund"] });
+    Object.assign(refund, { refundFeeYuan: "29.95", refundVersion: 1763604190000, modified: "2026-11-20 10:03:10" });
+    top.publish("taobao_refund_RefundBuyerModifyAgreement", refund.refundId);
+    expect(await consume()).toMatchObject({ stored: 1 });
+    expect(await orderOf(refund.tid)).toMatchObject({ category: "apparel", shippedAt: new Date("2026-11-18T01:30:00.000Z"), unknownFacts: ["received", "prior_refund"] });
   });
 
   it("a message that fails is not confirmed, so TMC redelivers it; the redelivery is stored once", async () => {
@@ -69,7 +94,8 @@ describe("TMC consumer (HTTP consume/confirm)", () => {
     top.queue.push(message);
     expect(await consume()).toMatchObject({ duplicates: 1, stored: 0 });
     expect(top.calls.filter((call) => call.method === "taobao.refund.get")).toHaveLength(1);
-    expect(await db.select().from(webhookEvents)).toHaveLength(2);
+    // request.created, the order snapshot of its facts, deadline.changed
+    expect((await db.select().from(webhookEvents)).map((event) => event.type)).toEqual(["request.created", "order.upserted", "deadline.changed"]);
   });
 
   it("TaobaoInterApplied puts the card in the platform-intervening state", async () => {
@@ -96,17 +122,41 @@ describe("TMC consumer (HTTP consume/confirm)", () => {
 describe("Tmall refusal", () => {
   beforeEach(() => setUp(true));
 
-  it("refund.refuse goes out with the desk's proof image as refuse_proof and phase/version", async () => {
+  it("refund.refuse goes out with the desk's photo converted to a JPEG ≤ 130,000 bytes, the platform's reason id and phase/version", async () => {
     top.addRefund({ refundId: "231500112233445570", disputeType: "REFUND_AND_RETURN" });
     top.publish("taobao_refund_RefundCreated", "231500112233445570");
     await consume();
     const card = await cardOf("231500112233445570");
     const evidenceId = newId("evd");
-    await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "proof.png", mimeType: "image/png", bytes: Buffer.from("89504e470d0a1a0a0000000d49484452", "hex") });
+    const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(photo.byteLength).toBeGreaterThan(800_000);
+    await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "proof.png", mimeType: "image/png", bytes: photo });
     const decided = await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "goods_intact_used", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now);
     expect(decided.ok).toBe(true);
+    // The decision endpoint does not carry the platform's reason ids yet (docs/platforms/taobao.md "Reject reasons"):
+    // a desk code reaches TOP as is and TOP refuses it, so this outbox row is given the id the agent would pick
+    const [row] = await db.select().from(outbox);
+    const payload = JSON.parse(row.payload) as { data: { reasonCode: string } };
+    payload.data.reasonCode = "4001";
+    await db.update(outbox).set({ payload: JSON.stringify(payload) }).where(eq(outbox.id, row.id));
     expect(await deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 })).toMatchObject({ delivered: 1 });
-    expect(top.calls.at(-1)).toMatchObject({ method: "taobao.refund.refuse", accepted: true, hasProof: true, params: { refuse_reason_id: "101", refund_phase: "aftersale", refund_version: "1763604130000" } });
+    const call = top.calls.at(-1)!;
+    expect(call).toMatchObject({ method: "taobao.refund.refuse", accepted: true, hasProof: true, params: { refuse_reason_id: "4001", refund_phase: "aftersale", refund_version: "1763604130000" } });
+    expect(call.proof!.bytes.byteLength).toBeLessThanOrEqual(130_000);
+    expect(sniffImage(call.proof!.bytes)).toBe("jpeg");
     expect((await db.select().from(outbox))[0].status).toBe("delivered");
+  });
+
+  it("a refusal with a reason that is not the platform's is refused by TOP and not delivered", async () => {
+    top.addRefund({ refundId: "231500112233445571" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445571");
+    await consume();
+    const card = await cardOf("231500112233445571");
+    const evidenceId = newId("evd");
+    await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "p.jpg", mimeType: "image/jpeg", bytes: await sharp({ create: { width: 80, height: 60, channels: 3, background: "#888888" } }).jpeg().toBuffer() });
+    expect((await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "goods_intact_used", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now)).ok).toBe(true);
+    expect(await deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 })).toMatchObject({ delivered: 0 });
+    expect(top.calls.at(-1)).toMatchObject({ method: "taobao.refund.refuse", accepted: false, error: "refuse_reason_id 不在拒绝原因列表里" });
+    expect((await db.select().from(outbox))[0].lastError).toBe("refuse_reason_id 不在拒绝原因列表里");
   });
 });

@@ -1,7 +1,8 @@
 import type { Db } from "@/db/client";
-import { ingestPlatformMessage, isPlatformMessageSeen, listConsumerApps, type PlatformApp } from "@/db/queries/platforms";
+import { ingestPlatformMessage, isPlatformMessageSeen, listConsumerApps, storeRejectReasons, type PlatformApp } from "@/db/queries/platforms";
 import type { WebhookShop } from "@/db/queries/webhooks";
 import { defaultClientDeps, performCall, type ClientDeps } from "@/app/_server/platforms/client";
+import { fetchTaobaoOrderFacts, fetchTaobaoRejectReasons, getTopConfig, type TaobaoOrderRead } from "@/app/_server/platforms/taobao-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";
 import {
   buildTopCall,
@@ -11,26 +12,48 @@ import {
   parseTaobaoRefund,
   parseTmcMessage,
   readTopResponse,
+  routeTaobaoAnswer,
   taobaoRefundFields,
-  type TopConfig,
+  type TaobaoRefundDetail,
 } from "@/lib/platforms/taobao";
+import type { NativeRefund } from "@/lib/platforms/types";
 
-// The Taobao TMC consumer (issue 11), HTTP variant: taobao.tmc.messages.consume every 5 s, each message stored
-// through the shared ingest, then confirmed (s_message_ids); a message that fails is reported in f_message_ids,
-// so TMC redelivers it. The WebSocket variant (tmc-ws-consumer.ts) stores through the same storeTmcMessage.
+// The Taobao TMC consumer (docs/platforms/taobao.md), HTTP variant: taobao.tmc.messages.consume every 5 s, each
+// message stored through the shared ingest, then confirmed (s_message_ids); a message that fails is reported in
+// f_message_ids, so TMC redelivers it. The WebSocket variant (tmc-ws-consumer.ts) stores through the same storeTmcMessage.
 
-export function getTopConfig(app: PlatformApp): TopConfig {
-  return { baseUrl: app.apiBaseUrl, appKey: app.appKey, appSecret: app.appSecret, session: app.accessToken };
-}
+export { getTopConfig };
 
 export type ConsumeResult = { stored: number; duplicates: number; failed: number; ignored: number };
 export type TmcTarget = { app: PlatformApp; shop: WebhookShop };
 
 export const getTmcGroup = (app: PlatformApp) => app.settings.tmcGroup ?? "default";
 
+/** The order's facts, or null when the order API fails: the card is stored anyway, with those facts unknown. */
+async function readOrderFacts(deps: ClientDeps, app: PlatformApp, detail: TaobaoRefundDetail): Promise<TaobaoOrderRead | null> {
+  try {
+    return await fetchTaobaoOrderFacts(deps, app, { refundId: detail.refundId, tid: detail.tid, oid: detail.oid });
+  } catch (error) {
+    console.warn(`[tmc] trade.fullinfo.get for refund ${detail.refundId} failed; its order facts stay unknown:`, error instanceof Error ? error.message : error);
+    return null;
+  }
+}
+
+/** Taobao lists reject reasons per refund: each refund the seller can still refuse refreshes the shop's list for its kind. */
+async function cacheRejectReasons(db: Db, target: TmcTarget, native: NativeRefund, deps: ClientDeps): Promise<void> {
+  if (!native.kind || !routeTaobaoAnswer(native, "reject", target.app.settings.isTmall === true).ok) return;
+  try {
+    const reasons = await fetchTaobaoRejectReasons(deps, target.app, native);
+    if (reasons.length > 0) await storeRejectReasons(db, target.shop.id, native.kind, reasons, deps.now());
+  } catch (error) {
+    console.warn(`[tmc] reject reasons for refund ${native.refundId} could not be read:`, error instanceof Error ? error.message : error);
+  }
+}
+
 /**
  * One TMC message (consume's fields or a WebSocket frame's) fetched and stored through the shared ingest; both
- * variants confirm it only after this returns. Throws when it must be redelivered.
+ * variants confirm it only after this returns. Throws when it must be redelivered (refund.get failed); the order's
+ * facts and the reject reasons are read best-effort and never hold a card back.
  */
 export async function storeTmcMessage(db: Db, target: TmcTarget | null, raw: Record<string, unknown>, deps: ClientDeps): Promise<"stored" | "duplicate" | "ignored"> {
   const message = parseTmcMessage(raw);
@@ -40,8 +63,10 @@ export async function storeTmcMessage(db: Db, target: TmcTarget | null, raw: Rec
   const config = getTopConfig(target.app);
   const detailCall = buildTopCall(config, "taobao.refund.get", { refund_id: getTaobaoRefundId(message), fields: taobaoRefundFields }, deps.now());
   const detail = parseTaobaoRefund(await performCall(deps, detailCall));
-  const mapped = mapTaobaoMessage(message, detail, { settings: target.app.settings });
+  const order = await readOrderFacts(deps, target.app, detail);
+  const mapped = mapTaobaoMessage(message, detail, order ? { facts: order.facts, factsReadAt: deps.now(), tradeModified: order.tradeModified } : { facts: null });
   const stored = ingestPlatformMessage(db, { shop: target.shop, messageId: message.messageId, topic: message.topic, rawBody: JSON.stringify(raw), mapped, now: deps.now() });
+  if (!stored.duplicate && mapped.native) await cacheRejectReasons(db, target, mapped.native, deps);
   return stored.duplicate ? "duplicate" : "stored";
 }
 
