@@ -179,7 +179,7 @@ export function getDouyinOrderFacts(input: DouyinFactsInput): OrderFacts {
   const cids = sku?.cids ?? [];
   const byCid = [...cids].reverse().map((cid) => douyinCategoryByCid[cid]).find(Boolean);
   if (byCid) category = byCid;
-  else if (input.categoryNames && input.categoryNames.length > 0) category = (mapCategoryName(input.categoryNames.join("/")) ?? input.categoryNames.join("/")).slice(0, 200);
+  else if (sku && input.categoryNames && input.categoryNames.length > 0) category = (mapCategoryName(input.categoryNames.join("/")) ?? input.categoryNames.join("/")).slice(0, 200);
   else {
     unknown.add("category");
     if (cids.length > 0) category = `抖店类目 ${cids.join("/")}`;
