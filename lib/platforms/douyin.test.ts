@@ -80,7 +80,7 @@ describe("Douyin push parsing", () => {
     expect(message).toMatchObject({ tag: 200, msgId: "7301122334455667788", data: { aftersale_id: "7301500100200300401", p_id: "6920112233445566778", shop_id: 10437917 } });
   });
 
-  it("accepts [6]'s msgId and object data, refuses a body that is not an array", () => {
+  it("accepts fudiwei's msgId and object data, refuses a body that is not an array", () => {
     const [message] = parseDouyinPush('[{"tag":"209","msgId":"1","data":{"aftersale_id":7301500100200300402,"status_deadline":1764208930}}]');
     expect(message.data.aftersale_id).toBe("7301500100200300402");
     expect(() => parseDouyinPush('{"tag":"200"}')).toThrow(PlatformMessageError);

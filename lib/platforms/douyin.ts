@@ -47,7 +47,7 @@ function optionalInt(value: unknown, field: string): number | null {
   return value === undefined || value === null ? null : asInt(value, field);
 }
 
-/** The push body: a JSON array of {tag, msg_id, data: JSON string}; [6] alone spells msgId and sends data as an object. */
+/** The push body: a JSON array of {tag, msg_id, data: JSON string}; fudiwei's SDK alone spells msgId and sends data as an object. */
 export function parseDouyinPush(rawBody: string): DouyinPushMessage[] {
   let body: unknown;
   try {
@@ -72,7 +72,7 @@ export function parseDouyinPush(rawBody: string): DouyinPushMessage[] {
   });
 }
 
-/** Tags 200–218 (doudian_refund_*), PLATFORMS.md §2; 210 is not an after-sales message. */
+/** Tags 200–218 (doudian_refund_*, docs/platforms/douyin.md "Push"); 210 is not an after-sales message. */
 export const douyinTags = {
   200: "RefundCreated",
   201: "RefundAgreed",
@@ -106,7 +106,7 @@ const eventTimeField: Partial<Record<number, string>> = {
   208: "modify_time",
 };
 
-/** arbitrate_status (PLATFORMS.md §2 [4]); 0 and 255 mean no intervention is under way. */
+/** arbitrate_status (zsmhub/doudian-sdk afterSale_List request); 0 and 255 mean no intervention is under way. */
 export const douyinArbitrateStatuses: Record<number, string> = {
   0: "none",
   1: "cs_handling",
@@ -414,8 +414,8 @@ export function isDouyinApiSuccess(body: unknown): boolean {
 // ---- the answer table: /afterSale/operate type codes (docs/platforms/douyin.md "Answer table")
 
 /**
- * aftersale_type → aftersale_status → the operate type for each desk decision (guide question-docs/93/2752 as
- * summarised in PLATFORMS.md §2). Codes the desk never sends: 121 退货转退款, 203 同意拒签后退款, 321 换货转退款
+ * aftersale_type → aftersale_status → the operate type for each desk decision (guide question-docs/93/2752;
+ * docs/platforms/douyin.md "Answer table"). Codes the desk never sends: 121 退货转退款, 203 同意拒签后退款, 321 换货转退款
  * (no desk decision means them) and 311 换货二次同意 (it needs the reship's logistics).
  */
 export const douyinOperateCodes: Readonly<Record<number, Readonly<Record<number, Partial<Record<"approve" | "reject", number>>>>>> = {
