@@ -41,18 +41,19 @@ async function callDouyin(deps: ClientDeps, config: DouyinApiConfig, path: strin
 export type DouyinOrderRef = { orderId: string | null; aftersaleId: string; aftersaleType: number | null; skuOrderId: string | null };
 
 /**
- * Category names per parent cid, shared by all shops of the process: the tree changes rarely and every shop's
+ * Category names per API address and parent cid, shared by all shops of the process: the tree changes rarely and every shop's
  * /shop/getShopCategory names the same cids. Entries older than a day are read again.
  */
 const categoryCache = new Map<string, { at: number; children: { id: string; name: string }[] }>();
 const categoryCacheMs = 24 * 3_600_000;
 
 async function getCategoryChildren(deps: ClientDeps, config: DouyinApiConfig, parentCid: string) {
-  const cached = categoryCache.get(parentCid);
+  const key = `${config.baseUrl} ${parentCid}`;
+  const cached = categoryCache.get(key);
   if (cached && deps.now().getTime() - cached.at < categoryCacheMs) return cached.children;
   const children = parseDouyinShopCategories(await callDouyin(deps, config, "/shop/getShopCategory", { cid: Number(parentCid) }));
   if (categoryCache.size > 2_000) categoryCache.clear();
-  categoryCache.set(parentCid, { at: deps.now().getTime(), children });
+  categoryCache.set(key, { at: deps.now().getTime(), children });
   return children;
 }
 
