@@ -10,11 +10,12 @@ import {
   toIdString,
   unixSecondsToIso,
 } from "@/lib/platforms/common";
-import type { AnswerDraft, AnswerProblem, AnswerTable, AnswerPlan, MappedMessage, NativeRefund, OutboundDecision, PlatformAppSettings, PlatformCall } from "@/lib/platforms/types";
+import { getDouyinOrderFacts, toWebhookOrderFacts } from "@/lib/platforms/douyin-order";
+import type { AnswerAction, AnswerDraft, AnswerProblem, AnswerTable, MappedMessage, NativeRefund, NotOfferedReason, OrderFacts, PlatformCall } from "@/lib/platforms/types";
 import type { WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
 
-// Douyin 抖店 message push and open API (PLATFORMS.md §2; zsmhub/doudian-sdk message/*.go and
-// api/afterSale_Detail/response/afterSale_Detail_response.go; core/doudian_op_api_client.go for API signing).
+// Douyin 抖店 message push, open API signing and the answer table (docs/platforms/douyin.md, which names the
+// sources of every field: zsmhub/doudian-sdk, minibear2021/doudian, fudiwei/DotNetCore.SKIT.FlurlHttpClient.ByteDance).
 
 export const douyinHeaders = { appId: "app-id", sign: "event-sign" } as const;
 export const douyinPushOk = { code: 0, msg: "success" } as const;
@@ -46,7 +47,7 @@ function optionalInt(value: unknown, field: string): number | null {
   return value === undefined || value === null ? null : asInt(value, field);
 }
 
-/** The push body: a JSON array of {tag, msg_id, data: JSON string}; [6] alone spells msgId and sends data as an object. */
+/** The push body: a JSON array of {tag, msg_id, data: JSON string}; fudiwei's SDK alone spells msgId and sends data as an object. */
 export function parseDouyinPush(rawBody: string): DouyinPushMessage[] {
   let body: unknown;
   try {
@@ -71,7 +72,7 @@ export function parseDouyinPush(rawBody: string): DouyinPushMessage[] {
   });
 }
 
-/** Tags 200–218 (doudian_refund_*), PLATFORMS.md §2; 210 is not an after-sales message. */
+/** Tags 200–218 (doudian_refund_*, docs/platforms/douyin.md "Push"); 210 is not an after-sales message. */
 export const douyinTags = {
   200: "RefundCreated",
   201: "RefundAgreed",
@@ -105,7 +106,7 @@ const eventTimeField: Partial<Record<number, string>> = {
   208: "modify_time",
 };
 
-/** arbitrate_status (PLATFORMS.md §2 [4]); 0 and 255 mean no intervention is under way. */
+/** arbitrate_status (zsmhub/doudian-sdk afterSale_List request); 0 and 255 mean no intervention is under way. */
 export const douyinArbitrateStatuses: Record<number, string> = {
   0: "none",
   1: "cs_handling",
@@ -200,14 +201,35 @@ function getVersion(message: DouyinPushMessage): { version: string | null; event
   return { version: null, eventKey: String(time ?? deadline ?? `arb${arbitrate ?? 0}`) };
 }
 
+/** The push's s_id (the sku order the after-sale is about), null when the message carries none. */
+export function getDouyinSkuOrderId(message: DouyinPushMessage): string | null {
+  return message.data.s_id === undefined || message.data.s_id === null ? null : toIdString(message.data.s_id, "data.s_id");
+}
+
+/** Which order and sub-order a created message's facts are read for: the push's p_id and s_id, else the detail's. */
+export function getDouyinOrderRef(
+  message: DouyinPushMessage,
+  detail: DouyinDetail,
+): { orderId: string | null; aftersaleId: string; aftersaleType: number | null; skuOrderId: string | null } {
+  const { data } = message;
+  return {
+    orderId: data.p_id === undefined || data.p_id === null ? detail.orderId : toIdString(data.p_id, "data.p_id"),
+    aftersaleId: getDouyinAftersaleId(message),
+    aftersaleType: optionalInt(data.aftersale_type, "data.aftersale_type"),
+    skuOrderId: getDouyinSkuOrderId(message) ?? (detail.skuOrders.length === 1 ? detail.skuOrders[0].skuOrderId : null),
+  };
+}
+
 /**
  * One push message (+ the detail when needsDouyinDetail) → our events and the refund's native state.
- * `receivedAt` dates only messages that carry no time of their own (209, arbitration).
+ * `receivedAt` dates only messages that carry no time of their own (209, arbitration). `facts` are the order's
+ * facts from /order/orderDetail (douyin-order.ts); without them a created card says which facts are unknown,
+ * using only what aftersale_type itself tells (未发货仅退款: not shipped).
  */
 export function mapDouyinMessage(
   message: DouyinPushMessage,
   detail: DouyinDetail | null,
-  options: { receivedAt: Date; settings: PlatformAppSettings },
+  options: { receivedAt: Date; facts?: OrderFacts },
 ): MappedMessage {
   const { tag, data } = message;
   if (!isDouyinRefundTag(tag)) return { events: [], native: null, note: `tag ${tag} is not an after-sales message` };
@@ -245,17 +267,17 @@ export function mapDouyinMessage(
   if (tag === 200) {
     if (!detail) throw new PlatformMessageError("RefundCreated needs the after-sales detail");
     if (kind === null || amountFen === null) throw new PlatformMessageError("RefundCreated lacks aftersale_type or refund_amount");
-    const skuOrderId = data.s_id === undefined ? null : toIdString(data.s_id, "data.s_id");
+    const skuOrderId = getDouyinSkuOrderId(message);
     const sku = detail.skuOrders.find((candidate) => candidate.skuOrderId === skuOrderId) ?? detail.skuOrders[0];
+    const facts =
+      options.facts ??
+      getDouyinOrderFacts({ aftersaleId: requestId, aftersaleType, skuOrderId: skuOrderId ?? sku?.skuOrderId ?? null, order: null, aftersales: null, categoryNames: null });
     const order: WebhookOrder = {
       orderId: native.orderId ?? detail.orderId ?? requestId,
-      category: options.settings.defaultCategory ?? "other",
-      title: sku?.productName ?? "抖店商品",
-      amountFen: sku?.payAmountFen ?? amountFen,
-      // The detail has no 交易成功 time; the buyer could apply, so the period was open then (README: unverified)
-      completedAt: occurredAt,
+      title: sku?.productName ?? facts.title ?? "抖店商品",
+      amountFen: sku?.payAmountFen ?? facts.amountFen ?? amountFen,
       supportedKinds: [...new Set(["refund_only", "return_refund", kind === "entry_reopen" ? "refund_only" : kind] as const)],
-      priorRefund: "none",
+      ...toWebhookOrderFacts(facts),
     };
     const reason = getReason(reasonCode, detail);
     const event: WebhookEvent = {
@@ -304,12 +326,20 @@ export function mapDouyinMessage(
   return { events: [], native, note: `${douyinTags[tag as keyof typeof douyinTags]}: native state only` };
 }
 
-// ---- open API (detail fetch and /afterSale/operate)
+// ---- open API: signing and reading answers
 
 export type DouyinApiConfig = { baseUrl: string; appKey: string; appSecret: string; accessToken: string | null };
 
+/** A 64-bit integer parameter written as raw JSON digits (Douyin's int64 ids can exceed 2^53). */
+export class DouyinInt64 {
+  constructor(readonly digits: string) {
+    if (!/^\d{1,20}$/.test(digits)) throw new PlatformMessageError(`"${digits}" is not an integer id`);
+  }
+}
+
 /** Go's json.Marshal of a map: keys sorted at every level, no HTML escaping (the sign covers this exact text). */
 export function marshalDouyinParams(value: unknown): string {
+  if (value instanceof DouyinInt64) return value.digits;
   if (Array.isArray(value)) return `[${value.map(marshalDouyinParams).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
@@ -319,13 +349,16 @@ export function marshalDouyinParams(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** sign = hex HMAC-SHA256(secret, secret + "app_key"…"method"…"param_json"…"timestamp"…"v2" + secret). */
+/** sign = hex HMAC-SHA256(key: secret, secret + "app_key"…"method"…"param_json"…"timestamp"…"v2" + secret). */
 export function signDouyinApi(appKey: string, appSecret: string, method: string, timestampS: number, paramJson: string): string {
   const pattern = `${appSecret}app_key${appKey}method${method}param_json${paramJson}timestamp${timestampS}v2${appSecret}`;
   return createHmac("sha256", appSecret).update(pattern).digest("hex");
 }
 
-/** A signed call to `/afterSale/Detail`, `/afterSale/operate`, … (path → method "afterSale.operate"). */
+/**
+ * A signed call to `/afterSale/Detail`, `/afterSale/operate`, … (path → method "afterSale.operate"). The
+ * x-open-no-old-err-code header asks for the current error codes (10000 = success), as zsmhub/doudian-sdk does.
+ */
 export function buildDouyinApiCall(config: DouyinApiConfig, path: string, params: unknown, timestampS: number): PlatformCall {
   const method = path.replace(/^\//, "").replaceAll("/", ".");
   const paramJson = marshalDouyinParams(params);
@@ -338,81 +371,81 @@ export function buildDouyinApiCall(config: DouyinApiConfig, path: string, params
     sign: signDouyinApi(config.appKey, config.appSecret, method, timestampS, paramJson),
     ...(config.accessToken ? { access_token: config.accessToken } : {}),
   });
-  return { method: "POST", url: `${config.baseUrl.replace(/\/$/, "")}${path}?${query}`, headers: { "content-type": "application/json" }, body: paramJson };
+  return {
+    method: "POST",
+    url: `${config.baseUrl.replace(/\/$/, "")}${path}?${query}`,
+    headers: { "content-type": "application/json", "x-open-no-old-err-code": "1" },
+    body: paramJson,
+    apiMethod: method,
+  };
 }
-
-/** The open API answers {code: 10000, msg: "success"} (x-open-no-old-err-code) or an error code with sub_msg. */
-export function isDouyinApiSuccess(body: unknown): boolean {
-  return typeof body === "object" && body !== null && (body as { code?: unknown }).code === 10000;
-}
-
-/** ⚑ Our reject reasons → Douyin reject_reason_code; a real app reads /afterSale/rejectReasonCodeList and overrides these per shop. */
-export const defaultDouyinRejectReasonIds: Record<string, string> = {
-  goods_intact_used: "1",
-  no_quality_issue: "2",
-  past_period: "3",
-  buyer_agreed_other: "4",
-  not_received_return: "5",
-  amount_wrong: "6",
-  fresh_no_return: "7",
-  other: "8",
-};
 
 /**
- * The /afterSale/operate type code (guide [8]) for our decision on the refund's current native state.
- * 补寄 (7) and 维修 (8) have no public code, so they are answered in the 抖店 backend instead.
+ * What one open-API answer says. Codes from Douyin's 平台基础错误码汇总 (docs/platforms/douyin.md): 10000 success;
+ * 20000/20001 service unavailable or timed out, 60000 throttled, and an expired, missing or replaced access
+ * token are worth retrying; every other code is the platform refusing (its sub_msg says why).
  */
-export function getDouyinOperateType(native: NativeRefund, decision: OutboundDecision["decision"]): { ok: true; type: number } | { ok: false; error: string } {
+export type DouyinApiResult =
+  | { ok: true; data: Record<string, unknown> }
+  | { ok: false; transient: boolean; code: string; message: string };
+
+const transientCodes = new Set([20000, 20001, 60000]);
+const tokenSubCodes = new Set(["isv.access-token-expired", "isv.access-token-no-existed", "isv.access-token-missing"]);
+
+export function readDouyinResponse(body: unknown): DouyinApiResult {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return { ok: false, transient: true, code: "", message: "抖店的回答不是 JSON 对象" };
+  const record = body as Record<string, unknown>;
+  const code = Number(record.code);
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  if (code === 10000) {
+    const data = record.data;
+    return { ok: true, data: typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { items: data } };
+  }
+  const subCode = text(record.sub_code);
+  const message = (text(record.sub_msg) || text(record.msg) || `错误码 ${String(record.code)}`).slice(0, 300);
+  const transient = transientCodes.has(code) || tokenSubCodes.has(subCode) || subCode.startsWith("isp.");
+  return { ok: false, transient, code: subCode ? `${String(record.code)}:${subCode}` : String(record.code), message };
+}
+
+export function isDouyinApiSuccess(body: unknown): boolean {
+  return readDouyinResponse(body).ok;
+}
+
+// ---- the answer table: /afterSale/operate type codes (docs/platforms/douyin.md "Answer table")
+
+/**
+ * aftersale_type → aftersale_status → the operate type for each desk decision (guide question-docs/93/2752;
+ * docs/platforms/douyin.md "Answer table"). Codes the desk never sends: 121 退货转退款, 203 同意拒签后退款, 321 换货转退款
+ * (no desk decision means them) and 311 换货二次同意 (it needs the reship's logistics).
+ */
+export const douyinOperateCodes: Readonly<Record<number, Readonly<Record<number, Partial<Record<"approve" | "reject", number>>>>>> = {
+  0: { 6: { approve: 101, reject: 102 }, 11: { approve: 111, reject: 112 } },
+  1: { 6: { approve: 201, reject: 202 } },
+  2: { 6: { approve: 401 } },
+  3: { 6: { approve: 301, reject: 302 }, 11: { reject: 312 } },
+};
+
+/** Operate types that agree a return or an exchange: the buyer is sent the shop's return address. */
+const addressTypes = new Set([101, 301]);
+
+export type DouyinOperate = { ok: true; type: number; needsReturnAddress: boolean } | { ok: false; reason: NotOfferedReason };
+
+/** The operate type for a decision on the refund's native state, or why Douyin's API offers none. */
+export function getDouyinOperate(native: Pick<NativeRefund, "platformType" | "status">, action: "approve" | "reject"): DouyinOperate {
   const type = Number(native.platformType);
   const status = Number(native.status);
-  const approve = decision === "approve";
-  if (type === 0 && status === 6) return { ok: true, type: approve ? 101 : 102 };
-  if (type === 0 && status === 11) return { ok: true, type: approve ? 111 : 112 };
-  if (type === 1 && status === 6) return { ok: true, type: approve ? 201 : 202 };
-  if (type === 2 && status === 6) {
-    return approve ? { ok: true, type: 401 } : { ok: false, error: "A pre-shipment refund cannot be refused on Douyin: ship the order instead" };
-  }
-  if (type === 3 && status === 6) return { ok: true, type: approve ? 301 : 302 };
-  if (type === 3 && status === 11 && !approve) return { ok: true, type: 312 };
-  if (type === 7 || type === 8) return { ok: false, error: `Douyin has no public operate code for aftersale_type ${type} (补寄/维修): answer it in the 抖店 backend` };
-  return { ok: false, error: `No operate code for aftersale_type ${type} in aftersale_status ${status}` };
+  const byStatus = douyinOperateCodes[type];
+  if (!byStatus) return { ok: false, reason: "no_api_for_kind" };
+  const code = byStatus[status]?.[action];
+  if (code) return { ok: true, type: code, needsReturnAddress: addressTypes.has(code) };
+  if (type === 2 && action === "reject") return { ok: false, reason: "unshipped_refund_cannot_reject" };
+  if (type === 3 && status === 11 && action === "approve") return { ok: false, reason: "needs_logistics" };
+  return { ok: false, reason: "no_api_for_state" };
 }
-
-/** The items of one /afterSale/operate call for one decision. */
-export function buildDouyinOperateParams(native: NativeRefund, decision: OutboundDecision, settings: PlatformAppSettings): { ok: true; params: unknown } | { ok: false; error: string } {
-  const operate = getDouyinOperateType(native, decision.decision);
-  if (!operate.ok) return operate;
-  const item: Record<string, unknown> = { aftersale_id: native.refundId, ...(native.updateTime ? { update_time: native.updateTime } : {}) };
-  if (operate.type === 101) {
-    if (!settings.returnAddressId) return { ok: false, error: "Agreeing a return needs the shop's return address id (receiver_address_id)" };
-    item.logistics = { receiver_address_id: settings.returnAddressId };
-  }
-  if (decision.decision === "reject") {
-    const reasonId = decision.reasonCode ? ({ ...defaultDouyinRejectReasonIds, ...settings.rejectReasonIds })[decision.reasonCode] : undefined;
-    if (!reasonId) return { ok: false, error: `No Douyin reject_reason_code for reason "${decision.reasonCode ?? ""}"` };
-    if (!decision.message) return { ok: false, error: "A Douyin rejection needs a remark" };
-    item.reject_reason_code = Number(reasonId);
-    item.reason = decision.reasonCode;
-    item.remark = decision.message;
-  }
-  return { ok: true, params: { type: operate.type, items: [item] } };
-}
-
-export function planDouyinAnswer(config: DouyinApiConfig, native: NativeRefund, decision: OutboundDecision, settings: PlatformAppSettings, timestampS: number): AnswerPlan {
-  const params = buildDouyinOperateParams(native, decision, settings);
-  if (!params.ok) return params;
-  return { ok: true, calls: [buildDouyinApiCall(config, "/afterSale/operate", params.params, timestampS)] };
-}
-
-/** Statuses after the seller's first answer: the decision is already on the platform, so a resend is skipped. */
-export function isDouyinAlreadyAnswered(native: NativeRefund): boolean {
-  return ["7", "8", "12", "13", "14", "27", "28", "29"].includes(native.status);
-}
-
-// ---- the answer table (docs/platforms/answer-table.md)
 
 const douyinNoCounterOffer = { notOffered: "counter_offer_not_offered" } as const;
 
+/** Per kind: refund_only is aftersale_type 1/2, return_refund 0, exchange 3 (补寄 7 is not offered), repair 8. */
 export const douyinAnswerTable: AnswerTable = {
   refund_only: { approve: { apis: ["/afterSale/operate 201", "/afterSale/operate 401"] }, reject: { apis: ["/afterSale/operate 202"] }, counter_offer: douyinNoCounterOffer },
   return_refund: { approve: { apis: ["/afterSale/operate 101", "/afterSale/operate 111"] }, reject: { apis: ["/afterSale/operate 102", "/afterSale/operate 112"] }, counter_offer: douyinNoCounterOffer },
@@ -421,18 +454,79 @@ export const douyinAnswerTable: AnswerTable = {
   entry_reopen: { approve: { notOffered: "entry_reopen_in_backend" }, reject: { notOffered: "entry_reopen_in_backend" }, counter_offer: douyinNoCounterOffer },
 };
 
-/** What Douyin would refuse: a 未发货仅退款 cannot be refused, the remark's length, proof where the reason wants it. */
+/**
+ * Our own bound on the rejection remark (`remark`, 操作评论): Douyin requires it on a refusal but no public
+ * source states a maximum, so 1–200 characters (Unicode code points) is the desk's guard (docs: unverified).
+ */
+export const douyinRemarkChars = { min: 1, max: 200 } as const;
+
+/** Images the platform takes as evidence type 1 (we re-encode them to JPEG before the upload). */
+const proofImageTypes = /^image\/(jpeg|png|webp|gif|heic|heif)$/;
+
+/** What Douyin would refuse in this answer: no operate code for the state, the remark, the reason, missing proof. */
 export function checkDouyinAnswer(draft: AnswerDraft): AnswerProblem[] {
+  const action: AnswerAction = draft.action;
+  if (action === "counter_offer") return [{ code: "answer_not_offered", reason: "counter_offer_not_offered" }];
   if (draft.native) {
-    const operate = getDouyinOperateType(draft.native, draft.action === "reject" ? "reject" : "approve");
-    if (!operate.ok) return [{ code: "answer_not_offered", reason: draft.native.platformType === "2" && draft.action === "reject" ? "unshipped_refund_cannot_reject" : "no_api_for_state" }];
+    const operate = getDouyinOperate(draft.native, action);
+    if (!operate.ok) return [{ code: "answer_not_offered", reason: operate.reason }];
   }
-  if (draft.action !== "reject") return [];
+  if (action !== "reject") return [];
   const problems: AnswerProblem[] = [];
-  const chars = draft.message.trim().length;
-  if (chars < 2 || chars > 200) problems.push({ code: "message_length", min: 2, max: 200, chars });
+  const chars = Array.from(draft.message.trim()).length;
+  if (chars < douyinRemarkChars.min || chars > douyinRemarkChars.max) problems.push({ code: "message_length", min: douyinRemarkChars.min, max: douyinRemarkChars.max, chars });
   const reason = draft.reasons?.find((candidate) => candidate.id === draft.reasonCode);
-  if (draft.reasons && draft.reasonCode && !reason) problems.push({ code: "reason_not_platform", reasonCode: draft.reasonCode });
+  if (draft.reasons && !reason) problems.push({ code: "reason_not_platform", reasonCode: draft.reasonCode ?? "" });
   if (reason?.isEvidenceRequired && draft.proof.length === 0) problems.push({ code: "proof_required" });
+  for (const file of draft.proof) if (!proofImageTypes.test(file.type)) problems.push({ code: "proof_type", fileName: file.name, type: file.type });
   return problems;
+}
+
+/** One rejection as /afterSale/operate takes it: the platform's reason code and text, our remark, evidence URLs. */
+export type DouyinRejection = { reasonCode: string; reasonText: string; remark: string; evidence: { url: string; desc: string }[] };
+
+/**
+ * The param_json of one /afterSale/operate call. update_time is the refund's version in Unix seconds (an int64
+ * in the API's item struct), so the platform refuses the answer if the buyer changed the request since.
+ */
+export function buildDouyinOperateParams(
+  native: NativeRefund,
+  type: number,
+  options: { returnAddressId?: string; rejection?: DouyinRejection },
+): Record<string, unknown> {
+  const item: Record<string, unknown> = { aftersale_id: native.refundId };
+  const updateTimeS = getDouyinUpdateTimeS(native);
+  if (updateTimeS !== null) item.update_time = updateTimeS;
+  if (addressTypes.has(type) && options.returnAddressId) item.logistics = { receiver_address_id: new DouyinInt64(options.returnAddressId) };
+  if (options.rejection) {
+    item.reject_reason_code = /^\d{1,15}$/.test(options.rejection.reasonCode) ? Number(options.rejection.reasonCode) : new DouyinInt64(options.rejection.reasonCode);
+    item.reason = options.rejection.reasonText;
+    item.remark = options.rejection.remark;
+    if (options.rejection.evidence.length > 0) item.evidence = options.rejection.evidence.map((entry) => ({ type: 1, url: entry.url, desc: entry.desc }));
+  }
+  return { type, items: [item] };
+}
+
+/** The version the platform knows: the push's update_time in Unix seconds; null when no message carried one. */
+export function getDouyinUpdateTimeS(native: NativeRefund): number | null {
+  if (native.updateTime) return Math.floor(Date.parse(rfc3339ToIso(native.updateTime, "update_time")) / 1000);
+  return !native.isPartial && /^\d+$/.test(native.version) ? Number(native.version) : null;
+}
+
+/**
+ * /afterSale/operate answered: 10000 with every item's status_code 0 is success; a failed item or any refusing
+ * code is the platform refusing; a transient code is retried.
+ */
+export function readDouyinOperateAnswer(body: unknown): { ok: true } | { ok: false; transient: boolean; code: string; message: string } {
+  const result = readDouyinResponse(body);
+  if (!result.ok) return result;
+  const items = Array.isArray(result.data.items) ? (result.data.items as Record<string, unknown>[]) : [];
+  const failed = items.find((item) => item && item.status_code !== undefined && Number(item.status_code) !== 0);
+  if (failed) return { ok: false, transient: false, code: String(failed.status_code), message: String(failed.status_msg ?? "售后操作失败").slice(0, 300) };
+  return { ok: true };
+}
+
+/** Statuses after the seller's first answer: the decision is already on the platform, so a resend is skipped. */
+export function isDouyinAlreadyAnswered(native: NativeRefund): boolean {
+  return ["7", "8", "12", "13", "14", "27", "28", "29"].includes(native.status);
 }

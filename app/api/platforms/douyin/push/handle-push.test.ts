@@ -1,12 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions } from "@/app/_server/outbox-sender";
+import { answerOnPlatform } from "@/app/_server/platforms/answers";
+import { douyinAdapter } from "@/app/_server/platforms/douyin-adapter";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
-import { getNativeRefund, upsertPlatformApp } from "@/db/queries/platforms";
+import { getNativeRefund, getPlatformAppForShop, storeRejectReasons, upsertPlatformApp } from "@/db/queries/platforms";
 import { decideRequest, getRequestCard } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
-import { requests } from "@/db/schema";
+import { orders, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
 import { isPlatformIntervening } from "@/lib/platform-intervention";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
@@ -40,7 +42,7 @@ beforeEach(async () => {
   platform = new FakeDouyin(app);
   await upsertPlatformApp(
     db,
-    { shopId, protocol: "douyin_push", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.shopId, apiBaseUrl: "http://fake-douyin", settings: { defaultCategory: "fresh_food", returnAddressId: "700001" } },
+    { shopId, protocol: "douyin_push", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.shopId, apiBaseUrl: "http://fake-douyin", settings: { returnAddressId: "700001" } },
     now,
   );
 });
@@ -54,6 +56,25 @@ describe("POST /api/platforms/douyin/push", () => {
     expect(card).toMatchObject({ kind: "refund_only", status: "pending", amountFen: 3990, reasonCode: "quality_issue", reasonText: "收到时有破损" });
     expect(card.platformDeadline?.getTime()).toBe((nowS + 48 * 3600) * 1000);
     expect(platform.detailFetches).toEqual(["7301500100200300401"]);
+  });
+
+  it("the created card's order carries the sub-order's facts from /order/orderDetail, /afterSale/List and the category names", async () => {
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300411", applyTimeS: nowS - 60, updateTimeS: nowS - 60, shipTimeS: nowS - 86_400, logisticsReceiptTimeS: nowS - 3600 }, nowS);
+    platform.addAftersale({ aftersaleId: "7301500100200300412", orderId: record.orderId, skuOrderId: record.skuOrderId, status: 12, refundStatus: 3 }, nowS);
+    expect(await (await post(platform.buildPush(200, record))).json()).toEqual({ code: 0, msg: "success" });
+    const [order] = await db.select().from(orders).where(eq(orders.platformOrderId, record.orderId));
+    expect(order).toMatchObject({ category: "fresh_food", priorRefund: "succeeded", completedAt: null, unknownFacts: [], subOrderId: record.skuOrderId });
+    expect(order.shippedAt?.getTime()).toBe((nowS - 86_400) * 1000);
+    expect(order.receivedAt?.getTime()).toBe((nowS - 3600) * 1000);
+  });
+
+  it("if the order API fails the card is stored anyway, its facts marked unknown (未发货仅退款 still known not shipped)", async () => {
+    platform.failures.set("order.orderDetail", { httpStatus: 503 });
+    platform.failures.set("afterSale.List", { httpStatus: 503 });
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300413", type: 2 }, nowS);
+    expect(await (await post(platform.buildPush(200, record))).json()).toEqual({ code: 0, msg: "success" });
+    const [order] = await db.select().from(orders).where(eq(orders.platformOrderId, record.orderId));
+    expect(order).toMatchObject({ shippedAt: null, receivedAt: null, completedAt: null, unknownFacts: ["category", "prior_refund"] });
   });
 
   it("a bad sign is answered code 1 and stores nothing", async () => {
@@ -128,7 +149,7 @@ describe("answers through the outbox", () => {
     const record = platform.addAftersale({ aftersaleId: "7301500100200300408", type: 0 }, nowS);
     await post(platform.buildPush(200, record));
     await decide(record.aftersaleId, { decision: "approve" });
-    expect(platform.operations).toEqual([expect.objectContaining({ type: 101, accepted: true, item: expect.objectContaining({ logistics: { receiver_address_id: "700001" } }) })]);
+    expect(platform.operations).toEqual([expect.objectContaining({ type: 101, accepted: true, item: expect.objectContaining({ logistics: { receiver_address_id: 700001 } }) })]);
     record.updateTimeS += 5;
     await post(platform.buildPush(202, record));
     expect((await getNativeRefund(db, shopId, record.aftersaleId))?.status).toBe("7");
@@ -138,12 +159,16 @@ describe("answers through the outbox", () => {
     expect(platform.operations).toHaveLength(1);
   });
 
-  it("a rejection carries reject_reason_code, reason and remark; the platform checks them", async () => {
+  it("a rejection (the outbox's platform leg) carries the platform's reject_reason_code and reason text and the agent's remark", async () => {
     const record = platform.addAftersale({ aftersaleId: "7301500100200300409", type: 0 }, nowS);
     await post(platform.buildPush(200, record));
-    await decide(record.aftersaleId, { decision: "reject", reasonCode: "past_period", message: "订单已超出售后期限，无法退货。" });
+    // The shop's cached list (reject-reasons.ts reads it through douyinAdapter.fetchRejectReasons)
+    await storeRejectReasons(db, shopId, "return_refund", await douyinAdapter.fetchRejectReasons(deps(), (await getPlatformAppForShop(db, shopId))!, "return_refund"), now);
+    const payload = { id: "dec_7301500100200300409", type: "decision.made", occurredAt: now.toISOString(), data: { requestId: record.aftersaleId, orderId: record.orderId, decision: "reject", amountFen: 3990, reasonCode: "3", message: "订单已超出售后期限，无法退货。" } };
+    const outcome = await answerOnPlatform(db, { id: 1, shopId, idempotencyKey: payload.id, payload: JSON.stringify(payload), attempts: 0, endpointUrl: null, secret: null }, deps());
+    expect(outcome).toEqual({ ok: true, detail: "1 call(s)" });
     expect(platform.operations).toEqual([
-      expect.objectContaining({ type: 102, accepted: true, item: expect.objectContaining({ reject_reason_code: 3, remark: "订单已超出售后期限，无法退货。" }) }),
+      expect.objectContaining({ type: 102, accepted: true, rejectReasonCode: 3, reason: "已超出售后期", item: expect.objectContaining({ remark: "订单已超出售后期限，无法退货。" }) }),
     ]);
   });
 
@@ -153,6 +178,7 @@ describe("answers through the outbox", () => {
     // The buyer's change on the platform that no push told us about: our update_time is stale
     record.updateTimeS += 30;
     expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ refused: 1, retrying: 0 });
+    expect(platform.operations).toEqual([expect.objectContaining({ type: 201, accepted: false })]);
     const [row] = await db.select().from(outbox);
     expect(row.status).toBe("refused");
     expect(row.lastError).toMatch(/售后单已更新/);
@@ -171,6 +197,15 @@ describe("answers through the outbox", () => {
     const card = await getRequestCard(db, owner, (await cardOf(record.aftersaleId)).id);
     expect(card?.status).toBe("pending");
     expect(card?.platformRefusal?.message).toContain("售后单已进入平台仲裁，商家暂不可操作");
+  });
+
+  it("operateRefusal makes the platform answer a business error, which is not delivered", async () => {
+    platform.operateRefusal = { code: 50002, msg: "业务处理失败", sub_msg: "暂不支持通过OPEN处理，请登录抖店后台人工审核售后单" };
+    const record = platform.addAftersale({ aftersaleId: "7301500100200300414" }, nowS);
+    await post(platform.buildPush(200, record));
+    expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ delivered: 0 });
+    const [row] = await db.select().from(outbox);
+    expect(row.lastError).toBe("暂不支持通过OPEN处理，请登录抖店后台人工审核售后单");
   });
 
   it("arbitration (212, then 216 ruled) sets and settles the card's platform intervention state", async () => {

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { ingestPlatformMessage, isPlatformMessageSeen, listPlatformAppsByKey } from "@/db/queries/platforms";
 import { fetchDouyinDetail, type ClientDeps } from "@/app/_server/platforms/client";
+import { fetchDouyinOrderFacts } from "@/app/_server/platforms/douyin-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";
 import {
   douyinHeaders,
@@ -8,6 +9,7 @@ import {
   douyinPushOk,
   getDouyinAftersaleId,
   getDouyinShopId,
+  getDouyinOrderRef,
   isDouyinRefundTag,
   mapDouyinMessage,
   needsDouyinDetail,
@@ -19,6 +21,8 @@ import { maxWebhookBodyBytes } from "@/lib/webhook/events";
 // POST /api/platforms/douyin/push (issue 11): Douyin's own push, verified with the app's event-sign and
 // answered {"code":0,"msg":"success"} only once every message in it is stored; anything else is
 // {"code":1,…} so that Douyin redelivers (messages already stored are then acknowledged by their msg_id).
+// A created after-sale also reads its order's facts (shipped, received, completed, category, earlier refunds);
+// an order API that fails leaves those facts unknown on the card instead of holding the message back.
 
 const fail = (status: number, msg: string) => Response.json({ ...douyinPushFail, msg }, { status, headers: { "cache-control": "no-store" } });
 
@@ -43,8 +47,10 @@ export async function handleDouyinPush(db: Db, request: Request, deps: ClientDep
       if (!target) throw new PlatformMessageError(`shop_id ${platformShopId} is not connected to this app`);
       const now = deps.now();
       if (await isPlatformMessageSeen(db, target.shop.id, message.msgId)) continue;
-      const detail = needsDouyinDetail(message) ? await fetchDouyinDetail(deps, target.app, getDouyinAftersaleId(message)) : null;
-      const mapped = mapDouyinMessage(message, detail, { receivedAt: now, settings: target.app.settings });
+      const aftersaleId = getDouyinAftersaleId(message);
+      const detail = needsDouyinDetail(message) ? await fetchDouyinDetail(deps, target.app, aftersaleId) : null;
+      const facts = message.tag === 200 && detail ? await fetchDouyinOrderFacts(deps, target.app, getDouyinOrderRef(message, detail)) : undefined;
+      const mapped = mapDouyinMessage(message, detail, { receivedAt: now, facts });
       ingestPlatformMessage(db, { shop: target.shop, messageId: message.msgId, topic: String(message.tag), rawBody: JSON.stringify(message), mapped, now });
     }
   } catch (error) {
