@@ -74,6 +74,7 @@ describe("errcodes: transient (retried) or a refusal (back to the agents)", () =
     [42001, false],
     [45009, false],
     [10021044, false],
+    [10021059, false],
     [10020001, true],
     [10021068, true],
     [10020261, true],

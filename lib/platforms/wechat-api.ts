@@ -98,10 +98,10 @@ export function readWechatError(body: unknown): WechatError | null {
 
 /**
  * Errcodes that say "try again later": -1 system busy, 40001 / 40014 / 42001 the access token is invalid or expired
- * (the token upkeep replaces it), 45009 the API's frequency limit, 10021044 "当前用户太多，请稍后再试". Every
- * other errcode is WeChat refusing this answer.
+ * (the token upkeep replaces it), 45009 the API's frequency limit, 10021044 "当前用户太多，请稍后再试" and 10021059
+ * (one refund call per order per minute). Every other errcode is WeChat refusing this answer.
  */
-export const wechatTransientErrcodes: ReadonlySet<number> = new Set([-1, 40001, 40014, 42001, 45009, 10021044]);
+export const wechatTransientErrcodes: ReadonlySet<number> = new Set([-1, 40001, 40014, 42001, 45009, 10021044, 10021059]);
 
 export function classifyWechatError(error: WechatError): Exclude<AnswerOutcome, { ok: true }> {
   const words = `${error.errmsg} (errcode ${error.errcode})`;

@@ -400,7 +400,7 @@ export class FakeWechat {
       if (status === "MERCHANT_PROCESSING") {
         if (type === "REFUND") return acceptType === 1 ? badParam("仅退款不能使用 accept_type=1") : null;
         if (acceptType === 2) return badParam("同意退货需要 accept_type=1");
-        return typeof body.address_id === "string" && body.address_id ? null : badParam("同意退货需要 address_id");
+        return typeof body.address_id === "string" && body.address_id ? null : { errcode: 10021060, error: "缺少退货地址address_id参数" };
       }
       if (status === "MERCHANT_WAIT_RECEIPT" && type === "RETURN") return acceptType === 1 ? badParam("确认收货退款需要 accept_type=2") : null;
       return badState;

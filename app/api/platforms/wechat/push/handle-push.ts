@@ -7,7 +7,7 @@ import { PlatformMessageError } from "@/lib/platforms/common";
 import { getWechatMessageId, mapWechatUpdate, openWechatPush, parseWechatAftersaleUpdate, verifyWechatSignature, wechatKinds, type WechatQuery } from "@/lib/platforms/wechat";
 import { maxWebhookBodyBytes } from "@/lib/webhook/events";
 
-// /api/platforms/wechat/push (issue 11): WeChat 小店 message push, plain or safe mode (docs/platforms/wechat.md). The
+// /api/platforms/wechat/push: WeChat 小店 message push, plain or safe mode (docs/platforms/wechat.md). The
 // push names no app, so the shop is the one whose token (and, in safe mode, AES key and appid) opens it. We answer
 // the literal `success` only once the update is stored; anything else makes WeChat retry, and a retry of a stored
 // message is answered `success` without a second detail fetch. A new after-sale's card carries the order's facts
