@@ -41,16 +41,18 @@ async function readCategory(deps: ClientDeps, config: WechatApiConfig, productId
   try {
     const ids = parseWechatProductCategoryIds(await performCall(deps, buildWechatProductCall(config, productId)));
     if (ids.length === 0) return null;
-    const names: string[] = [];
-    for (const catId of ids) {
-      try {
-        names.push(parseWechatCategoryName(await performCall(deps, buildWechatCategoryCall(config, catId))));
-      } catch (error) {
-        console.warn(`[wechat] category ${catId}: ${describe(error)}`);
-        return { names: null, ids };
-      }
-    }
-    return { names, ids };
+    // The path's names are read side by side: a push is answered within WeChat's few seconds
+    const names = await Promise.all(
+      ids.map(async (catId) => {
+        try {
+          return parseWechatCategoryName(await performCall(deps, buildWechatCategoryCall(config, catId)));
+        } catch (error) {
+          console.warn(`[wechat] category ${catId}: ${describe(error)}`);
+          return null;
+        }
+      }),
+    );
+    return names.every((name): name is string => name !== null) ? { names, ids } : { names: null, ids };
   } catch (error) {
     console.warn(`[wechat] product ${productId}: ${describe(error)}`);
     return null;
@@ -87,8 +89,10 @@ export async function fetchWechatOrderFacts(deps: ClientDeps, app: PlatformApp, 
     return wechatOrderFacts({ order: null, category: null, priorStatuses: null, fallbackCategory });
   }
   const productId = ref.productId ?? order.line?.productId ?? null;
-  const category = productId ? await readCategory(deps, config, productId) : null;
-  const priorStatuses = order.aftersaleIds ? await readPriorStatuses(deps, app, ref, order.aftersaleIds) : null;
+  const [category, priorStatuses] = await Promise.all([
+    productId ? readCategory(deps, config, productId) : null,
+    order.aftersaleIds ? readPriorStatuses(deps, app, ref, order.aftersaleIds) : null,
+  ]);
   return wechatOrderFacts({ order, category, priorStatuses, fallbackCategory });
 }
 
