@@ -2,7 +2,8 @@ import type { PlatformApp } from "@/db/queries/platforms";
 import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
 import { buildDouyinApiCall, parseDouyinDetail, type DouyinApiConfig, type DouyinDetail } from "@/lib/platforms/douyin";
 import type { PlatformCall } from "@/lib/platforms/types";
-import { buildWechatDetailCall, parseWechatDetail, type WechatApiConfig, type WechatDetail } from "@/lib/platforms/wechat";
+import { parseWechatDetail, type WechatDetail } from "@/lib/platforms/wechat";
+import { buildWechatDetailCall, type WechatApiConfig } from "@/lib/platforms/wechat-api";
 
 // The adapters' HTTP client (issue 11): performs calls the pure lib/platforms modules built and signed,
 // and reads answers without losing 19-digit ids.

@@ -1,12 +1,14 @@
+import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
-import { getNativeRefund, upsertPlatformApp } from "@/db/queries/platforms";
+import { getNativeRefund, getPlatformAppForShop, storeRejectReasons, upsertPlatformApp } from "@/db/queries/platforms";
 import { decideRequest } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
-import { requests } from "@/db/schema";
+import { wechatAdapter } from "@/app/_server/platforms/wechat-adapter";
+import { evidenceFiles, orders, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
 import { FakeWechat } from "@/scripts/fake-platforms/wechat";
 import { handleWechatPush, handleWechatUrlCheck } from "./handle-push";
@@ -24,6 +26,7 @@ const deps = (at = now) => ({ fetch: platform.fetch, now: () => at, timeoutMs: 1
 const post = (push: { query: string; body: string }) =>
   handleWechatPush(db, new Request(`http://desk/api/platforms/wechat/push?${push.query}`, { method: "POST", headers: { "content-type": "application/json" }, body: push.body }), deps());
 const cardOf = async (id: string) => (await db.select().from(requests).where(eq(requests.platformRequestId, id)))[0];
+const orderOf = async (orderId: string) => (await db.select().from(orders).where(eq(orders.platformOrderId, orderId)))[0];
 
 beforeEach(async () => {
   db = openDb(":memory:");
@@ -55,8 +58,41 @@ describe("POST /api/platforms/wechat/push", () => {
     expect(await response.text()).toBe("success");
     const card = await cardOf("2000000051234567890");
     expect(card).toMatchObject({ platform: "wechat", kind: "refund_only", status: "pending", amountFen: 12900, reasonCode: "quality_issue", reasonText: "拉链坏了" });
-    expect(card.platformDeadline?.getTime()).toBe((nowS - 60 + 48 * 3600) * 1000);
+    // deadline counts the seconds left when the detail was read (now), not from update_time
+    expect(card.platformDeadline?.getTime()).toBe((nowS + 48 * 3600) * 1000);
     expect(platform.detailFetches).toEqual(["2000000051234567890"]);
+  });
+
+  it("the card's order carries the order API's facts: parcel time, 确认收货, completion, the category's names mapped", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567880" }, nowS, { status: 100, deliveryTimeS: nowS - 5 * 86400, confirmReceiptTimeS: nowS - 2 * 86400, orderPriceFen: 15900, title: "纯棉四件套 1.8m 床" });
+    expect(await (await post(platform.buildPush(record))).text()).toBe("success");
+    expect(await orderOf(record.orderId)).toMatchObject({
+      category: "home_textile",
+      title: "纯棉四件套 1.8m 床",
+      amountFen: 15900,
+      shippedAt: new Date((nowS - 5 * 86400) * 1000),
+      receivedAt: new Date((nowS - 2 * 86400) * 1000),
+      completedAt: new Date((nowS - 2 * 86400) * 1000),
+      priorRefund: "none",
+      unknownFacts: [],
+      supportedKinds: ["refund_only"],
+    });
+  });
+
+  it("an order not yet shipped says so (null, not unknown), and an unmapped category stays verbatim", async () => {
+    platform.products.set("10000099999", ["2001", "2002"]);
+    platform.categories.set("2001", "母婴").set("2002", "安全座椅");
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567881", productId: "10000099999" }, nowS, { status: 20, deliveryTimeS: null, shipDoneTimeS: null, confirmReceiptTimeS: null });
+    expect(await (await post(platform.buildPush(record))).text()).toBe("success");
+    expect(await orderOf(record.orderId)).toMatchObject({ category: "母婴/安全座椅", shippedAt: null, receivedAt: null, completedAt: null, unknownFacts: [] });
+  });
+
+  it("when the order API fails the card is still stored, its order facts marked unknown", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567882" }, nowS);
+    platform.failNext(-1, "system error", "/channels/ec/order/get");
+    expect(await (await post(platform.buildPush(record))).text()).toBe("success");
+    expect(await cardOf(record.afterSaleOrderId)).toMatchObject({ status: "pending", kind: "refund_only" });
+    expect(await orderOf(record.orderId)).toMatchObject({ category: "home_textile", shippedAt: null, receivedAt: null, completedAt: null, unknownFacts: ["shipped", "received", "completed", "category", "prior_refund"] });
   });
 
   it("safe mode: msg_signature checked, AES body opened", async () => {
@@ -122,14 +158,43 @@ describe("answers out through the outbox", () => {
     ]);
   });
 
-  it("rejecting sends rejectapply with the reason text and an integer reason type", async () => {
+  it("rejecting sends rejectapply with WeChat's own reject_reason_type, the text, and the proof as media ids", async () => {
     const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567896" }, nowS);
     await post(platform.buildPush(record));
-    const decided = await decideRequest(db, owner, (await cardOf(record.afterSaleOrderId)).id, { decision: "reject", reasonCode: "past_period", message: "已超出售后期限，无法受理" }, now);
+    await storeRejectReasons(db, shopId, "refund_only", await wechatAdapter.fetchRejectReasons(deps(), (await getPlatformAppForShop(db, shopId))!, "refund_only"), now);
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c0ffee" } }).png().toBuffer();
+    await db.insert(evidenceFiles).values({ id: "ev_wx_proof", shopId, name: "聊天截图.png", mimeType: "image/png", bytes: png });
+    // The desk's decision check still takes our own reason codes; one of those is not WeChat's reject_reason_type
+    const decided = await decideRequest(db, owner, (await cardOf(record.afterSaleOrderId)).id, { decision: "reject", reasonCode: "past_period", message: "已与买家协商取消", evidenceIds: ["ev_wx_proof"] }, now);
     expect(decided.ok).toBe(true);
+    expect(await deliver()).toMatchObject({ delivered: 0 });
+    const [row] = await db.select().from(outbox);
+    expect(row.lastError).toContain("拒绝原因不是微信小店的拒绝原因");
+    expect(platform.calls).not.toContain("/channels/ec/aftersale/rejectapply");
+    // A decision carrying WeChat's reason type (what the decision endpoint sends once it offers WeChat's list)
+    const payload = JSON.parse(row.payload) as { data: Record<string, unknown> };
+    payload.data.reasonCode = "6";
+    await db.update(outbox).set({ payload: JSON.stringify(payload), nextAttemptAt: now }).where(eq(outbox.id, row.id));
     expect(await deliver()).toMatchObject({ delivered: 1 });
-    expect(platform.operations.at(-1)).toMatchObject({ path: "/channels/ec/aftersale/rejectapply", accepted: true, body: { reject_reason: "已超出售后期限，无法受理", reject_reason_type: 3 } });
+    expect(platform.uploads).toEqual([expect.objectContaining({ mimeType: "image/jpeg", width: 40, height: 30 })]);
+    expect(platform.operations.at(-1)).toMatchObject({
+      path: "/channels/ec/aftersale/rejectapply",
+      accepted: true,
+      body: { reject_reason: "已与买家协商取消", reject_reason_type: 6, reject_certificates: [platform.uploads[0].mediaId] },
+    });
     expect((await db.select().from(outbox))[0].status).toBe("delivered");
     expect(await getNativeRefund(db, shopId, record.afterSaleOrderId)).toMatchObject({ status: "MERCHANT_PROCESSING", platformType: "REFUND" });
+  });
+
+  it("WeChat refusing the answer (a business errcode): not delivered, WeChat's words kept on the outbox row", async () => {
+    const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567897" }, nowS);
+    await post(platform.buildPush(record));
+    expect((await decideRequest(db, owner, (await cardOf(record.afterSaleOrderId)).id, { decision: "approve" }, now)).ok).toBe(true);
+    platform.failNext(10021068, "当前售后暂不支持直接拒绝", "/channels/ec/aftersale/acceptapply");
+    expect(await deliver()).toMatchObject({ delivered: 0 });
+    const [row] = await db.select().from(outbox);
+    expect(row.status).not.toBe("delivered");
+    expect(row.lastError).toContain("当前售后暂不支持直接拒绝");
+    expect(record.status).toBe("MERCHANT_PROCESSING");
   });
 });

@@ -2,14 +2,16 @@ import type { Db } from "@/db/client";
 import { ingestPlatformMessage, isPlatformMessageSeen, listPlatformAppsByProtocol, type PlatformApp } from "@/db/queries/platforms";
 import type { WebhookShop } from "@/db/queries/webhooks";
 import { fetchWechatDetail, type ClientDeps } from "@/app/_server/platforms/client";
+import { fetchWechatOrderFacts } from "@/app/_server/platforms/wechat-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";
-import { getWechatMessageId, mapWechatUpdate, openWechatPush, parseWechatAftersaleUpdate, verifyWechatSignature, type WechatQuery } from "@/lib/platforms/wechat";
+import { getWechatMessageId, mapWechatUpdate, openWechatPush, parseWechatAftersaleUpdate, verifyWechatSignature, wechatKinds, type WechatQuery } from "@/lib/platforms/wechat";
 import { maxWebhookBodyBytes } from "@/lib/webhook/events";
 
-// /api/platforms/wechat/push (issue 11): WeChat 小店 message push, plain or safe mode (PLATFORMS.md §3). The push
-// names no app, so the shop is the one whose token (and, in safe mode, AES key and appid) opens it. We answer the
-// literal `success` only once the update is stored; anything else makes WeChat retry, and a retry of a stored
-// message is answered `success` without a second detail fetch.
+// /api/platforms/wechat/push: WeChat 小店 message push, plain or safe mode (docs/platforms/wechat.md). The
+// push names no app, so the shop is the one whose token (and, in safe mode, AES key and appid) opens it. We answer
+// the literal `success` only once the update is stored; anything else makes WeChat retry, and a retry of a stored
+// message is answered `success` without a second detail fetch. A new after-sale's card carries the order's facts
+// from the order API; when that API fails the card is stored anyway, with those facts marked unknown.
 
 const text = (body: string, status = 200) => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 
@@ -51,8 +53,13 @@ export async function handleWechatPush(db: Db, request: Request, deps: ClientDep
     if (!update) return text("success");
     const messageId = getWechatMessageId(update);
     if (await isPlatformMessageSeen(db, target.shop.id, messageId)) return text("success");
+    const fetchedAt = deps.now();
     const detail = await fetchWechatDetail(deps, target.app, update.afterSaleOrderId);
-    const mapped = mapWechatUpdate(update, detail, { category: target.app.settings.defaultCategory });
+    const isNewCard = detail.status === "MERCHANT_PROCESSING" && Boolean(wechatKinds[detail.type]);
+    const facts = isNewCard
+      ? await fetchWechatOrderFacts(deps, target.app, { afterSaleOrderId: update.afterSaleOrderId, orderId: detail.orderId ?? update.orderId, productId: detail.productId, skuId: detail.skuId })
+      : null;
+    const mapped = mapWechatUpdate(update, detail, { facts, fetchedAt });
     ingestPlatformMessage(db, { shop: target.shop, messageId, topic: "channels_ec_aftersale_update", rawBody: JSON.stringify(event), mapped, now: deps.now() });
   } catch (error) {
     if (error instanceof PlatformMessageError) return text(error.message, 422);
