@@ -23,8 +23,11 @@ export type PlatformAdapter = {
   protocol: Protocol;
   /** The order behind a new card, from the platform's order API. Facts it cannot read are listed in `unknown`. */
   fetchOrderFacts(deps: ClientDeps, app: PlatformApp, native: NativeRefund): Promise<OrderFacts>;
-  /** The platform's reject reasons for one kind of request (cached per shop and kind by reject-reasons.ts). */
-  fetchRejectReasons(deps: ClientDeps, app: PlatformApp, kind: RequestKind): Promise<PlatformRejectReason[]>;
+  /**
+   * The platform's reject reasons for one kind of request (cached per shop and kind by reject-reasons.ts). Taobao
+   * lists them per refund, so the refund's native state is passed when the desk has it.
+   */
+  fetchRejectReasons(deps: ClientDeps, app: PlatformApp, kind: RequestKind, native?: NativeRefund | null): Promise<PlatformRejectReason[]>;
   /** The refund's state already shows an answer (a resend after a lost response): counted as delivered, not sent again. */
   isAlreadyAnswered(native: NativeRefund): boolean;
   /** Sends one decision: proof upload if any, then the answer call(s) the answer table names. */

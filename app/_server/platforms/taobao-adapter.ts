@@ -173,7 +173,7 @@ export const taobaoAdapter: PlatformAdapter = {
     return (await fetchTaobaoOrderFacts(deps, app, { refundId: native.refundId, tid: native.orderId, oid: null })).facts;
   },
   /** Taobao's reason lists are per refund: pass the refund (the consumer does, and caches them per kind). */
-  async fetchRejectReasons(deps: ClientDeps, app: PlatformApp, kind: RequestKind, native?: NativeRefund) {
+  async fetchRejectReasons(deps: ClientDeps, app: PlatformApp, kind: RequestKind, native?: NativeRefund | null) {
     if (!native || native.kind !== kind) throw new PlatformMessageError("Taobao lists reject reasons per refund (refund_id, refund_phase): they are read as each refund arrives");
     return fetchTaobaoRejectReasons(deps, app, native);
   },

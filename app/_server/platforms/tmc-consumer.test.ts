@@ -131,14 +131,9 @@ describe("Tmall refusal", () => {
     const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 60 } } }).png().toBuffer();
     expect(photo.byteLength).toBeGreaterThan(800_000);
     await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "proof.png", mimeType: "image/png", bytes: photo });
-    const decided = await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "goods_intact_used", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now);
+    // The agent picks one of the platform's reasons, cached as the refund arrived
+    const decided = await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "4001", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now);
     expect(decided.ok).toBe(true);
-    // The decision endpoint does not carry the platform's reason ids yet (docs/platforms/taobao.md "Reject reasons"):
-    // a desk code reaches TOP as is and TOP refuses it, so this outbox row is given the id the agent would pick
-    const [row] = await db.select().from(outbox);
-    const payload = JSON.parse(row.payload) as { data: { reasonCode: string } };
-    payload.data.reasonCode = "4001";
-    await db.update(outbox).set({ payload: JSON.stringify(payload) }).where(eq(outbox.id, row.id));
     expect(await deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 })).toMatchObject({ delivered: 1 });
     const call = top.calls.at(-1)!;
     expect(call).toMatchObject({ method: "taobao.refund.refuse", accepted: true, hasProof: true, params: { refuse_reason_id: "4001", refund_phase: "aftersale", refund_version: "1763604130000" } });
@@ -147,16 +142,17 @@ describe("Tmall refusal", () => {
     expect((await db.select().from(outbox))[0].status).toBe("delivered");
   });
 
-  it("a refusal with a reason that is not the platform's is refused by TOP and not delivered", async () => {
+  it("a reason that is not the platform's is refused by the desk before it says 已拒绝: no outbox row, no call to TOP", async () => {
     top.addRefund({ refundId: "231500112233445571" });
     top.publish("taobao_refund_RefundCreated", "231500112233445571");
     await consume();
     const card = await cardOf("231500112233445571");
     const evidenceId = newId("evd");
     await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "p.jpg", mimeType: "image/jpeg", bytes: await sharp({ create: { width: 80, height: 60, channels: 3, background: "#888888" } }).jpeg().toBuffer() });
-    expect((await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "goods_intact_used", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now)).ok).toBe(true);
-    expect(await deliverDueDecisions(db, { ...deps(new Date(now.getTime() + 60_000)), random: () => 0.5 })).toMatchObject({ delivered: 0 });
-    expect(top.calls.at(-1)).toMatchObject({ method: "taobao.refund.refuse", accepted: false, error: "refuse_reason_id 不在拒绝原因列表里" });
-    expect((await db.select().from(outbox))[0].lastError).toBe("refuse_reason_id 不在拒绝原因列表里");
+    const decided = await decideRequest(db, owner, card.id, { decision: "reject", reasonCode: "goods_intact_used", message: "商品已使用，影响二次销售。", evidenceIds: [evidenceId] }, now);
+    expect(decided).toMatchObject({ ok: false, code: "rejection_incomplete", missing: [{ code: "reason_unknown", reasonCode: "goods_intact_used" }] });
+    expect(await db.select().from(outbox)).toEqual([]);
+    expect((await cardOf("231500112233445571")).status).toBe("pending");
+    expect(top.calls.some((call) => call.method === "taobao.refund.refuse")).toBe(false);
   });
 });

@@ -205,7 +205,10 @@ describe("answers through the outbox", () => {
     await post(platform.buildPush(200, record));
     expect(await decide(record.aftersaleId, { decision: "approve" })).toMatchObject({ delivered: 0 });
     const [row] = await db.select().from(outbox);
-    expect(row.lastError).toBe("暂不支持通过OPEN处理，请登录抖店后台人工审核售后单");
+    // The owner's delivery log keeps the platform's code; the agent's card shows its words alone
+    expect(row.lastError).toBe("50002:isv.business-failed:11005: 暂不支持通过OPEN处理，请登录抖店后台人工审核售后单");
+    const card = await getRequestCard(db, owner, (await cardOf(record.aftersaleId)).id);
+    expect(card?.platformRefusal?.message).toBe("暂不支持通过OPEN处理，请登录抖店后台人工审核售后单");
   });
 
   it("arbitration (212, then 216 ruled) sets and settles the card's platform intervention state", async () => {

@@ -164,17 +164,13 @@ describe("answers out through the outbox", () => {
     await storeRejectReasons(db, shopId, "refund_only", await wechatAdapter.fetchRejectReasons(deps(), (await getPlatformAppForShop(db, shopId))!, "refund_only"), now);
     const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c0ffee" } }).png().toBuffer();
     await db.insert(evidenceFiles).values({ id: "ev_wx_proof", shopId, name: "聊天截图.png", mimeType: "image/png", bytes: png });
-    // The desk's decision check still takes our own reason codes; one of those is not WeChat's reject_reason_type
-    const decided = await decideRequest(db, owner, (await cardOf(record.afterSaleOrderId)).id, { decision: "reject", reasonCode: "past_period", message: "已与买家协商取消", evidenceIds: ["ev_wx_proof"] }, now);
-    expect(decided.ok).toBe(true);
-    expect(await deliver()).toMatchObject({ delivered: 0 });
-    const [row] = await db.select().from(outbox);
-    expect(row.lastError).toContain("拒绝原因不是微信小店的拒绝原因");
-    expect(platform.calls).not.toContain("/channels/ec/aftersale/rejectapply");
-    // A decision carrying WeChat's reason type (what the decision endpoint sends once it offers WeChat's list)
-    const payload = JSON.parse(row.payload) as { data: Record<string, unknown> };
-    payload.data.reasonCode = "6";
-    await db.update(outbox).set({ payload: JSON.stringify(payload), nextAttemptAt: now }).where(eq(outbox.id, row.id));
+    const cardId = (await cardOf(record.afterSaleOrderId)).id;
+    // One of the desk's own codes is not WeChat's reject_reason_type: refused before the desk says 已拒绝, nothing queued
+    const wrong = await decideRequest(db, owner, cardId, { decision: "reject", reasonCode: "past_period", message: "已与买家协商取消", evidenceIds: ["ev_wx_proof"] }, now);
+    expect(wrong).toMatchObject({ ok: false, code: "rejection_incomplete" });
+    expect(await db.select().from(outbox)).toEqual([]);
+    // WeChat's own reason type, as the reject dialog offers it
+    expect((await decideRequest(db, owner, cardId, { decision: "reject", reasonCode: "6", message: "已与买家协商取消", evidenceIds: ["ev_wx_proof"] }, now)).ok).toBe(true);
     expect(await deliver()).toMatchObject({ delivered: 1 });
     expect(platform.uploads).toEqual([expect.objectContaining({ mimeType: "image/jpeg", width: 40, height: 30 })]);
     expect(platform.operations.at(-1)).toMatchObject({

@@ -20,7 +20,7 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   const now = new Date();
   // A connected shop rejects with its platform's reasons: today's list is cached first (the policy check reads it,
   // and answers reasons_unavailable when the platform could not be read)
-  const platformReasons = card.answers && body.data.decision === "reject" ? await ensureRejectReasons(db, card.shop.id, card.kind, now) : null;
+  const platformReasons = card.answers && body.data.decision === "reject" ? await ensureRejectReasons(db, { shopId: card.shop.id, kind: card.kind, platformRequestId: card.platformRequestId }, now) : null;
   const profile = getPolicyProfile(card.platform);
   if (!card.answers || platformReasons) {
     const issues = checkDecisionInput(platformReasons ? { ...profile, rejectReasons: toProfileReasons(platformReasons.reasons) } : profile, body.data);

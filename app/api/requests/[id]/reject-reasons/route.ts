@@ -15,7 +15,7 @@ export const GET = withScope<{ id: string }>(async (_request, { scope, params })
   if (!card) return apiError("not_found", `No request ${id.data}`);
   const headers = { "cache-control": "no-store" };
   if (!card.answers) return Response.json({ source: "desk" } satisfies RejectReasonsBody, { headers });
-  const list = await ensureRejectReasons(db, card.shop.id, card.kind, new Date());
+  const list = await ensureRejectReasons(db, { shopId: card.shop.id, kind: card.kind, platformRequestId: card.platformRequestId }, new Date());
   const body: RejectReasonsBody = { source: "platform", reasons: list?.reasons ?? null, fetchedAt: list?.fetchedAt.toISOString() ?? null };
   return Response.json(body, { headers });
 });
