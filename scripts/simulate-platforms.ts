@@ -53,7 +53,7 @@ async function playDouyin() {
   const { baseUrl } = await platform.listen(port);
   await upsertPlatformApp(
     getDb(),
-    { shopId: demoShopIds.douyin, protocol: "douyin_push", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.shopId, apiBaseUrl: baseUrl, settings: { defaultCategory: "fresh_food", returnAddressId: "700001" } },
+    { shopId: demoShopIds.douyin, protocol: "douyin_push", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.shopId, apiBaseUrl: baseUrl, settings: { returnAddressId: "700001" } },
     new Date(),
   );
   console.log(`fake 抖店 on ${baseUrl}; pushing to ${options.desk}/api/platforms/douyin/push`);
@@ -113,7 +113,7 @@ async function playTaobao() {
       apiBaseUrl: routerUrl,
       accessToken: "local-demo-session",
       consumerEnabled: true,
-      settings: { isTmall: true, defaultCategory: "apparel", returnAddressId: "800001", tmcUrl: url, tmcGroup: "default" },
+      settings: { isTmall: true, returnAddressId: "800001", tmcUrl: url, tmcGroup: "default" },
     },
     new Date(),
   );
@@ -147,7 +147,7 @@ async function playWechat() {
   const name = "木槿家居（微信小店）";
   const [existing] = await db.select({ id: shops.id }).from(shops).where(and(eq(shops.merchantId, merchant.merchantId), eq(shops.name, name)));
   const shopId = existing?.id ?? (await createShop(db, { merchantId: merchant.merchantId, platform: "wechat", name }));
-  const app = { token: "local-demo-token-wechat", aesKey: "bG9jYWxkZW1vYWVza2V5Zm9yd2VjaGF0c2hvcDAwMDA", appId: "wx0123456789abcdef", accessToken: "local-demo-access-token" };
+  const app = { token: "local-demo-token-wechat", aesKey: "bG9jYWxkZW1vYWVza2V5Zm9yd2VjaGF0c2hvcDAwMDA", appId: "wx0123456789abcdef", accessToken: "local-demo-access-token", appSecret: "local-demo-secret-wechat-app" };
   const platform = new FakeWechat(app);
   const { baseUrl } = await platform.listen(port + 3);
   await upsertPlatformApp(
@@ -156,7 +156,7 @@ async function playWechat() {
       shopId,
       protocol: "wechat_ec",
       appKey: app.appId,
-      appSecret: "local-demo-secret-wechat-app",
+      appSecret: app.appSecret,
       platformShopId: app.appId,
       apiBaseUrl: baseUrl,
       accessToken: app.accessToken,
