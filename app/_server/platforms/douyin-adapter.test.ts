@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { makeNoisyPng } from "@/app/_server/platforms/test-photos";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PlatformApp } from "@/db/queries/platforms";
 import type { AnswerInput, ProofImage } from "@/app/_server/platforms/adapter";
@@ -70,15 +71,7 @@ function input(record: FakeAftersale, decision: Partial<OutboundDecision> & Pick
 }
 
 async function photo(width = 1600, height = 1200): Promise<ProofImage> {
-  const pixels = Buffer.alloc(width * height * 3);
-  let state = 88172645;
-  for (let index = 0; index < pixels.length; index++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    pixels[index] = state & 0xff;
-  }
-  return { name: "破损照片.png", mimeType: "image/png", bytes: new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer()) };
+  return { name: "破损照片.png", mimeType: "image/png", bytes: await makeNoisyPng(width, height, 88172645) };
 }
 
 beforeEach(() => {

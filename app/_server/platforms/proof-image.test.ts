@@ -1,20 +1,8 @@
 import sharp from "sharp";
+import { makeNoisyPng } from "@/app/_server/platforms/test-photos";
 import { describe, expect, it } from "vitest";
 import { shrinkImage } from "@/app/_server/platforms/proof-image";
 
-/** A noisy photo-like PNG (noise defeats compression), about the size of a phone photo's bytes. */
-async function makeNoisyPng(width: number, height: number): Promise<Uint8Array> {
-  const pixels = Buffer.alloc(width * height * 3);
-  // xorshift32: fixed seed, so the bytes are the same on every run
-  let state = 2463534242;
-  for (let index = 0; index < pixels.length; index++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    pixels[index] = state & 0xff;
-  }
-  return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer());
-}
 
 describe("shrinkImage", () => {
   it("brings an 800 kB+ photo under Taobao's 130,000 bytes as a JPEG that still decodes", async () => {

@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { makeNoisyPng } from "@/app/_server/platforms/test-photos";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PlatformApp } from "@/db/queries/platforms";
 import type { ProofImage } from "@/app/_server/platforms/adapter";
@@ -37,18 +38,7 @@ function makeApp(settings: PlatformAppSettings, values: Partial<PlatformApp> = {
   };
 }
 
-/** A noisy photo (noise defeats compression): PNG bytes well over 800 kB, fixed seed. */
-async function makePhoto(width = 1200, height = 900): Promise<Uint8Array> {
-  const pixels = Buffer.alloc(width * height * 3);
-  let state = 2463534242;
-  for (let index = 0; index < pixels.length; index++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    pixels[index] = state & 0xff;
-  }
-  return new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer());
-}
+const makePhoto = (width = 1200, height = 900) => makeNoisyPng(width, height);
 
 const disputeTypes: Record<RequestKind, string> = { refund_only: "REFUND", return_refund: "REFUND_AND_RETURN", exchange: "TMALL_EXCHANGE", repair: "REPAIR", entry_reopen: "OTHERS" };
 
