@@ -2,21 +2,25 @@ import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { upsertPlatformApp } from "@/db/queries/platforms";
-import { requests } from "@/db/schema";
+import { requests, users } from "@/db/schema";
+import { createShop } from "@/db/factories";
 import { outbox } from "@/db/schema-webhooks";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
 import { e2eDatabasePath } from "../playwright.config";
 import { cardByTitle, logins, openInbox, signIn } from "./helpers";
 
-// Issue 11: the demo 木槿鲜生（抖音） shop connected as a real 抖店 app to a local fake 抖店 (scripts/fake-platforms).
-const shopId = "shop_0000000000000000dy01";
-const app = { appKey: "7123456789012345678", appSecret: "e2e-secret-douyin", shopId: "10437917" };
+// A 抖店 shop of this test's own, connected as a real 抖店 app to a local fake 抖店 (scripts/fake-platforms). Not the
+// demo 木槿鲜生: a connected shop's cards follow its platform's answer table, which other specs do not expect.
+const suffix = `${Date.now()}`.slice(-6);
+const app = { appKey: `71234567890${suffix}78`, appSecret: "e2e-secret-douyin", shopId: `1043${suffix}` };
 const db = openDb(e2eDatabasePath);
 
 test("a signed Douyin push shows a card; approving it makes the fake 抖店 receive /afterSale/operate type 201", async ({ page, request }) => {
   const platform = new FakeDouyin(app);
   const { server, baseUrl } = await platform.listen();
   try {
+    const [owner] = await db.select().from(users).where(eq(users.email, logins.owner));
+    const shopId = await createShop(db, { merchantId: owner.merchantId, platform: "douyin", name: `推送测试抖店 ${suffix}` });
     await upsertPlatformApp(
       db,
       { shopId, protocol: "douyin_push", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.shopId, apiBaseUrl: baseUrl, settings: {} },

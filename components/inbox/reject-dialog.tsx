@@ -72,8 +72,8 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const reasonIssue = missing.find((problem) => problem.code === "reason_missing" || problem.code === "reason_unknown");
   const evidenceRule = requirements.find((item) => item.code === "evidence");
   const chosenPlatformReason = reasonList?.find((reason) => reason.id === reasonCode) ?? null;
-  // Platforms take images only (a connected shop's proof is converted and shrunk to each platform's limits)
-  const acceptTypes = evidenceRule ? evidenceRule.allowedTypes.filter((type) => !isConnected || type.startsWith("image/")) : [];
+  // Platforms take images only, converted and shrunk to each one's limits when sent; HEIC is not converted here
+  const acceptTypes = evidenceRule ? evidenceRule.allowedTypes.filter((type) => !isConnected || (type.startsWith("image/") && type !== "image/heic")) : [];
 
   function reset(nextOpen: boolean) {
     if (!nextOpen) {
@@ -176,7 +176,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
                 className="sr-only"
                 disabled={isUploading || evidence.length >= evidenceRule.maxFiles}
               />
-              <span className="ml-2 text-xs text-slate-500">{tp("uploadHint", { files: evidenceRule.maxFiles, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 })}</span>
+              <span className="ml-2 text-xs text-slate-500">{tp(isConnected ? "uploadHintImages" : "uploadHint", { files: evidenceRule.maxFiles, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 })}</span>
               {evidence.length ? (
                 <ul className="space-y-1">
                   {evidence.map((file) => (
