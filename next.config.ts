@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { staticHeaderRules } from "./lib/security-headers";
 
 const withNextIntl = createNextIntlPlugin("./app/_i18n/request.ts");
 
@@ -11,6 +12,8 @@ const nextConfig: NextConfig = {
   compress: false,
   // e2e and bench build into their own folder so they never clobber the desk a developer is running.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  // The security headers of every answer; pages get their nonce policy from proxy.ts (docs/security.md)
+  headers: async () => staticHeaderRules(),
 };
 
 export default withNextIntl(nextConfig);

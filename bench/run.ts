@@ -69,7 +69,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 function buildIfStale() {
   const buildId = path.join(distDir, "BUILD_ID");
-  const sources = ["app", "components", "db", "lib", "instrumentation.ts", "next.config.ts", "package-lock.json"];
+  const sources = ["app", "components", "db", "lib", "instrumentation.ts", "instrumentation-client.ts", "proxy.ts", "next.config.ts", "package-lock.json"];
   const newest = (entry: string): number => {
     if (!fs.existsSync(entry)) return 0;
     const stat = fs.statSync(entry);

@@ -39,9 +39,10 @@ function readBodyWithin(request, maxBytes) {
   });
 }
 
-function writeAnswer(response, { status, body }, headers = {}) {
+/** The receiver's answer, with the security headers Next would have added to the route's (receiver.answerHeaders). */
+function writeAnswer(response, receiver, { status, body }, headers = {}) {
   const payload = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(payload), ...headers });
+  response.writeHead(status, { ...receiver.answerHeaders, "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(payload), ...headers });
   response.end(payload);
 }
 
@@ -54,7 +55,7 @@ async function answerEvent(receiver, platform, request, response) {
   };
   const answer = await receiver.receive(platform, getHeader, body);
   // The rest of an over-limit body is never read, so the connection cannot carry another request
-  writeAnswer(response, answer, body === null ? { connection: "close" } : {});
+  writeAnswer(response, receiver, answer, body === null ? { connection: "close" } : {});
 }
 
 /**
@@ -69,7 +70,7 @@ export function createPlatformEventsListener({ getReceiver, fallback, logError =
     answerEvent(receiver, platform, request, response).catch((error) => {
       logError("[platform events] receipt failed:", error);
       if (response.headersSent) response.destroy();
-      else writeAnswer(response, receiver.internalError, { connection: "close" });
+      else writeAnswer(response, receiver, receiver.internalError, { connection: "close" });
     });
   };
 }

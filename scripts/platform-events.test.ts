@@ -9,6 +9,7 @@ import { createMerchant, createShop } from "@/db/factories";
 import { rotateShopSecret } from "@/db/queries/webhooks";
 import { maxWebhookBodyBytes } from "@/lib/webhook/events";
 import { getSignedHeaders } from "@/lib/webhook/signature";
+import { apiSecurityHeaders } from "@/lib/security-headers";
 import { createPlatformEventsListener } from "./platform-events.mjs";
 
 const now = new Date("2026-11-20T02:05:00.000Z");
@@ -177,6 +178,29 @@ describe("the body cap", () => {
   it("exactly 256 KiB is read and judged (unsigned: 401, not 413)", async () => {
     const response = await post(eventsPath, "x".repeat(maxWebhookBodyBytes), { "X-Signature": "00" });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("the security headers", () => {
+  function expectSecurityHeaders(response: Response) {
+    for (const [name, value] of Object.entries(apiSecurityHeaders)) expect(response.headers.get(name), name).toBe(value);
+  }
+
+  it.each([
+    ["a stored event", {}, () => JSON.stringify(createdEvent("evt_h")), 200],
+    ["a bad signature", { "X-Signature": "00" }, () => JSON.stringify(createdEvent("evt_h")), 401],
+    ["a body over the cap", {}, () => "x".repeat(maxWebhookBodyBytes + 1), 413],
+  ])("on %s, as Next puts them on the route's answers", async (_label, headers, makeBody, status) => {
+    const response = await post(eventsPath, makeBody(), headers);
+    expect(response.status).toBe(status);
+    expectSecurityHeaders(response);
+  });
+
+  it("on the 500 of a throw", async () => {
+    receiver = { ...receiver!, receive: () => Promise.reject(new Error("disk full")) };
+    const response = await post(eventsPath, JSON.stringify(createdEvent("evt_h")));
+    expect(response.status).toBe(500);
+    expectSecurityHeaders(response);
   });
 });
 

@@ -26,7 +26,7 @@ function newestMtime(entry) {
 function needsBuild() {
   const buildId = path.join(distDir, "BUILD_ID");
   if (!fs.existsSync(buildId)) return true;
-  const sources = ["app", "components", "db", "lib", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+  const sources = ["app", "components", "db", "lib", "instrumentation.ts", "instrumentation-client.ts", "proxy.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
   return Math.max(...sources.map(newestMtime)) > fs.statSync(buildId).mtimeMs;
 }
 

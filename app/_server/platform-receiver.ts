@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { receiveSignedEvent, type ReceiverAnswer } from "@/app/api/platforms/[platform]/events/handle-event";
 import { getApiErrorAnswer } from "@/lib/api-error";
 import { platforms } from "@/lib/domain";
+import { apiSecurityHeaders } from "@/lib/security-headers";
 import { maxWebhookBodyBytes } from "@/lib/webhook/events";
 
 /** What scripts/serve.mjs answers platform event POSTs with: the route's own code, from Next's bundle. */
@@ -9,6 +10,8 @@ export type PlatformReceiver = {
   platforms: readonly string[];
   maxBodyBytes: number;
   internalError: ReceiverAnswer;
+  /** The security headers every API answer carries (Next adds them to its own answers: next.config.ts). */
+  answerHeaders: Readonly<Record<string, string>>;
   receive: (platform: string, getHeader: (name: string) => string | undefined, body: Uint8Array | null) => Promise<ReceiverAnswer>;
 };
 
@@ -18,6 +21,7 @@ export function createPlatformReceiver(getDb: () => Db, getNow: () => Date = () 
     platforms,
     maxBodyBytes: maxWebhookBodyBytes,
     internalError: getApiErrorAnswer("internal_error", "The event could not be received; send it again"),
+    answerHeaders: apiSecurityHeaders,
     receive: (platform, getHeader, body) => receiveSignedEvent(getDb(), { platform, getHeader, body }, getNow()),
   };
 }

@@ -18,13 +18,13 @@ export function EvidenceThumbs({ evidence }: { evidence: { id: string; url: stri
           className="overflow-hidden rounded border border-slate-200 hover:ring-2 hover:ring-emerald-400"
           aria-label={`${t("enlarge")}: ${t("evidenceAlt", { index: index + 1 })}`}
         >
-          <img src={item.url} alt={t("evidenceAlt", { index: index + 1 })} width={56} height={42} className="h-[42px] w-14 object-cover" loading="lazy" />
+          <img src={item.url} alt={t("evidenceAlt", { index: index + 1 })} width={56} height={42} className="h-[42px] w-14 object-cover" loading="lazy" referrerPolicy="no-referrer" />
         </button>
       ))}
       <Dialog open={openIndex !== null} onOpenChange={(open) => !open && setOpenIndex(null)}>
         {openIndex !== null ? (
           <DialogContent title={t("evidenceAlt", { index: openIndex + 1 })} closeLabel={t("enlarge")} className="w-[min(92vw,48rem)]">
-            <img src={evidence[openIndex].url} alt={t("evidenceAlt", { index: openIndex + 1 })} className="w-full rounded" />
+            <img src={evidence[openIndex].url} alt={t("evidenceAlt", { index: openIndex + 1 })} className="w-full rounded" referrerPolicy="no-referrer" />
           </DialogContent>
         ) : null}
       </Dialog>

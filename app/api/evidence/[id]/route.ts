@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { getEvidenceFile } from "@/db/queries/evidence";
 import { apiError } from "@/lib/api-error";
 import { idSchema } from "@/lib/ids";
+import { evidenceContentSecurityPolicy } from "@/lib/security-headers";
 
 const evidenceId = idSchema("evd");
 
@@ -16,8 +17,8 @@ export const GET = withScope<{ id: string }>(async (_request, { scope, params })
       "content-type": file.mimeType,
       "cache-control": "private, max-age=86400, immutable",
       "x-content-type-options": "nosniff",
-      // Uploaded SVGs must never run script in our origin.
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      // Uploaded SVGs must never run script in our origin (next.config.ts leaves this route its own policy)
+      "content-security-policy": evidenceContentSecurityPolicy,
     },
   });
 });
