@@ -155,7 +155,7 @@ describe("getOutboundPolicy reads exactly NODE_ENV=production and ALLOW_LOCAL_EN
   });
 });
 
-type Verdict = "ok" | "scheme" | "address";
+type Verdict = "ok" | "scheme" | "address" | "redirect";
 const verdict = (raw: string, use: "http" | "ws", policy: OutboundPolicy): Verdict => {
   const checked = checkOutboundUrl(raw, use, policy);
   return checked.ok ? "ok" : checked.reason;
