@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createGuardedFetch, type Transport } from "@/app/_server/net/guarded-fetch";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
@@ -70,7 +71,7 @@ describe("the outbox records a refused endpoint as one fixed sentence", () => {
     const openPort = (server.address() as AddressInfo).port;
     try {
       const open = await lastErrorAfterOneTry(`https://127.0.0.1:${openPort}/decisions`, senderDeps(production, async () => []));
-      await db.update(outbox).set({ attempts: 0, nextAttemptAt: now, lastError: null });
+      await db.update(outbox).set({ attempts: 0, nextAttemptAt: now, lastError: null }).where(eq(outbox.shopId, shopId));
       const closed = await lastErrorAfterOneTry("https://127.0.0.1:9/decisions", senderDeps(production, async () => []));
       expect([open, closed]).toEqual([fixedSentence, fixedSentence]);
       expect(connections).toBe(0);
@@ -90,6 +91,6 @@ describe("a platform call to a refused address", () => {
     const deps = { fetch: createGuardedFetch({ resolve: async () => [{ address: "172.16.0.9", family: 4 }], getPolicy: () => production, transport: neverCalled }), now: () => now, timeoutMs: 1_000 };
     const outcome = await runAnswerCalls(deps, [{ method: "POST", url: "https://openapi.example.test/afterSale/operate", headers: {}, body: "{}" }], () => null);
     expect(outcome).toEqual({ ok: false, refused: false, error: fixedSentence });
-    expect(describePlatformError("answer", outcome.ok ? "" : outcome.error)).toMatch(/：目标地址不允许：内网\/本机地址$/);
+    expect(describePlatformError("answer", fixedSentence)).toMatch(/：目标地址不允许：内网\/本机地址$/);
   });
 });
