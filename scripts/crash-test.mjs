@@ -65,6 +65,8 @@ const env = {
   DATABASE_PATH: databasePath,
   APP_URL: desk,
   DEMO_PLATFORM_ENDPOINT: receiverUrl,
+  // The receiver listens on 127.0.0.1: the outbound guard opens loopback only with this (docs/security.md)
+  ALLOW_LOCAL_ENDPOINTS: "1",
   AUTH_SIGN_IN_PER_MINUTE: "100000",
 };
 const setup = spawnSync(path.join("node_modules", ".bin", "tsx"), ["db/setup.ts"], { env, stdio: "inherit" });

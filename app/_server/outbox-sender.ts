@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { guardedFetch, OutboundRefusedError } from "@/app/_server/net/guarded-fetch";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
 import { listDueDeliveries, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
 import { recordPlatformAnswer } from "@/db/queries/platforms";
@@ -24,14 +25,16 @@ export type SenderDeps = {
   answerOnPlatform?: typeof answerOnPlatform;
 };
 
-const defaultDeps: SenderDeps = { fetch: (...args) => fetch(...args), random: Math.random, now: () => new Date(), timeoutMs: 10_000 };
+// Every real send goes through the outbound guard (docs/security.md "Outbound calls"); tests inject their own fetch
+const defaultDeps: SenderDeps = { fetch: guardedFetch, random: Math.random, now: () => new Date(), timeoutMs: 10_000 };
 
 type Failure = Exclude<AnswerOutcome, { ok: true }>;
 
 const transient = (error: unknown): Failure => ({
   ok: false,
   refused: false,
-  error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  // A refused target is recorded as its fixed sentence alone: nothing that tells one internal address from another
+  error: error instanceof OutboundRefusedError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error),
 });
 
 /** At most `limit` bytes of a body, as text: a refusal's JSON is small and a stray page must not fill memory. */

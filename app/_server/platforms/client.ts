@@ -1,3 +1,4 @@
+import { guardedFetch } from "@/app/_server/net/guarded-fetch";
 import type { PlatformApp } from "@/db/queries/platforms";
 import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
 import { buildDouyinApiCall, parseDouyinDetail, type DouyinApiConfig, type DouyinDetail } from "@/lib/platforms/douyin";
@@ -10,7 +11,8 @@ import { buildWechatDetailCall, type WechatApiConfig } from "@/lib/platforms/wec
 
 export type ClientDeps = { fetch: typeof fetch; now: () => Date; timeoutMs: number };
 
-export const defaultClientDeps: ClientDeps = { fetch: (...args) => fetch(...args), now: () => new Date(), timeoutMs: 10_000 };
+// Every real platform call goes through the outbound guard (docs/security.md "Outbound calls"); tests inject their own fetch
+export const defaultClientDeps: ClientDeps = { fetch: guardedFetch, now: () => new Date(), timeoutMs: 10_000 };
 
 export async function performCall(deps: ClientDeps, call: PlatformCall): Promise<unknown> {
   const response = await deps.fetch(call.url, {

@@ -1,3 +1,4 @@
+import { OutboundRefusedError } from "@/app/_server/net/guarded-fetch";
 import { performCall, type ClientDeps } from "@/app/_server/platforms/client";
 import type { AnswerOutcome, PlatformCall } from "@/lib/platforms/types";
 
@@ -17,7 +18,9 @@ export async function runAnswerCalls(
       if (refusal) return refusal;
     }
   } catch (error) {
-    return { ok: false, refused: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    // A refused target (docs/security.md "Outbound calls") is recorded as its fixed sentence alone
+    const text = error instanceof OutboundRefusedError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { ok: false, refused: false, error: text };
   }
   return { ok: true, detail: `${calls.length} call(s)` };
 }

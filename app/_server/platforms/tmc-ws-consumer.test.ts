@@ -23,6 +23,8 @@ let statuses: TmcStatus[];
 let connection: { stop: () => void } | undefined;
 
 beforeEach(async () => {
+  // The fake listens on 127.0.0.1: loopback is opened to the outbound guard as for local demos (docs/security.md)
+  vi.stubEnv("ALLOW_LOCAL_ENDPOINTS", "1");
   db = openDb(":memory:");
   const merchant = await createMerchant(db, "A");
   const shopId = await createShop(db, { merchantId: merchant, platform: "taobao", name: "A 店" });
@@ -41,6 +43,7 @@ afterEach(async () => {
   connection?.stop();
   connection = undefined;
   await tmc.close();
+  vi.unstubAllEnvs();
 });
 
 function connect(secret = app.appSecret, heartbeatMs = 60_000) {
@@ -135,6 +138,20 @@ describe("TMC consumer (WebSocket)", () => {
     top.publish("taobao_refund_RefundCreated", "231500112233445571");
     await waitFor(() => expect(top.queue).toEqual([]));
     expect(await cards()).toHaveLength(1);
+  });
+
+  it("without ALLOW_LOCAL_ENDPOINTS the loopback fake is never connected to: blocked, retried with backoff", async () => {
+    vi.stubEnv("ALLOW_LOCAL_ENDPOINTS", "");
+    top.addRefund({ refundId: "231500112233445572" });
+    top.publish("taobao_refund_RefundCreated", "231500112233445572");
+    connect();
+    await waitFor(() => expect(statuses.filter((status) => status.type === "blocked").length).toBeGreaterThanOrEqual(2));
+    expect(statuses.slice(0, 2)).toEqual([
+      { type: "blocked", reason: "目标地址不允许：内网/本机地址" },
+      { type: "reconnecting", attempt: 1, delayMs: 20 },
+    ]);
+    expect(tmc.connectedCount).toBe(0);
+    expect(top.queue).toHaveLength(1);
   });
 });
 

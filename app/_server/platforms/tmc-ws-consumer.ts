@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import type { Db } from "@/db/client";
 import { findPlatformApp, listConsumerApps } from "@/db/queries/platforms";
+import { defaultOutboundDeps, openGuardedWebSocket, OutboundRefusedError, type OutboundDeps } from "@/app/_server/net/guarded-fetch";
 import { defaultClientDeps, type ClientDeps } from "@/app/_server/platforms/client";
 import { getTmcGroup, storeTmcMessage } from "@/app/_server/platforms/tmc-consumer";
 import { PlatformMessageError } from "@/lib/platforms/common";
@@ -31,11 +32,15 @@ export type TmcConnectionOptions = {
   backoff?: { initialMs: number; maxMs: number };
   random?: () => number;
   onStatus?: (status: TmcStatus) => void;
+  /** The outbound guard's resolver and policy (docs/security.md "Outbound calls"); tests put a stand-in here. */
+  outbound?: OutboundDeps;
 };
 
 export type TmcStatus =
   | { type: "connected" }
   | { type: "refused"; code: number; reason: string }
+  /** The outbound guard refused the URL or an address it resolves to: no connection was made. */
+  | { type: "blocked"; reason: string }
   | { type: "reconnecting"; attempt: number; delayMs: number }
   | { type: "stored" | "duplicate" | "ignored"; id: string }
   | { type: "failed"; id: string; reason: string };
@@ -57,8 +62,35 @@ export function connectTmc(getDb: () => Db, options: TmcConnectionOptions, deps:
   // One message at a time, in arrival order: two messages about one refund must not fetch and store in parallel
   let processing = Promise.resolve();
 
+  /** After a drop, a refusal or a blocked target: again after a backoff, until stopped. */
+  const scheduleReconnect = () => {
+    const delayMs = getTmcReconnectDelayMs(failures, random(), options.backoff);
+    failures++;
+    report({ type: "reconnecting", attempt: failures, delayMs });
+    reconnectTimer = setTimeout(open, delayMs);
+    reconnectTimer.unref();
+  };
+
+  // Through the outbound guard: the URL and every address its host resolves to are checked, the socket is pinned
+  // to them, and no redirect is followed. A blocked target is retried like a drop: the owner may correct the URL.
   const open = () => {
-    const current = new WebSocket(options.url, { maxPayload: maxFrameBytes });
+    openGuardedWebSocket(options.url, { maxPayload: maxFrameBytes }, options.outbound ?? defaultOutboundDeps).then(
+      (current) => {
+        if (isStopped) return void current.terminate();
+        attach(current);
+      },
+      (error: unknown) => {
+        if (isStopped) return;
+        // A refusal is its fixed sentence; a name that does not resolve is a network error like any other
+        const reason = error instanceof OutboundRefusedError ? error.message : "连不上 TMC（网络错误）";
+        if (error instanceof OutboundRefusedError) report({ type: "blocked", reason });
+        console.error(`[tmc ws] ${options.appKey}: ${reason}`);
+        scheduleReconnect();
+      },
+    );
+  };
+
+  const attach = (current: WebSocket) => {
     current.binaryType = "nodebuffer";
     socket = current;
     /** The CONNECTACK's token: set once connected, sent on every later frame of this connection. */
@@ -134,11 +166,7 @@ export function connectTmc(getDb: () => Db, options: TmcConnectionOptions, deps:
       clearInterval(pullTimer);
       clearInterval(heartbeatTimer);
       if (isStopped || socket !== current) return;
-      const delayMs = getTmcReconnectDelayMs(failures, random(), options.backoff);
-      failures++;
-      report({ type: "reconnecting", attempt: failures, delayMs });
-      reconnectTimer = setTimeout(open, delayMs);
-      reconnectTimer.unref();
+      scheduleReconnect();
     });
   };
 

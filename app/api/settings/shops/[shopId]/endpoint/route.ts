@@ -1,4 +1,5 @@
 import { parseJsonBody, withScope } from "@/app/_server/api";
+import { refuseOutboundUrls } from "@/app/_server/net/refuse-outbound";
 import { checkOwnerShop } from "@/app/api/settings/owner-shop";
 import { getDb } from "@/db/client";
 import { setShopEndpoint } from "@/db/queries/webhooks";
@@ -10,6 +11,9 @@ export const PUT = withScope<{ shopId: string }>(async (request, { scope, params
   if ("error" in owned) return owned.error;
   const body = await parseJsonBody(request, endpointBody);
   if ("error" in body) return body.error;
+  // A loopback, private, link-local or metadata target (or plain http in production) is refused: docs/security.md
+  const refused = await refuseOutboundUrls([{ path: "url", url: body.data.url, use: "http" }]);
+  if (refused) return refused;
   await setShopEndpoint(getDb(), owned.shopId, body.data.url, new Date());
   return Response.json({ shopId: owned.shopId, url: body.data.url });
 });

@@ -1,4 +1,5 @@
 import { parseJsonBody, withScope } from "@/app/_server/api";
+import { refuseOutboundUrls } from "@/app/_server/net/refuse-outbound";
 import { checkOwnerShop } from "@/app/api/settings/owner-shop";
 import { getDb } from "@/db/client";
 import { getMerchantShop, getPlatformAppForShop, savePlatformApp } from "@/db/queries/platforms";
@@ -21,6 +22,12 @@ export const PUT = withScope<{ shopId: string }>(async (request, { scope, params
   if ("error" in owned) return owned.error;
   const body = await parseJsonBody(request, platformAppBody);
   if ("error" in body) return body.error;
+  // The addresses the desk will call for this shop go through the outbound guard's rules first: docs/security.md
+  const refused = await refuseOutboundUrls([
+    { path: "apiBaseUrl", url: body.data.apiBaseUrl, use: "http" },
+    { path: "tmcUrl", url: body.data.protocol === "taobao_tmc" ? body.data.tmcUrl : undefined, use: "ws" },
+  ]);
+  if (refused) return refused;
   const db = getDb();
   const shop = await getMerchantShop(db, scope.merchantId, owned.shopId);
   if (!shop) return apiError("not_found", `No shop ${owned.shopId}`);
