@@ -168,6 +168,18 @@ describe("the queries seal on write and open on read", () => {
     expect(problemOf(() => openSecret(getKeyring(db), "platform_apps.access_token", readRaw(db).apps.find((app) => app.access_token)!.access_token!))).toBe("tampered");
     await expect(getPlatformAppForShop(db, shops.douyin)).rejects.toThrow(SealedSecretError);
   });
+
+  it("a value opened before and edited since is checked again, not taken from what was opened", async () => {
+    const db = openDb(":memory:");
+    const shops = await saveEverything(db);
+    expect(await getCurrentSecret(db, shops.tmall)).toBe(secrets.webhook);
+    expect(await getCurrentSecret(db, shops.tmall)).toBe(secrets.webhook);
+    const [, current] = readRaw(db).webhookSecrets;
+    const parts = current.split(":");
+    parts[5] = (parts[5][0] === "A" ? "B" : "A") + parts[5].slice(1);
+    db.$client.prepare("update shop_webhook_secrets set secret = ? where secret = ?").run(parts.join(":"), current);
+    await expect(getCurrentSecret(db, shops.tmall)).rejects.toThrow(/fails its authentication tag/);
+  });
 });
 
 describe("what the owner is shown is masked", () => {

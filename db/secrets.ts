@@ -39,9 +39,24 @@ export function sealStoredOrNull(db: object, purpose: SecretPurpose, value: stri
   return value === null || value === undefined ? null : sealStored(db, purpose, value);
 }
 
+// Opened values by column and sealed text, per keyring: every event received opens its shop's webhook secrets, and the
+// same sealed text always opens to the same value (an edited one is another text and is opened, so checked, afresh).
+// The process holds the key anyway, so keeping a few opened secrets in memory exposes nothing more.
+const openedByKeyring = new WeakMap<Keyring, Map<string, string>>();
+const maxOpenedKept = 1024;
+
 /** Opens a stored value; a clear or tampered one throws (every write seals, and the upgrade sealed older values). */
 export function openStored(db: object, purpose: SecretPurpose, value: string): string {
-  return openSecret(getKeyring(db), purpose, value);
+  const keyring = getKeyring(db);
+  let opened = openedByKeyring.get(keyring);
+  if (!opened) openedByKeyring.set(keyring, (opened = new Map()));
+  const cacheKey = `${purpose}\0${value}`;
+  const known = opened.get(cacheKey);
+  if (known !== undefined) return known;
+  const clear = openSecret(keyring, purpose, value);
+  if (opened.size >= maxOpenedKept) opened.delete(opened.keys().next().value!);
+  opened.set(cacheKey, clear);
+  return clear;
 }
 
 export function openStoredOrNull(db: object, purpose: SecretPurpose, value: string | null | undefined): string | null {
