@@ -1,9 +1,12 @@
 import path from "node:path";
-import fs from "node:fs";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { prepareDatabaseFile, restrictDatabaseFiles } from "@/db/data-files";
 import * as schema from "@/db/schema";
+import { attachKeyring, sealClearSecrets } from "@/db/secrets";
+import { loadKeyring } from "@/db/secrets-key";
+import type { Keyring } from "@/lib/secrets/seal";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -13,9 +16,17 @@ export function getDatabasePath(): string {
   return path.resolve(/* turbopackIgnore: true */ process.env.DATABASE_PATH ?? path.join("data", "desk.db"));
 }
 
-/** Opens a SQLite file (or ":memory:") tuned for one writer and many readers, and migrates it. */
-export function openDb(file: string): Db {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+export type OpenDbOptions = {
+  /** The keys stored secrets are sealed with; by default SECRETS_KEY or the key file beside the database (db/secrets-key.ts). */
+  keyring?: Keyring;
+};
+
+/**
+ * Opens a SQLite file (or ":memory:") tuned for one writer and many readers, migrates it, and seals any secret an
+ * older version stored in clear. The data directory is kept at 0700 and the database files at 0600.
+ */
+export function openDb(file: string, options: OpenDbOptions = {}): Db {
+  prepareDatabaseFile(file);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
@@ -25,6 +36,9 @@ export function openDb(file: string): Db {
   if (file !== ":memory:") sqlite.pragma("mmap_size = 268435456");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  restrictDatabaseFiles(file);
+  attachKeyring(db, options.keyring ?? loadKeyring(file));
+  sealClearSecrets(db);
   return db;
 }
 

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { toast } from "sonner";
 import { PlatformBadge } from "@/components/inbox/badges";
+import { NewSecretDialog } from "@/components/settings/new-secret-dialog";
 import { settingsApi } from "@/components/settings/settings-api";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
@@ -14,9 +15,11 @@ const dateTime = { dateStyle: "short", timeStyle: "medium" } as const;
 
 export function ConnectionCard({ connection }: { connection: ShopConnection }) {
   const t = useTranslations("webhooks");
+  const tSecrets = useTranslations("secrets");
   const format = useFormatter();
   const router = useRouter();
-  const [isSecretShown, setSecretShown] = useState(false);
+  // The new secret from the rotation's answer: shown once in a dialog, never again (the list answers it masked)
+  const [newSecret, setNewSecret] = useState<string | null>(null);
   const [isRotateOpen, setRotateOpen] = useState(false);
   const [endpoint, setEndpoint] = useState(connection.endpointUrl ?? "");
   const [isPending, startTransition] = useTransition();
@@ -27,6 +30,19 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
       try {
         await action();
         toast.success(success);
+        router.refresh();
+      } catch (error) {
+        toast.error(t("failed", { message: error instanceof Error ? error.message : String(error) }));
+      }
+    });
+  }
+
+  function rotateSecret() {
+    startTransition(async () => {
+      try {
+        const rotated = await settingsApi.rotateSecret(connection.shopId);
+        setNewSecret(rotated.secret);
+        toast.success(t("rotated"));
         router.refresh();
       } catch (error) {
         toast.error(t("failed", { message: error instanceof Error ? error.message : String(error) }));
@@ -56,14 +72,12 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
         </dd>
         <dt className="text-slate-600">{t("secret")}</dt>
         <dd className="space-y-1">
-          {connection.secret ? (
-            <div className="flex flex-wrap items-center gap-2">
+          {connection.maskedSecret ? (
+            <div className="space-y-0.5">
               <code className="rounded bg-slate-100 px-1.5 py-0.5 break-all" data-testid="webhook-secret">
-                {isSecretShown ? connection.secret : "•".repeat(24)}
+                {connection.maskedSecret}
               </code>
-              <Button size="sm" variant="ghost" onClick={() => setSecretShown(!isSecretShown)} aria-pressed={isSecretShown}>
-                {isSecretShown ? t("hide") : t("show")}
-              </Button>
+              <p className="text-xs text-slate-500">{tSecrets("maskedHint")}</p>
             </div>
           ) : (
             <p className="text-amber-700">{t("noSecret")}</p>
@@ -106,8 +120,7 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
                 disabled={isPending}
                 onClick={() => {
                   setRotateOpen(false);
-                  setSecretShown(true);
-                  run(() => settingsApi.rotateSecret(connection.shopId), t("rotated"));
+                  rotateSecret();
                 }}
               >
                 {t("rotateConfirm")}
@@ -116,6 +129,7 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
           </DialogContent>
         ) : null}
       </Dialog>
+      <NewSecretDialog shopName={connection.shopName} secret={newSecret} onClose={() => setNewSecret(null)} />
     </article>
   );
 }

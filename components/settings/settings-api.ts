@@ -1,3 +1,5 @@
+import type { RotatedSecret } from "@/lib/webhook/settings-types";
+
 // Calls of the owner's settings page; errors surface the API's message.
 
 async function send(method: "POST" | "PUT", url: string, body?: unknown): Promise<unknown> {
@@ -13,6 +15,7 @@ async function send(method: "POST" | "PUT", url: string, body?: unknown): Promis
 
 export const settingsApi = {
   setEndpoint: (shopId: string, url: string) => send("PUT", `/api/settings/shops/${shopId}/endpoint`, { url }),
-  rotateSecret: (shopId: string) => send("POST", `/api/settings/shops/${shopId}/secret`),
+  /** The one answer that carries the new secret in clear. */
+  rotateSecret: async (shopId: string) => (await send("POST", `/api/settings/shops/${shopId}/secret`)) as RotatedSecret,
   retryDelivery: (id: number) => send("POST", `/api/settings/deliveries/${id}/retry`),
 };

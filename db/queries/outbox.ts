@@ -4,6 +4,7 @@ import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
 import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
 import type { Tx } from "@/db/queries/webhooks";
+import { openStoredOrNull, secretPurposes } from "@/db/secrets";
 import type { Scope } from "@/db/queries/users";
 import { buildDecisionEvent } from "@/lib/webhook/outbound";
 import type { DeliveryRow, OutboxStatus } from "@/lib/webhook/settings-types";
@@ -68,9 +69,9 @@ export type DueDelivery = {
   secret: string | null;
 };
 
-/** Pending rows whose time has come, oldest first, with where to send them and what to sign with. */
+/** Pending rows whose time has come, oldest first, with where to send them and what to sign with (the secret opened). */
 export async function listDueDeliveries(db: Db, now: Date, limit = 20): Promise<DueDelivery[]> {
-  return db
+  const rows = await db
     .select({
       id: outbox.id,
       shopId: outbox.shopId,
@@ -86,6 +87,7 @@ export async function listDueDeliveries(db: Db, now: Date, limit = 20): Promise<
     .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)))
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
     .limit(limit);
+  return rows.map((row) => ({ ...row, secret: openStoredOrNull(db, secretPurposes.webhookSecret, row.secret) }));
 }
 
 export async function recordDeliverySuccess(db: Db, id: number, now: Date): Promise<void> {

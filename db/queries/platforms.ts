@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { auditLog, evidenceFiles, requests, shops } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
+import { openStored, openStoredOrNull, sealStored, sealStoredOrNull, secretPurposes } from "@/db/secrets";
 import type { Platform } from "@/lib/domain";
 import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol, TokenGrant } from "@/lib/platforms/types";
 
@@ -11,6 +12,48 @@ import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol, Token
 // recorded in the same transaction, so a redelivered message is acknowledged without a second detail fetch.
 
 export type PlatformApp = typeof platformApps.$inferSelect;
+type PlatformAppInsert = typeof platformApps.$inferInsert;
+
+// The app secret, the tokens and WeChat's Token/EncodingAESKey are stored sealed (db/secrets.ts): every read below
+// returns them opened, every write seals them. Nothing else reads or writes those columns.
+
+function openSettings(db: Db, settings: PlatformApp["settings"]): PlatformApp["settings"] {
+  const opened = { ...settings };
+  if (typeof opened.wechatToken === "string") opened.wechatToken = openStored(db, secretPurposes.wechatToken, opened.wechatToken);
+  if (typeof opened.wechatAesKey === "string") opened.wechatAesKey = openStored(db, secretPurposes.wechatAesKey, opened.wechatAesKey);
+  return opened;
+}
+
+function sealSettings(db: Db, settings: PlatformApp["settings"]): PlatformApp["settings"] {
+  const sealed = { ...settings };
+  if (typeof sealed.wechatToken === "string") sealed.wechatToken = sealStored(db, secretPurposes.wechatToken, sealed.wechatToken);
+  if (typeof sealed.wechatAesKey === "string") sealed.wechatAesKey = sealStored(db, secretPurposes.wechatAesKey, sealed.wechatAesKey);
+  return sealed;
+}
+
+function openApp(db: Db, app: PlatformApp): PlatformApp {
+  return {
+    ...app,
+    appSecret: openStored(db, secretPurposes.appSecret, app.appSecret),
+    accessToken: openStoredOrNull(db, secretPurposes.accessToken, app.accessToken),
+    refreshToken: openStoredOrNull(db, secretPurposes.refreshToken, app.refreshToken),
+    settings: openSettings(db, app.settings),
+  };
+}
+
+function openAppWithShop<T extends { app: PlatformApp }>(db: Db, row: T): T {
+  return { ...row, app: openApp(db, row.app) };
+}
+
+/** The values as stored: a secret left undefined stays undefined (an upsert keeps the stored one). */
+function sealAppValues<T extends Partial<PlatformAppInsert>>(db: Db, values: T): T {
+  const sealed: T = { ...values };
+  if (values.appSecret !== undefined) sealed.appSecret = sealStored(db, secretPurposes.appSecret, values.appSecret);
+  if (values.accessToken !== undefined) sealed.accessToken = sealStoredOrNull(db, secretPurposes.accessToken, values.accessToken);
+  if (values.refreshToken !== undefined) sealed.refreshToken = sealStoredOrNull(db, secretPurposes.refreshToken, values.refreshToken);
+  if (values.settings !== undefined) sealed.settings = sealSettings(db, values.settings);
+  return sealed;
+}
 
 export async function findPlatformApp(db: Db, protocol: Protocol, platformShopId: string): Promise<{ app: PlatformApp; shop: WebhookShop } | null> {
   const [row] = await db
@@ -18,39 +61,42 @@ export async function findPlatformApp(db: Db, protocol: Protocol, platformShopId
     .from(platformApps)
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(and(eq(platformApps.protocol, protocol), eq(platformApps.platformShopId, platformShopId)));
-  return row ?? null;
+  return row ? openAppWithShop(db, row) : null;
 }
 
 /** Every shop on one platform app (an ISV app serves many shops with one key and secret). */
 export async function listPlatformAppsByKey(db: Db, protocol: Protocol, appKey: string): Promise<{ app: PlatformApp; shop: WebhookShop }[]> {
-  return db
+  const rows = await db
     .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
     .from(platformApps)
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(and(eq(platformApps.protocol, protocol), eq(platformApps.appKey, appKey)));
+  return rows.map((row) => openAppWithShop(db, row));
 }
 
 /** Every shop connected over one protocol (WeChat pushes name no app: the push's signature tells which token signed it). */
 export async function listPlatformAppsByProtocol(db: Db, protocol: Protocol): Promise<{ app: PlatformApp; shop: WebhookShop }[]> {
-  return db
+  const rows = await db
     .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
     .from(platformApps)
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(eq(platformApps.protocol, protocol));
+  return rows.map((row) => openAppWithShop(db, row));
 }
 
 export async function getPlatformAppForShop(db: Db, shopId: string): Promise<PlatformApp | null> {
   const [row] = await db.select().from(platformApps).where(eq(platformApps.shopId, shopId));
-  return row ?? null;
+  return row ? openApp(db, row) : null;
 }
 
 /** Shops whose consumer should run (Taobao TMC), with their shop row. */
 export async function listConsumerApps(db: Db, protocol: Protocol): Promise<{ app: PlatformApp; shop: WebhookShop }[]> {
-  return db
+  const rows = await db
     .select({ app: platformApps, shop: { id: shops.id, platform: shops.platform, merchantId: shops.merchantId } })
     .from(platformApps)
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(and(eq(platformApps.protocol, protocol), eq(platformApps.consumerEnabled, true)));
+  return rows.map((row) => openAppWithShop(db, row));
 }
 
 /** The merchant's own shop and its platform, null for another merchant's or a missing one. */
@@ -67,7 +113,7 @@ export async function listPlatformAppsForShops(db: Db, merchantId: string, shopI
     .from(platformApps)
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(and(eq(shops.merchantId, merchantId), inArray(platformApps.shopId, shopIds)));
-  return rows.map((row) => row.app);
+  return rows.map((row) => openApp(db, row.app));
 }
 
 /** Saves a shop's app from the owner's form; conflict when that platform shop is already another shop's. */
@@ -81,11 +127,12 @@ export async function savePlatformApp(db: Db, shopId: string, values: Omit<typeo
   return { ok: true, app: (await getPlatformAppForShop(db, shopId))! };
 }
 
-export async function upsertPlatformApp(db: Db, values: Omit<typeof platformApps.$inferInsert, "updatedAt">, now: Date): Promise<void> {
-  const { shopId: _shopId, ...rest } = values;
+export async function upsertPlatformApp(db: Db, values: Omit<PlatformAppInsert, "updatedAt">, now: Date): Promise<void> {
+  const sealed = sealAppValues(db, values);
+  const { shopId: _shopId, ...rest } = sealed;
   await db
     .insert(platformApps)
-    .values({ ...values, updatedAt: now })
+    .values({ ...sealed, updatedAt: now })
     .onConflictDoUpdate({ target: platformApps.shopId, set: { ...rest, updatedAt: now } });
 }
 
@@ -93,11 +140,12 @@ export async function upsertPlatformApp(db: Db, values: Omit<typeof platformApps
 
 /** Apps whose access token expires at or before `expiringBy` (the upkeep's widest margin from now); no expiry = left alone. */
 export async function listAppsWithExpiringTokens(db: Db, expiringBy: Date): Promise<PlatformApp[]> {
-  return db
+  const rows = await db
     .select()
     .from(platformApps)
     .where(and(isNotNull(platformApps.accessTokenExpiresAt), lte(platformApps.accessTokenExpiresAt, expiringBy)))
     .orderBy(platformApps.accessTokenExpiresAt);
+  return rows.map((row) => openApp(db, row));
 }
 
 /**
@@ -109,9 +157,9 @@ export async function storeTokenGrant(db: Db, shopId: string, grant: TokenGrant,
   await db
     .update(platformApps)
     .set({
-      accessToken: grant.accessToken,
+      accessToken: sealStored(db, secretPurposes.accessToken, grant.accessToken),
       accessTokenExpiresAt: grant.accessTokenExpiresAt,
-      ...(hasNewRefreshToken ? { refreshToken: grant.refreshToken, refreshTokenExpiresAt: grant.refreshTokenExpiresAt ?? null } : {}),
+      ...(hasNewRefreshToken ? { refreshToken: sealStoredOrNull(db, secretPurposes.refreshToken, grant.refreshToken), refreshTokenExpiresAt: grant.refreshTokenExpiresAt ?? null } : {}),
       ...(!hasNewRefreshToken && grant.refreshTokenExpiresAt ? { refreshTokenExpiresAt: grant.refreshTokenExpiresAt } : {}),
       tokenRefreshedAt: now,
     })

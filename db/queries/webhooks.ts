@@ -7,6 +7,7 @@ import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/s
 import { answerReopenIfEntryOpen } from "@/db/queries/orders";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
 import { applyAutoRules } from "@/db/queries/rules";
+import { openStored, sealStored, secretPurposes } from "@/db/secrets";
 import type { Platform, RequestStatus } from "@/lib/domain";
 import { normalizeCategory } from "@/lib/policy/categories";
 import { toOrderFactColumns } from "@/lib/webhook/order-facts";
@@ -16,6 +17,7 @@ import { getRespondBy } from "@/lib/response-timer";
 import { applyRequestEvents, isLaterStamp, type RequestEvent, type RequestEventState, type Stamp } from "@/lib/webhook/event-order";
 import type { WebhookBuyer, WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
 import type { ShopConnection, WebhookEventRow } from "@/lib/webhook/settings-types";
+import { maskSecret } from "@/lib/platforms/connection";
 import { getActiveSecrets, secretRotationGraceMs } from "@/lib/webhook/signature";
 
 /** A drizzle transaction on the app's database (better-sqlite3: synchronous). */
@@ -36,7 +38,10 @@ export async function findWebhookShop(db: Db, shopId: string, platform: Platform
   return shop ?? null;
 }
 
-/** Secrets that verify a signature now: the current one and any rotated out at most 24 h ago. */
+// Webhook secrets are stored sealed (db/secrets.ts): opened here only where a signature is made or checked, and
+// shown to the owner masked (listShopConnections); the clear secret is answered once, by the rotation that made it.
+
+/** Secrets that verify a signature now: the current one and any rotated out at most 24 h ago (opened for use). */
 export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Promise<string[]> {
   const rows = getPrepared(db, "webhook:secrets", () =>
     db
@@ -46,7 +51,8 @@ export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Pr
       .orderBy(desc(shopWebhookSecrets.id))
       .prepare(),
   ).all({ shopId });
-  return getActiveSecrets(rows, now);
+  // Only the secrets still active are opened
+  return getActiveSecrets(rows, now).map((secret) => openStored(db, secretPurposes.webhookSecret, secret));
 }
 
 /** The secret outbound decisions are signed with; null until the shop has one. */
@@ -57,17 +63,18 @@ export async function getCurrentSecret(db: Db, shopId: string): Promise<string |
     .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
     .orderBy(desc(shopWebhookSecrets.id))
     .limit(1);
-  return row?.secret ?? null;
+  return row ? openStored(db, secretPurposes.webhookSecret, row.secret) : null;
 }
 
 /** Makes `secret` the current one; the previous current secret keeps verifying for 24 h from `now`. */
 export async function rotateShopSecret(db: Db, shopId: string, secret: string, now: Date): Promise<void> {
+  const sealed = sealStored(db, secretPurposes.webhookSecret, secret);
   db.transaction((tx) => {
     tx.update(shopWebhookSecrets)
       .set({ rotatedOutAt: now })
       .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
       .run();
-    tx.insert(shopWebhookSecrets).values({ shopId, secret, createdAt: now }).run();
+    tx.insert(shopWebhookSecrets).values({ shopId, secret: sealed, createdAt: now }).run();
   });
 }
 
@@ -356,7 +363,11 @@ export async function listRecentEvents(db: Db, shopIds: string[], limit = 50): P
 }
 
 
-/** One row per shop of the merchant that the scope covers, for the settings page. */
+function getMaskedSecret(db: Db, sealed: string | undefined): string | null {
+  return sealed === undefined ? null : maskSecret(openStored(db, secretPurposes.webhookSecret, sealed));
+}
+
+/** One row per shop of the merchant that the scope covers, for the settings page (the secret masked). */
 export async function listShopConnections(db: Db, merchantId: string, shopIds: string[], now: Date): Promise<ShopConnection[]> {
   if (shopIds.length === 0) return [];
   const shopRows = await db
@@ -377,7 +388,7 @@ export async function listShopConnections(db: Db, merchantId: string, shopIds: s
       shopName: shop.name,
       platform: shop.platform,
       endpointUrl: shop.url,
-      secret: own.find((row) => row.rotatedOutAt === null)?.secret ?? null,
+      maskedSecret: getMaskedSecret(db, own.find((row) => row.rotatedOutAt === null)?.secret),
       previousSecretsValidUntil: own
         .filter((row) => row.rotatedOutAt && row.rotatedOutAt.getTime() + secretRotationGraceMs >= now.getTime())
         .map((row) => new Date(row.rotatedOutAt!.getTime() + secretRotationGraceMs).toISOString()),

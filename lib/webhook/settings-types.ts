@@ -11,10 +11,14 @@ export type ShopConnection = {
   shopName: string;
   platform: Platform;
   endpointUrl: string | null;
-  secret: string | null;
+  /** The current webhook secret masked ("••••" and its last 4 characters), null when none: the clear secret is answered once, by the rotation. */
+  maskedSecret: string | null;
   /** When each rotated-out secret that still verifies stops working. */
   previousSecretsValidUntil: string[];
 };
+
+/** POST /api/settings/shops/:shopId/secret: the new secret in clear, this once, and its masked form. */
+export type RotatedSecret = { shopId: string; secret: string; maskedSecret: string; previousValidUntil: string };
 
 export type WebhookEventRow = {
   id: number;

@@ -1,0 +1,134 @@
+import type Database from "better-sqlite3";
+import { isSealed, openSecret, sealSecret, type Keyring } from "@/lib/secrets/seal";
+
+// Every secret the desk stores is sealed (lib/secrets/seal.ts; docs/security.md "Secrets at rest"): the queries
+// seal on write and open on read through the keyring openDb attached to the connection. This module also walks
+// every stored secret at once, for the upgrade that seals clear values left by older versions (run by openDb) and
+// for a key rotation (scripts/secrets-rotate.ts).
+
+/** The stored secrets, each sealed for its own column (the purpose is authenticated with the value). */
+export const secretPurposes = {
+  appSecret: "platform_apps.app_secret",
+  accessToken: "platform_apps.access_token",
+  refreshToken: "platform_apps.refresh_token",
+  wechatToken: "platform_apps.settings.wechatToken",
+  wechatAesKey: "platform_apps.settings.wechatAesKey",
+  webhookSecret: "shop_webhook_secrets.secret",
+} as const;
+
+export type SecretPurpose = (typeof secretPurposes)[keyof typeof secretPurposes];
+
+const keyrings = new WeakMap<object, Keyring>();
+
+/** Done by openDb: the keyring this connection seals and opens with. */
+export function attachKeyring(db: object, keyring: Keyring): void {
+  keyrings.set(db, keyring);
+}
+
+export function getKeyring(db: object): Keyring {
+  const keyring = keyrings.get(db);
+  if (!keyring) throw new Error("This database connection has no secrets keyring: open it with openDb");
+  return keyring;
+}
+
+export function sealStored(db: object, purpose: SecretPurpose, value: string): string {
+  return sealSecret(getKeyring(db), purpose, value);
+}
+
+export function sealStoredOrNull(db: object, purpose: SecretPurpose, value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : sealStored(db, purpose, value);
+}
+
+// Opened values by column and sealed text, per keyring: every event received opens its shop's webhook secrets, and the
+// same sealed text always opens to the same value (an edited one is another text and is opened, so checked, afresh).
+// The process holds the key anyway, so keeping a few opened secrets in memory exposes nothing more.
+const openedByKeyring = new WeakMap<Keyring, Map<string, string>>();
+const maxOpenedKept = 1024;
+
+/** Opens a stored value; a clear or tampered one throws (every write seals, and the upgrade sealed older values). */
+export function openStored(db: object, purpose: SecretPurpose, value: string): string {
+  const keyring = getKeyring(db);
+  let opened = openedByKeyring.get(keyring);
+  if (!opened) openedByKeyring.set(keyring, (opened = new Map()));
+  const cacheKey = `${purpose}\0${value}`;
+  const known = opened.get(cacheKey);
+  if (known !== undefined) return known;
+  const clear = openSecret(keyring, purpose, value);
+  if (opened.size >= maxOpenedKept) opened.delete(opened.keys().next().value!);
+  opened.set(cacheKey, clear);
+  return clear;
+}
+
+export function openStoredOrNull(db: object, purpose: SecretPurpose, value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : openStored(db, purpose, value);
+}
+
+type Rewrite = (purpose: SecretPurpose, value: string) => string;
+type AppRow = { shop_id: string; app_secret: string; access_token: string | null; refresh_token: string | null; settings: string };
+const settingsSecrets = [
+  ["wechatToken", secretPurposes.wechatToken],
+  ["wechatAesKey", secretPurposes.wechatAesKey],
+] as const;
+
+/**
+ * Passes every stored secret through `rewrite` and writes back what changed, in one immediate transaction (all or
+ * nothing). secure_delete is on meanwhile, so the old values' bytes are zeroed in the pages rather than left in free
+ * space, and the WAL is checkpointed and truncated afterwards, so no copy of them is left in either file.
+ */
+function rewriteStoredSecrets(client: Database.Database, rewrite: Rewrite): number {
+  const wasSecureDelete = client.pragma("secure_delete", { simple: true }) as number;
+  client.pragma("secure_delete = ON");
+  try {
+    const changed = client
+      .transaction(() => {
+        let count = 0;
+        const next = (purpose: SecretPurpose, value: string | null): string | null => {
+          if (value === null) return null;
+          const rewritten = rewrite(purpose, value);
+          if (rewritten !== value) count++;
+          return rewritten;
+        };
+        const updateApp = client.prepare("update platform_apps set app_secret = ?, access_token = ?, refresh_token = ?, settings = ? where shop_id = ?");
+        for (const app of client.prepare("select shop_id, app_secret, access_token, refresh_token, settings from platform_apps").all() as AppRow[]) {
+          const before = count;
+          const appSecret = next(secretPurposes.appSecret, app.app_secret);
+          const accessToken = next(secretPurposes.accessToken, app.access_token);
+          const refreshToken = next(secretPurposes.refreshToken, app.refresh_token);
+          const settings = JSON.parse(app.settings) as Record<string, unknown>;
+          for (const [field, purpose] of settingsSecrets) {
+            const value = settings[field];
+            if (typeof value === "string") settings[field] = next(purpose, value);
+          }
+          if (count !== before) updateApp.run(appSecret, accessToken, refreshToken, JSON.stringify(settings), app.shop_id);
+        }
+        const updateSecret = client.prepare("update shop_webhook_secrets set secret = ? where id = ?");
+        for (const row of client.prepare("select id, secret from shop_webhook_secrets").all() as { id: number; secret: string }[]) {
+          const secret = next(secretPurposes.webhookSecret, row.secret);
+          if (secret !== row.secret) updateSecret.run(secret, row.id);
+        }
+        return count;
+      })
+      .immediate();
+    if (changed > 0 && !client.memory) client.pragma("wal_checkpoint(TRUNCATE)");
+    return changed;
+  } finally {
+    client.pragma(`secure_delete = ${wasSecureDelete === 2 ? "FAST" : wasSecureDelete ? "ON" : "OFF"}`);
+  }
+}
+
+/**
+ * The one-time upgrade openDb runs after the migrations: clear values (stored before secrets were sealed) are
+ * sealed under the current key; values already sealed are left as they are. Returns how many were sealed.
+ */
+export function sealClearSecrets(db: { $client: Database.Database }): number {
+  const keyring = getKeyring(db);
+  return rewriteStoredSecrets(db.$client, (purpose, value) => (isSealed(value) ? value : sealSecret(keyring, purpose, value)));
+}
+
+/**
+ * Re-seals every stored value under `to`'s current key, opening each with `from` (a clear one is sealed as well),
+ * in one transaction: a value that does not open stops the whole rotation and nothing changes.
+ */
+export function resealStoredSecrets(db: { $client: Database.Database }, from: Keyring, to: Keyring): number {
+  return rewriteStoredSecrets(db.$client, (purpose, value) => sealSecret(to, purpose, isSealed(value) ? openSecret(from, purpose, value) : value));
+}
