@@ -8,13 +8,6 @@ export async function getLoginThrottle(db: Db, email: string): Promise<LoginThro
   return row ? { failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil } : null;
 }
 
-export async function saveLoginThrottle(db: Db, email: string, state: LoginThrottleState) {
-  await db
-    .insert(loginThrottles)
-    .values({ email: email.toLowerCase(), ...state })
-    .onConflictDoUpdate({ target: loginThrottles.email, set: state });
-}
-
 export async function clearLoginThrottle(db: Db, email: string) {
   await db.delete(loginThrottles).where(eq(loginThrottles.email, email.toLowerCase()));
 }
