@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAuth } from "@/db/auth";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
@@ -24,6 +24,8 @@ const globals = globalThis as unknown as Globals;
 const savedSecret = process.env.BETTER_AUTH_SECRET;
 let merchantId: string;
 let ownerCookie: string;
+/** Every stream a test opened, aborted after it (as a browser leaving would), so a failure stays its own */
+const opened: AbortController[] = [];
 
 async function addUser(name: string, role: "owner" | "agent") {
   const email = `${newId("usr").slice(4)}@a.test`;
@@ -46,6 +48,7 @@ async function signIn(email: string): Promise<string> {
 /** Opens the stream and reads its greeting; `ended` settles with the time the server closed it. */
 async function connect(cookie: string) {
   const abort = new AbortController();
+  opened.push(abort);
   const response = await openStream(new Request(`${appUrl}/api/stream`, { headers: { cookie }, signal: abort.signal }), { params: Promise.resolve({}) });
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
@@ -70,6 +73,10 @@ beforeAll(async () => {
   merchantId = await createMerchant(db, "A");
   await createShop(db, { merchantId, platform: "tmall", name: "天猫店" });
   ownerCookie = await signIn((await addUser("陈静", "owner")).email);
+});
+
+afterEach(() => {
+  for (const abort of opened.splice(0)) abort.abort();
 });
 
 afterAll(() => {
