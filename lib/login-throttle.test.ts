@@ -11,16 +11,17 @@ function failTimes(count: number): LoginThrottleState | null {
 }
 
 describe("recordLoginFailure", () => {
-  it("lets the first five failures through without a lock", () => {
-    const state = failTimes(5);
-    expect(state?.failures).toBe(5);
+  it.each([1, 2, 3, 4])("leaves the account open after %i failures", (count) => {
+    const state = failTimes(count);
+    expect(state?.failures).toBe(count);
     expect(state?.lockedUntil).toBeNull();
   });
 
   it.each([
-    [6, 30_000],
-    [7, 60_000],
-    [8, 120_000],
+    [5, 30_000],
+    [6, 60_000],
+    [7, 120_000],
+    [10, 15 * 60_000],
     [12, 15 * 60_000],
   ])("after %i failures locks for %i ms", (count, lockMs) => {
     const state = failTimes(count)!;
@@ -35,7 +36,12 @@ describe("recordLoginFailure", () => {
 });
 
 describe("isLoginLocked", () => {
-  const state = failTimes(6)!;
+  const state = failTimes(5)!;
+  it("is not locked after four failures, and locked by the fifth", () => {
+    expect(isLoginLocked(failTimes(4), at(4_000))).toBe(false);
+    expect(isLoginLocked(state, state.lastFailureAt)).toBe(true);
+  });
+
   it("is locked until the lock ends, and free at that instant", () => {
     expect(isLoginLocked(state, new Date(state.lockedUntil!.getTime() - 1))).toBe(true);
     expect(isLoginLocked(state, state.lockedUntil!)).toBe(false);

@@ -4,10 +4,13 @@
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]   (NEXT_DIST_DIR picks the build, as for next build)
 import http from "node:http";
 import { parseArgs } from "node:util";
+import { announceClientAddressHeader, parseTrustedProxies, stampClientAddress } from "./client-address.mjs";
 import { createPlatformEventsListener } from "./platform-events.mjs";
 
 const { values: options } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
 const port = Number(options.port ?? process.env.PORT ?? 3000);
+// Every request carries the client's address in a header stamped below (before Next reads any request)
+announceClientAddressHeader();
 // As `next start` does; set before Next and React load, since they pick their builds by it
 process.env.NODE_ENV ||= "production";
 const { default: next } = await import("next");
@@ -23,13 +26,25 @@ const getReceiver = () => globalThis.deskPlatformReceiver;
 if (getReceiver()) console.log("[serve] platform events answered by node:http, everything else by Next");
 else console.warn("[serve] instrumentation published no platform receiver: platform events go through Next");
 
+// Per-address sign-in limits key on the socket's peer, or on X-Forwarded-For only when that peer is one of
+// these (read after prepare(), which loads .env.local)
+const trustedProxies = parseTrustedProxies(process.env.TRUSTED_PROXIES);
+if (trustedProxies.invalid.length > 0) {
+  console.error(`[serve] TRUSTED_PROXIES has entries that are not an IP address or CIDR range: ${trustedProxies.invalid.join(", ")}`);
+  process.exit(1);
+}
+
 const fallback = (request, response) =>
   handleWithNext(request, response).catch((error) => {
     console.error("[serve] Next's handler failed:", error);
     if (!response.headersSent) response.writeHead(500).end();
     else response.destroy();
   });
-const server = http.createServer(createPlatformEventsListener({ getReceiver, fallback }));
+const listener = createPlatformEventsListener({ getReceiver, fallback });
+const server = http.createServer((request, response) => {
+  stampClientAddress(request, trustedProxies);
+  listener(request, response);
+});
 await new Promise((resolve, reject) => {
   server.once("error", reject);
   // No hostname: every interface, as `next start` listens

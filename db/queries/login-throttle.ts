@@ -1,20 +1,34 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loginThrottles } from "@/db/schema";
-import type { LoginThrottleState } from "@/lib/login-throttle";
+import { isLoginLocked, recordLoginFailure, type LoginThrottleState } from "@/lib/login-throttle";
 
 export async function getLoginThrottle(db: Db, email: string): Promise<LoginThrottleState | null> {
   const [row] = await db.select().from(loginThrottles).where(eq(loginThrottles.email, email.toLowerCase()));
   return row ? { failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil } : null;
 }
 
-export async function saveLoginThrottle(db: Db, email: string, state: LoginThrottleState) {
-  await db
-    .insert(loginThrottles)
-    .values({ email: email.toLowerCase(), ...state })
-    .onConflictDoUpdate({ target: loginThrottles.email, set: state });
-}
-
 export async function clearLoginThrottle(db: Db, email: string) {
   await db.delete(loginThrottles).where(eq(loginThrottles.email, email.toLowerCase()));
+}
+
+/**
+ * Takes one sign-in attempt for an email before its password is checked: refused (false) while the
+ * account is locked, otherwise counted as a failure at once, in one synchronous transaction, so
+ * attempts sent in parallel cannot all pass a lock check before any of them is counted. A sign-in that
+ * then succeeds clears the count (clearLoginThrottle).
+ */
+export function reserveLoginAttempt(db: Db, email: string, now: Date): boolean {
+  const key = email.toLowerCase();
+  return db.transaction((tx) => {
+    const row = tx.select().from(loginThrottles).where(eq(loginThrottles.email, key)).get();
+    const state: LoginThrottleState | null = row ? { failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil } : null;
+    if (isLoginLocked(state, now)) return false;
+    const next = recordLoginFailure(state, now);
+    tx.insert(loginThrottles)
+      .values({ email: key, ...next })
+      .onConflictDoUpdate({ target: loginThrottles.email, set: next })
+      .run();
+    return true;
+  });
 }

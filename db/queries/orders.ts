@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops } from "@/db/schema";
+import { buyerNickMatches } from "@/db/queries/buyer-nick";
 import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";
@@ -158,7 +159,7 @@ function scopeCondition(scope: Scope): SQL {
   return and(inArray(orders.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId))!;
 }
 
-/** Orders of the scope's shops matching the order id, buyer or title; newest deal first. */
+/** Orders of the scope's shops matching the order id, buyer (as shown, masked) or title; newest deal first. */
 export async function listOrders(db: Db, scope: Scope, query: { q?: string; limit: number }, now: Date): Promise<OrderRow[]> {
   if (scope.shopIds.length === 0) return [];
   const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
@@ -169,7 +170,7 @@ export async function listOrders(db: Db, scope: Scope, query: { q?: string; limi
     conditions.push(
       or(
         sql`${orders.platformOrderId} like ${pattern} escape '\\'`,
-        sql`${orders.buyerNick} like ${pattern} escape '\\'`,
+        buyerNickMatches(pattern),
         sql`${orders.title} like ${pattern} escape '\\'`,
       ),
     );

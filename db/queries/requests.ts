@@ -8,6 +8,7 @@ import { getCardFreight } from "@/db/queries/freight";
 import { applyDecisionToRollup } from "@/db/queries/metrics";
 import { enqueueDecision } from "@/db/queries/outbox";
 import { checkDecisionPolicy, type PolicyRefusal } from "@/db/queries/decision-policy";
+import { buyerNickMatches } from "@/db/queries/buyer-nick";
 import { openOrderEntry } from "@/db/queries/orders";
 import { latestCounterOfferJson, latestProposalJson, parseCardCounterOffer, parseCardProposal } from "@/db/queries/proposals";
 import type { Scope } from "@/db/queries/users";
@@ -196,7 +197,7 @@ export async function listRequests(
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
     conditions.push(
-      or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), eq(requests.platformRequestId, query.q), sql`${orders.buyerNick} like ${pattern} escape '\\'`),
+      or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), eq(requests.platformRequestId, query.q), buyerNickMatches(pattern)),
     );
   }
   if (query.cursor) {

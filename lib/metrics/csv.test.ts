@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toCsv, type CsvCell } from "@/lib/metrics/csv";
+import { csvDecimal, csvYuan, toCsv, type CsvCell } from "@/lib/metrics/csv";
 
 const bom = "\uFEFF";
 
@@ -22,6 +22,17 @@ describe("toCsv", () => {
     ["text that Excel would run as a formula", "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""],
     ["text starting with @", "@买家", "'@买家"],
     ["text starting with a minus", "-1+1", "'-1+1"],
+    ["a negative decimal number", -12.5, "-12.5"],
+    ["negative money with two decimals", csvDecimal(-1250 / 100, 2), "-12.50"],
+    ["money with two decimals", csvDecimal(1999 / 100, 2), "19.99"],
+    ["zero money", csvDecimal(0, 2), "0.00"],
+    ["a one-decimal share", csvDecimal(-0.05, 1), "-0.1"],
+    ["not a number", Number.NaN, ""],
+    ["an infinite decimal", csvDecimal(Number.POSITIVE_INFINITY, 2), ""],
+    ["a refund delta of -¥12.50", csvYuan(-1250), "-12.50"],
+    ["a refund of ¥1,234.05", csvYuan(123_405), "1234.05"],
+    ["one fen less", csvYuan(-1), "-0.01"],
+    ["no refund figure", csvYuan(null), ""],
   ])("writes %s", (_label, cell, written) => {
     expect(toCsv(["列"], [[cell]])).toBe(`${bom}列\r\n${written}\r\n`);
   });

@@ -1,6 +1,7 @@
 import { withScope } from "@/app/_server/api";
 import { getLiveHub } from "@/app/_server/live-hub";
-import { getSessionScope } from "@/app/_server/scope";
+import { getStreamGuard } from "@/app/_server/stream-guard";
+import { getAuth } from "@/db/auth";
 import { getDb } from "@/db/client";
 import { listLiveEventsSince, type LiveEvent } from "@/db/queries/live";
 import { apiError } from "@/lib/api-error";
@@ -8,7 +9,6 @@ import { apiError } from "@/lib/api-error";
 export const dynamic = "force-dynamic";
 
 const heartbeatMs = 15_000;
-const sessionCheckEvery = 4;
 const replayBatch = 1_000;
 const encoder = new TextEncoder();
 
@@ -19,6 +19,7 @@ function formatEvent(event: LiveEvent): Uint8Array {
 /**
  * Server-Sent Events of the shops this user may see. Resume: the browser sends Last-Event-ID on
  * reconnect (or ?since= on a first connect) and gets every event after it before the live ones.
+ * It ends with its session, and when the user's shops change (app/_server/stream-guard.ts).
  */
 export const GET = withScope(async (request, { scope }) => {
   const resumeHeader = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("since");
@@ -26,6 +27,9 @@ export const GET = withScope(async (request, { scope }) => {
   if (resumeFrom !== null && (!Number.isSafeInteger(resumeFrom) || resumeFrom < 0)) {
     return apiError("invalid_query", "Last-Event-ID must be a non-negative integer", { issues: [{ path: "since", message: "Not an event id" }] });
   }
+  // The guard follows the stream by its session (signed out → closed); withScope checked it already
+  const session = await getAuth().api.getSession({ headers: request.headers });
+  if (!session) return apiError("unauthenticated", "Sign in first");
   const shopIds = new Set(scope.shopIds);
   const hub = getLiveHub();
   let cleanup = () => {};
@@ -62,20 +66,14 @@ export const GET = withScope(async (request, { scope }) => {
       const buffered: LiveEvent[] = [];
       let isReplaying = resumeFrom !== null;
       const unsubscribe = hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
-      let beats = 0;
+      const unwatch = getStreamGuard().watch({ token: session.session.token, userId: scope.userId, shopIds, close: () => close() });
       const heartbeat = setInterval(() => {
         if (isClosed) return;
         write(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
-        beats += 1;
-        // A revoked session closes the stream within a minute.
-        if (beats % sessionCheckEvery === 0) {
-          getSessionScope(request.headers)
-            .then((current) => (current ? undefined : close()))
-            .catch(() => close());
-        }
       }, heartbeatMs);
       cleanup = () => {
         clearInterval(heartbeat);
+        unwatch();
         unsubscribe();
       };
       request.signal.addEventListener("abort", close);

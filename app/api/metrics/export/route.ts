@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import type { BreakdownRow, MetricsReport } from "@/lib/metrics/report-types";
 import { unansweredAgentId } from "@/db/schema-metrics";
 import { apiError } from "@/lib/api-error";
-import { toCsv, type CsvCell } from "@/lib/metrics/csv";
+import { csvYuan, toCsv, type CsvCell } from "@/lib/metrics/csv";
 import { ruleAgentId, type RangeFigures } from "@/lib/metrics/response-metrics";
 
 const exportTables = ["summary", "shop", "agent", "platform", "kind", "day", "heatmap", "staffing"] as const;
@@ -17,7 +17,8 @@ type Translate = Awaited<ReturnType<typeof getTranslations>>;
 // Rates as percentages and money as yuan with two decimals: what a spreadsheet user expects to sum or chart
 const percent = (share: number | null): CsvCell => (share === null ? null : Math.round(share * 1000) / 10);
 const seconds = (ms: number | null): CsvCell => (ms === null ? null : Math.round(ms / 100) / 10);
-const yuan = (fen: number | null): CsvCell => (fen === null ? null : (fen / 100).toFixed(2));
+// A number cell, not text: a negative amount (a delta) written as text would get the formula guard's apostrophe
+const yuan = csvYuan;
 
 function figureHeaders(t: Translate): string[] {
   return [

@@ -1,4 +1,5 @@
 import { withScope } from "@/app/_server/api";
+import { getStreamGuard } from "@/app/_server/stream-guard";
 import { getDb } from "@/db/client";
 import { revokeUserSessions } from "@/db/queries/users";
 import { apiError } from "@/lib/api-error";
@@ -13,5 +14,7 @@ export const DELETE = withScope<{ userId: string }>(async (_request, { scope, pa
   if (!id.success) return apiError("invalid_id", `Not a user id: ${params.userId}`);
   const revoked = await revokeUserSessions(getDb(), scope.merchantId, id.data);
   if (revoked === null) return apiError("not_found", `No user ${id.data}`);
+  // Their live streams end now, not at the next check
+  getStreamGuard().closeUser(id.data);
   return Response.json({ revokedSessions: revoked });
 });
