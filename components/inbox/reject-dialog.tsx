@@ -34,6 +34,7 @@ function ChecklistItem({ isDone, children }: { isDone: boolean; children: React.
 export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialogProps) {
   const t = useTranslations("reject");
   const tp = useTranslations("policy.reject");
+  const tb = useTranslations("bodyLimits");
   const locale = useLocale();
   const isConnected = Boolean(card.answers);
   // A connected shop rejects with its platform's own reasons, read (and cached a day) by the server
@@ -101,6 +102,11 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
     setIsUploading(true);
     try {
       for (const file of files) {
+        // The server reads no further than its cap; a file over the limit is not sent at all
+        if (evidenceRule && file.size > evidenceRule.maxBytesEach) {
+          setUploadError(tb("fileTooLarge", { name: file.name, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 }));
+          continue;
+        }
         const uploaded = await uploadRejectionEvidence(card.id, file);
         setEvidence((current) => [...current, uploaded]);
       }

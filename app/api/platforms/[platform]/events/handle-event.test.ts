@@ -11,6 +11,7 @@ import { outbox } from "@/db/schema-webhooks";
 import { platformProposals } from "@/db/schema-policy";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getSignedHeaders } from "@/lib/webhook/signature";
+import { countingBody, postStream } from "@/app/_server/read-body.fixture";
 import { handleWebhookPost } from "./handle-event";
 
 const now = new Date("2026-11-20T02:05:00.000Z");
@@ -237,6 +238,14 @@ describe("refusals change nothing", () => {
   it("a body over 256 KiB → 413 before anything else", async () => {
     const rawBody = JSON.stringify({ ...createdEvent("evt_1"), padding: "x".repeat(256 * 1024) });
     await expectRefused(post(null, { rawBody, signWith: "wrong" }), 413, "payload_too_large");
+  });
+
+  it("8 MiB chunked → 413 once 256 KiB is passed, the rest never pulled, the connection closing", async () => {
+    const { stream, seen } = countingBody(128, 64 * 1024);
+    const response = await handleWebhookPost(db, postStream("http://localhost/api/platforms/tmall/events", stream), "tmall", now);
+    expect(response.headers.get("connection")).toBe("close");
+    expect(seen.pulled).toBe(5);
+    await expectRefused(Promise.resolve(response), 413, "payload_too_large");
   });
 
   it("an unknown platform → 404", async () => {

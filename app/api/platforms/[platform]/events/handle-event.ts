@@ -1,7 +1,9 @@
 import type { Db } from "@/db/client";
 import { findWebhookShop, getVerifyingSecrets, receiveWebhookEvent } from "@/db/queries/webhooks";
 import { getApiErrorAnswer, type ApiErrorBody } from "@/lib/api-error";
-import { isBodyTooLarge, maxWebhookBodyBytes, parseWebhookEvent, platformParam } from "@/lib/webhook/events";
+import { answerUnreadBody, closingConnection, readBodyWithin } from "@/app/_server/read-body";
+import { bodyLimits } from "@/lib/body-limits";
+import { maxWebhookBodyBytes, parseWebhookEvent, platformParam } from "@/lib/webhook/events";
 import { checkTimestamp, verifySignature, webhookHeaders } from "@/lib/webhook/signature";
 
 // POST /api/platforms/{platform}/events (issue 6), apart from Next so tests can call it with their own db and clock,
@@ -10,33 +12,6 @@ import { checkTimestamp, verifySignature, webhookHeaders } from "@/lib/webhook/s
 // Unknown shops are compared against this too, so they cost the same as a wrong signature
 const unknownShopSecret = "no-such-shop";
 const badSignatureMessage = "The signature does not match this shop's webhook secret";
-
-/** Reads the body once, stopping as soon as it passes the limit; null when it is too large. */
-async function readBodyWithin(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && isBodyTooLarge(Number(declared))) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
 
 export type SignedEvent = {
   platform: string;
@@ -83,7 +58,11 @@ export async function receiveSignedEvent(db: Db, { platform, getHeader, body }: 
 
 /** The Next route's transport: a Web Request in, a Web Response out. */
 export async function handleWebhookPost(db: Db, request: Request, platform: string, now: Date): Promise<Response> {
-  const body = await readBodyWithin(request, maxWebhookBodyBytes);
+  const read = await readBodyWithin(request, bodyLimits.platformPush);
+  if (!read.ok && read.reason === "unreadable") return answerUnreadBody(read);
+  const body = read.ok ? read.bytes : null;
   const answer = await receiveSignedEvent(db, { platform, getHeader: (name) => request.headers.get(name), body }, now);
-  return Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store" } });
+  const response = Response.json(answer.body, { status: answer.status, headers: { "cache-control": "no-store" } });
+  // Past the cap the rest of the body is never read, so the connection cannot carry another request
+  return body ? response : closingConnection(response);
 }

@@ -12,6 +12,7 @@ import { orders, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
 import { isPlatformIntervening } from "@/lib/platform-intervention";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
+import { countingBody, postStream } from "@/app/_server/read-body.fixture";
 import { handleDouyinPush } from "./handle-push";
 
 const now = new Date("2026-11-20T02:00:00.000Z");
@@ -84,6 +85,28 @@ describe("POST /api/platforms/douyin/push", () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ code: 1 });
     expect(await db.select().from(webhookEvents)).toEqual([]);
+  });
+
+  it.each([
+    // [label, chunks, chunk bytes, status, chunks pulled at most]
+    ["8 MiB chunked: 413 in Douyin's shape once 256 KiB is passed, the rest never pulled", 128, 64 * 1024, 413, 5],
+    ["256 KiB + 1 byte chunked: 413", 2, 128 * 1024 + 1, 413, 2],
+    ["exactly 256 KiB chunked: read and judged (unsigned: 401)", 4, 64 * 1024, 401, 4],
+  ])("%s", async (_label, chunks, chunkBytes, status, maxPulled) => {
+    const { stream, seen } = countingBody(chunks, chunkBytes);
+    const response = await handleDouyinPush(db, postStream("http://desk/api/platforms/douyin/push", stream, { "app-id": app.appKey, "event-sign": "0".repeat(32) }), deps());
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ code: 1 });
+    expect(seen.pulled).toBeLessThanOrEqual(maxPulled);
+    expect(response.headers.get("connection")).toBe(status === 413 ? "close" : null);
+    expect(await db.select().from(webhookEvents)).toEqual([]);
+  });
+
+  it("a declared Content-Length over 256 KiB: 413 before a byte is read", async () => {
+    const { stream, seen } = countingBody(128, 64 * 1024);
+    const response = await handleDouyinPush(db, postStream("http://desk/api/platforms/douyin/push", stream, { "content-length": String(8 * 1024 * 1024) }), deps());
+    expect([response.status, seen.pulled]).toEqual([413, 0]);
+    expect(await response.json()).toEqual({ code: 1, msg: "body too large" });
   });
 
   it("a redelivered message is acknowledged by its msg_id without a second detail fetch or event", async () => {

@@ -16,7 +16,8 @@ import {
   parseDouyinPush,
   verifyDouyinPush,
 } from "@/lib/platforms/douyin";
-import { maxWebhookBodyBytes } from "@/lib/webhook/events";
+import { closingConnection, decodeBody, readBodyWithin } from "@/app/_server/read-body";
+import { bodyLimits } from "@/lib/body-limits";
 
 // POST /api/platforms/douyin/push (issue 11): Douyin's own push, verified with the app's event-sign and
 // answered {"code":0,"msg":"success"} only once every message in it is stored; anything else is
@@ -27,10 +28,10 @@ import { maxWebhookBodyBytes } from "@/lib/webhook/events";
 const fail = (status: number, msg: string) => Response.json({ ...douyinPushFail, msg }, { status, headers: { "cache-control": "no-store" } });
 
 export async function handleDouyinPush(db: Db, request: Request, deps: ClientDeps): Promise<Response> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxWebhookBodyBytes) return fail(413, "body too large");
-  const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > maxWebhookBodyBytes) return fail(413, "body too large");
+  // Read within 256 KiB before anything else: past it the rest is never read and the connection closes
+  const read = await readBodyWithin(request, bodyLimits.platformPush);
+  if (!read.ok) return closingConnection(read.reason === "too_large" ? fail(413, "body too large") : fail(400, "body unreadable"));
+  const rawBody = decodeBody(read.bytes);
 
   const appKey = request.headers.get(douyinHeaders.appId) ?? "";
   const shopsOfApp = appKey ? await listPlatformAppsByKey(db, "douyin_push", appKey) : [];

@@ -11,6 +11,7 @@ import { wechatAdapter } from "@/app/_server/platforms/wechat-adapter";
 import { evidenceFiles, orders, requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
 import { FakeWechat } from "@/scripts/fake-platforms/wechat";
+import { countingBody, postStream } from "@/app/_server/read-body.fixture";
 import { handleWechatPush, handleWechatUrlCheck } from "./handle-push";
 
 const now = new Date("2026-11-20T02:00:00.000Z");
@@ -51,6 +52,27 @@ beforeEach(async () => {
 });
 
 describe("POST /api/platforms/wechat/push", () => {
+  it.each([
+    // [label, chunks, chunk bytes, status, chunks pulled at most]
+    ["8 MiB chunked: 413 as text once 256 KiB is passed, the rest never pulled", 128, 64 * 1024, 413, 5],
+    ["256 KiB + 1 byte chunked: 413", 2, 128 * 1024 + 1, 413, 2],
+    ["exactly 256 KiB chunked: read and judged (unsigned: 401)", 4, 64 * 1024, 401, 4],
+  ])("%s", async (_label, chunks, chunkBytes, status, maxPulled) => {
+    const { stream, seen } = countingBody(chunks, chunkBytes);
+    const response = await handleWechatPush(db, postStream("http://desk/api/platforms/wechat/push?signature=00&timestamp=1&nonce=1", stream), deps());
+    expect(response.status).toBe(status);
+    expect(await response.text()).toBe(status === 413 ? "body too large" : "bad signature");
+    expect(seen.pulled).toBeLessThanOrEqual(maxPulled);
+    expect(response.headers.get("connection")).toBe(status === 413 ? "close" : null);
+    expect(await db.select().from(webhookEvents)).toEqual([]);
+  });
+
+  it("a declared Content-Length over 256 KiB: 413 before a byte is read", async () => {
+    const { stream, seen } = countingBody(128, 64 * 1024);
+    const response = await handleWechatPush(db, postStream("http://desk/api/platforms/wechat/push", stream, { "content-length": String(8 * 1024 * 1024) }), deps());
+    expect([response.status, seen.pulled]).toEqual([413, 0]);
+  });
+
   it("plain mode: a signed update becomes a card from the detail, deadline as the platform clock, answered `success`", async () => {
     const record = platform.addAftersale({ afterSaleOrderId: "2000000051234567890", updateTimeS: nowS - 60 }, nowS);
     const response = await post(platform.buildPush(record));

@@ -5,7 +5,8 @@ import { fetchWechatDetail, type ClientDeps } from "@/app/_server/platforms/clie
 import { fetchWechatOrderFacts } from "@/app/_server/platforms/wechat-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";
 import { getWechatMessageId, mapWechatUpdate, openWechatPush, parseWechatAftersaleUpdate, verifyWechatSignature, wechatKinds, type WechatQuery } from "@/lib/platforms/wechat";
-import { maxWebhookBodyBytes } from "@/lib/webhook/events";
+import { closingConnection, decodeBody, readBodyWithin } from "@/app/_server/read-body";
+import { bodyLimits } from "@/lib/body-limits";
 
 // /api/platforms/wechat/push: WeChat 小店 message push, plain or safe mode (docs/platforms/wechat.md). The
 // push names no app, so the shop is the one whose token (and, in safe mode, AES key and appid) opens it. We answer
@@ -28,9 +29,10 @@ export async function handleWechatUrlCheck(db: Db, request: Request): Promise<Re
 }
 
 export async function handleWechatPush(db: Db, request: Request, deps: ClientDeps): Promise<Response> {
-  if (Number(request.headers.get("content-length") ?? 0) > maxWebhookBodyBytes) return text("body too large", 413);
-  const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > maxWebhookBodyBytes) return text("body too large", 413);
+  // Read within 256 KiB before anything else: past it the rest is never read and the connection closes
+  const read = await readBodyWithin(request, bodyLimits.platformPush);
+  if (!read.ok) return closingConnection(read.reason === "too_large" ? text("body too large", 413) : text("body unreadable", 400));
+  const rawBody = decodeBody(read.bytes);
   const query = readQuery(new URL(request.url));
 
   // The signature is checked (and a safe-mode body opened) before anything in it is trusted

@@ -4,13 +4,14 @@ import { saveRejectionEvidence } from "@/db/queries/decision-policy";
 import { getRequestCard } from "@/db/queries/requests";
 import { apiError } from "@/lib/api-error";
 import { requestIdParam } from "@/lib/api-schemas";
+import { bodyLimits } from "@/lib/body-limits";
 import { sniffEvidenceType } from "@/lib/evidence-type";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 
-// Room for the multipart boundary and headers around one file
-const multipartOverheadBytes = 16 * 1024;
-
-/** One proof file for a rejection (multipart field "file"): images or PDF by content, ≤ 5 MB (issue 5). */
+/**
+ * One proof file for a rejection (multipart field "file"): images or PDF by content, ≤ 5 MB (issue 5).
+ * withScope has read the body within the upload cap (413 past it), so the form is parsed from bytes in hand.
+ */
 export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
   const id = requestIdParam.safeParse(params.id);
   if (!id.success) return apiError("invalid_id", `Not a request id: ${params.id}`);
@@ -18,11 +19,6 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   const card = await getRequestCard(db, scope, id.data);
   if (!card) return apiError("not_found", `No request ${id.data}`);
   const { maxBytesEach, allowedTypes } = getPolicyProfile(card.platform).reject.evidence;
-  // Refuse an oversized body before reading it
-  const declaredBytes = Number(request.headers.get("content-length") ?? 0);
-  if (declaredBytes > maxBytesEach + multipartOverheadBytes) {
-    return apiError("payload_too_large", `Each file may be at most ${maxBytesEach} bytes`, { maxBytesEach });
-  }
   let file: FormDataEntryValue | null;
   try {
     file = (await request.formData()).get("file");
@@ -41,4 +37,4 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   const name = Array.from(file.name.replace(/[\\/\p{Cc}]/gu, "_").trim() || "evidence").slice(-120).join("");
   const saved = await saveRejectionEvidence(db, { shopId: card.shop.id, name, mimeType: type, bytes });
   return Response.json({ evidence: { ...saved, url: `/api/evidence/${saved.id}` } }, { status: 201 });
-});
+}, { maxBodyBytes: bodyLimits.evidenceUpload });
