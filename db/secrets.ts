@@ -18,7 +18,10 @@ export const secretPurposes = {
 
 export type SecretPurpose = (typeof secretPurposes)[keyof typeof secretPurposes];
 
-const keyrings = new WeakMap<object, Keyring>();
+// On globalThis: Next bundles this module more than once (route handlers, pages), and every copy must find the
+// keyring of the one connection db/client.ts keeps on globalThis
+const globalForKeyrings = globalThis as unknown as { deskKeyrings?: WeakMap<object, Keyring> };
+const keyrings = (globalForKeyrings.deskKeyrings ??= new WeakMap<object, Keyring>());
 
 /** Done by openDb: the keyring this connection seals and opens with. */
 export function attachKeyring(db: object, keyring: Keyring): void {
