@@ -18,6 +18,8 @@ const app = { appKey: `71234567890${suffix}99`, appSecret: "e2e-secret-douyin-re
 const refusal = { code: 50002, msg: "业务处理失败", sub_msg: `售后单已进入平台仲裁，商家暂不可操作 ${suffix}` };
 
 test("a refusal by 抖店 brings the approved card back to 待处理 in another agent's open inbox, with the platform's words", async ({ page, browser, request }) => {
+  // Three signed-in browsers and a 5 s undo window: more than the default minute on a busy machine
+  test.setTimeout(120_000);
   const platform = new FakeDouyin(app);
   platform.operateRefusal = refusal;
   const { server, baseUrl } = await platform.listen();
