@@ -97,7 +97,7 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
-/** Platform deadlines by kind (NUMBERS.md §1d; fallbacks: Taobao 36 h 仅退款 shipped, 5 d returns; Douyin 48 h). */
+/** Platform deadlines by kind (the policy profiles' fallbacks, lib/policy/profiles.ts: Taobao 36 h 仅退款 shipped, 5 d returns; Douyin 48 h). */
 function getPlatformDeadline(platform: Platform, kind: RequestKind, receivedAt: Date): Date | null {
   if (kind === "entry_reopen") return null;
   const hours = platform === "douyin" ? 48 : kind === "refund_only" ? 36 : 120;

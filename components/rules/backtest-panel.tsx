@@ -8,6 +8,7 @@ import { formatPercent } from "@/components/metrics/format";
 import { postBacktest } from "@/components/rules/api";
 import { Button } from "@/components/ui/button";
 import { formatFen } from "@/lib/money";
+import { classifyRequestError } from "@/lib/request-error";
 import type { BacktestReport } from "@/lib/rules/api-types";
 import { backtestWindows, type RuleSet } from "@/lib/rules/schema";
 
@@ -82,7 +83,7 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
           {backtest.isPending ? t("rules.backtest.running") : t("rules.backtest.run")}
         </Button>
       </div>
-      {backtest.error ? <p role="alert" className="text-sm text-rose-700">{t("rules.backtest.failed", { message: backtest.error.message })}</p> : null}
+      {backtest.error ? <p role="alert" className="text-sm text-rose-700">{t("rules.backtest.failed", { message: t(`ownerPages.requestError.${classifyRequestError(backtest.error)}`) })}</p> : null}
       {report ? (
         <div className="space-y-4" data-testid="backtest-report">
           <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
@@ -100,7 +101,7 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
             <Figure testId="bt-rate-without" label={t("rules.backtest.rateWithout")} value={formatPercent(report.rateWithout, locale)} />
             <Figure testId="bt-rate-with" label={t("rules.backtest.rateWith")} value={formatPercent(report.rateWith, locale)} />
           </dl>
-          <p className="text-xs text-slate-500">{t("rules.backtest.elapsed", { ms: report.elapsedMs })}</p>
+          <p className="text-xs text-slate-600">{t("rules.backtest.elapsed", { ms: report.elapsedMs })}</p>
           <DayChart report={report} />
           <div className="grid gap-4 lg:grid-cols-[1fr_2fr]">
             <table className="w-full self-start text-sm">
@@ -115,7 +116,9 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
               <tbody>
                 {report.perRule.map((row) => (
                   <tr key={row.ruleId} className="border-t border-slate-200">
-                    <td className="py-1">{row.ruleName}</td>
+                    <td className="py-1" data-user-text>
+                      {row.ruleName}
+                    </td>
                     <td className="py-1 text-right tabular-nums">{row.answered}</td>
                     <td className="py-1 text-right tabular-nums">{formatFen(row.refundFen)}</td>
                   </tr>
@@ -137,7 +140,7 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
               <tbody>
                 {report.samples.length === 0 ? (
                   <tr>
-                    <td colSpan={6} className="py-2 text-slate-500">
+                    <td colSpan={6} className="py-2 text-slate-600">
                       {t("rules.backtest.noSamples")}
                     </td>
                   </tr>
@@ -145,10 +148,14 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
                   report.samples.map((sample) => (
                     <tr key={sample.requestId} className="border-t border-slate-200">
                       <td className="py-1 tabular-nums">{format.dateTime(new Date(sample.receivedAt), { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false })}</td>
-                      <td className="py-1">{sample.title ?? "—"}</td>
+                      <td className="py-1" data-user-text>
+                        {sample.title ?? "—"}
+                      </td>
                       <td className="py-1">{t(`kind.${sample.kind}`)}</td>
                       <td className="py-1 text-right tabular-nums">{formatFen(sample.amountFen)}</td>
-                      <td className="py-1">{sample.ruleName}</td>
+                      <td className="py-1" data-user-text>
+                        {sample.ruleName}
+                      </td>
                       <td className="py-1">{t(`status.${sample.actualStatus}`)}</td>
                     </tr>
                   ))

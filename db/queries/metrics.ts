@@ -92,7 +92,7 @@ export function toCardFacts(row: RollupSource): CardFacts {
     answeredBy: row.decidedAt ? (row.decidedBy ?? ruleAgentId) : null,
     status: row.status,
     hasRejectReason: isRejected && Boolean(row.rejectReasonCode) && Boolean(row.rejectMessage?.trim()),
-    // Rejecting without proof where the platform or the reason calls for it counts as 卖家有责 (NUMBERS.md §1e)
+    // Rejecting without proof where the platform or the reason calls for it counts as 卖家有责 (docs/metrics.md)
     hasRejectEvidence: isRejected && (row.rejectEvidenceCount > 0 || !isRejectEvidenceRequired(row)),
     hasIntervention: false,
     refundFen: row.status === "approved" && refundKinds.includes(row.kind) ? row.amountFen : 0,
