@@ -7,11 +7,11 @@ import { defaultFreightSettings } from "@/lib/return-freight/api";
 import { createRandom } from "@/lib/random";
 
 // Demo data for the 退货宝 page (issue 8): where each shop ships from, when its orders shipped, and the
-// orders that shipped without any after-sales request, so return rates come out realistic (NUMBERS.md §1c).
+// orders that shipped without any after-sales request, so return rates come out realistic (docs/return-freight.md).
 
 const dayMs = 24 * 60 * 60 * 1000;
 
-/** The shop's own return rates for the demo (shipped-back ÷ shipped); apparel near NUMBERS.md §1c's 30%. */
+/** The shop's own return rates for the demo (shipped-back ÷ shipped); apparel near docs/return-freight.md's 30%. */
 const demoReturnRates: Record<string, number> = {
   apparel: 0.3,
   "3c_digital": 0.08,

@@ -3,6 +3,8 @@ import { buildOrder, buildRequest } from "@/db/factories";
 import { answerReopenIfEntryOpen } from "@/db/queries/orders";
 import { recordProposal } from "@/db/queries/proposals";
 import { auditLog, orders, requests } from "@/db/schema";
+import { getDemoClaims } from "@/db/seed-claims";
+import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import type { Platform } from "@/lib/domain";
 
 // Demo cards for issue 5, so the rules show on first start: re-open cards (eligible, not eligible,
@@ -18,7 +20,7 @@ type DemoCard = {
   shopId: string;
   platform: Platform;
   order: Partial<typeof orders.$inferInsert> & { title: string; category: string; amountFen: number };
-  request: { kind: "refund_only" | "return_refund" | "repair" | "entry_reopen"; reasonCode: string; claim: string; amountFen: number; receivedAgoMs: number };
+  request: { kind: "refund_only" | "return_refund" | "repair" | "entry_reopen"; reasonCode: BuyerReasonCode; claim: string; amountFen: number; receivedAgoMs: number };
 };
 
 function insertCard(db: Db, card: DemoCard, now: Date) {
@@ -64,7 +66,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       entryOpenedAt: daysAgo(now, 120),
       entryTimesOpened: 1,
     },
-    request: { kind: "entry_reopen", reasonCode: "late_problem", claim: "大衣穿了几次发现内衬开裂，已过售后期，请帮忙开启售后。", amountFen: 0, receivedAgoMs: 40_000 },
+    request: { kind: "entry_reopen", reasonCode: "late_problem", claim: getDemoClaims("apparel", "late_problem")[0], amountFen: 0, receivedAgoMs: 40_000 },
   }, now);
   // Tmall: not eligible, the order's refund succeeded before: 同意 disabled with the reason
   insertCard(db, {
@@ -80,7 +82,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       receivedAt: daysAgo(now, 93),
       priorRefund: "succeeded",
     },
-    request: { kind: "entry_reopen", reasonCode: "late_problem", claim: "洗了一次领口脱线，想再申请售后。", amountFen: 0, receivedAgoMs: 70_000 },
+    request: { kind: "entry_reopen", reasonCode: "late_problem", claim: getDemoClaims("apparel", "late_problem")[1], amountFen: 0, receivedAgoMs: 70_000 },
   }, now);
   // Tmall: the entry is open, so a new re-open request is answered by the system ("已开启，至 …")
   const open = insertCard(db, {
@@ -98,7 +100,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       entryOpenedAt: daysAgo(now, 5),
       entryTimesOpened: 2,
     },
-    request: { kind: "entry_reopen", reasonCode: "late_problem", claim: "买了一年多，最近充电口接触不良，想申请售后维修。", amountFen: 0, receivedAgoMs: 5 * minuteMs },
+    request: { kind: "entry_reopen", reasonCode: "late_problem", claim: getDemoClaims("3c_digital", "late_problem")[0], amountFen: 0, receivedAgoMs: 5 * minuteMs },
   }, now);
   db.transaction((tx) => answerReopenIfEntryOpen(tx, open.requestId, now));
   // Tmall: 售后保, the seller promises two years on this watch, so the period runs far past 180 days
@@ -116,7 +118,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       warrantyDays: 365,
       sellerPromiseDays: 730,
     },
-    request: { kind: "repair", reasonCode: "needs_repair", claim: "屏幕出现竖线，需要维修。", amountFen: 0, receivedAgoMs: 55_000 },
+    request: { kind: "repair", reasonCode: "needs_repair", claim: getDemoClaims("3c_digital", "needs_repair")[0], amountFen: 0, receivedAgoMs: 55_000 },
   }, now);
 
   // Douyin: full refund-only after receipt, the platform proposes return & refund; 11:42:10 of 12 h left
@@ -132,7 +134,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       shippedAt: daysAgo(now, 4),
       receivedAt: daysAgo(now, 2),
     },
-    request: { kind: "refund_only", reasonCode: "quality_issue", claim: "牛肉干有一股哈喇味，包装日期是半年前的。", amountFen: 8800, receivedAgoMs: 30 * minuteMs },
+    request: { kind: "refund_only", reasonCode: "quality_issue", claim: getDemoClaims("food", "quality_issue")[0], amountFen: 8800, receivedAgoMs: 30 * minuteMs },
   }, now);
   // Douyin: the same kind of proposal on 生鲜 is recorded as invalid and locks nothing
   const invalid = insertCard(db, {
@@ -147,7 +149,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       shippedAt: daysAgo(now, 3),
       receivedAt: daysAgo(now, 1),
     },
-    request: { kind: "refund_only", reasonCode: "spoiled", claim: "到手有一半是烂的，有异味，照片为证。", amountFen: 3990, receivedAgoMs: 25 * minuteMs },
+    request: { kind: "refund_only", reasonCode: "spoiled", claim: getDemoClaims("fresh_food", "spoiled")[0], amountFen: 3990, receivedAgoMs: 25 * minuteMs },
   }, now);
   db.transaction((tx) => {
     const proposedAt = new Date(now.getTime() - 17 * minuteMs - 50_000);
@@ -168,6 +170,6 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
       shippedAt: daysAgo(now, 10),
       receivedAt: daysAgo(now, 8),
     },
-    request: { kind: "refund_only", reasonCode: "quality_issue", claim: "有两个键帽松动，敲击有杂音。", amountFen: 29900, receivedAgoMs: 45_000 },
+    request: { kind: "refund_only", reasonCode: "quality_issue", claim: getDemoClaims("3c_digital", "quality_issue")[0], amountFen: 29900, receivedAgoMs: 45_000 },
   }, now);
 }

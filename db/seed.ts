@@ -4,6 +4,7 @@ import { buildOrder, buildRequest, createMerchant, createUser } from "@/db/facto
 import { createDemoShop, seedWebhookDemo } from "@/db/seed-webhooks";
 import { rebuildRollups } from "@/db/queries/metrics";
 import { seedFreightDemo } from "@/db/seed-freight";
+import { getDemoClaims, getDemoReasons, type DemoCategory } from "@/db/seed-claims";
 import { seedPolicyDemo } from "@/db/seed-policy";
 import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
@@ -24,7 +25,7 @@ export const demoLogins = [
   { email: "owner@beian.demo", name: "周航", role: "owner", merchant: "B", note: "另一商家的店长（隔离演示）" },
 ] as const;
 
-type Product = { title: string; category: string; priceFen: number; kinds: RequestKind[] };
+type Product = { title: string; category: DemoCategory; priceFen: number; kinds: RequestKind[] };
 
 const apparel: Product[] = [
   { title: "木槿 2026秋冬新款羊毛双面呢大衣 女 中长款 驼色 M", category: "apparel", priceFen: 89900, kinds: ["refund_only", "return_refund", "exchange"] },
@@ -66,40 +67,6 @@ const buyerNicks = [
 
 const provinces = ["浙江", "江苏", "上海", "广东", "北京", "四川", "湖北", "山东", "河南", "福建", "新疆", "西藏", "青海", "黑龙江"];
 
-const reasonsByCategory: Record<string, BuyerReasonCode[]> = {
-  apparel: ["size_mismatch", "quality_issue", "not_as_described", "no_reason_7d", "changed_mind", "wrong_item"],
-  // needs_repair only goes with repair requests (picked in buildCard), never with a refund or exchange.
-  "3c_digital": ["quality_issue", "not_as_described", "damaged_in_transit", "missing_parts", "no_reason_7d"],
-  home_appliance: ["quality_issue", "damaged_in_transit", "no_reason_7d", "missing_parts"],
-  fresh_food: ["spoiled", "damaged_in_transit", "not_as_described", "not_received"],
-  flowers_gardening: ["spoiled", "damaged_in_transit", "not_as_described"],
-  live_pets: ["dead_on_arrival", "not_as_described"],
-  food: ["quality_issue", "not_as_described", "no_reason_7d", "damaged_in_transit", "missing_parts"],
-};
-
-/** Claims that only make sense for fresh goods and plants, used instead of the general ones there. */
-const freshClaims: Partial<Record<BuyerReasonCode, string[]>> = {
-  damaged_in_transit: ["到手时包装破损，有几个果子摔烂了。", "泡沫箱压坏了，冰袋全化了。"],
-  not_as_described: ["个头比描述的小很多，不到75mm。", "花苞很小，和直播间展示的不一样。"],
-  quality_issue: ["牛肉干有一股哈喇味，包装日期是半年前的。"],
-};
-
-const claimsByReason: Partial<Record<BuyerReasonCode, string[]>> = {
-  size_mismatch: ["平时穿M，这件M明显偏小，肩宽不合适，想换L。", "裤长短了3厘米，想换大一码。"],
-  quality_issue: ["收到就发现袖口开线，有线头，做工不行。", "用了两天左耳没有声音了，重置也不行。", "洗了一次就起球严重，和宣传不符。"],
-  not_as_described: ["实物颜色比图片深很多，色差太大。", "页面写的是真丝，标签上是聚酯纤维。"],
-  damaged_in_transit: ["快递盒被压扁，外壳有裂痕，照片已上传。", "外包装破损严重，商品有明显磕碰。"],
-  no_reason_7d: ["不太喜欢，吊牌还在，未穿过。", "买重复了，包装未拆。"],
-  wrong_item: ["下单的是驼色，收到的是黑色。"],
-  missing_parts: ["盒子里没有充电线，说明书也没有。", "少发了2袋，订单是30袋只收到28袋。"],
-  not_received: ["物流显示已签收，但我没有收到，驿站也没有。"],
-  changed_mind: ["不想要了，还没发货请直接退款。"],
-  spoiled: ["到手有一半是烂的，有异味，照片为证。", "花到的时候已经蔫了，叶子发黄。"],
-  dead_on_arrival: ["开箱时有4条鱼已经死亡，视频和照片已上传。"],
-  late_problem: ["买了一年多，最近充电口接触不良，想申请售后维修。", "大衣穿了几次发现内衬开裂，已过售后期，请帮忙开启售后。"],
-  needs_repair: ["屏幕出现竖线，需要维修。", "开机后风扇异响，想寄回维修。"],
-};
-
 function makeEvidenceSvg(label: string, hue: number, index: number): Buffer {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360" viewBox="0 0 480 360">
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},45%,82%)"/><stop offset="1" stop-color="hsl(${(hue + 40) % 360},40%,62%)"/></linearGradient></defs>
@@ -130,7 +97,7 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
-/** Platform deadlines by kind (NUMBERS.md §1d; fallbacks: Taobao 36 h 仅退款 shipped, 5 d returns; Douyin 48 h). */
+/** Platform deadlines by kind (the policy profiles' fallbacks, lib/policy/profiles.ts: Taobao 36 h 仅退款 shipped, 5 d returns; Douyin 48 h). */
 function getPlatformDeadline(platform: Platform, kind: RequestKind, receivedAt: Date): Date | null {
   if (kind === "entry_reopen") return null;
   const hours = platform === "douyin" ? 48 : kind === "refund_only" ? 36 : 120;
@@ -143,11 +110,11 @@ function pickKind(random: Random, product: Product, platform: Platform): Request
   return random.pick(product.kinds);
 }
 
-function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidence: boolean) {
+function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidence: boolean, forcedKind?: RequestKind) {
   const product = random.pick(shop.products);
-  const kind = pickKind(random, product, shop.platform);
+  const kind = forcedKind ?? pickKind(random, product, shop.platform);
   const reasonCode: BuyerReasonCode =
-    kind === "entry_reopen" ? "late_problem" : kind === "repair" ? "needs_repair" : random.pick(reasonsByCategory[product.category]);
+    kind === "entry_reopen" ? "late_problem" : kind === "repair" ? "needs_repair" : random.pick(getDemoReasons(product.category));
   const completedAt =
     kind === "entry_reopen"
       ? new Date(receivedAt.getTime() - random.int(20, 600) * day)
@@ -190,9 +157,7 @@ function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidenc
     platformRequestId: `${random.int(1, 9)}${String(random.int(0, 999_999_999)).padStart(9, "0")}${String(random.int(0, 99_999_999)).padStart(8, "0")}`,
     kind,
     reasonCode,
-    claim: random.pick(
-      (shop.platform === "douyin" ? freshClaims[reasonCode] : undefined) ?? claimsByReason[reasonCode] ?? ["请尽快处理，谢谢。"],
-    ),
+    claim: random.pick(getDemoClaims(product.category, reasonCode)),
     evidence: evidence.map((file) => file.id),
     amountFen: kind === "entry_reopen" ? 0 : partial ? Math.round(product.priceFen * 0.3) : product.priceFen,
     receivedAt,
@@ -201,13 +166,26 @@ function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidenc
   return { order, request, evidence };
 }
 
-/** Response times: most within a minute or two, a tail answered late (the metrics need both). */
-function sampleResponseMs(random: Random): number {
+/** Time an agent spends on one card: most under two minutes, a few long ones (a call to the warehouse). */
+function sampleHandleMs(random: Random): number {
   const u = random.next();
-  if (u < 0.55) return random.int(8, 90) * 1000;
-  if (u < 0.85) return random.int(90, 180) * 1000;
-  if (u < 0.97) return random.int(181, 900) * 1000;
-  return random.int(15, 240) * minute;
+  if (u < 0.6) return random.int(10, 60) * 1000;
+  if (u < 0.92) return random.int(60, 120) * 1000;
+  if (u < 0.99) return random.int(120, 170) * 1000;
+  return random.int(170, 400) * 1000;
+}
+
+/** An agent of the demo history: the shops they answer and their daily shift on the Shanghai clock, in minutes. */
+type DeskAgent = { userId: string; shopIds: string[]; shiftStartMin: number; shiftEndMin: number; freeAtMs: number };
+
+/** The first instant from `fromMs` on at which the agent is on shift. */
+function getNextOnShiftMs(agent: DeskAgent, fromMs: number): number {
+  const dayStartMs = getShanghaiDayStart(getShanghaiDay(new Date(fromMs))).getTime();
+  const startMs = dayStartMs + agent.shiftStartMin * minute;
+  const endMs = dayStartMs + agent.shiftEndMin * minute;
+  if (fromMs < startMs) return startMs;
+  if (fromMs < endMs) return fromMs;
+  return startMs + day;
 }
 
 export async function seedDemo(db: Db, now: Date, seed = 20261123) {
@@ -234,11 +212,6 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     { id: douyin, platform: "douyin", products: douyinGoods },
   ];
   const shopB: ShopPlan = { id: taobao, platform: "taobao", products: taobaoB };
-  const agentsByShop: Record<string, string[]> = {
-    [tmall]: [userIds["wangfang@mujin.demo"], userIds["zhaoqiang@mujin.demo"], userIds["owner@mujin.demo"]],
-    [douyin]: [userIds["lilei@mujin.demo"], userIds["wangfang@mujin.demo"], userIds["zhaoqiang@mujin.demo"]],
-    [taobao]: [userIds["owner@beian.demo"]],
-  };
 
   const orderRows: (typeof orders.$inferInsert)[] = [];
   const requestRows: (typeof requests.$inferInsert)[] = [];
@@ -269,8 +242,7 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     const kinds: RequestKind[] = shop.platform === "douyin" ? ["refund_only", "return_refund", "exchange"] : ["refund_only", "return_refund", "exchange", "repair", "entry_reopen"];
     for (const kind of kinds) {
       const product = shop.products.find((candidate) => kind === "entry_reopen" || candidate.kinds.includes(kind)) ?? shop.products[0];
-      const card = buildCard(random, { ...shop, products: [{ ...product, kinds: [kind === "entry_reopen" ? product.kinds[0] : kind] }] }, new Date(now.getTime() - random.int(10, 160) * 1000), true);
-      if (kind === "entry_reopen") card.request.kind = "entry_reopen";
+      const card = buildCard(random, { ...shop, products: [product] }, new Date(now.getTime() - random.int(10, 160) * 1000), true, kind);
       orderRows.push(card.order);
       requestRows.push(card.request);
       evidenceRows.push(...card.evidence);
@@ -284,50 +256,75 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     evidenceRows.push({ id: historyProofIds[shop.id], shopId: shop.id, name: "proof.svg", mimeType: "image/svg+xml", bytes: makeEvidenceSvg("商家举证", 210, 0) });
   }
 
-  // 30 days of decided history: arrivals follow the day (busy evenings), several agents, some late. Days
-  // are Shanghai days, as the metrics count them: from 16:00 UTC on, Shanghai is already on the next date,
-  // and UTC days left "yesterday" on the owner's page empty.
+  // 30 days of decided history: arrivals follow the day (busy evenings). Days are Shanghai days, as the
+  // metrics count them: from 16:00 UTC on, Shanghai is already on the next date, and UTC days left
+  // "yesterday" on the owner's page empty. The cards go through a small desk, as on a real day: each is
+  // answered by the first free agent on shift for its shop, after the agent's handle time; cards that
+  // arrive at night wait for the morning shift, and now and then an agent steps away. So the decisions
+  // tell the same story the staffing forecast reads back from them (docs/metrics.md).
+  const desk: DeskAgent[] = [
+    { userId: userIds["wangfang@mujin.demo"], shopIds: [tmall, douyin], shiftStartMin: 8 * 60, shiftEndMin: 17 * 60, freeAtMs: 0 },
+    { userId: userIds["zhaoqiang@mujin.demo"], shopIds: [tmall, douyin], shiftStartMin: 14 * 60, shiftEndMin: 23 * 60 + 30, freeAtMs: 0 },
+    { userId: userIds["lilei@mujin.demo"], shopIds: [douyin], shiftStartMin: 9 * 60, shiftEndMin: 21 * 60, freeAtMs: 0 },
+    { userId: userIds["owner@mujin.demo"], shopIds: [tmall], shiftStartMin: 10 * 60, shiftEndMin: 22 * 60, freeAtMs: 0 },
+    { userId: userIds["owner@beian.demo"], shopIds: [taobao], shiftStartMin: 9 * 60, shiftEndMin: 23 * 60, freeAtMs: 0 },
+  ];
   for (let dayIndex = 30; dayIndex >= 1; dayIndex--) {
     const dayStartMs = getShanghaiDayStart(getShanghaiDay(new Date(now.getTime() - dayIndex * day))).getTime();
+    const arrivals: { shop: ShopPlan; receivedAt: Date }[] = [];
     for (const shop of [...shopsA, shopB]) {
       const perDay = shop === shopB ? random.int(8, 15) : shop.platform === "tmall" ? random.int(70, 110) : random.int(35, 60);
       for (let i = 0; i < perDay; i++) {
         const hourOfDay = random.chance(0.7) ? random.int(9, 22) : random.int(0, 23);
         const receivedAt = new Date(dayStartMs + hourOfDay * hour + random.int(0, 59) * minute + random.int(0, 59) * 1000);
-        if (receivedAt.getTime() >= now.getTime() - 5 * minute) continue;
-        const card = buildCard(random, shop, receivedAt, false);
-        const responseMs = sampleResponseMs(random);
-        const decidedAt = new Date(Math.min(receivedAt.getTime() + responseMs, now.getTime() - minute));
-        const decision = random.chance(0.82) ? "approve" : "reject";
-        const decidedBy = random.pick(agentsByShop[shop.id]);
-        const cancelled = random.chance(0.03);
-        Object.assign(card.request, cancelled
-          ? { status: "cancelled" }
-          : {
-              status: decision === "approve" ? "approved" : "rejected",
-              decision,
-              decidedAt,
-              decidedBy,
-              rejectReasonCode: decision === "reject" ? random.pick(["no_quality_issue", "goods_intact_used", "buyer_agreed_other", "not_received_return"]) : null,
-              rejectMessage: decision === "reject" ? random.pick(["亲，商品已签收且无质量问题，吊牌已剪不支持退货哦。", "已与您电话沟通，补发配件，麻烦撤销申请。", "仓库尚未收到退货，收到后第一时间处理。"]) : null,
-              version: 2,
-            });
-        orderRows.push(card.order);
-        requestRows.push(card.request);
-        if (!cancelled) {
-          auditRows.push({
-            shopId: shop.id,
-            requestId: card.request.id,
-            orderId: card.order.id,
-            actorId: decidedBy,
-            action: decision === "approve" ? "approved" : "rejected",
-            fromStatus: "pending",
-            toStatus: decision === "approve" ? "approved" : "rejected",
-            // Most rejections in the history came with proof; a few did not (卖家有责 in the metrics).
-            detail: decision === "reject" && random.chance(0.85) ? { evidenceIds: [historyProofIds[shop.id]] } : {},
-            at: decidedAt,
+        if (receivedAt.getTime() < now.getTime() - 5 * minute) arrivals.push({ shop, receivedAt });
+      }
+    }
+    arrivals.sort((left, right) => left.receivedAt.getTime() - right.receivedAt.getTime());
+    for (const { shop, receivedAt } of arrivals) {
+      const card = buildCard(random, shop, receivedAt, false);
+      const cancelled = random.chance(0.03);
+      const decision = random.chance(0.82) ? "approve" : "reject";
+      // First come, first served: the agent of this shop who can start on it soonest
+      let agent: DeskAgent | null = null;
+      let startMs = Infinity;
+      for (const candidate of desk) {
+        if (!candidate.shopIds.includes(shop.id)) continue;
+        const candidateStartMs = getNextOnShiftMs(candidate, Math.max(receivedAt.getTime(), candidate.freeAtMs));
+        if (candidateStartMs < startMs) [agent, startMs] = [candidate, candidateStartMs];
+      }
+      const decidedAtMs = startMs + sampleHandleMs(random);
+      // A card its agent would only finish after now is left out: the pending queue is seeded on its own
+      if (!agent || (!cancelled && decidedAtMs >= now.getTime() - minute)) continue;
+      if (!cancelled) agent.freeAtMs = decidedAtMs + (random.chance(0.03) ? random.int(5, 25) * minute : 0);
+      const decidedAt = new Date(decidedAtMs);
+      const decidedBy = agent.userId;
+      Object.assign(card.request, cancelled
+        ? { status: "cancelled" }
+        : {
+            status: decision === "approve" ? "approved" : "rejected",
+            decision,
+            decidedAt,
+            decidedBy,
+            rejectReasonCode: decision === "reject" ? random.pick(["no_quality_issue", "goods_intact_used", "buyer_agreed_other", "not_received_return"]) : null,
+            rejectMessage: decision === "reject" ? random.pick(["亲，商品已签收且无质量问题，吊牌已剪不支持退货哦。", "已与您电话沟通，补发配件，麻烦撤销申请。", "仓库尚未收到退货，收到后第一时间处理。"]) : null,
+            version: 2,
           });
-        }
+      orderRows.push(card.order);
+      requestRows.push(card.request);
+      if (!cancelled) {
+        auditRows.push({
+          shopId: shop.id,
+          requestId: card.request.id,
+          orderId: card.order.id,
+          actorId: decidedBy,
+          action: decision === "approve" ? "approved" : "rejected",
+          fromStatus: "pending",
+          toStatus: decision === "approve" ? "approved" : "rejected",
+          // Most rejections in the history came with proof; a few did not (卖家有责 in the metrics).
+          detail: decision === "reject" && random.chance(0.85) ? { evidenceIds: [historyProofIds[shop.id]] } : {},
+          at: decidedAt,
+        });
       }
     }
   }

@@ -14,7 +14,7 @@ test("the owner opens 退货宝, changes the quote, and the verdict and chart fo
   // Other tests may add shops to merchant A: pick the demo Tmall shop by name.
   await page.getByLabel("店铺").selectOption({ label: "木槿旗舰店（天猫）" });
   const verdict = page.getByTestId("freight-verdict");
-  // The demo Tmall shop has no quote yet: the verdict uses the estimated premium p̂.
+  // The demo Tmall shop has no quote yet: the verdict uses the estimated premium.
   await expect(verdict).toHaveText(/^按估算保费 ¥\d+\.\d\d\/单/);
   await expect(page.getByText("估", { exact: true }).first()).toBeVisible();
   const chart = page.getByTestId("sensitivity-chart");
@@ -35,9 +35,9 @@ test("the owner opens 退货宝, changes the quote, and the verdict and chart fo
   await expect(savingCell).toHaveText(/^-¥/);
 
   // A changed default can be put back.
-  const handling = page.getByLabel("每单理赔处理成本 h", { exact: true });
+  const handling = page.getByLabel("每次理赔的处理成本", { exact: true });
   await handling.fill("2");
-  await page.getByRole("button", { name: "恢复默认: 每单理赔处理成本 h" }).click();
+  await page.getByRole("button", { name: "恢复默认: 每次理赔的处理成本" }).click();
   await expect(handling).toHaveValue("0");
 });
 
@@ -60,7 +60,7 @@ test("the owner saves two scenarios, compares them and exports them as CSV with 
   await expect(compare.getByRole("row").filter({ hasText: "每单保费" })).toContainText("¥1.20");
   await expect(compare.getByRole("row").filter({ hasText: "每单保费" })).toContainText("¥3.00");
 
-  const href = await page.getByRole("link", { name: "导出所选 CSV" }).getAttribute("href");
+  const href = await page.getByRole("link", { name: "导出所选方案表格" }).getAttribute("href");
   const response = await page.request.get(href!);
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toContain("text/csv");

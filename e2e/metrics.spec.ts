@@ -28,7 +28,7 @@ test("owner sees the demo's 30 days, switches range and exports a CSV Excel read
   expect(weekReceived).toBeLessThan(received);
 
   const download = page.waitForEvent("download");
-  await page.getByRole("link", { name: "导出 CSV: 店铺" }).click();
+  await page.getByRole("link", { name: "导出表格: 店铺" }).click();
   const file = await (await download).path();
   const bytes = fs.readFileSync(file);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

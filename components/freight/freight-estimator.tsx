@@ -14,6 +14,7 @@ import { PlatformBadge } from "@/components/inbox/badges";
 import { Button } from "@/components/ui/button";
 import type { Platform } from "@/lib/domain";
 import { formatFen } from "@/lib/money";
+import { classifyRequestError } from "@/lib/request-error";
 import { productCategoryLabels, isProductCategory } from "@/lib/policy/categories";
 import { freightWindowDays, type FreightInputsResponse, type FreightSettings, type ModelOverrides, type SavedScenario } from "@/lib/return-freight/api";
 import { estimateReturnFreight, formatVerdictSentence, getCategoryBreakdown, getSensitivityGrid, getVerdict } from "@/lib/return-freight/estimator";
@@ -30,21 +31,27 @@ type FreightEstimatorProps = {
 
 const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
-function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
+function Stat({ label, value, hint, how, testId }: { label: string; value: string; hint?: string; how: string; testId?: string }) {
   return (
     <div className="rounded-lg bg-white p-3 ring-1 ring-slate-200">
-      <div className="text-xs text-slate-500">{label}</div>
+      <div className="text-xs text-slate-600">{label}</div>
       <div className="mt-1 text-lg font-semibold tabular-nums text-slate-900" data-testid={testId}>
         {value}
       </div>
-      {hint ? <div className="text-xs text-slate-500">{hint}</div> : null}
+      {hint ? <div className="text-xs text-slate-600">{hint}</div> : null}
+      <div className="mt-1 text-xs text-slate-600">{how}</div>
     </div>
   );
 }
 
+type SourcedParameter = "zoneMix" | "freightFen" | "payoutFen" | "payoutCapFen" | "loading" | "premiumFloorFen" | "priceRatio" | "topUpShare" | "handlingFen";
+
 export function FreightEstimator({ shops, shopId: initialShopId, windowDays: initialWindowDays, initial, initialScenarios }: FreightEstimatorProps) {
   const t = useTranslations("freight");
   const tz = useTranslations("freight.zones");
+  const tOwner = useTranslations("ownerPages");
+  // A default's source in the merchant's words, and how sure it is (the model's own notes are in docs/return-freight.md)
+  const sourced = (name: SourcedParameter) => ({ source: tOwner(`freight.source.${name}`), confidence: modelParameterDefaults[name].confidence });
   const locale = useLocale();
   const router = useRouter();
   const pathname = usePathname();
@@ -68,7 +75,7 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
       queryClient.setQueriesData<FreightInputsResponse>({ queryKey: [...freightKeys.all, "inputs", shopId] }, (old) => (old ? { ...old, settings: stored } : old));
       toast.success(t("saved"));
     },
-    onError: (error) => toast.error(t("saveFailed", { message: error.message })),
+    onError: (error) => toast.error(t("saveFailed", { message: tOwner(`requestError.${classifyRequestError(error)}`) })),
   });
 
   const selectContext = (nextShop: string, nextWindow: number) => {
@@ -135,7 +142,7 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
       <section aria-labelledby="freight-title" className="space-y-4">
         {header}
         <div role="alert" className="rounded-lg bg-white p-6 text-center ring-1 ring-rose-200">
-          <p className="text-rose-800">{t("loadFailed", { message: inputsQuery.error.message })}</p>
+          <p className="text-rose-800">{t("loadFailed", { message: tOwner(`requestError.${classifyRequestError(inputsQuery.error)}`) })}</p>
           <Button className="mt-3" onClick={() => inputsQuery.refetch()}>
             {t("retry")}
           </Button>
@@ -196,15 +203,16 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
             <p className="mt-1 text-xs text-emerald-800">{t("outOfMoney")}</p>
           </div>
           <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
-            <Stat label={t("costWithout")} value={formatFen(estimate.costWithoutFen)} testId="cost-without" />
-            <Stat label={t("costWith")} value={formatFen(estimate.costWithFen)} testId="cost-with" />
-            <Stat label={t("saving")} value={formatFen(estimate.savingFen)} hint={t("perOrder", { amount: formatFen(estimate.savingPerOrderFen) })} testId="saving" />
-            <Stat label={t("savingShare")} value={formatShare(estimate.savingShare)} testId="saving-share" />
-            <Stat label={t("breakEven")} value={formatFen(estimate.breakEvenPremiumFen)} hint={t("breakEvenHint")} testId="break-even" />
+            <Stat label={t("costWithout")} value={formatFen(estimate.costWithoutFen)} how={tOwner("freight.how.costWithout")} testId="cost-without" />
+            <Stat label={t("costWith")} value={formatFen(estimate.costWithFen)} how={tOwner("freight.how.costWith")} testId="cost-with" />
+            <Stat label={t("saving")} value={formatFen(estimate.savingFen)} hint={t("perOrder", { amount: formatFen(estimate.savingPerOrderFen) })} how={tOwner("freight.how.saving")} testId="saving" />
+            <Stat label={t("savingShare")} value={formatShare(estimate.savingShare)} how={tOwner("freight.how.savingShare")} testId="saving-share" />
+            <Stat label={t("breakEven")} value={formatFen(estimate.breakEvenPremiumFen)} hint={t("breakEvenHint")} how={tOwner("freight.how.breakEven")} testId="break-even" />
             <Stat
               label={estimate.premiumSource === "quote" ? t("premiumQuoted") : t("premiumEstimated")}
               value={formatFen(estimate.premiumFen)}
               hint={t("monthlyOrders", { count: Math.round(estimate.shippedOrders), rate: formatShare(estimate.shopReturnRate) })}
+              how={estimate.premiumSource === "quote" ? tOwner("freight.how.premiumQuoted") : tOwner("freight.how.premiumEstimated")}
               testId="premium"
             />
           </div>
@@ -248,7 +256,7 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
               <EstimateBadge confidence={sellerShare.confidence} />
             </label>
             <p className="text-xs text-slate-500">
-              {t("source")}: {settings.isFreeReturnPromised ? sellerShare.source : t("sellerShareFromData")}
+              {t("source")}: {settings.isFreeReturnPromised ? tOwner("freight.source.sellerShareFreeReturn") : t("sellerShareFromData")}
             </p>
             <label className="flex items-center gap-2">
               <input type="checkbox" checked={settings.isSubscribed} onChange={(event) => update({ isSubscribed: event.target.checked })} />
@@ -262,31 +270,31 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
             </div>
             <p className="tabular-nums text-slate-700">{buyerZones.map((zone) => `${tz(zone)} ${formatShare(parameters.zoneMix[zone], 0)}`).join(" · ")}</p>
             <p className="text-xs text-slate-500">
-              {t("source")}: {origins.zoneMix === "shop_data" ? t("zoneMixFromData", { province: inputs.shop.shipFromProvince ?? "" }) : modelParameterDefaults.zoneMix.source}
+              {t("source")}: {origins.zoneMix === "shop_data" ? t("zoneMixFromData", { province: inputs.shop.shipFromProvince ?? "" }) : tOwner("freight.source.zoneMix")}
             </p>
           </div>
-          <ParameterField label={t("freightPerZone")} {...modelParameterDefaults.freightFen} isOverridden={origins.freightFen === "owner"} onReset={() => reset("freightFen")}>
+          <ParameterField label={t("freightPerZone")} {...sourced("freightFen")} isOverridden={origins.freightFen === "owner"} onReset={() => reset("freightFen")}>
             {zoneValues("freightFen")}
           </ParameterField>
-          <ParameterField label={t("payoutPerZone")} {...modelParameterDefaults.payoutFen} isOverridden={origins.payoutFen === "owner"} onReset={() => reset("payoutFen")}>
+          <ParameterField label={t("payoutPerZone")} {...sourced("payoutFen")} isOverridden={origins.payoutFen === "owner"} onReset={() => reset("payoutFen")}>
             {zoneValues("payoutFen")}
           </ParameterField>
-          <ParameterField label={t("payoutCap")} {...modelParameterDefaults.payoutCapFen} isOverridden={origins.payoutCapFen === "owner"} onReset={() => reset("payoutCapFen")}>
+          <ParameterField label={t("payoutCap")} {...sourced("payoutCapFen")} isOverridden={origins.payoutCapFen === "owner"} onReset={() => reset("payoutCapFen")}>
             <NumberInput label={t("payoutCap")} value={parameters.payoutCapFen} scale={100} isInteger unit={t("yuan")} onChange={(value) => override({ payoutCapFen: value })} />
           </ParameterField>
-          <ParameterField label={t("loadingFactor")} {...modelParameterDefaults.loading} isOverridden={origins.loading === "owner"} onReset={() => reset("loading")}>
-            <NumberInput label={t("loadingFactor")} value={parameters.loading} min={0.5} max={5} unit="λ" onChange={(value) => override({ loading: value })} />
+          <ParameterField label={t("loadingFactor")} {...sourced("loading")} isOverridden={origins.loading === "owner"} onReset={() => reset("loading")}>
+            <NumberInput label={t("loadingFactor")} value={parameters.loading} min={0.5} max={5} unit={tOwner("freight.timesUnit")} onChange={(value) => override({ loading: value })} />
           </ParameterField>
-          <ParameterField label={t("priceRatio")} {...modelParameterDefaults.priceRatio} isOverridden={origins.priceRatio === "owner"} onReset={() => reset("priceRatio")}>
-            <NumberInput label={t("priceRatio")} value={parameters.priceRatio} min={0.1} max={1.5} unit="d" onChange={(value) => override({ priceRatio: value })} />
+          <ParameterField label={t("priceRatio")} {...sourced("priceRatio")} isOverridden={origins.priceRatio === "owner"} onReset={() => reset("priceRatio")}>
+            <NumberInput label={t("priceRatio")} value={parameters.priceRatio} min={0.1} max={1.5} unit={tOwner("freight.timesUnit")} onChange={(value) => override({ priceRatio: value })} />
           </ParameterField>
-          <ParameterField label={t("premiumFloor")} {...modelParameterDefaults.premiumFloorFen} isOverridden={origins.premiumFloorFen === "owner"} onReset={() => reset("premiumFloorFen")}>
+          <ParameterField label={t("premiumFloor")} {...sourced("premiumFloorFen")} isOverridden={origins.premiumFloorFen === "owner"} onReset={() => reset("premiumFloorFen")}>
             <NumberInput label={t("premiumFloor")} value={parameters.premiumFloorFen} scale={100} isInteger unit={t("yuan")} onChange={(value) => override({ premiumFloorFen: value })} />
           </ParameterField>
-          <ParameterField label={t("topUp")} {...modelParameterDefaults.topUpShare} isOverridden={origins.topUpShare === "owner"} onReset={() => reset("topUpShare")}>
+          <ParameterField label={t("topUp")} {...sourced("topUpShare")} isOverridden={origins.topUpShare === "owner"} onReset={() => reset("topUpShare")}>
             <NumberInput label={t("topUp")} value={parameters.topUpShare} scale={0.01} max={100} step={1} unit="%" onChange={(value) => override({ topUpShare: value })} />
           </ParameterField>
-          <ParameterField label={t("handling")} {...modelParameterDefaults.handlingFen} isOverridden={origins.handlingFen === "owner"} onReset={() => reset("handlingFen")}>
+          <ParameterField label={t("handling")} {...sourced("handlingFen")} isOverridden={origins.handlingFen === "owner"} onReset={() => reset("handlingFen")}>
             <NumberInput label={t("handling")} value={parameters.handlingFen} scale={100} isInteger unit={t("yuan")} onChange={(value) => override({ handlingFen: value })} />
           </ParameterField>
           <div className="flex gap-2 pt-3">
@@ -320,11 +328,15 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
                   {t("claimTitle")}
                 </h2>
                 <p className="text-xs text-slate-500">
-                  {t("source")}: {platformClaimedSavingShare.source}
+                  {t("source")}: {tOwner("freight.source.platformClaim")}
                 </p>
                 <ClaimComparisonChart ourShare={estimate.savingShare} claimed={platformClaimedSavingShare.value} />
               </section>
-              <section aria-labelledby="categories-title" className="overflow-x-auto rounded-lg bg-white p-4 ring-1 ring-slate-200">
+              <section
+                aria-labelledby="categories-title"
+                tabIndex={0}
+                className="overflow-x-auto rounded-lg bg-white p-4 ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-emerald-700"
+              >
                 <h2 id="categories-title" className="mb-2 font-medium">
                   {t("categoriesTitle")}
                 </h2>

@@ -5,12 +5,22 @@ import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import type { Confidence } from "@/lib/return-freight/parameters";
 
-/** "估" when the default is our estimate (NUMBERS.md: E values warn, never decide). */
+/**
+ * How sure a default is, in words: 官方 / 多方 / 单一来源, and 估 for our own estimates (which only ever warn,
+ * never decide; docs/return-freight.md). The hint says what the word means.
+ */
 export function EstimateBadge({ confidence }: { confidence: Confidence }) {
   const t = useTranslations("freight");
-  if (confidence !== "E") return <span className="rounded bg-slate-100 px-1 text-[11px] text-slate-600">{confidence}</span>;
+  const tOwner = useTranslations("ownerPages.freight");
+  if (confidence !== "E") {
+    return (
+      <span title={tOwner(`confidenceHint.${confidence}`)} className="rounded bg-slate-100 px-1 text-[11px] text-slate-700">
+        {tOwner(`confidence.${confidence}`)}
+      </span>
+    );
+  }
   return (
-    <span title={t("estimateHint")} className="rounded bg-amber-100 px-1 text-[11px] font-semibold text-amber-800">
+    <span title={t("estimateHint")} className="rounded bg-amber-100 px-1 text-[11px] font-semibold text-amber-900">
       {t("estimateBadge")}
     </span>
   );
@@ -37,11 +47,12 @@ export function ParameterField({ label, source, confidence, isOverridden, onRese
             {t("reset")}
           </Button>
         ) : (
-          <span className="ml-auto text-xs text-slate-400">{t("isDefault")}</span>
+          // slate-600 on white is 7.6:1 (slate-400 was 2.6:1, under the 4.5:1 small text needs)
+          <span className="ml-auto text-xs text-slate-600">{t("isDefault")}</span>
         )}
       </div>
       <div className="flex flex-wrap items-center gap-2">{children}</div>
-      <p className="text-xs text-slate-500">
+      <p className="text-xs text-slate-600">
         {t("source")}: {source}
       </p>
     </div>

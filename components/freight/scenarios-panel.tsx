@@ -9,6 +9,7 @@ import { deleteScenario, fetchScenarios, freightKeys, getScenarioExportUrl, post
 import { formatShare } from "@/components/freight/format";
 import { Button } from "@/components/ui/button";
 import { formatFen } from "@/lib/money";
+import { classifyRequestError } from "@/lib/request-error";
 import type { SavedScenario } from "@/lib/return-freight/api";
 import { estimateReturnFreight, formatVerdictSentence, getVerdict } from "@/lib/return-freight/estimator";
 import type { EstimatorParameters } from "@/lib/return-freight/parameters";
@@ -22,6 +23,7 @@ type ScenariosPanelProps = {
 
 export function ScenariosPanel({ shopId, windowDays, parameters, initialScenarios }: ScenariosPanelProps) {
   const t = useTranslations("freight.scenarios");
+  const tError = useTranslations("ownerPages.requestError");
   const locale = useLocale() === "en" ? "en" : "zh";
   const format = useFormatter();
   const queryClient = useQueryClient();
@@ -39,7 +41,7 @@ export function ScenariosPanel({ shopId, windowDays, parameters, initialScenario
       toast.success(t("saved"));
       return queryClient.invalidateQueries({ queryKey: freightKeys.scenarios(shopId) });
     },
-    onError: (error) => toast.error(t("failed", { message: error.message })),
+    onError: (error) => toast.error(t("failed", { message: tError(classifyRequestError(error)) })),
   });
   const remove = useMutation({
     mutationFn: deleteScenario,
@@ -47,7 +49,7 @@ export function ScenariosPanel({ shopId, windowDays, parameters, initialScenario
       setSelected((ids) => ids.filter((other) => other !== id));
       return queryClient.invalidateQueries({ queryKey: freightKeys.scenarios(shopId) });
     },
-    onError: (error) => toast.error(t("failed", { message: error.message })),
+    onError: (error) => toast.error(t("failed", { message: tError(classifyRequestError(error)) })),
   });
   const scenarios = scenariosQuery.data?.scenarios ?? [];
   const compared = selected.map((id) => scenarios.find((scenario) => scenario.id === id)).filter((scenario): scenario is SavedScenario => !!scenario);
@@ -123,7 +125,9 @@ export function ScenariosPanel({ shopId, windowDays, parameters, initialScenario
             <li key={scenario.id} className="flex items-center gap-2 py-1.5">
               <label className="flex flex-1 items-center gap-2">
                 <input type="checkbox" checked={selected.includes(scenario.id)} onChange={() => toggle(scenario.id)} />
-                <span className="font-medium">{scenario.name}</span>
+                <span className="font-medium" data-user-text>
+                  {scenario.name}
+                </span>
                 <span className="text-xs text-slate-500">
                   {format.dateTime(new Date(scenario.createdAt), { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false })}
                   {scenario.createdBy ? ` · ${scenario.createdBy.name}` : ""}
@@ -138,7 +142,7 @@ export function ScenariosPanel({ shopId, windowDays, parameters, initialScenario
         </ul>
       )}
       {compared.length === 2 ? (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={t("compareTitle")}>
           <table className="w-full text-sm" aria-label={t("compareTitle")}>
             <thead>
               <tr className="text-left text-xs text-slate-500">

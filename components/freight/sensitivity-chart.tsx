@@ -49,7 +49,8 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <div className="overflow-x-auto">
+      {/* Focusable so a keyboard can scroll it on a narrow screen */}
+      <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={t("chart.gridLabel")}>
         <table className="w-full text-right text-xs tabular-nums" aria-label={t("chart.gridLabel")}>
           <thead>
             <tr className="text-slate-500">
@@ -81,7 +82,7 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
             ))}
           </tbody>
         </table>
-        <p className="mt-1 text-xs text-slate-500">{t("chart.gridHint")}</p>
+        <p className="mt-1 text-xs text-slate-600">{t("chart.gridHint")}</p>
       </div>
     </div>
   );

@@ -3,10 +3,11 @@ import { useTranslations } from "next-intl";
 /** Weekday × hour grid; darker cells hold more cards. Numbers stay in each cell for screen readers and print. */
 export function Heatmap({ title, counts, hue }: { title: string; counts: number[][]; hue: "emerald" | "rose" }) {
   const t = useTranslations("metrics");
+  const tOwner = useTranslations("ownerPages.metrics");
   const max = Math.max(1, ...counts.flat());
   const color = hue === "emerald" ? "4, 120, 87" : "190, 18, 60";
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={tOwner("scrollRegion", { name: title })}>
       <table className="w-full border-separate border-spacing-0.5 text-[11px]">
         <caption className="mb-1 text-left text-sm font-medium text-slate-700">{title}</caption>
         <thead>

@@ -8,15 +8,21 @@ import { StaffingPanel } from "@/components/metrics/staffing-panel";
 import { cn } from "@/components/ui/cn";
 import { PlatformBadge } from "@/components/inbox/badges";
 import type { Platform } from "@/lib/domain";
-import { rangePresets, type RangePreset } from "@/lib/metrics/report-range";
+import { maxCustomDays, rangePresets, type PeriodDays, type RangePreset, type RangeProblem } from "@/lib/metrics/report-range";
 import type { BreakdownRow, MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
 
-/** The page's URL state: range, shop and the staffing inputs all live in the query string. */
-export type MetricsParams = { range: RangePreset; from?: string; to?: string; shop?: string; agents?: string; target?: string };
+/**
+ * The page's URL state: range, shop and the staffing inputs all live in the query string. `rangeProblem` is
+ * not: it says why a custom range in the URL was refused (the form keeps the days the owner chose).
+ */
+export type MetricsParams = { range: RangePreset; from?: string; to?: string; shop?: string; agents?: string; target?: string; rangeProblem?: RangeProblem };
 
 export function toMetricsSearch(params: MetricsParams, extra: Record<string, string> = {}): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...params, ...extra })) if (value) search.set(key, value);
+  const { rangeProblem: _problem, ...urlParams } = params;
+  // The days of a refused custom range stay in the form only: links carry the range actually on the page
+  const carried = params.rangeProblem ? { ...urlParams, from: undefined, to: undefined } : urlParams;
+  for (const [key, value] of Object.entries({ ...carried, ...extra })) if (value) search.set(key, value);
   return search.toString();
 }
 
@@ -34,7 +40,7 @@ const headlineFigures: FigureName[] = [
   "refundFen",
 ];
 
-function FigureCard({ label, value, delta, note, testId }: { label: string; value: string; delta?: string | null; note?: string; testId: string }) {
+function FigureCard({ label, value, delta, note, how, testId }: { label: string; value: string; delta?: string | null; note?: string; how: string; testId: string }) {
   const t = useTranslations("metrics");
   return (
     <div className="rounded-lg bg-white p-3 ring-1 ring-slate-200" data-testid={testId}>
@@ -42,8 +48,18 @@ function FigureCard({ label, value, delta, note, testId }: { label: string; valu
       <dd className="mt-1 text-xl font-semibold tabular-nums">{value}</dd>
       {delta ? <dd className="text-xs text-slate-600">{t("vsPrevious", { delta })}</dd> : null}
       {note ? <dd className="mt-1 text-xs text-amber-800">{note}</dd> : null}
+      <dd className="mt-1 text-xs text-slate-600">{how}</dd>
     </div>
   );
+}
+
+/** "2026-10-25 至 2026-11-23（截至 14:30）", or one day. */
+function usePeriodText() {
+  const t = useTranslations("ownerPages.metrics.period");
+  return ({ firstDay, lastDay, endClock }: PeriodDays) => {
+    if (firstDay === lastDay) return endClock ? t("dayUntil", { day: firstDay, clock: endClock }) : t("day", { day: firstDay });
+    return endClock ? t("daysUntil", { first: firstDay, last: lastDay, clock: endClock }) : t("days", { first: firstDay, last: lastDay });
+  };
 }
 
 export function MetricsView({
@@ -59,6 +75,7 @@ export function MetricsView({
 }) {
   const t = useTranslations();
   const locale = useLocale();
+  const periodText = usePeriodText();
   const isOwner = report.viewer.role === "owner";
   const isEmpty = report.figures.received.current === 0;
   const csvHref = (table: string) => `/api/metrics/export?${toMetricsSearch(params, { table })}`;
@@ -69,7 +86,11 @@ export function MetricsView({
     if (name === "agent" && row.key === "") return t("metrics.agentUnanswered");
     return row.label;
   };
-  const scoringWindow = `${report.policy.scoringWindow.start}–${report.policy.scoringWindow.end}`;
+  // One platform in view: its own hours in the label; several: the list below the figures says each one's
+  const onlyPlatform = report.policy.platforms.length === 1 ? report.policy.platforms[0] : null;
+  const previousReceived = report.figures.received.previous ?? 0;
+  const currentReceived = report.figures.received.current ?? 0;
+  const scoredShops = report.scoring.filter((shop) => shop.minRounds !== null);
 
   return (
     <section aria-labelledby="metrics-title" className="space-y-6">
@@ -79,10 +100,10 @@ export function MetricsView({
             {t("metrics.title")}
           </h1>
           <p className="text-sm text-slate-600" data-testid="metrics-range">
-            {t("metrics.rangeLine", { first: report.range.firstDay, last: report.range.lastDay })}
-            {" · "}
-            {isOwner ? t("metrics.viewOwner") : t("metrics.viewAgent")}
+            {t("ownerPages.metrics.comparedWith", { current: periodText(report.range.current), previous: periodText(report.range.previous), count: previousReceived })}
+            {previousReceived * 4 < currentReceived ? ` ${t("ownerPages.metrics.fewPrevious")}` : null}
           </p>
+          <p className="text-sm text-slate-600">{isOwner ? t("metrics.viewOwner") : t("metrics.viewAgent")}</p>
         </div>
         <CsvLink href={csvHref("summary")} label={t("metrics.summary")} />
       </div>
@@ -108,17 +129,22 @@ export function MetricsView({
           {params.shop ? <input type="hidden" name="shop" value={params.shop} /> : null}
           <label className="flex items-center gap-1">
             {t("metrics.from")}
-            <input type="date" name="from" required defaultValue={params.from ?? report.range.firstDay} className="rounded border border-slate-300 px-1 py-0.5" />
+            <input type="date" name="from" required defaultValue={params.from ?? report.range.firstDay} aria-invalid={params.rangeProblem ? true : undefined} aria-describedby={params.rangeProblem ? "range-problem" : undefined} className="rounded border border-slate-300 px-1 py-0.5" />
           </label>
           <label className="flex items-center gap-1">
             {t("metrics.to")}
-            <input type="date" name="to" required defaultValue={params.to ?? report.range.lastDay} className="rounded border border-slate-300 px-1 py-0.5" />
+            <input type="date" name="to" required defaultValue={params.to ?? report.range.lastDay} aria-invalid={params.rangeProblem ? true : undefined} aria-describedby={params.rangeProblem ? "range-problem" : undefined} className="rounded border border-slate-300 px-1 py-0.5" />
           </label>
-          <button type="submit" className={cn("rounded-full px-3 py-1 ring-1 ring-inset", params.range === "custom" ? "bg-emerald-700 text-white ring-emerald-700" : "bg-white ring-slate-300")}>
+          <button type="submit" className={cn("rounded-full px-3 py-1 ring-1 ring-inset", params.range === "custom" && !params.rangeProblem ? "bg-emerald-700 text-white ring-emerald-700" : "bg-white ring-slate-300")}>
             {t("metrics.preset.custom")}
           </button>
         </form>
       </nav>
+      {params.rangeProblem ? (
+        <p id="range-problem" role="alert" className="rounded-md bg-rose-50 p-3 text-sm text-rose-900 ring-1 ring-rose-200" data-testid="range-problem">
+          {t(`ownerPages.metrics.rangeProblem.${params.rangeProblem}`, { max: maxCustomDays })} {t("ownerPages.metrics.rangeProblemShowing")}
+        </p>
+      ) : null}
 
       {shops.length > 1 ? (
         <nav aria-label={t("metrics.shopLabel")} className="flex flex-wrap items-center gap-2 text-sm">
@@ -144,28 +170,62 @@ export function MetricsView({
           <FigureCard
             key={name}
             testId={`figure-${name}`}
-            label={name === "scoringHoursResponseRate" ? t("metrics.figure.scoringHoursResponseRateWindow", { window: scoringWindow }) : t(`metrics.figure.${name}`)}
+            label={
+              name === "scoringHoursResponseRate" && onlyPlatform
+                ? t("metrics.figure.scoringHoursResponseRateWindow", { window: `${onlyPlatform.window.start}–${onlyPlatform.window.end}` })
+                : t(`metrics.figure.${name}`)
+            }
             value={formatFigure(name, report.figures[name].current, locale)}
             delta={formatDelta(name, report.figures[name], locale)}
+            how={t(`ownerPages.metrics.how.${name}`)}
           />
         ))}
-        <FigureCard testId="figure-overdueNow" label={t("metrics.figure.overdueNow")} value={String(report.overdueNow)} note={t("metrics.liveNote")} />
+        <FigureCard testId="figure-overdueNow" label={t("metrics.figure.overdueNow")} value={String(report.overdueNow)} note={t("metrics.liveNote")} how={t("ownerPages.metrics.how.overdueNow")} />
         <FigureCard
           testId="figure-intervention"
           label={t("metrics.figure.intervention")}
           value={formatFigure("intervention", report.figures.intervention.current, locale)}
           note={report.recordedSources.intervention ? undefined : t("metrics.notRecorded")}
+          how={t("ownerPages.metrics.how.intervention")}
         />
         <FigureCard
           testId="figure-returnFreightFen"
           label={t("metrics.figure.returnFreightFen")}
           value={report.recordedSources.returnFreight ? formatFigure("returnFreightFen", report.figures.returnFreightFen.current, locale) : t("metrics.noData")}
           note={report.recordedSources.returnFreight ? undefined : t("metrics.notRecorded")}
+          how={t("ownerPages.metrics.how.returnFreightFen")}
         />
       </dl>
-      <p className="text-xs text-slate-500">
-        {t("metrics.definitions", { window: scoringWindow, seconds: report.policy.replyWindowMs / 1000, target: formatFigure("responseRate", report.policy.target, locale) })}
+      <p className="text-xs text-slate-600">
+        {t("metrics.definitions", { seconds: report.policy.replyWindowMs / 1000, target: formatFigure("responseRate", report.policy.target, locale) })}
       </p>
+      {report.policy.platforms.length > 0 ? (
+        <section aria-labelledby="scoring-title" className="rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200" data-testid="scoring-rules">
+          <h2 id="scoring-title" className="mb-1 text-sm font-semibold">
+            {t("ownerPages.metrics.scoring.title")}
+          </h2>
+          <ul className="list-disc space-y-1 pl-5 text-slate-700">
+            {report.policy.platforms.map((scoring) => (
+              <li key={scoring.platform}>
+                {scoring.isBorrowed
+                  ? t("ownerPages.metrics.scoring.borrowed", { platform: t(`platform.${scoring.platform}`), start: scoring.window.start, end: scoring.window.end })
+                  : t("ownerPages.metrics.scoring.window", { platform: t(`platform.${scoring.platform}`), start: scoring.window.start, end: scoring.window.end, days: scoring.lookbackDays })}
+                {scoring.minRounds !== null ? ` ${t("ownerPages.metrics.scoring.minRounds", { days: scoring.lookbackDays, min: scoring.minRounds })}` : null}
+              </li>
+            ))}
+            {scoredShops.map((shop) => (
+              <li key={shop.shopId} data-testid="scoring-shop" data-exempt={shop.isExempt}>
+                {t(shop.isExempt ? "ownerPages.metrics.scoring.exempt" : "ownerPages.metrics.scoring.counted", {
+                  shop: shop.label,
+                  days: report.policy.platforms.find((scoring) => scoring.platform === shop.platform)?.lookbackDays ?? 30,
+                  rounds: shop.scoredRounds,
+                  min: shop.minRounds ?? 0,
+                })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {report.ownFigures ? (
         <section aria-labelledby="own-title" className="rounded-lg bg-emerald-50 p-4 ring-1 ring-emerald-200" data-testid="own-figures">

@@ -4,16 +4,24 @@ import { StaffingChart } from "@/components/metrics/charts";
 import { formatDuration, formatPercent } from "@/components/metrics/format";
 import type { MetricsParams } from "@/components/metrics/metrics-view";
 import type { StaffingForecast } from "@/lib/metrics/report-types";
+import { floorLevel } from "@/lib/metrics/staffing";
 
 const clock = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
 const targetOptions = ["0.8", "0.9", "0.95"];
 
+/**
+ * Tomorrow's staffing. Every sentence, the chart, the hour table and the CSV read the same figure per hour
+ * (`hours[].agentsNeeded`), so they cannot disagree; levels are cut down to 0.1% so 94.96% never shows as 95.0%.
+ */
 export function StaffingPanel({ staffing, params, csvHref }: { staffing: StaffingForecast; params: MetricsParams; csvHref: string }) {
   const t = useTranslations("metrics.staffing");
+  const tOwner = useTranslations("ownerPages.staffing");
   const locale = useLocale();
   const target = formatPercent(staffing.targetLevel, locale);
-  const busiest = [...staffing.segments].sort((left, right) => right.agentsNeeded - left.agentsNeeded || left.startHour - right.startHour);
-  const shortHours = staffing.hours.filter((hour) => hour.arrivals > 0 && hour.serviceLevel < staffing.targetLevel);
+  const level = (value: number) => formatPercent(floorLevel(value), locale);
+  const duration = (seconds: number) => formatDuration(seconds * 1000, locale);
+  const shortRuns = staffing.runs.filter((run) => run.isShort);
+  const isUnreachable = staffing.reachableLevel !== null && staffing.reachableLevel <= staffing.targetLevel;
   return (
     <section aria-labelledby="staffing-title" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -22,28 +30,74 @@ export function StaffingPanel({ staffing, params, csvHref }: { staffing: Staffin
         </h2>
         <CsvLink href={csvHref} label={t("title", { day: staffing.day })} />
       </div>
-      {staffing.handleSeconds === null || staffing.segments.length === 0 ? (
-        <p className="text-sm text-slate-500">{t("noHistory", { weeks: staffing.weeks })}</p>
+      {staffing.handle === null || staffing.runs.length === 0 ? (
+        <p className="text-sm text-slate-600">{staffing.handle === null ? t("noHistory", { weeks: staffing.weeks }) : tOwner("noArrivals", { weeks: staffing.weeks })}</p>
       ) : (
         <>
+          <p className="text-sm text-slate-700" data-testid="staffing-handle">
+            {tOwner("handleLine", { weeks: staffing.weeks, mean: duration(staffing.handle.meanSeconds), median: duration(staffing.handle.medianSeconds), cards: staffing.handle.cards })}
+            {staffing.reachableLevel !== null && staffing.reachableLevel < 1 ? ` ${tOwner("reachable", { level: level(staffing.reachableLevel) })}` : null}
+          </p>
+          {isUnreachable ? (
+            <p role="status" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 ring-1 ring-amber-200">
+              {tOwner("unreachable", { target })}
+            </p>
+          ) : null}
           <ul className="space-y-1 text-sm" data-testid="staffing-sentences">
-            {busiest.slice(0, 3).map((segment) => (
-              <li key={segment.startHour} className="font-medium text-slate-900">
-                {t("sentence", { from: clock(segment.startHour), to: clock(segment.endHour), agents: segment.agentsNeeded, target })}
+            {staffing.runs.map((run) => (
+              <li key={run.startHour} className="font-medium text-slate-900">
+                {run.agentsNeeded === null
+                  ? tOwner("runUnreachable", { from: clock(run.startHour), to: clock(run.endHour), target })
+                  : t("sentence", { from: clock(run.startHour), to: clock(run.endHour), agents: run.agentsNeeded, target })}
               </li>
             ))}
           </ul>
-          <p className="text-sm text-slate-700">
-            {shortHours.length === 0
+          <p className="text-sm text-slate-700" data-testid="staffing-on-shift">
+            {shortRuns.length === 0
               ? t("onShiftEnough", { agents: staffing.agentsOnShift, target })
-              : t("onShiftShort", { agents: staffing.agentsOnShift, target, hours: shortHours.map((hour) => clock(hour.hour)).join("、") })}
+              : t("onShiftShort", {
+                  agents: staffing.agentsOnShift,
+                  target,
+                  hours: shortRuns
+                    .map((run) =>
+                      run.agentsNeeded === null
+                        ? tOwner("shortRunUnreachable", { from: clock(run.startHour), to: clock(run.endHour) })
+                        : tOwner("shortRun", { from: clock(run.startHour), to: clock(run.endHour), agents: run.agentsNeeded }),
+                    )
+                    .join("、"),
+                })}
           </p>
           <StaffingChart hours={staffing.hours} />
+          <details className="text-sm">
+            <summary className="cursor-pointer font-medium text-slate-700">{tOwner("tableTitle")}</summary>
+            <div className="mt-2 max-h-80 overflow-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={tOwner("tableTitle")}>
+              <table className="w-full text-left text-sm" data-testid="staffing-hours">
+                <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600">
+                  <tr>
+                    <th scope="col" className="px-2 py-1 font-medium">{tOwner("hour")}</th>
+                    <th scope="col" className="px-2 py-1 text-right font-medium">{t("arrivals")}</th>
+                    <th scope="col" className="px-2 py-1 text-right font-medium">{t("agentsNeeded")}</th>
+                    <th scope="col" className="px-2 py-1 text-right font-medium">{tOwner("levelOnShift", { agents: staffing.agentsOnShift })}</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {staffing.hours.map((hour) => (
+                    <tr key={hour.hour} className={hour.isShort ? "bg-amber-50" : undefined}>
+                      <th scope="row" className="px-2 py-1 font-normal tabular-nums">{clock(hour.hour)}</th>
+                      <td className="px-2 py-1 text-right tabular-nums">{new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(hour.arrivals)}</td>
+                      <td className="px-2 py-1 text-right tabular-nums">{hour.agentsNeeded === null ? tOwner("unreachableCell") : hour.agentsNeeded}</td>
+                      <td className="px-2 py-1 text-right tabular-nums">{hour.levelOnShift === null ? "—" : level(hour.levelOnShift)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
         </>
       )}
       <form action="/metrics" className="flex flex-wrap items-end gap-3 text-sm">
         {Object.entries(params)
-          .filter(([key, value]) => value && key !== "agents" && key !== "target")
+          .filter(([key, value]) => value && key !== "agents" && key !== "target" && key !== "rangeProblem")
           .map(([key, value]) => (
             <input key={key} type="hidden" name={key} value={value} />
           ))}
@@ -70,11 +124,13 @@ export function StaffingPanel({ staffing, params, csvHref }: { staffing: Staffin
         <ul className="mt-2 list-disc space-y-1 pl-5">
           <li>{t("assumptionArrivals", { weeks: staffing.weeks })}</li>
           <li>
-            {staffing.handleSeconds === null
+            {staffing.handle === null
               ? t("assumptionHandleNone")
-              : t("assumptionHandle", { handle: formatDuration(staffing.handleSeconds * 1000, locale), answers: staffing.handleBasisAnswers, weeks: staffing.weeks })}
+              : t("assumptionHandle", { handle: duration(staffing.handle.meanSeconds), answers: staffing.handle.cards, weeks: staffing.weeks })}
           </li>
+          <li>{tOwner("howHandle", { gap: staffing.handle?.awayGapMinutes ?? 10, weeks: staffing.weeks, away: staffing.handle?.awayLeftOut ?? 0 })}</li>
           <li>{t("assumptionErlang", { seconds: staffing.targetSeconds })}</li>
+          <li>{tOwner("howCheck")}</li>
           <li>{t("assumptionLimits")}</li>
         </ul>
         {staffing.agentHandle.length > 0 ? (
@@ -84,15 +140,17 @@ export function StaffingPanel({ staffing, params, csvHref }: { staffing: Staffin
               <tr>
                 <th scope="col" className="pr-4 font-medium">{t("agent")}</th>
                 <th scope="col" className="pr-4 font-medium">{t("answered")}</th>
+                <th scope="col" className="pr-4 font-medium">{tOwner("agentMean")}</th>
                 <th scope="col" className="font-medium">{t("median")}</th>
               </tr>
             </thead>
             <tbody>
               {staffing.agentHandle.map((row) => (
                 <tr key={row.agentId}>
-                  <td className="pr-4">{row.label}</td>
-                  <td className="pr-4 tabular-nums">{row.answered}</td>
-                  <td className="tabular-nums">{formatDuration(row.medianSeconds === null ? null : row.medianSeconds * 1000, locale)}</td>
+                  <td className="pr-4" data-user-text>{row.label}</td>
+                  <td className="pr-4 tabular-nums">{row.cards}</td>
+                  <td className="pr-4 tabular-nums">{row.meanSeconds === null ? "—" : duration(row.meanSeconds)}</td>
+                  <td className="tabular-nums">{row.medianSeconds === null ? "—" : duration(row.medianSeconds)}</td>
                 </tr>
               ))}
             </tbody>

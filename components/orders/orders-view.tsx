@@ -5,48 +5,80 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ApiError } from "@/components/inbox/api";
 import { PlatformBadge } from "@/components/inbox/badges";
 import { postOpenEntry, putEntrySetting } from "@/components/policy/api";
 import { formatShanghaiDate } from "@/components/policy/format";
 import { usePolicyText } from "@/components/policy/use-policy-text";
 import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { OrderRow } from "@/lib/api-types";
 import type { Platform } from "@/lib/domain";
 import { formatFen } from "@/lib/money";
+import { classifyRequestError } from "@/lib/request-error";
 
 type EntrySetting = { shopId: string; shopName: string; platform: Platform; agentsMayOpenEntry: boolean };
 
 function OpenEntryCell({ order, onOpened }: { order: OrderRow; onOpened: (order: OrderRow) => void }) {
   const t = useTranslations("orders");
+  const tOwner = useTranslations("ownerPages");
   const text = usePolicyText();
+  const [isConfirming, setConfirming] = useState(false);
   const mutation = useMutation({
     mutationFn: () => postOpenEntry(order.id),
     onSuccess: (updated) => {
+      setConfirming(false);
       toast.success(t("opened", { date: updated.entryOpenUntil ? formatShanghaiDate(updated.entryOpenUntil) : "" }));
       onOpened(updated);
     },
-    onError: (error) => toast.error(t("failed", { message: error.message })),
+    onError: (error) => {
+      setConfirming(false);
+      // Not eligible (any more): the row's reason shows after a reload; anything else in plain words
+      const isIneligible = error instanceof ApiError && error.code === "not_eligible";
+      toast.error(t("failed", { message: isIneligible ? tOwner("orders.notEligible") : tOwner(`requestError.${classifyRequestError(error)}`) }));
+    },
   });
   // Disabled with the reason, the same the server gives with its 422 not_eligible
   const reason = !order.eligibility.eligible ? text.ineligibility(order.eligibility) : order.canOpenEntry ? null : t("ownerOnly");
   const reasonId = `${order.id}-entry-reason`;
+  const autoCloseDays = getPolicyProfile(order.platform).entryReopen?.autoCloseDays ?? 30;
   return (
     <div className="space-y-1">
-      <Button size="sm" variant="primary" disabled={reason !== null || mutation.isPending} aria-describedby={reason ? reasonId : undefined} onClick={() => mutation.mutate()}>
+      {/* Opening lets the buyer ask again and cannot be taken back here: it is confirmed first */}
+      <Button size="sm" variant="primary" disabled={reason !== null || mutation.isPending} aria-describedby={reason ? reasonId : undefined} onClick={() => setConfirming(true)}>
         {t("open")}
       </Button>
       {reason ? (
-        <p id={reasonId} className="max-w-52 text-xs text-slate-500">
+        <p id={reasonId} className="max-w-52 text-xs text-slate-600">
           {reason}
         </p>
       ) : null}
+      <Dialog open={isConfirming} onOpenChange={(open) => !mutation.isPending && setConfirming(open)}>
+        {isConfirming ? (
+          <DialogContent
+            title={tOwner("orders.confirmTitle")}
+            description={tOwner("orders.confirmBody", { order: order.platformOrderId, title: order.title, days: autoCloseDays, times: order.entryTimesOpened })}
+            closeLabel={tOwner("orders.close")}
+          >
+            <div className="flex justify-end gap-2">
+              <DialogClose asChild>
+                <Button disabled={mutation.isPending}>{tOwner("orders.cancel")}</Button>
+              </DialogClose>
+              <Button variant="primary" disabled={mutation.isPending} onClick={() => mutation.mutate()}>
+                {tOwner("orders.confirm")}
+              </Button>
+            </div>
+          </DialogContent>
+        ) : null}
+      </Dialog>
     </div>
   );
 }
 
 function EntrySettings({ settings }: { settings: EntrySetting[] }) {
   const t = useTranslations("orders");
+  const tError = useTranslations("ownerPages.requestError");
   const [values, setValues] = useState(() => new Map(settings.map((setting) => [setting.shopId, setting.agentsMayOpenEntry])));
   async function change(shopId: string, value: boolean) {
     setValues((current) => new Map(current).set(shopId, value));
@@ -55,7 +87,7 @@ function EntrySettings({ settings }: { settings: EntrySetting[] }) {
       toast.success(t("settingSaved"));
     } catch (error) {
       setValues((current) => new Map(current).set(shopId, !value));
-      toast.error(t("failed", { message: error instanceof Error ? error.message : String(error) }));
+      toast.error(t("failed", { message: tError(classifyRequestError(error)) }));
     }
   }
   return (
@@ -108,9 +140,9 @@ export function OrdersView({ q, orders, entrySettings }: { q: string; orders: Or
       </form>
       {entrySettings ? <EntrySettings settings={entrySettings} /> : null}
       {rows.length === 0 ? (
-        <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-500 ring-1 ring-slate-200">{t("empty")}</p>
+        <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-600 ring-1 ring-slate-200">{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={t("title")}>
           <table className="w-full text-sm">
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
@@ -129,20 +161,22 @@ export function OrdersView({ q, orders, entrySettings }: { q: string; orders: Or
                       <PlatformBadge platform={order.platform} />
                       <span className="font-mono text-xs text-slate-600">{order.platformOrderId}</span>
                     </div>
-                    <div className="mt-1 max-w-72 truncate text-slate-900" title={order.title}>
+                    <div className="mt-1 max-w-72 truncate text-slate-900" title={order.title} data-user-text>
                       {order.title}
                     </div>
-                    <div className="text-xs text-slate-500">
-                      {order.shop.name} · {formatFen(order.amountFen)}
+                    <div className="text-xs text-slate-600">
+                      <span data-user-text>{order.shop.name}</span> · {formatFen(order.amountFen)}
                     </div>
                   </td>
-                  <td className="px-3 py-2">{order.buyerNick}</td>
+                  <td className="px-3 py-2" data-user-text>
+                    {order.buyerNick}
+                  </td>
                   <td className="px-3 py-2 tabular-nums">{order.periodEndsAt ? formatShanghaiDate(order.periodEndsAt) : t("notCompleted")}</td>
                   <td className="px-3 py-2">
                     {order.entryOpenUntil ? (
                       <span className="text-emerald-700">{t("entryOpenUntil", { date: formatShanghaiDate(order.entryOpenUntil) })}</span>
                     ) : (
-                      <span className="text-slate-500">{t("entryClosed")}</span>
+                      <span className="text-slate-600">{t("entryClosed")}</span>
                     )}
                   </td>
                   <td className="px-3 py-2 tabular-nums">{order.entryTimesOpened}</td>

@@ -8,15 +8,17 @@ import { formatPercent } from "@/components/metrics/format";
 import { postBacktest } from "@/components/rules/api";
 import { Button } from "@/components/ui/button";
 import { formatFen } from "@/lib/money";
+import { classifyRequestError } from "@/lib/request-error";
 import type { BacktestReport } from "@/lib/rules/api-types";
 import { backtestWindows, type RuleSet } from "@/lib/rules/schema";
 
-function Figure({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
+function Figure({ label, value, note, how, testId }: { label: string; value: string; note?: string; how: string; testId: string }) {
   return (
     <div className="rounded-lg bg-white p-3 ring-1 ring-slate-200" data-testid={testId}>
       <dt className="text-xs text-slate-600">{label}</dt>
       <dd className="mt-1 text-xl font-semibold tabular-nums">{value}</dd>
       {note ? <dd className="mt-1 text-xs text-amber-800">{note}</dd> : null}
+      <dd className="mt-1 text-xs text-slate-600">{how}</dd>
     </div>
   );
 }
@@ -82,25 +84,25 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
           {backtest.isPending ? t("rules.backtest.running") : t("rules.backtest.run")}
         </Button>
       </div>
-      {backtest.error ? <p role="alert" className="text-sm text-rose-700">{t("rules.backtest.failed", { message: backtest.error.message })}</p> : null}
+      {backtest.error ? <p role="alert" className="text-sm text-rose-700">{t("rules.backtest.failed", { message: t(`ownerPages.requestError.${classifyRequestError(backtest.error)}`) })}</p> : null}
       {report ? (
         <div className="space-y-4" data-testid="backtest-report">
           <dl className="grid grid-cols-2 gap-3 md:grid-cols-4">
-            <Figure testId="bt-received" label={t("rules.backtest.received")} value={String(report.received)} />
-            <Figure testId="bt-answered" label={t("rules.backtest.answered")} value={String(report.answered)} />
-            <Figure testId="bt-refund" label={t("rules.backtest.refund")} value={formatFen(report.refundFen)} />
-            <Figure testId="bt-rejected" label={t("rules.backtest.rejectedByAgents")} value={String(report.rejectedByAgents)} />
+            <Figure testId="bt-received" label={t("rules.backtest.received")} how={t("ownerPages.rules.how.received")} value={String(report.received)} />
+            <Figure testId="bt-answered" label={t("rules.backtest.answered")} how={t("ownerPages.rules.how.answered")} value={String(report.answered)} />
+            <Figure testId="bt-refund" label={t("rules.backtest.refund")} how={t("ownerPages.rules.how.refund")} value={formatFen(report.refundFen)} />
+            <Figure testId="bt-rejected" label={t("rules.backtest.rejectedByAgents")} how={t("ownerPages.rules.how.rejectedByAgents")} value={String(report.rejectedByAgents)} />
             <Figure
               testId="bt-intervention"
-              label={t("rules.backtest.intervention")}
+              label={t("rules.backtest.intervention")} how={t("ownerPages.rules.how.intervention")}
               value={String(report.intervention)}
               note={report.interventionRecorded ? undefined : t("rules.backtest.interventionNotRecorded")}
             />
-            <Figure testId="bt-ineligible" label={t("rules.backtest.ineligible")} value={String(report.ineligible)} />
-            <Figure testId="bt-rate-without" label={t("rules.backtest.rateWithout")} value={formatPercent(report.rateWithout, locale)} />
-            <Figure testId="bt-rate-with" label={t("rules.backtest.rateWith")} value={formatPercent(report.rateWith, locale)} />
+            <Figure testId="bt-ineligible" label={t("rules.backtest.ineligible")} how={t("ownerPages.rules.how.ineligible")} value={String(report.ineligible)} />
+            <Figure testId="bt-rate-without" label={t("rules.backtest.rateWithout")} how={t("ownerPages.rules.how.rateWithout")} value={formatPercent(report.rateWithout, locale)} />
+            <Figure testId="bt-rate-with" label={t("rules.backtest.rateWith")} how={t("ownerPages.rules.how.rateWith")} value={formatPercent(report.rateWith, locale)} />
           </dl>
-          <p className="text-xs text-slate-500">{t("rules.backtest.elapsed", { ms: report.elapsedMs })}</p>
+          <p className="text-xs text-slate-600">{t("rules.backtest.elapsed", { ms: report.elapsedMs })}</p>
           <DayChart report={report} />
           <div className="grid gap-4 lg:grid-cols-[1fr_2fr]">
             <table className="w-full self-start text-sm">
@@ -115,7 +117,9 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
               <tbody>
                 {report.perRule.map((row) => (
                   <tr key={row.ruleId} className="border-t border-slate-200">
-                    <td className="py-1">{row.ruleName}</td>
+                    <td className="py-1" data-user-text>
+                      {row.ruleName}
+                    </td>
                     <td className="py-1 text-right tabular-nums">{row.answered}</td>
                     <td className="py-1 text-right tabular-nums">{formatFen(row.refundFen)}</td>
                   </tr>
@@ -137,7 +141,7 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
               <tbody>
                 {report.samples.length === 0 ? (
                   <tr>
-                    <td colSpan={6} className="py-2 text-slate-500">
+                    <td colSpan={6} className="py-2 text-slate-600">
                       {t("rules.backtest.noSamples")}
                     </td>
                   </tr>
@@ -145,10 +149,14 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
                   report.samples.map((sample) => (
                     <tr key={sample.requestId} className="border-t border-slate-200">
                       <td className="py-1 tabular-nums">{format.dateTime(new Date(sample.receivedAt), { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false })}</td>
-                      <td className="py-1">{sample.title ?? "—"}</td>
+                      <td className="py-1" data-user-text>
+                        {sample.title ?? "—"}
+                      </td>
                       <td className="py-1">{t(`kind.${sample.kind}`)}</td>
                       <td className="py-1 text-right tabular-nums">{formatFen(sample.amountFen)}</td>
-                      <td className="py-1">{sample.ruleName}</td>
+                      <td className="py-1" data-user-text>
+                        {sample.ruleName}
+                      </td>
                       <td className="py-1">{t(`status.${sample.actualStatus}`)}</td>
                     </tr>
                   ))

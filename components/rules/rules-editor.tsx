@@ -10,10 +10,13 @@ import { ApiError } from "@/components/inbox/api";
 import { putRules } from "@/components/rules/api";
 import { BacktestPanel } from "@/components/rules/backtest-panel";
 import { ConditionFields } from "@/components/rules/condition-fields";
+import { useLeaveGuard } from "@/components/rules/leave-guard";
+import { describeRuleIssue } from "@/components/rules/rule-issue";
 import { Button } from "@/components/ui/button";
 import type { ShopRuleSettings } from "@/lib/rules/api-types";
 import { ruleModes, ruleSetBody, type AutoRule, type RuleSet } from "@/lib/rules/schema";
 import { findUnreachableRules } from "@/lib/rules/unreachable";
+import { classifyRequestError } from "@/lib/request-error";
 
 function nextRuleId(rules: readonly AutoRule[]): string {
   let number = rules.length + 1;
@@ -33,6 +36,9 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
   const validation = ruleSetBody.safeParse(draft);
   // The same pure check as the server's, run on every edit
   const warnings = useMemo(() => findUnreachableRules(draft), [draft]);
+  const issue = validation.success ? null : describeRuleIssue(validation.error.issues[0]);
+  // Leaving with unsaved edits asks first: closing the tab, a link, or switching shop
+  const confirmLeave = useLeaveGuard(isDirty && !disabled, t("ownerPages.rules.leaveConfirm"));
 
   const update = (next: RuleSet) => {
     setDraft(next);
@@ -53,7 +59,7 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
       toast.success(t("rules.saved"));
       router.refresh();
     },
-    onError: (error) => toast.error(error instanceof ApiError && error.code === "conflict" ? t("rules.conflict") : t("rules.saveFailed", { message: error.message })),
+    onError: (error) => toast.error(error instanceof ApiError && error.code === "conflict" ? t("rules.conflict") : t("rules.saveFailed", { message: t(`ownerPages.requestError.${classifyRequestError(error)}`) })),
   });
 
   return (
@@ -63,7 +69,13 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
         {shops.length > 1 ? (
           <label className="text-sm">
             <span className="mr-2 text-slate-600">{t("rules.shop")}</span>
-            <select className="h-9 rounded-md border border-slate-300 px-2" value={saved.shopId} onChange={(event) => router.push(`/rules?shop=${event.target.value}`)}>
+            <select
+              className="h-9 rounded-md border border-slate-300 px-2"
+              value={saved.shopId}
+              onChange={(event) => {
+                if (confirmLeave()) router.push(`/rules?shop=${event.target.value}`);
+              }}
+            >
               {shops.map((shop) => (
                 <option key={shop.shopId} value={shop.shopId}>
                   {shop.shopName}
@@ -120,7 +132,7 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
             </Button>
           ) : null}
         </div>
-        {draft.rules.length === 0 ? <p className="text-sm text-slate-500">{t("rules.noRules")}</p> : null}
+        {draft.rules.length === 0 ? <p className="text-sm text-slate-600">{t("rules.noRules")}</p> : null}
         <ol className="space-y-3">
           {draft.rules.map((rule, index) => {
             const warning = warnings.find((candidate) => candidate.ruleId === rule.id);
@@ -128,7 +140,7 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
             return (
               <li key={rule.id} className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-label={t("rules.rule.position", { number: index + 1 })}>
                 <div className="flex flex-wrap items-end gap-3">
-                  <span className="text-sm font-medium text-slate-500">#{index + 1}</span>
+                  <span className="text-sm font-medium text-slate-600">{t("rules.rule.position", { number: index + 1 })}</span>
                   <div className="space-y-1">
                     <label htmlFor={`${idPrefix}-name`} className="block text-xs font-medium text-slate-600">
                       {t("rules.rule.name")}
@@ -184,7 +196,7 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
                   </p>
                 ) : null}
                 <ConditionFields idPrefix={idPrefix} conditions={rule.conditions} disabled={disabled} onChange={(conditions) => updateRule(index, { ...rule, conditions })} />
-                <p className="text-xs text-slate-500">{t("rules.rule.action")}</p>
+                <p className="text-xs text-slate-600">{t("rules.rule.action")}</p>
               </li>
             );
           })}
@@ -197,9 +209,9 @@ export function RulesEditor({ shops, shopId, canEdit }: { shops: ShopRuleSetting
             {save.isPending ? t("rules.saving") : t("rules.save")}
           </Button>
           {isDirty ? <span className="text-sm text-slate-600">{t("rules.unsaved")}</span> : null}
-          {!validation.success ? (
+          {issue ? (
             <span role="alert" className="text-sm text-rose-700">
-              {t("rules.invalid", { message: `${validation.error.issues[0]?.path.join(".")}: ${validation.error.issues[0]?.message}` })}
+              {t(`ownerPages.rules.issue.${issue.key}`, { number: issue.number ?? 0, field: issue.field ? t(`rules.conditions.${issue.field}`) : "" })}
             </span>
           ) : null}
         </div>

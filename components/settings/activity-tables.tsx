@@ -4,6 +4,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { toast } from "sonner";
+import { DeliveryErrorText } from "@/components/settings/delivery-error-text";
 import { settingsApi } from "@/components/settings/settings-api";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -119,8 +120,8 @@ export function DeliveriesTable({ deliveries, shopNames }: { deliveries: Deliver
                   <td className={cn(cell, "tabular-nums")}>
                     {delivery.status === "pending" ? format.dateTime(new Date(delivery.nextAttemptAt), dateTime) : "—"}
                   </td>
-                  <td className={cn(cell, "max-w-64 truncate text-slate-600")} title={delivery.lastError ?? undefined}>
-                    {delivery.lastError ?? "—"}
+                  <td className={cn(cell, "max-w-64 text-slate-600")}>
+                    <DeliveryErrorText error={delivery.lastError} status={delivery.status} />
                   </td>
                   <td className={cell}>
                     {/* A dead row whose card came back (or a refused one) is answered by the agents' next decision, not resent */}

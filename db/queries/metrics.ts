@@ -1,4 +1,4 @@
-import { and, eq, getTableName, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableName, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { requests, shops, users } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
@@ -10,7 +10,6 @@ import {
   compareWithPrevious,
   createEmptyRollup,
   defaultRollupPolicy,
-  getPercentileFromHistogram,
   getRangeFigures,
   getRollupKey,
   ruleAgentId,
@@ -19,9 +18,10 @@ import {
   type RollupPolicy,
   type TimeRange,
 } from "@/lib/metrics/response-metrics";
-import type { ReportRange } from "@/lib/metrics/report-range";
+import { awayGapMs, getMedianSeconds, measureHandleTimes, toHandleProfile } from "@/lib/metrics/handle-time";
+import { getPeriodDays, type ReportRange } from "@/lib/metrics/report-range";
 import type { BreakdownRow, LiveHourStatus, MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
-import { isInScoringHours } from "@/lib/metrics/scoring-window";
+import { isExemptFromScoring, isInScoringHours, platformScoring } from "@/lib/metrics/scoring-window";
 import {
   dayMs,
   getShanghaiDay,
@@ -33,7 +33,7 @@ import {
   getNextShanghaiMonthStart,
   hourMs,
 } from "@/lib/metrics/shanghai-time";
-import { forecastArrivals, getAgentsNeeded, getServiceLevel } from "@/lib/metrics/staffing";
+import { forecastArrivals, planStaffing } from "@/lib/metrics/staffing";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRejectionRequirements } from "@/lib/policy/rejection";
 
@@ -92,7 +92,7 @@ export function toCardFacts(row: RollupSource): CardFacts {
     answeredBy: row.decidedAt ? (row.decidedBy ?? ruleAgentId) : null,
     status: row.status,
     hasRejectReason: isRejected && Boolean(row.rejectReasonCode) && Boolean(row.rejectMessage?.trim()),
-    // Rejecting without proof where the platform or the reason calls for it counts as 卖家有责 (NUMBERS.md §1e)
+    // Rejecting without proof where the platform or the reason calls for it counts as 卖家有责 (docs/metrics.md)
     hasRejectEvidence: isRejected && (row.rejectEvidenceCount > 0 || !isRejectEvidenceRequired(row)),
     hasIntervention: false,
     refundFen: row.status === "approved" && refundKinds.includes(row.kind) ? row.amountFen : 0,
@@ -452,7 +452,7 @@ export function rebuildRollupsForHours(db: Db, instants: readonly Date[], policy
 /** An agent sees other agents' cards only inside totals: their rows come back under this id. */
 export const otherAgentsId = "*";
 
-/** 3分钟响应率 target ≥ 90% (NUMBERS.md §1e, Taobao; L). */
+/** 3分钟响应率 target ≥ 90% (Taobao; docs/metrics.md). */
 export const responseRateTarget = 0.9;
 
 type ReadRow = StoredKey & { bucketStart: Date; counters: RollupCounters };
@@ -628,6 +628,30 @@ async function getShopNames(db: Db, shopIds: string[]): Promise<Map<string, stri
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
+async function getShopPlatforms(db: Db, shopIds: string[]): Promise<Map<string, Platform>> {
+  if (shopIds.length === 0) return new Map();
+  const rows = await db.select({ id: shops.id, platform: shops.platform }).from(shops).where(inArray(shops.id, shopIds));
+  return new Map(rows.map((row) => [row.id, row.platform]));
+}
+
+/**
+ * Rounds each shop had scored over the last 30 Shanghai days up to now (cards received in its platform's
+ * scoring hours), which decides whether the platform scores the shop at all. Every platform looks back 30 days.
+ */
+function readScoredRounds(db: Db, shopIds: string[], now: Date): { shopId: string; scoredRounds: number }[] {
+  if (shopIds.length === 0) return [];
+  const lookbackDays = Math.max(...Object.values(platformScoring).map((scoring) => scoring.lookbackDays));
+  const firstDayStart = new Date(getShanghaiDayStart(getShanghaiDay(now)).getTime() - (lookbackDays - 1) * dayMs);
+  const rows = db
+    .select({ shopId: metricShopDaily.shopId, scoredRounds: sql<number>`sum(${metricShopDaily.receivedInScoringHours})` })
+    .from(metricShopDaily)
+    .where(and(inArray(metricShopDaily.shopId, shopIds), gte(metricShopDaily.dayStart, firstDayStart), lt(metricShopDaily.dayStart, now)))
+    .groupBy(metricShopDaily.shopId)
+    .all();
+  const byShop = new Map(rows.map((row) => [row.shopId, row.scoredRounds]));
+  return shopIds.map((shopId) => ({ shopId, scoredRounds: byShop.get(shopId) ?? 0 }));
+}
+
 async function getUserNames(db: Db, merchantId: string, userIds: string[]): Promise<Map<string, string>> {
   if (userIds.length === 0) return new Map();
   const rows = await db
@@ -691,7 +715,7 @@ export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], 
   const rows = readRangeRows(db, scope, shopIds, range, "key");
   const bucketRows = readRangeRows(db, scope, shopIds, range, "bucket");
   const previousRows = readRangeRows(db, scope, shopIds, range.previous, "total");
-  const [shopNames, overdueNow] = await Promise.all([getShopNames(db, shopIds), countOverdueNow(db, shopIds, now)]);
+  const [shopNames, overdueNow, shopPlatforms] = await Promise.all([getShopNames(db, shopIds), countOverdueNow(db, shopIds, now), getShopPlatforms(db, shopIds)]);
 
   const byAgent = groupRows(
     rows.filter((row) => row.agentId !== otherAgentsId),
@@ -714,6 +738,8 @@ export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], 
       end: range.end.toISOString(),
       previousStart: range.previous.start.toISOString(),
       previousEnd: range.previous.end.toISOString(),
+      current: getPeriodDays(range),
+      previous: getPeriodDays(range.previous),
     },
     viewer: { role: scope.role, userId: scope.userId },
     shopId,
@@ -728,7 +754,15 @@ export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], 
       day: listDays(range).map((day) => ({ key: day, label: day, figures: getRangeFigures(byDay.get(day) ?? createEmptyRollup()) })),
     },
     heatmap: readHeatmap(db, shopIds, range),
-    policy: { scoringWindow: defaultRollupPolicy.scoringWindow, replyWindowMs: defaultRollupPolicy.replyWindowMs, target: responseRateTarget },
+    policy: {
+      replyWindowMs: defaultRollupPolicy.replyWindowMs,
+      target: responseRateTarget,
+      platforms: [...new Set(shopPlatforms.values())].sort().map((platform) => ({ platform, ...platformScoring[platform] })),
+    },
+    scoring: readScoredRounds(db, shopIds, now).map(({ shopId, scoredRounds }) => {
+      const platform = shopPlatforms.get(shopId)!;
+      return { shopId, label: shopNames.get(shopId) ?? shopId, platform, scoredRounds, minRounds: platformScoring[platform].minRounds, isExempt: isExemptFromScoring(platform, scoredRounds) };
+    }),
     recordedSources,
   };
 }
@@ -737,7 +771,22 @@ export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], 
 // Staffing forecast and the live hour
 // ---------------------------------------------------------------------------------------------
 
-/** Tomorrow's arrivals per hour from the same weekday and hour of recent weeks, and the people Erlang C says they need. */
+/** People's decisions in all of the merchant's shops in [start, end): an agent's previous card may be in a shop outside the report. */
+function readPersonDecisions(db: Db, merchantId: string, shopIds: readonly string[], start: Date, end: Date) {
+  const counted = new Set(shopIds);
+  return db
+    .select({ agentId: requests.decidedBy, shopId: requests.shopId, receivedAt: requests.receivedAt, decidedAt: requests.decidedAt })
+    .from(requests)
+    .innerJoin(shops, eq(shops.id, requests.shopId))
+    .where(and(eq(shops.merchantId, merchantId), isNotNull(requests.decidedBy), gte(requests.decidedAt, start), lt(requests.decidedAt, end)))
+    .all()
+    .flatMap(({ agentId, shopId, receivedAt, decidedAt }) => (agentId && decidedAt ? [{ agentId, receivedAt, decidedAt, isCounted: counted.has(shopId) }] : []));
+}
+
+/**
+ * Tomorrow's arrivals per hour from the same weekday and hour of recent weeks, the time people spent
+ * per card over those weeks, and the people each hour needs for the target 3-minute rate.
+ */
 export async function getStaffingForecast(
   db: Db,
   scope: Scope,
@@ -757,48 +806,42 @@ export async function getStaffingForecast(
           .all();
   const forecast = forecastArrivals(history, options.day, options.weeks);
 
-  const answerRows = readGrouped(db, scope, shopIds, metricDaily, historyStart.getTime(), dayStartMs, "key").filter(
-    (row) => row.agentId !== ruleAgentId && row.agentId !== unansweredAgentId,
-  );
-  const team = sumRows(answerRows);
-  const teamMedianMs = getPercentileFromHistogram(team.responseHistogram, 50);
-  const handleSeconds = teamMedianMs === null ? null : teamMedianMs / 1000;
-  const byAgent = groupRows(
-    answerRows.filter((row) => row.agentId !== otherAgentsId),
-    (row) => row.agentId,
-  );
-  const names = await getUserNames(db, scope.merchantId, [...byAgent.keys()]);
+  const measured = shopIds.length === 0 ? { cards: [], awayLeftOut: 0 } : measureHandleTimes(readPersonDecisions(db, scope.merchantId, shopIds, historyStart, new Date(dayStartMs)));
+  const handleMs = measured.cards.map((card) => card.handleMs);
+  const profile = toHandleProfile(handleMs);
   const targetSeconds = defaultRollupPolicy.replyWindowMs / 1000;
+  const plan = profile ? planStaffing(forecast.map(({ count }) => count), profile, { targetLevel: options.targetLevel, targetSeconds, agentsOnShift: options.agentsOnShift }) : null;
 
-  const hours = forecast.map(({ count }, hour) => ({
-    hour,
-    arrivals: count,
-    agentsNeeded: handleSeconds === null ? 0 : getAgentsNeeded(count, handleSeconds, targetSeconds, options.targetLevel),
-    serviceLevel: handleSeconds === null ? 1 : getServiceLevel(options.agentsOnShift, count, handleSeconds, targetSeconds),
-  }));
-  const segments: StaffingForecast["segments"] = [];
-  for (const { hour, arrivals, agentsNeeded } of hours) {
-    const last = segments.at(-1);
-    if (arrivals === 0) continue;
-    if (last && last.endHour === hour && last.agentsNeeded === agentsNeeded) last.endHour = hour + 1;
-    else segments.push({ startHour: hour, endHour: hour + 1, agentsNeeded });
+  // Owners see every agent; an agent only their own row (the team's figure still uses everyone's cards)
+  const byAgent = new Map<string, number[]>();
+  for (const card of measured.cards) {
+    if (scope.role !== "owner" && card.agentId !== scope.userId) continue;
+    const list = byAgent.get(card.agentId);
+    if (list) list.push(card.handleMs);
+    else byAgent.set(card.agentId, [card.handleMs]);
   }
+  const names = await getUserNames(db, scope.merchantId, [...byAgent.keys()]);
   return {
     day: options.day,
     weeks: options.weeks,
     targetLevel: options.targetLevel,
     targetSeconds,
     agentsOnShift: options.agentsOnShift,
-    handleSeconds,
-    handleBasisAnswers: team.answered,
+    handle: profile
+      ? { meanSeconds: profile.meanSeconds, medianSeconds: getMedianSeconds(handleMs)!, cards: profile.cards, awayLeftOut: measured.awayLeftOut, awayGapMinutes: awayGapMs / 60_000 }
+      : null,
+    reachableLevel: plan?.reachableLevel ?? null,
     agentHandle: [...byAgent.entries()]
-      .map(([agentId, counters]) => {
-        const medianMs = getPercentileFromHistogram(counters.responseHistogram, 50);
-        return { agentId, label: names.get(agentId) ?? agentId, answered: counters.answered, medianSeconds: medianMs === null ? null : medianMs / 1000 };
-      })
-      .sort((left, right) => right.answered - left.answered),
-    hours,
-    segments,
+      .map(([agentId, list]) => ({
+        agentId,
+        label: names.get(agentId) ?? agentId,
+        cards: list.length,
+        meanSeconds: list.reduce((sum, ms) => sum + ms, 0) / list.length / 1000,
+        medianSeconds: getMedianSeconds(list),
+      }))
+      .sort((left, right) => right.cards - left.cards || left.label.localeCompare(right.label)),
+    hours: plan ? plan.hours : forecast.map(({ count }, hour) => ({ hour, arrivals: count, agentsNeeded: null, levelOnShift: null, isShort: false })),
+    runs: plan ? plan.runs : [],
   };
 }
 
@@ -808,7 +851,8 @@ const minSettledForWarning = 5;
 /** The current Shanghai hour so far, for the inbox banner: answers in time ÷ cards whose outcome is already known. */
 export async function getLiveHourStatus(db: Db, shopIds: string[], now: Date): Promise<LiveHourStatus> {
   const hourStart = getShanghaiHourBucket(now);
-  const isScoredHour = isInScoringHours(defaultRollupPolicy.scoringWindow, now);
+  // Scored when any of the viewer's shops is in its platform's scoring hours
+  const isScoredHour = [...new Set((await getShopPlatforms(db, shopIds)).values())].some((platform) => isInScoringHours(defaultRollupPolicy.scoringWindows[platform], now));
   let counters = createEmptyRollup();
   let overduePending = 0;
   if (shopIds.length > 0) {

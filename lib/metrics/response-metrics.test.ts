@@ -29,7 +29,8 @@ function atShanghai(clock: string): Date {
 function makeCard(overrides: Partial<CardFacts> & Pick<CardFacts, "receivedAt">): CardFacts {
   return {
     shopId: "shop-1",
-    platform: "taobao",
+    // Douyin scores 08:00–23:00; Taobao until midnight (tested below)
+    platform: "douyin",
     kind: "refund_only",
     answeredAt: null,
     answeredBy: null,
@@ -179,7 +180,7 @@ describe("addToRollup on a hand-computed day", () => {
     expect(getRollupKey(handDay[2])).toEqual({
       shopId: "shop-1",
       agentId: "agent-2",
-      platform: "taobao",
+      platform: "douyin",
       kind: "refund_only",
       hourStart: new Date("2026-11-23T02:00:00.000Z"), // 10:00 Shanghai
     });
@@ -193,11 +194,21 @@ describe("addToRollup on a hand-computed day", () => {
   });
 
   it("scores with the policy's window and reply time", () => {
-    const policy = { replyWindowMs: 60_000, scoringWindow: { start: "00:00", end: "24:00" } };
+    const allDay = { start: "00:00", end: "24:00" };
+    const policy = { replyWindowMs: 60_000, scoringWindows: { taobao: allDay, tmall: allDay, douyin: allDay, wechat: allDay } };
     const custom = handDay.reduce((sum, card) => addToRollup(sum, card, policy), createEmptyRollup());
     expect(custom.receivedInScoringHours).toBe(5);
     expect(custom.answeredWithin3Min).toBe(2); // cards 1 (60 s) and 4 (2 s)
     expect(getResponseRate(custom, "scoring_hours")).toBe(2 / 5);
+  });
+
+  it.each([
+    ["taobao", 1],
+    ["tmall", 1],
+    ["douyin", 0],
+    ["wechat", 0],
+  ] as const)("scores a %s card received at 23:00 by its platform's hours: %i", (platform, scored) => {
+    expect(addToRollup(createEmptyRollup(), makeCard({ receivedAt: card5At, platform })).receivedInScoringHours).toBe(scored);
   });
 
   it("rejects money that is not whole fen", () => {

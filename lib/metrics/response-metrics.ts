@@ -1,5 +1,5 @@
 import type { Platform, RequestKind, RequestStatus } from "@/lib/domain";
-import { defaultScoringWindow, isInScoringHours, type ScoringWindow } from "@/lib/metrics/scoring-window";
+import { defaultScoringWindows, isInScoringHours, type ScoringWindows } from "@/lib/metrics/scoring-window";
 import { dayMs, getShanghaiHourBucket } from "@/lib/metrics/shanghai-time";
 
 /** `answeredBy` / `agentId` of a card that an automatic rule answered. */
@@ -21,7 +21,7 @@ export type CardFacts = {
   /** Agent who gave the first answer, `ruleAgentId` for a rule, null while unanswered. */
   answeredBy: string | null;
   status: RequestStatus;
-  /** Only read when rejected: rejecting without both counts as 卖家有责 (NUMBERS.md §1e, seed 001). */
+  /** Only read when rejected: rejecting without both counts as 卖家有责 (docs/metrics.md). */
   hasRejectReason: boolean;
   hasRejectEvidence: boolean;
   hasIntervention: boolean;
@@ -34,11 +34,12 @@ export type CardFacts = {
 export type RollupPolicy = {
   /** An answer at exactly this response time is still in time; 1 ms later it is late. */
   replyWindowMs: number;
-  scoringWindow: ScoringWindow;
+  /** A card is scored by its own platform's hours. */
+  scoringWindows: ScoringWindows;
 };
 
-// 3分钟响应率 threshold_s 180 on every platform (NUMBERS.md §1e)
-export const defaultRollupPolicy: RollupPolicy = { replyWindowMs: 180_000, scoringWindow: defaultScoringWindow };
+// 3分钟响应率: 180 s on every platform (docs/metrics.md)
+export const defaultRollupPolicy: RollupPolicy = { replyWindowMs: 180_000, scoringWindows: defaultScoringWindows };
 
 /** The bucket of an hourly rollup row. Hours are Shanghai hours, stored as their UTC start instant. */
 export type RollupKey = {
@@ -149,7 +150,7 @@ function getCardCounters(card: CardFacts, policy: RollupPolicy): RollupCounters 
   const counters = createEmptyRollup();
   const responseMs = getResponseMs(card);
   // The platform scores a round by when the buyer asked, so the receipt time decides scoring hours
-  const isScored = isInScoringHours(policy.scoringWindow, card.receivedAt);
+  const isScored = isInScoringHours(policy.scoringWindows[card.platform], card.receivedAt);
   const isInTime = isAnsweredInTime(policy, responseMs);
   const isRejected = card.status === "rejected";
   counters.received = 1;
@@ -226,7 +227,7 @@ export function getPercentileFromHistogram(histogram: readonly number[], percent
 }
 
 /**
- * 3分钟响应率 = answered within the reply window ÷ received (NUMBERS.md §1e); null with nothing received.
+ * 3分钟响应率 = answered within the reply window ÷ received (docs/metrics.md); null with nothing received.
  * Cards still unanswered count against the rate, so a card received moments before the range ends lowers it.
  */
 export function getResponseRate(rollup: RollupCounters, hours: "all_day" | "scoring_hours" = "all_day"): number | null {

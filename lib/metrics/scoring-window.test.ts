@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultScoringWindow, isInScoringHours } from "@/lib/metrics/scoring-window";
+import { defaultScoringWindow, defaultScoringWindows, isExemptFromScoring, isInScoringHours, platformScoring } from "@/lib/metrics/scoring-window";
 
 // Shanghai wall-clock time on 2026-11-23 as a UTC instant (UTC+8)
 function atShanghai(clock: string): Date {
@@ -47,5 +47,34 @@ describe("isInScoringHours, other windows", () => {
     { start: "08:00", end: "25:00" },
   ])("rejects %j", (window) => {
     expect(() => isInScoringHours(window, atShanghai("12:00:00.000"))).toThrow(RangeError);
+  });
+});
+
+describe("each platform's scoring", () => {
+  it.each([
+    ["taobao", "23:30:00.000", true, 100],
+    ["tmall", "23:59:59.999", true, 100],
+    ["douyin", "23:30:00.000", false, null],
+    ["wechat", "23:30:00.000", false, null],
+    ["taobao", "07:59:59.999", false, 100],
+  ] as const)("%s at %s is scored: %s; minimum rounds %s", (platform, clock, isScored, minRounds) => {
+    expect(isInScoringHours(platformScoring[platform].window, atShanghai(clock))).toBe(isScored);
+    expect(defaultScoringWindows[platform]).toEqual(platformScoring[platform].window);
+    expect(platformScoring[platform].minRounds).toBe(minRounds);
+    expect(platformScoring[platform].lookbackDays).toBe(30);
+  });
+
+  it("marks WeChat's window as borrowed: no public source gives one", () => {
+    expect(Object.entries(platformScoring).filter(([, scoring]) => scoring.isBorrowed).map(([platform]) => platform)).toEqual(["wechat"]);
+  });
+
+  it.each([
+    ["taobao", 99, true],
+    ["taobao", 100, false],
+    ["tmall", 0, true],
+    ["douyin", 0, false],
+    ["wechat", 3, false],
+  ] as const)("a %s shop with %i scored rounds in 30 days is exempt: %s", (platform, rounds, expected) => {
+    expect(isExemptFromScoring(platform, rounds)).toBe(expected);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { forecastArrivals, getAgentsNeeded, getErlangC, getServiceLevel } from "@/lib/metrics/staffing";
+import { drawExponential, getSimulatedLevel, getSimulatedWaitLevel, simulateDesk, toPersonDecisions } from "@/lib/metrics/desk-simulation";
+import { measureHandleTimes, toHandleProfile, type HandleProfile } from "@/lib/metrics/handle-time";
+import { floorLevel, forecastArrivals, getAgentsNeeded, getStaffingCsvRows, getErlangC, getReachableLevel, getResponseLevel, getServiceLevel, planStaffing } from "@/lib/metrics/staffing";
+import { createRandom, type Random } from "@/lib/random";
 
 // Erlang C straight from its textbook definition with factorials: independent of the recurrence, fine for small N
 function getErlangCByDefinition(agents: number, trafficErlangs: number): number {
@@ -102,26 +105,180 @@ describe("getServiceLevel", () => {
   });
 });
 
-describe("getAgentsNeeded", () => {
-  it.each([
-    ["80 % within 20 s at 10 Erlangs (13 reach only 79.6 %)", 200, 180, 20, 0.8, 14],
-    ["88 % within 20 s at 10 Erlangs", 200, 180, 20, 0.88, 14],
-    ["89 % within 20 s at 10 Erlangs", 200, 180, 20, 0.89, 15],
-    ["one card an hour still needs one agent", 1, 120, 180, 0.95, 1],
-    ["no arrivals need nobody", 0, 120, 180, 0.95, 0],
-  ])("%s → %i", (_label, arrivalsPerHour, meanHandleSeconds, targetSeconds, targetLevel, agents) => {
-    expect(getAgentsNeeded(arrivalsPerHour, meanHandleSeconds, targetSeconds, targetLevel)).toBe(agents);
+const exponential = (meanSeconds: number): HandleProfile => ({ meanSeconds, distribution: [], cards: 0 });
+
+describe("getResponseLevel: the share answered within t of arriving (wait + handle)", () => {
+  it("is 1 − 4/(3e) for N = 2, A = 1, exponential handle, t = AHT (θ = μ), checked by hand", () => {
+    // C(2, 1) = 1/3; handled in time 1 − 1/e; waited-and-handled in time 1 − 2/e
+    expect(getResponseLevel(2, 20, exponential(180), 180)).toBeCloseTo(1 - 4 / (3 * Math.E), 12);
   });
 
-  it("is the fewest agents that reach the level", () => {
-    const agents = getAgentsNeeded(90, 150, 180, 0.95);
-    expect(getServiceLevel(agents, 90, 150, 180)).toBeGreaterThanOrEqual(0.95);
-    expect(getServiceLevel(agents - 1, 90, 150, 180)).toBeLessThan(0.95);
+  it("equals a numeric convolution of the exponential wait with the exponential handle (θ ≠ μ)", () => {
+    const [agents, arrivalsPerHour, meanSeconds, t] = [3, 60, 90, 180];
+    const trafficErlangs = (arrivalsPerHour * meanSeconds) / 3600;
+    const c = getErlangC(agents, trafficErlangs);
+    const theta = (agents - trafficErlangs) / meanSeconds;
+    const mu = 1 / meanSeconds;
+    // ∫₀ᵗ μe^(−μs)(1 − e^(−θ(t−s))) ds by the midpoint rule
+    const steps = 200_000;
+    let integral = 0;
+    for (let step = 0; step < steps; step += 1) {
+      const s = ((step + 0.5) * t) / steps;
+      integral += mu * Math.exp(-mu * s) * (1 - Math.exp(-theta * (t - s))) * (t / steps);
+    }
+    const expected = (1 - c) * (1 - Math.exp(-mu * t)) + c * integral;
+    expect(getResponseLevel(agents, arrivalsPerHour, exponential(meanSeconds), t)).toBeCloseTo(expected, 8);
+  });
+
+  it("with a fixed 60 s handle: (1 − C) + C·(1 − e^(−θ·120))", () => {
+    const fixed: HandleProfile = { meanSeconds: 60, distribution: [{ seconds: 60, cards: 10 }], cards: 10 };
+    const c = getErlangC(2, 1);
+    expect(getResponseLevel(2, 60, fixed, 180)).toBeCloseTo(1 - c + c * (1 - Math.exp(-(1 / 60) * 120)), 12);
+    // A handle longer than the target is never in time, however many agents there are
+    expect(getResponseLevel(50, 60, { meanSeconds: 200, distribution: [{ seconds: 200, cards: 1 }], cards: 1 }, 180)).toBe(0);
+  });
+
+  it("a measured spread drawn from an exponential gives the exponential's level", () => {
+    const random = createRandom(7);
+    const profile = toHandleProfile(Array.from({ length: 50_000 }, () => drawExponential(random, 70_000)))!;
+    for (const agents of [2, 3, 5]) {
+      expect(getResponseLevel(agents, 60, profile, 180)).toBeCloseTo(getResponseLevel(agents, 60, exponential(70), 180), 2);
+    }
+  });
+
+  it("is 0 when the queue is unstable and 1 with no arrivals", () => {
+    expect(getResponseLevel(2, 60, exponential(120), 180)).toBe(0);
+    expect(getResponseLevel(0, 0, exponential(120), 180)).toBe(1);
+  });
+
+  it("never exceeds the wait-only level of the textbook", () => {
+    for (const agents of [2, 3, 4]) expect(getResponseLevel(agents, 60, exponential(90), 180)).toBeLessThan(getServiceLevel(agents, 60, 90, 180));
+  });
+});
+
+describe("getAgentsNeeded", () => {
+  it.each([
+    ["one card an hour, 60 s each", 1, 60, 0.9],
+    ["90 an hour, 40 s each, 95 %", 90, 40, 0.95],
+    ["300 an hour, 30 s each, 80 %", 300, 30, 0.8],
+  ])("%s: the fewest agents that reach the level", (_label, arrivalsPerHour, meanSeconds, targetLevel) => {
+    const agents = getAgentsNeeded(arrivalsPerHour, exponential(meanSeconds), 180, targetLevel)!;
+    expect(agents).toBeGreaterThan(0);
+    expect(getResponseLevel(agents, arrivalsPerHour, exponential(meanSeconds), 180)).toBeGreaterThanOrEqual(targetLevel);
+    expect(getResponseLevel(agents - 1, arrivalsPerHour, exponential(meanSeconds), 180)).toBeLessThan(targetLevel);
+  });
+
+  it("no arrivals need nobody", () => {
+    expect(getAgentsNeeded(0, exponential(60), 180, 0.95)).toBe(0);
+  });
+
+  it("is null when the handle times alone miss the target: 2 min on average leaves 22 % past 3 min", () => {
+    expect(getReachableLevel(exponential(120), 180)).toBeCloseTo(1 - Math.exp(-1.5), 12);
+    expect(getAgentsNeeded(10, exponential(120), 180, 0.8)).toBeNull();
+    expect(getAgentsNeeded(10, exponential(120), 180, 0.7)).toBeGreaterThan(0);
   });
 
   it.each([0, 1, 1.2, -0.5])("rejects target level %f", (targetLevel) => {
-    expect(() => getAgentsNeeded(100, 120, 180, targetLevel)).toThrow(RangeError);
+    expect(() => getAgentsNeeded(100, exponential(120), 180, targetLevel)).toThrow(RangeError);
   });
+});
+
+describe("planStaffing: one figure per hour, read by the headline, the on-shift line, the chart and the CSV", () => {
+  const profile = toHandleProfile([20, 35, 40, 55, 60, 70, 90, 110, 150, 240].map((seconds) => seconds * 1000))!;
+  const arrivals = [0, 0, 0.25, 1, 3, 0, 0, 4, 12, 20, 25, 30, 30, 25, 18, 18, 20, 30, 45, 60, 60, 45, 12, 2];
+
+  it.each([1, 2, 3, 5])("with %i on shift, an hour is short exactly when its level is under the target and it needs more people", (agentsOnShift) => {
+    const plan = planStaffing(arrivals, profile, { targetLevel: 0.85, targetSeconds: 180, agentsOnShift });
+    expect(plan.hours).toHaveLength(24);
+    for (const hour of plan.hours) {
+      expect(hour.agentsNeeded).toBe(getAgentsNeeded(hour.arrivals, profile, 180, 0.85));
+      if (hour.arrivals === 0) {
+        expect(hour).toMatchObject({ agentsNeeded: 0, levelOnShift: 1, isShort: false });
+        continue;
+      }
+      expect(hour.isShort, `hour ${hour.hour}`).toBe(hour.levelOnShift < 0.85);
+      expect(hour.isShort).toBe(hour.agentsNeeded === null || hour.agentsNeeded > agentsOnShift);
+    }
+    // The runs cover every hour with cards once, each with that hour's own figure
+    const covered = plan.runs.flatMap((run) => Array.from({ length: run.endHour - run.startHour }, (_, offset) => ({ hour: run.startHour + offset, run })));
+    expect(covered.map(({ hour }) => hour)).toEqual(plan.hours.filter((hour) => hour.arrivals > 0).map((hour) => hour.hour));
+    for (const { hour, run } of covered) expect([run.agentsNeeded, run.isShort]).toEqual([plan.hours[hour].agentsNeeded, plan.hours[hour].isShort]);
+  });
+
+  it.each([1, 3])("the CSV rows carry each hour's figure, and its level is short exactly where the page says so (%i on shift)", (agentsOnShift) => {
+    const plan = planStaffing(arrivals, profile, { targetLevel: 0.85, targetSeconds: 180, agentsOnShift });
+    const rows = getStaffingCsvRows(plan.hours, "达不到");
+    expect(rows).toHaveLength(24);
+    for (const [index, [clock, forecast, agents, levelPercent]] of rows.entries()) {
+      const hour = plan.hours[index];
+      expect(clock).toBe(`${String(index).padStart(2, "0")}:00`);
+      expect(forecast).toBe(Math.round(hour.arrivals * 100) / 100);
+      expect(agents).toBe(hour.agentsNeeded ?? "达不到");
+      expect(levelPercent).toBe(Math.floor(hour.levelOnShift * 1000 + 1e-9) / 10);
+      if (hour.arrivals > 0) expect((levelPercent as number) < 85, `hour ${index}`).toBe(hour.isShort);
+    }
+  });
+
+  it("marks every hour with cards short when the target is out of reach (10 % of cards take over 3 minutes to handle)", () => {
+    const plan = planStaffing(arrivals, profile, { targetLevel: 0.95, targetSeconds: 180, agentsOnShift: 20 });
+    expect(plan.reachableLevel).toBeCloseTo(0.9, 12);
+    expect(plan.hours.filter((hour) => hour.arrivals > 0).every((hour) => hour.agentsNeeded === null && hour.isShort)).toBe(true);
+  });
+});
+
+// The forecast is only worth reading if a desk staffed as it says reaches the level it promises. These runs
+// simulate such a desk (Poisson arrivals, one first-come-first-served queue) with a fixed seed: a history
+// whose handle times are measured the way the page measures them, then the number of agents the forecast
+// asks for, over 1,000 hours.
+describe("simulation: the agents the forecast asks for reach the target (±3 points)", () => {
+  const targetSeconds = 180;
+  it.each([
+    ["exponential 60 s, 30 cards/h, 90 %", 30, (random: Random) => drawExponential(random, 60_000), 0.9, 11],
+    ["exponential 40 s, 120 cards/h, 95 %", 120, (random: Random) => drawExponential(random, 40_000), 0.95, 12],
+    ["exponential 30 s, 200 cards/h, 90 %", 200, (random: Random) => drawExponential(random, 30_000), 0.9, 13],
+    ["exponential 50 s, 60 cards/h, 80 %", 60, (random: Random) => drawExponential(random, 50_000), 0.8, 14],
+  ])("%s", (_label, arrivalsPerHour, drawHandleMs, targetLevel, seed) => {
+    const random = createRandom(seed);
+    // A week of history with a generous team, measured from the decisions alone (no start times)
+    const history = simulateDesk({ random, agents: 6, arrivalsPerHour, hours: 7 * 24, drawHandleMs });
+    const measured = measureHandleTimes(toPersonDecisions(history));
+    const profile = toHandleProfile(measured.cards.map((card) => card.handleMs))!;
+    const agents = getAgentsNeeded(arrivalsPerHour, profile, targetSeconds, targetLevel)!;
+    expect(agents).toBeGreaterThan(0);
+    const predicted = getResponseLevel(agents, arrivalsPerHour, profile, targetSeconds);
+
+    const desk = simulateDesk({ random, agents, arrivalsPerHour, hours: 1_000, drawHandleMs });
+    const simulated = getSimulatedLevel(desk, targetSeconds * 1000);
+    expect(simulated).toBeGreaterThanOrEqual(targetLevel - 0.03);
+    expect(Math.abs(simulated - predicted)).toBeLessThanOrEqual(0.03);
+    // And one agent fewer misses the target, in the simulation too: the forecast does not over-staff
+    if (agents > 1) {
+      const fewer = getSimulatedLevel(simulateDesk({ random, agents: agents - 1, arrivalsPerHour, hours: 1_000, drawHandleMs }), targetSeconds * 1000);
+      expect(fewer).toBeLessThan(targetLevel);
+    }
+  }, 30_000);
+
+  it("a less variable handle time (uniform 20–100 s) still reaches the target: the exponential wait is on the safe side", () => {
+    const random = createRandom(21);
+    const drawHandleMs = (draw: Random) => 20_000 + draw.next() * 80_000;
+    const history = simulateDesk({ random, agents: 6, arrivalsPerHour: 150, hours: 7 * 24, drawHandleMs });
+    const measured = measureHandleTimes(toPersonDecisions(history));
+    const profile = toHandleProfile(measured.cards.map((card) => card.handleMs))!;
+    expect(profile.meanSeconds).toBeCloseTo(60, 0);
+    const agents = getAgentsNeeded(150, profile, targetSeconds, 0.95)!;
+    const simulated = getSimulatedLevel(simulateDesk({ random, agents, arrivalsPerHour: 150, hours: 1_000, drawHandleMs }), targetSeconds * 1000);
+    expect(simulated).toBeGreaterThanOrEqual(0.95 - 0.03);
+  }, 30_000);
+
+  it("the wait-only service level matches the simulated wait, while the response level is what the 3-minute rate sees", () => {
+    const random = createRandom(5);
+    const drawHandleMs = (draw: Random) => drawExponential(draw, 90_000);
+    const desk = simulateDesk({ random, agents: 3, arrivalsPerHour: 80, hours: 1_000, drawHandleMs });
+    expect(getSimulatedWaitLevel(desk, 180_000)).toBeCloseTo(getServiceLevel(3, 80, 90, 180), 1);
+    expect(Math.abs(getSimulatedLevel(desk, 180_000) - getResponseLevel(3, 80, exponential(90), 180))).toBeLessThanOrEqual(0.01);
+    // The old forecast's mistake: the wait alone promises far more than the desk delivers
+    expect(getServiceLevel(3, 80, 90, 180) - getSimulatedLevel(desk, 180_000)).toBeGreaterThan(0.1);
+  }, 30_000);
 });
 
 describe("forecastArrivals for Monday 2026-11-23 (Shanghai)", () => {
@@ -157,5 +314,18 @@ describe("forecastArrivals for Monday 2026-11-23 (Shanghai)", () => {
 
   it("rejects a week count below 1", () => {
     expect(() => forecastArrivals(history, "2026-11-23", 0)).toThrow(RangeError);
+  });
+});
+
+describe("floorLevel", () => {
+  it.each([
+    [0.9496, 0.949],
+    [0.95, 0.95],
+    [0.955, 0.955],
+    [0.99999, 0.999],
+    [1, 1],
+    [0, 0],
+  ])("%f → %f", (level, expected) => {
+    expect(floorLevel(level)).toBe(expected);
   });
 });

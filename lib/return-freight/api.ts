@@ -6,7 +6,7 @@ import { buyerZones, categoryIds, type BuyerZone, type CategoryId, type Estimato
 // The 退货宝 page's JSON: what the shop's history says, what the owner saved, and the input schemas.
 
 export const freightWindowDays = [30, 60, 90, 180] as const;
-/** NUMBERS.md §2: r_c over the last 90 days. */
+/** docs/return-freight.md: r_c over the last 90 days. */
 export const defaultFreightWindowDays = 90;
 
 /** Shop history over the window (not yet scaled to a month). */

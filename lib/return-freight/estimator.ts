@@ -1,12 +1,12 @@
 import type { CategoryInput, EstimatorParameters } from "@/lib/return-freight/parameters";
 
-// The 退货宝 / 运费险 estimator of NUMBERS.md §2, per period (a month: see `scaleToMonth`).
+// The 退货宝 / 运费险 estimator of docs/return-freight.md, per period (a month: see `scaleToMonth`).
 //
 // Rounding: money is computed in fen as unrounded numbers; the get*Fen building blocks return exact
 // values so they compose without drift. Only outputs (estimate, breakdown, verdict, grid, order helper,
 // CSV) are rounded, half away from zero, to whole fen by `roundFen`.
 //
-// One change to NUMBERS.md §2, on purpose: the top-up uses the mean per-zone shortfall
+// One change to docs/return-freight.md, on purpose: the top-up uses the mean per-zone shortfall
 // Ḡ = Σ_z w_z · max(0, f_z − min(b_z, cap)) instead of max(0, F̄ − B̄). A surplus payout in one zone goes
 // to that buyer and never pays another zone's shortfall, so Ḡ ≥ max(0, F̄ − B̄); both are equal when every
 // zone's payout covers its freight (the defaults) or none does.
@@ -27,13 +27,13 @@ export function scaleToMonth(valueInWindow: number, options: { windowDays?: numb
 
 type ZoneParameters = Pick<EstimatorParameters, "zoneMix" | "freightFen" | "payoutFen" | "payoutCapFen">;
 
-/** F̄ = Σ_z w_z · f_z: mean return freight the seller would pay (NUMBERS.md §2). */
+/** F̄ = Σ_z w_z · f_z: mean return freight the seller would pay (docs/return-freight.md). */
 export function getMeanFreightFen(params: Pick<EstimatorParameters, "zoneMix" | "freightFen">): number {
   const { zoneMix, freightFen } = params;
   return zoneMix.same_prov * freightFen.same_prov + zoneMix.cross_prov * freightFen.cross_prov + zoneMix.remote * freightFen.remote;
 }
 
-/** B̄ = Σ_z w_z · min(b_z, cap): mean payout (NUMBERS.md §2). */
+/** B̄ = Σ_z w_z · min(b_z, cap): mean payout (docs/return-freight.md). */
 export function getMeanPayoutFen(params: Omit<ZoneParameters, "freightFen">): number {
   const { zoneMix, payoutFen, payoutCapFen } = params;
   return (
@@ -50,7 +50,7 @@ export function getMeanShortfallFen(params: ZoneParameters): number {
   return zoneMix.same_prov * shortfallFen("same_prov") + zoneMix.cross_prov * shortfallFen("cross_prov") + zoneMix.remote * shortfallFen("remote");
 }
 
-/** N = Σ_c N_c: orders shipped, the premium's base (NUMBERS.md §2, S7). */
+/** N = Σ_c N_c: orders shipped, the premium's base (docs/return-freight.md, S7). */
 export function getShippedOrders(params: Pick<EstimatorParameters, "categories">): number {
   return params.categories.reduce((sum, category) => sum + category.shippedOrders, 0);
 }
@@ -71,12 +71,12 @@ function getSellerPaidReturns(categories: CategoryInput[]): number {
   return categories.reduce((sum, category) => sum + category.shippedOrders * category.returnRate * category.sellerPaysShare, 0);
 }
 
-/** Cost_without = Σ_c R_c · s_c · (F̄ + h) (NUMBERS.md §2). */
+/** Cost_without = Σ_c R_c · s_c · (F̄ + h) (docs/return-freight.md). */
 export function getCostWithoutFen(params: EstimatorParameters): number {
   return getSellerPaidReturns(params.categories) * (getMeanFreightFen(params) + params.handlingFen);
 }
 
-/** p̂ = max(p_min, λ · r̂ · B̄) · d: the premium to expect without a quote (NUMBERS.md §2). */
+/** p̂ = max(p_min, λ · r̂ · B̄) · d: the premium to expect without a quote (docs/return-freight.md). */
 export function getEstimatedPremiumFen(params: EstimatorParameters): number {
   const expectedPayoutFen = params.loading * getShopReturnRate(params) * getMeanPayoutFen(params);
   return Math.max(params.premiumFloorFen, expectedPayoutFen) * params.priceRatio;
@@ -96,7 +96,7 @@ export function getPremium(params: EstimatorParameters): { premiumFen: number; s
     : { premiumFen: params.quotedPremiumFen, source: "quote" };
 }
 
-/** Cost_with = N · p + Σ_c R_c · s_c · t · Ḡ (NUMBERS.md §2, Ḡ per header). */
+/** Cost_with = N · p + Σ_c R_c · s_c · t · Ḡ (docs/return-freight.md, Ḡ per header). */
 export function getCostWithFen(params: EstimatorParameters, premiumFen: number): number {
   const topUpFen = getSellerPaidReturns(params.categories) * params.topUpShare * getMeanShortfallFen(params);
   return getShippedOrders(params) * premiumFen + topUpFen;
@@ -133,7 +133,7 @@ export type ReturnFreightEstimate = {
   savingPerOrderFen: number;
   breakEvenPremiumFen: number;
   lowestPremiumFen: number;
-  /** p* < p_min · d: no estimated premium can pay off on freight alone (NUMBERS.md §2, 3C example). */
+  /** p* < p_min · d: no estimated premium can pay off on freight alone (docs/return-freight.md, 3C example). */
   isBreakEvenBelowFloor: boolean;
 };
 
@@ -307,7 +307,7 @@ function getFactors(steps: number, spread: number): number[] {
 
 /**
  * Return rate ± returnRateSpread (default 20%) × premium ± premiumSpread (default 30%), the band of
- * NUMBERS.md §2 UI rules. The premium axis scales the current premium (quote or p̂ at today's rates) and is
+ * docs/return-freight.md UI rules. The premium axis scales the current premium (quote or p̂ at today's rates) and is
  * held fixed down a column, so a cell shows what a scaled return rate does at that price; rates cap at 1.
  */
 export function getSensitivityGrid(

@@ -10,7 +10,7 @@ const kindsWithReturnParcel: readonly RequestKind[] = ["return_refund", "exchang
 
 /**
  * Kinds 退货宝 pays out on: returns and exchanges (退换货). Repairs are our estimate (E): the payout rules
- * found (NUMBERS.md §1a, S8–S12) speak of returns only. Refund-only and unshipped refunds never pay (§2).
+ * found (docs/return-freight.md, S8–S12) speak of returns only. Refund-only and unshipped refunds never pay (docs/return-freight.md).
  */
 const kindsWithPayout: readonly RequestKind[] = ["return_refund", "exchange"];
 
@@ -53,7 +53,7 @@ export function getOrderReturnFreight(
 }
 
 /**
- * Remote zone: provinces couriers surcharge as 偏远 (our estimate, E; NUMBERS.md §1b has no rate card).
+ * Remote zone: provinces couriers surcharge as 偏远 (our estimate, E; docs/return-freight.md has no rate card).
  * Provinces are matched by their first two characters, which are unique across China's 34 divisions
  * ("新疆维吾尔自治区" and "新疆" both → "新疆"; "内蒙古" → "内蒙").
  */
@@ -70,7 +70,7 @@ export function getBuyerZone(shipFromProvince: string, receiverProvince: string)
   return remoteProvincePrefixes.includes(receiverKey) ? "remote" : "cross_prov";
 }
 
-/** w_z from the shop's order counts per zone; the default mix (NUMBERS.md §2, E) when it has none. */
+/** w_z from the shop's order counts per zone; the default mix (docs/return-freight.md, E) when it has none. */
 export function getZoneMixFromCounts(ordersByZone: ZoneValues): ZoneValues {
   const total = ordersByZone.same_prov + ordersByZone.cross_prov + ordersByZone.remote;
   if (total <= 0) return { ...modelParameterDefaults.zoneMix.value };

@@ -1,5 +1,5 @@
 // Parameters of the 退货宝 / 运费险 estimator and their defaults, each with its source and confidence.
-// Model and default values: ../shared/NUMBERS.md §2; return rates §1c; express prices §1b; 退货宝 facts §1a.
+// Model and default values: docs/return-freight.md (the model, each default and its source).
 // Confidence: H official/seed, M two agreeing 3p sources, L one 3p page, E our estimate (warnings only).
 
 export type Confidence = "H" | "M" | "L" | "E";
@@ -11,7 +11,7 @@ export type SourcedValue<T> = {
   confidence: Confidence;
 };
 
-/** Buyer zones relative to the shop's ship-from province (NUMBERS.md §2, z). */
+/** Buyer zones relative to the shop's ship-from province (docs/return-freight.md, z). */
 export const buyerZones = ["same_prov", "cross_prov", "remote"] as const;
 export type BuyerZone = (typeof buyerZones)[number];
 
@@ -37,7 +37,7 @@ export type CategoryId = (typeof categoryIds)[number];
 /** One category's shop data over the estimate's period (see `scaleToMonth`). */
 export type CategoryInput = {
   categoryId: CategoryId;
-  /** N_c: orders shipped; the premium is charged per shipped order (NUMBERS.md §2, S7, S16). */
+  /** N_c: orders shipped; the premium is charged per shipped order (docs/return-freight.md, S7, S16). */
   shippedOrders: number;
   /** r_c: returns shipped back ÷ orders shipped, 0..1. */
   returnRate: number;
@@ -75,74 +75,74 @@ export type ModelParameters = Omit<EstimatorParameters, "categories" | "quotedPr
 export const modelParameterDefaults: { [K in keyof ModelParameters]: SourcedValue<ModelParameters[K]> } = {
   zoneMix: {
     value: { same_prov: 0.3, cross_prov: 0.6, remote: 0.1 },
-    source: "NUMBERS.md §2 w_z: our estimate until the shop's order regions say otherwise",
+    source: "docs/return-freight.md w_z: our estimate until the shop's order regions say otherwise",
     confidence: "E",
   },
   freightFen: {
     value: { same_prov: 800, cross_prov: 1100, remote: 1800 },
-    source: "NUMBERS.md §1b retail 通达系 8–10 / 10–15 / 15–25 yuan (no rate card found)",
+    source: "docs/return-freight.md retail 通达系 8–10 / 10–15 / 15–25 yuan (no rate card found)",
     confidence: "E",
   },
   payoutFen: {
     value: { same_prov: 800, cross_prov: 1200, remote: 2000 },
-    source: "NUMBERS.md §1a payout: first-weight freight by distance, \"usually 8 or 12\", 5–24 (S8–S12)",
+    source: "docs/return-freight.md payout: first-weight freight by distance, \"usually 8 or 12\", 5–24 (S8–S12)",
     confidence: "M",
   },
   payoutCapFen: {
     value: 2500,
-    source: "NUMBERS.md §1a payout cap 25 yuan (S8–S12)",
+    source: "docs/return-freight.md payout cap 25 yuan (S8–S12)",
     confidence: "M",
   },
   loading: {
     value: 1.2,
-    source: "NUMBERS.md §2 λ: our estimate; fits the old ≈20 yuan × rate tiers (S8) and WeChat premiums (S17)",
+    source: "docs/return-freight.md λ: our estimate; fits the old ≈20 yuan × rate tiers (S8) and WeChat premiums (S17)",
     confidence: "E",
   },
   premiumFloorFen: {
     value: 30,
-    source: "NUMBERS.md §1a seller 运费险 \"from 0.3 yuan\" per shipped order (S7)",
+    source: "docs/return-freight.md seller 运费险 \"from 0.3 yuan\" per shipped order (S7)",
     confidence: "L",
   },
   priceRatio: {
     value: 0.8,
-    source: "NUMBERS.md §2 d: ≤0.9× the old 运费险 cost, many ≤0.5× (seed 002, S6); we take 0.8",
+    source: "docs/return-freight.md d: ≤0.9× the old 运费险 cost, many ≤0.5× (seed 002, S6); we take 0.8",
     confidence: "E",
   },
   topUpShare: {
     value: 0,
-    source: "NUMBERS.md §2 t: our estimate (sellers rarely top up a payout)",
+    source: "docs/return-freight.md t: our estimate (sellers rarely top up a payout)",
     confidence: "E",
   },
   handlingFen: {
     value: 0,
-    source: "NUMBERS.md §2 h: our estimate (no handling cost per reimbursement)",
+    source: "docs/return-freight.md h: our estimate (no handling cost per reimbursement)",
     confidence: "E",
   },
 };
 
 /**
- * Default r_c per category (NUMBERS.md §1c; every default there is E). 3C and appliances share the
+ * Default r_c per category (docs/return-freight.md; every default there is E). 3C and appliances share the
  * Tmall appliances row; fresh food, flowers and live pets are ours: perishables and live animals are
  * outside 7-day no-reason returns and are mostly refunded without a return parcel.
  */
 export const categoryReturnRateDefaults: Record<CategoryId, SourcedValue<number>> = {
   apparel: {
     value: 0.35,
-    source: "NUMBERS.md §1c women's apparel: Tmall 10.09% (2014), ~30% e-com, 50–60% livestream (S18, S20, S21)",
+    source: "docs/return-freight.md women's apparel: Tmall 10.09% (2014), ~30% e-com, 50–60% livestream (S18, S20, S21)",
     confidence: "E",
   },
-  sports: { value: 0.15, source: "NUMBERS.md §1c sports apparel/shoes: Tmall 30-day 15.07% (S19)", confidence: "E" },
-  shoes_bags: { value: 0.12, source: "NUMBERS.md §1c clothes/shoes/bags: Tmall 7.48% (S19)", confidence: "E" },
-  "3c_digital": { value: 0.05, source: "NUMBERS.md §1c home appliances / 3C: Tmall 4.36% (S19)", confidence: "E" },
-  home_appliance: { value: 0.05, source: "NUMBERS.md §1c home appliances / 3C: Tmall 4.36% (S19)", confidence: "E" },
-  home_textile: { value: 0.03, source: "NUMBERS.md §1c home textiles / home: 2.57% (S19)", confidence: "E" },
+  sports: { value: 0.15, source: "docs/return-freight.md sports apparel/shoes: Tmall 30-day 15.07% (S19)", confidence: "E" },
+  shoes_bags: { value: 0.12, source: "docs/return-freight.md clothes/shoes/bags: Tmall 7.48% (S19)", confidence: "E" },
+  "3c_digital": { value: 0.05, source: "docs/return-freight.md home appliances / 3C: Tmall 4.36% (S19)", confidence: "E" },
+  home_appliance: { value: 0.05, source: "docs/return-freight.md home appliances / 3C: Tmall 4.36% (S19)", confidence: "E" },
+  home_textile: { value: 0.03, source: "docs/return-freight.md home textiles / home: 2.57% (S19)", confidence: "E" },
   jewellery: {
     value: 0.3,
-    source: "NUMBERS.md §1c jewellery: livestream ~70% claimed, disputed by Douyin (S22)",
+    source: "docs/return-freight.md jewellery: livestream ~70% claimed, disputed by Douyin (S22)",
     confidence: "E",
   },
-  beauty: { value: 0.05, source: "NUMBERS.md §1c beauty: no source", confidence: "E" },
-  food: { value: 0.02, source: "NUMBERS.md §1c food: no source", confidence: "E" },
+  beauty: { value: 0.05, source: "docs/return-freight.md beauty: no source", confidence: "E" },
+  food: { value: 0.02, source: "docs/return-freight.md food: no source", confidence: "E" },
   fresh_food: {
     value: 0.01,
     source: "Our estimate: 生鲜 is outside no-reason returns; refunds rarely ship back",
@@ -160,13 +160,13 @@ export const categoryReturnRateDefaults: Record<CategoryId, SourcedValue<number>
   },
 };
 
-/** s_c default: 1.0 if the shop promises 包退运费, else 0.2 (NUMBERS.md §2 s_c, from the S18 split; E). */
+/** s_c default: 1.0 if the shop promises 包退运费, else 0.2 (docs/return-freight.md s_c, from the S18 split; E). */
 export function getDefaultSellerPaysShare(isFreeReturnPromised: boolean): SourcedValue<number> {
   return isFreeReturnPromised
-    ? { value: 1, source: "NUMBERS.md §2 s_c: the shop promises 包退运费, so it pays every return", confidence: "E" }
+    ? { value: 1, source: "docs/return-freight.md s_c: the shop promises 包退运费, so it pays every return", confidence: "E" }
     : {
         value: 0.2,
-        source: "NUMBERS.md §2 s_c: without 包退运费 the seller pays only seller-fault returns (S18 split)",
+        source: "docs/return-freight.md s_c: without 包退运费 the seller pays only seller-fault returns (S18 split)",
         confidence: "E",
       };
 }
@@ -174,7 +174,7 @@ export function getDefaultSellerPaysShare(isFreeReturnPromised: boolean): Source
 /** The platform's own claim, drawn beside our saving: 10–30% of return freight (seed 002, H as a claim). */
 export const platformClaimedSavingShare: SourcedValue<{ min: number; max: number }> = {
   value: { min: 0.1, max: 0.3 },
-  source: "NUMBERS.md §1a: Taobao claims 退货宝 cuts sellers' return freight by 10–30% (seed 002)",
+  source: "docs/return-freight.md: Taobao claims 退货宝 cuts sellers' return freight by 10–30% (seed 002)",
   confidence: "H",
 };
 

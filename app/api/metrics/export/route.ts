@@ -8,6 +8,7 @@ import { unansweredAgentId } from "@/db/schema-metrics";
 import { apiError } from "@/lib/api-error";
 import { csvYuan, toCsv, type CsvCell } from "@/lib/metrics/csv";
 import { ruleAgentId, type RangeFigures } from "@/lib/metrics/response-metrics";
+import { getStaffingCsvRows } from "@/lib/metrics/staffing";
 
 const exportTables = ["summary", "shop", "agent", "platform", "kind", "day", "heatmap", "staffing"] as const;
 const exportTable = z.enum(exportTables);
@@ -70,7 +71,7 @@ function buildSummary(t: Translate, report: MetricsReport): string {
     return value;
   };
   return toCsv(
-    [t("metrics.csv.figure"), `${report.range.firstDay}–${report.range.lastDay}`, t("metrics.csv.previous"), t("metrics.csv.delta")],
+    [t("metrics.csv.figure"), `${report.range.firstDay}–${report.range.lastDay}`, `${t("metrics.csv.previous")} ${report.range.previous.firstDay}–${report.range.previous.lastDay}`, t("metrics.csv.delta")],
     [
       ...names.map((name) => {
         const change = report.figures[name];
@@ -96,7 +97,8 @@ export const GET = withScope(async (request, { scope }) => {
     const forecast = loaded.data;
     csv = toCsv(
       [t("metrics.csv.hour"), t("metrics.csv.forecastArrivals"), t("metrics.csv.agentsNeeded"), t("metrics.csv.serviceLevel", { agents: forecast.agentsOnShift })],
-      forecast.hours.map((hour) => [`${String(hour.hour).padStart(2, "0")}:00`, Math.round(hour.arrivals * 100) / 100, hour.agentsNeeded, percent(hour.serviceLevel)]),
+      // The page's own figure per hour (lib/metrics/staffing.ts), so the file and the page agree
+      getStaffingCsvRows(forecast.hours, t("ownerPages.staffing.unreachableCell")),
     );
     name = `staffing-${forecast.day}`;
   } else {
