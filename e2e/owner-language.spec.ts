@@ -276,6 +276,8 @@ test("leaving the rules page with unsaved changes asks first, by link and by clo
 
 for (const locale of ["zh-CN", "en"] as const) {
   test(`owner pages have no serious accessibility violations, scroll regions included (${locale})`, async ({ page, context }) => {
+    // Four pages through axe: more than the default minute on a busy machine
+    test.setTimeout(150_000);
     await signIn(page, seeded.email);
     await context.addCookies([{ name: "locale", value: locale, url: baseURL }]);
     for (const path of ["/metrics", `/freight?shop=${seeded.shopIds.tmall}`, `/rules?shop=${seeded.shopIds.tmall}`, "/orders"]) {

@@ -1,5 +1,6 @@
 "use client";
 
+import { ChartLegendList } from "@/components/charts/chart-legend";
 import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { cn } from "@/components/ui/cn";
@@ -31,7 +32,7 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
             <XAxis dataKey="premium" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(value: number) => `¥${value.toFixed(2)}`} label={{ value: t("chart.premiumAxis"), position: "insideBottomRight", offset: -4, fontSize: 12 }} />
             <YAxis tickFormatter={(value: number) => yuan(value * 100)} width={80} />
             <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value) => formatFen(Math.round(Number(value) * 100))} labelFormatter={(value) => `${t("chart.premium")} ¥${Number(value).toFixed(2)}`} />
-            <Legend />
+            <Legend content={(props) => <ChartLegendList payload={props.payload} />} />
             <ReferenceLine y={0} stroke="#0f172a" strokeWidth={1.5} label={{ value: t("chart.flipLine"), position: "insideTopLeft", fontSize: 12 }} />
             <ReferenceLine x={grid.basePremiumFen / 100} stroke="#047857" strokeDasharray="4 4" label={{ value: t("chart.current", { premium: formatFen(grid.basePremiumFen) }), position: "top", fontSize: 12 }} />
             {grid.rows.map((row, index) => (

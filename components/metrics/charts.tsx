@@ -1,5 +1,6 @@
 "use client";
 
+import { ChartLegendList } from "@/components/charts/chart-legend";
 import { useLocale, useTranslations } from "next-intl";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatPercent } from "@/components/metrics/format";
@@ -32,7 +33,7 @@ export function CountAndRateChart({
           <YAxis yAxisId="count" tick={{ fontSize: 12 }} allowDecimals={false} />
           <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(value: number) => formatPercent(value, locale)} tick={{ fontSize: 12 }} />
           <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value, name) => (rateNames.has(String(name)) ? formatPercent(Number(value), locale) : value)} />
-          <Legend />
+          <Legend content={(props) => <ChartLegendList payload={props.payload} />} />
           {bars.map((bar) => (
             <Bar key={bar.dataKey} yAxisId="count" dataKey={bar.dataKey} name={bar.name} fill={bar.color} isAnimationActive={isAnimated} />
           ))}
@@ -72,7 +73,7 @@ export function StaffingChart({ hours }: { hours: StaffingHour[] }) {
           <YAxis yAxisId="arrivals" tick={{ fontSize: 12 }} />
           <YAxis yAxisId="agents" orientation="right" allowDecimals={false} tick={{ fontSize: 12 }} />
           <Tooltip itemStyle={{ color: "#0f172a" }} />
-          <Legend />
+          <Legend content={(props) => <ChartLegendList payload={props.payload} />} />
           <Bar yAxisId="arrivals" dataKey="arrivals" name={t("staffing.arrivals")} fill="#93c5fd" />
           <Line yAxisId="agents" type="stepAfter" dataKey="agents" name={t("staffing.agentsNeeded")} stroke="#b45309" dot={false} />
         </ComposedChart>
