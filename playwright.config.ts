@@ -8,7 +8,9 @@ export const e2eDistDir = `.next-e2e-${e2ePort}`;
 
 export default defineConfig({
   testDir: "e2e",
-  timeout: 60_000,
+  // A guard against a hung test, not a speed check: specs that drive several browsers or run axe over a page take
+  // longer on a busy two-core machine
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 2,
