@@ -30,7 +30,9 @@ test("two agents' inboxes see each other's decisions live, without reload", asyn
   await expect(cardByTitle(zhao, card.title)).toBeVisible();
   await expect(wang.getByTestId("live-status")).toHaveAttribute("data-state", "live");
   await cardByTitle(zhao, card.title).getByRole("button", { name: "同意" }).click();
-  await expect(cardByTitle(wang, card.title)).toHaveCount(0, { timeout: 2_000 });
+  // Usually well under a second; up to a few when another spec has just added a shop to this merchant, since every
+  // stream of a user whose shops changed is closed and resumed from its last event (docs/security.md, live streams)
+  await expect(cardByTitle(wang, card.title)).toHaveCount(0, { timeout: 5_000 });
   await wangContext.close();
   await zhaoContext.close();
 });
