@@ -1,5 +1,5 @@
 // Next calls register() once per server start (scripts/serve.mjs has it run before listening): the outbox
-// sender runs in the same process as the desk (issue 6), so `npm start` starts it and a restart resumes
+// sender runs in the same process as the desk (docs/architecture.md), so `npm start` starts it and a restart resumes
 // it from the outbox table.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -16,7 +16,7 @@ export async function register() {
   const { startTokenUpkeep } = await import("@/app/_server/platforms/token-upkeep");
   startTokenUpkeep(getDb);
   console.log("[tokens] upkeep started");
-  // Taobao TMC (issue 11): off unless TMC_CONSUMER=http (or on) / ws, and then only for shops whose app enables it
+  // Taobao TMC (docs/platforms/tmc.md): off unless TMC_CONSUMER=http (or on) / ws, and then only for shops whose app enables it
   if (process.env.TMC_CONSUMER === "on" || process.env.TMC_CONSUMER === "http") {
     const { startTmcConsumer } = await import("@/app/_server/platforms/tmc-consumer");
     startTmcConsumer(getDb);

@@ -1,4 +1,4 @@
-// The rules backtest (issue 7: "the shop's whole history in under 2 s at 1M requests"), timed in-process on a
+// The rules backtest (docs/domain/automatic-rules.md#the-backtest: the shop's whole history in under 2 s at 1M requests), timed in-process on a
 // copy of a bench database: `npx tsx bench/backtest.ts <copy of bench/.data/bench-1000000.db> [--runs 7] [--window 365]`.
 // Never point it at bench/.data itself: openDb migrates the file and the bench may reseed it at any time.
 import os from "node:os";

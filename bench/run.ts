@@ -356,7 +356,7 @@ function measureRawInsert(db: Db, benchShops: BenchShop[]) {
     `insert into requests (id, shop_id, order_id, platform, platform_request_id, kind, status, reason_code, evidence, amount_fen, received_at, respond_by) values (?, ?, ?, ?, ?, ?, 'pending', ?, '[]', ?, ?, ?)`,
   );
   const insertAudit = sqlite.prepare(`insert into audit_log (shop_id, request_id, order_id, action, to_status, detail, at) values (?, ?, ?, 'received', 'pending', '{"source":"raw"}', ?)`);
-  // The metrics rows the endpoint keeps in the same transaction (issue 9): received +1 in the hour, the day, the month, the shop's day and the shop's hour
+  // The metrics rows the endpoint keeps in the same transaction (docs/decisions/0002-hourly-rollups.md): received +1 in the hour, the day, the month, the shop's day and the shop's hour
   const emptyHistogram = JSON.stringify(createEmptyRollup().responseHistogram);
   const counters = "received, received_in_scoring_hours, answered, answered_within_3min, answered_within_3min_in_scoring_hours, approved, rejected, rejected_without_reason_or_evidence, auto_answered, intervention, refund_fen, return_freight_fen, response_ms_total, response_histogram";
   const upsertRollup = (table: string, bucket: string) =>
@@ -620,7 +620,7 @@ type CrashTest = {
   seconds: number;
 };
 
-/** scripts/crash-test.mjs (issue 6) against the bench's build; its summary lines are read back. */
+/** scripts/crash-test.mjs (docs/webhooks.md) against the bench's build; its summary lines are read back. */
 async function runCrashTest(rounds: number): Promise<CrashTest> {
   const started = Date.now();
   const child = spawn(process.execPath, ["scripts/crash-test.mjs", "--rounds", String(rounds), "--port", String(port)], {

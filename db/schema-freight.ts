@@ -4,7 +4,7 @@ import { shops, users } from "@/db/schema";
 import type { FreightSettings } from "@/lib/return-freight/api";
 import type { EstimatorParameters } from "@/lib/return-freight/parameters";
 
-// 退货宝 estimator (issue 8): the owner's saved inputs per shop and named scenarios to compare.
+// 退货宝 estimator (docs/return-freight.md): the owner's saved inputs per shop and named scenarios to compare.
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })

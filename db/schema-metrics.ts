@@ -2,7 +2,7 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 import { shops } from "@/db/schema";
 import { platforms, requestKinds } from "@/lib/domain";
 
-// Owner's metrics (issue 9): additive rollups of lib/metrics/response-metrics.ts, so no page scans raw
+// Owner's metrics (docs/decisions/0002-hourly-rollups.md): additive rollups of lib/metrics/response-metrics.ts, so no page scans raw
 // requests. A card lives in the row of the hour (and day) it was received; see that file for why.
 
 /** `agent_id` of cards nobody has answered yet: a primary-key column cannot be NULL-unique in SQLite. */

@@ -2,13 +2,13 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import { shops } from "@/db/schema";
 import type { NativeRefund, PlatformAppSettings, PlatformRejectReason } from "@/lib/platforms/types";
 
-// Real platform connections (issue 11): a shop's platform app, the platform messages already taken in
+// Real platform connections (docs/platforms/README.md): a shop's platform app, the platform messages already taken in
 // (dedupe on the platform's message id), and each refund's native state for building the answer call.
 
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
 const protocols = ["douyin_push", "taobao_tmc", "wechat_ec"] as const;
 
-/** One platform app per shop; with none, the shop speaks our own signed contract (issue 6). */
+/** One platform app per shop; with none, the shop speaks our own signed contract (docs/webhooks.md). */
 export const platformApps = sqliteTable(
   "platform_apps",
   {

@@ -1,14 +1,14 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { requests, shops, users } from "@/db/schema";
 
-// Platform rules wired into the desk (issue 5): Douyin's platform proposals and the seller's counter-offers.
+// Platform rules wired into the desk (docs/domain/negotiation.md): Douyin's platform proposals and the seller's counter-offers.
 
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
 
 export const proposalOutcomes = ["accepted", "rejected", "lapsed"] as const;
 
 /**
- * Douyin 主动介入协商 (seeds/003), one row per platform proposal. An inapplicable one is kept with its
+ * Douyin 主动介入协商 (docs/domain/negotiation.md), one row per platform proposal. An inapplicable one is kept with its
  * invalidReason so the record is complete, and locks nothing.
  */
 export const platformProposals = sqliteTable(
@@ -39,7 +39,7 @@ export const platformProposals = sqliteTable(
 
 export const counterOfferKinds = ["partial_refund", "return_refund"] as const;
 
-/** The seller's counter-offer to the buyer (Taobao 2025 seller–buyer negotiation, DOMAIN.md). */
+/** The seller's counter-offer to the buyer (Taobao 2025 seller–buyer negotiation, docs/domain/negotiation.md). */
 export const counterOffers = sqliteTable(
   "counter_offers",
   {

@@ -2,7 +2,7 @@ import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { shops, users } from "@/db/schema";
 import type { AutoRule } from "@/lib/rules/schema";
 
-// Automatic rules (issue 7): one row per shop with the 自动开启售后入口 switch and the ordered rules.
+// Automatic rules (docs/domain/automatic-rules.md): one row per shop with the 自动开启售后入口 switch and the ordered rules.
 // The rules are one JSON list so their order is saved in one write and read in one row on every arrival.
 
 export const autoRuleSets = sqliteTable("auto_rule_sets", {

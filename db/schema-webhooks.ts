@@ -4,7 +4,7 @@ import { requests, shops } from "@/db/schema";
 import { platforms } from "@/lib/domain";
 import { outboxStatuses } from "@/lib/webhook/settings-types";
 
-// The platform connection (issue 6): signing secrets, the append-only inbound event log, the
+// The platform connection (docs/webhooks.md): signing secrets, the append-only inbound event log, the
 // decision outbox and each shop's platform endpoint. Instants are UTC epoch ms, as in schema.ts.
 
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });

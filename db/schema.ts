@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { platforms, priorRefundStates, requestKinds, requestStatuses, roles } from "@/lib/domain";
 
-// All instants are UTC epoch milliseconds (timestamp_ms); money is integer fen (DOMAIN.md conventions).
+// All instants are UTC epoch milliseconds (timestamp_ms); money is integer fen (docs/domain/README.md#conventions).
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
 const createdAt = () =>
   instant("created_at")
@@ -24,11 +24,11 @@ export const shops = sqliteTable(
       .references(() => merchants.id),
     platform: text("platform", { enum: platforms }).notNull(),
     name: text("name").notNull(),
-    /** Where parcels leave from: the buyer's return-freight zone is measured from it (NUMBERS.md §2 w_z). */
+    /** Where parcels leave from: the buyer's return-freight zone is measured from it (docs/return-freight.md). */
     shipFromProvince: text("ship_from_province"),
-    /** The owner lets agents open the after-sales entry from the Orders page (issue 5); owners always may. */
+    /** The owner lets agents open the after-sales entry from the Orders page (docs/domain/after-sales-entry.md); owners always may. */
     agentsMayOpenEntry: integer("agents_may_open_entry", { mode: "boolean" }).notNull().default(false),
-    /** New cards go to online agents in turn, never over the cap of open claims each (issue 4). */
+    /** New cards go to online agents in turn, never over the cap of open claims each (docs/domain/queue.md). */
     autoAssign: integer("auto_assign", { mode: "boolean" }).notNull().default(false),
     assignCap: integer("assign_cap").notNull().default(5),
     createdAt: createdAt(),
@@ -145,16 +145,16 @@ export const orders = sqliteTable(
     province: text("province"),
     /** 交易成功: when the after-sales period starts. */
     completedAt: instant("completed_at"),
-    /** When the seller shipped (null: not shipped); 运费险/退货宝 premiums are charged per shipped order (NUMBERS.md §2). */
+    /** When the seller shipped (null: not shipped); 运费险/退货宝 premiums are charged per shipped order (docs/return-freight.md). */
     shippedAt: instant("shipped_at"),
     /** When the buyer received the goods (null: not received or unknown). */
     receivedAt: instant("received_at"),
     supportedKinds: text("supported_kinds", { mode: "json" }).$type<string[]>().notNull(),
     priorRefund: text("prior_refund", { enum: priorRefundStates }).notNull().default("none"),
-    /** National warranty (三包) and the seller's own promise on the product, in days: 售后保 extends the period (seeds/001). */
+    /** National warranty (三包) and the seller's own promise on the product, in days: 售后保 extends the period (docs/domain/after-sales-entry.md). */
     warrantyDays: integer("warranty_days"),
     sellerPromiseDays: integer("seller_promise_days"),
-    /** When the seller last opened the after-sales entry; open for 30 days from then, derived from time (seeds/002). */
+    /** When the seller last opened the after-sales entry; open for 30 days from then, derived from time (docs/domain/after-sales-entry.md). */
     entryOpenedAt: instant("entry_opened_at"),
     entryTimesOpened: integer("entry_times_opened").notNull().default(0),
     /** Facts the platform could not tell us (lib/platforms/order-facts.ts): the rules never claim what these would decide. */
@@ -166,9 +166,9 @@ export const orders = sqliteTable(
   (table) => [
     uniqueIndex("orders_shop_platform_order_uq").on(table.shopId, table.platformOrderId),
     index("orders_shop_shipped_idx").on(table.shopId, table.shippedAt),
-    // Automatic rules count a buyer's recent requests when one arrives (issue 7)
+    // Automatic rules count a buyer's recent requests when one arrives (docs/domain/automatic-rules.md)
     index("orders_shop_buyer_idx").on(table.shopId, table.buyerId),
-    // The rules backtest looks up what it reads of each order from this index alone, never the wide row (issue 7)
+    // The rules backtest looks up what it reads of each order from this index alone, never the wide row (docs/domain/automatic-rules.md)
     index("orders_rule_facts_idx").on(
       table.id,
       table.category,
@@ -230,11 +230,11 @@ export const requests = sqliteTable(
     index("requests_due_idx").on(table.status, sql`min(${table.respondBy}, coalesce(${table.platformDeadline}, ${table.respondBy}))`, table.id),
     index("requests_shop_status_idx").on(table.shopId, table.status, table.respondBy),
     index("requests_decided_idx").on(table.shopId, table.decidedAt),
-    // Rebuilding the metrics rollups of some hours reads the cards received in them (issue 9)
+    // Rebuilding the metrics rollups of some hours reads the cards received in them (docs/metrics.md)
     index("requests_shop_received_idx").on(table.shopId, table.receivedAt),
     index("requests_order_idx").on(table.orderId),
     // The rules backtest scans a shop's history from this index alone, in order-id order so its order lookups
-    // walk orders_rule_facts_idx forward instead of jumping at random (issue 7)
+    // walk orders_rule_facts_idx forward instead of jumping at random (docs/domain/automatic-rules.md#the-backtest)
     index("requests_rule_scan_idx").on(
       table.shopId,
       table.orderId,

@@ -6,7 +6,7 @@ import { freightSettings } from "@/db/schema-freight";
 import { defaultFreightSettings } from "@/lib/return-freight/api";
 import { createRandom } from "@/lib/random";
 
-// Demo data for the 退货宝 page (issue 8): where each shop ships from, when its orders shipped, and the
+// Demo data for the 退货宝 page (docs/return-freight.md): where each shop ships from, when its orders shipped, and the
 // orders that shipped without any after-sales request, so return rates come out realistic (docs/return-freight.md).
 
 const dayMs = 24 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { getDemoClaims } from "@/db/seed-claims";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import type { Platform } from "@/lib/domain";
 
-// Demo cards for issue 5, so the rules show on first start: re-open cards (eligible, not eligible,
+// Demo cards for the platform rules (docs/domain/README.md), so the rules show on first start: re-open cards (eligible, not eligible,
 // answered by the system while open), a Douyin card under a live platform proposal and one whose
 // proposal is invalid, and a Taobao refund-only after receipt where seller and buyer negotiate.
 

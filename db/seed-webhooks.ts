@@ -3,11 +3,11 @@ import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
 import { shops } from "@/db/schema";
 import type { Platform } from "@/lib/domain";
 
-// Demo platform connection (issue 6). Everything here is for a LOCAL demo only: the shop ids are
+// Demo platform connection (docs/webhooks.md). Everything here is for a LOCAL demo only: the shop ids are
 // fixed so the README and the simulator can name them, and the secrets come from .env.example
 // defaults that anyone can read. A real shop gets a random secret from the settings page.
 
-// The demo seeds no WeChat 小店 shop; scripts/simulate-platforms.ts adds one when it plays WeChat (issue 11)
+// The demo seeds no WeChat 小店 shop; scripts/simulate-platforms.ts adds one when it plays WeChat (docs/platforms/wechat.md)
 type DemoPlatform = Exclude<Platform, "wechat">;
 
 export const demoShopIds = {

@@ -104,7 +104,7 @@ function getPlatformDeadline(platform: Platform, kind: RequestKind, receivedAt: 
   return new Date(receivedAt.getTime() + hours * hour);
 }
 
-/** Re-open requests exist only where the seller can open the entry (Taobao/Tmall, seeds/002). */
+/** Re-open requests exist only where the seller can open the entry (Taobao/Tmall, docs/domain/after-sales-entry.md). */
 function pickKind(random: Random, product: Product, platform: Platform): RequestKind {
   if (platform !== "douyin" && random.chance(0.12)) return "entry_reopen";
   return random.pick(product.kinds);
@@ -338,7 +338,7 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   await seedFreightDemo(db, [tmall, douyin, taobao], now);
   await seedWebhookDemo(db, now);
   await seedPolicyDemo(db, { tmall, douyin, taobao }, now);
-  // The history went in without the rollups; count it once, exactly (issue 9)
+  // The history went in without the rollups; count it once, exactly (docs/decisions/0002-hourly-rollups.md)
   rebuildRollups(db);
   return { merchantA, merchantB, shops: { tmall, douyin, taobao }, userIds, pending: requestRows.filter((row) => !row.status || row.status === "pending").length, total: requestRows.length };
 }

@@ -24,7 +24,7 @@ test("an agent approves a card: it leaves the pending list at once and is record
 });
 
 test("rejecting needs a reason and a 2–200 character message; a 1-character message is refused", async ({ page }) => {
-  // A return (an unshipped refund-only may not be rejected on Tmall), with the proof Tmall requires (issue 5)
+  // A return (an unshipped refund-only may not be rejected on Tmall), with the proof Tmall requires (docs/domain/rejections.md)
   const card = await seedCard({ shop: "tmall", kind: "return_refund" });
   await signIn(page, logins.wangfang);
   await openInbox(page, `?q=${encodeURIComponent(card.title)}`);

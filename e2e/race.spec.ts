@@ -26,7 +26,7 @@ test("two agents decide the same card: one wins, the other is told who and when"
 });
 
 test("truly concurrent API decisions on one card: exactly one 200, every other a 409 naming the winner", async () => {
-  // Douyin, with a reason that needs no proof: every rejection here is one the rules allow (issue 5)
+  // Douyin, with a reason that needs no proof: every rejection here is one the rules allow (docs/domain/rejections.md)
   const card = await seedCard({ shop: "douyin" });
   const agents = [logins.wangfang, logins.zhaoqiang, logins.owner];
   const contexts = await Promise.all(agents.map(() => playwrightRequest.newContext({ baseURL })));

@@ -5,7 +5,7 @@ const statusByCode = {
   invalid_id: 400,
   malformed_json: 400,
   unauthenticated: 401,
-  // Inbound webhooks (issue 6): an unknown shop answers bad_signature too, so shop ids cannot be probed
+  // Inbound webhooks (docs/webhooks.md): an unknown shop answers bad_signature too, so shop ids cannot be probed
   bad_signature: 401,
   timestamp_out_of_range: 401,
   malformed_timestamp: 401,
@@ -18,7 +18,7 @@ const statusByCode = {
   undo_refused: 409,
   claimed_by_other: 409,
   conflict: 409,
-  // Platform rules (issue 5): Douyin's proposal lock is a state that passes; the others are about the request
+  // Platform rules (docs/domain/README.md): Douyin's proposal lock is a state that passes; the others are about the request
   negotiation_lock: 409,
   not_eligible: 422,
   not_rejectable: 422,

@@ -38,7 +38,7 @@ export type RequestCard = {
     amountFen: number;
     completedAt: string | null;
     receivedAt: string | null;
-    /** What the policy rules read (issue 5): shipping, prior refund, 售后保 days and the entry's state. */
+    /** What the policy rules read (docs/domain/README.md): shipping, prior refund, 售后保 days and the entry's state. */
     shippedAt: string | null;
     priorRefund: PriorRefundState;
     warrantyDays: number | null;
@@ -51,13 +51,13 @@ export type RequestCard = {
   };
   /** For a shop connected to its platform: the buttons its API cannot answer now, and why (null: no platform app). */
   answers?: AnswerAvailability | null;
-  /** The latest Douyin platform proposal on this request, if any (issue 5). */
+  /** The latest Douyin platform proposal on this request, if any (docs/domain/negotiation.md). */
   proposal?: CardProposal | null;
-  /** The seller's latest counter-offer, if any (issue 5). */
+  /** The seller's latest counter-offer, if any (docs/domain/negotiation.md). */
   counterOffer?: CardCounterOffer | null;
-  /** Expected return freight for this order (issue 8); absent or null when no parcel goes back. */
+  /** Expected return freight for this order (docs/return-freight.md); absent or null when no parcel goes back. */
   freight?: CardFreight | null;
-  /** The platform's intervention state (lib/platform-intervention.ts), null when it never stepped in (issue 11). */
+  /** The platform's intervention state (lib/platform-intervention.ts), null when it never stepped in (docs/domain/kinds.md). */
   platformIntervention?: string | null;
   /** The platform refused the last answer (or it never arrived) and the card came back to pending: its words, and when. */
   platformRefusal: { message: string; at: string } | null;
@@ -120,7 +120,7 @@ export type EntryIneligibility = {
   maxOpenings?: number;
 };
 
-/** One row of the Orders page (issue 5). */
+/** One row of the Orders page (docs/domain/after-sales-entry.md). */
 export type OrderRow = {
   id: string;
   shop: { id: string; name: string };

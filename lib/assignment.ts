@@ -1,4 +1,4 @@
-// Fair assignment (issue 4): new cards go to online agents in turn, longest idle first, never over the
+// Fair assignment (docs/domain/queue.md): new cards go to online agents in turn, longest idle first, never over the
 // per-agent cap of open claims; with nobody online they stay in the shared queue.
 
 export type AssignCandidate = {

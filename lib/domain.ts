@@ -6,7 +6,7 @@ export type Platform = (typeof platforms)[number];
 export const requestKinds = ["refund_only", "return_refund", "exchange", "repair", "entry_reopen"] as const;
 export type RequestKind = (typeof requestKinds)[number];
 
-/** The four kinds a buyer can file once the after-sales entry is open (DOMAIN.md, seeds/002). */
+/** The four kinds a buyer can file once the after-sales entry is open (docs/domain/kinds.md). */
 export const afterSalesKinds = ["refund_only", "return_refund", "exchange", "repair"] as const;
 export type AfterSalesKind = (typeof afterSalesKinds)[number];
 

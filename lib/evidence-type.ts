@@ -1,5 +1,5 @@
 // What an uploaded file really is, from its first bytes: the browser's declared type is not trusted,
-// so a renamed script cannot be stored as an image (issue 5: images/PDF only).
+// so a renamed script cannot be stored as an image (docs/domain/rejections.md: images/PDF only).
 
 export type SniffedType = "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/heic" | "application/pdf";
 

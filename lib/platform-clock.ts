@@ -2,7 +2,7 @@ import type { RequestKind } from "@/lib/domain";
 import type { PolicyProfile, TimeoutStep } from "@/lib/policy/profiles";
 
 // The second clock on a card: when the platform acts by itself if the seller does nothing. The
-// platform's own deadline field wins; without it the profile's fallback is used and marked so (NUMBERS.md §3).
+// platform's own deadline field wins; without it the profile's fallback is used and marked so (docs/domain/clocks.md).
 
 export type PlatformClock = {
   dueAt: Date;

@@ -1,4 +1,4 @@
-// Platform intervention (平台介入, DOMAIN.md) as the adapters store it: Douyin arbitrate_status names
+// Platform intervention (平台介入, docs/domain/kinds.md) as the adapters store it: Douyin arbitrate_status names
 // (lib/platforms/douyin.ts) or Taobao's "applied" / "intervened" (TaobaoInterApplied / TaobaoIntervened topics).
 
 /** States in which no intervention is under way: never asked, withdrawn, or already ruled. */

@@ -1,5 +1,5 @@
 // A decision can be taken back for a few seconds by the agent who made it. The click is what counts for
-// the reply clock; the platform is told only once the window has passed (issue 4).
+// the reply clock; the platform is told only once the window has passed (docs/domain/queue.md#undo).
 
 export const undoWindowMs = 5_000;
 

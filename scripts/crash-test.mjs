@@ -1,4 +1,4 @@
-// Crash test (issue 6): sends signed events and decisions while killing the server with SIGKILL at
+// Crash test (docs/webhooks.md): sends signed events and decisions while killing the server with SIGKILL at
 // random moments, 20 rounds; then checks that every event that got a 2xx is stored exactly once and
 // every decision that was committed reached the receiver (resends only with the same idempotency key).
 //   npx next build (or set NEXT_DIST_DIR to an existing build) && node scripts/crash-test.mjs [--rounds 20] [--port 3299]

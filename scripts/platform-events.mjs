@@ -1,4 +1,4 @@
-// POST /api/platforms/{platform}/events answered straight from node:http (issue 6): Next's request path
+// POST /api/platforms/{platform}/events answered straight from node:http (docs/decisions/0003-node-http-fast-path.md): Next's request path
 // cost more per event (~2.7 ms) than the handler itself (~1.8 ms). The answer comes from the receiver
 // instrumentation.ts publishes, i.e. the route's own code, so the public contract stays the route's.
 import { Buffer } from "node:buffer";

@@ -1,6 +1,6 @@
 // The production server, in place of `next start`: one node:http server on one port where Next answers
 // every page and route except the platforms' event POSTs, which scripts/platform-events.mjs answers
-// first with the route's own code (issue 6: Next's per-request path cost more than the handler).
+// first with the route's own code (docs/decisions/0003-node-http-fast-path.md: Next's per-request path cost more than the handler).
 //   node scripts/serve.mjs [--port 3000] [--hostname 0.0.0.0]   (NEXT_DIST_DIR picks the build, as for next build)
 import http from "node:http";
 import { parseArgs } from "node:util";

@@ -1,4 +1,4 @@
-// Fake platforms speaking their real protocols (issue 11), for a local demo against `npm run dev`/`npm start`:
+// Fake platforms speaking their real protocols (docs/platforms/README.md), for a local demo against `npm run dev`/`npm start`:
 //   TMC_CONSUMER=ws npm start            (the desk, with the Taobao TMC consumer on)
 //   npx tsx scripts/simulate-platforms.ts --count 10 [--only douyin,taobao,wechat]
 // It connects demo shops to apps whose APIs are this script (local-only keys and secrets, written to the local

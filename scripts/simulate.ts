@@ -1,4 +1,4 @@
-// A local fake platform (issue 6): sends realistic signed events to the desk and receives its decisions.
+// A local fake platform (docs/webhooks.md): sends realistic signed events to the desk and receives its decisions.
 //   npm run simulate -- --rate 5 --shop shop_0000000000000000tma1
 // Options: --rate events/s (default 2) · --shop id (repeatable; default the two demo shops of 木槿)
 //          --desk URL (default http://localhost:3000) · --port receiver port (default 4010)

@@ -27,7 +27,7 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
             <Link href="/orders" className="text-slate-700 hover:text-slate-900">
               {t("orders.nav")}
             </Link>
-            {/* Agents see the rules read-only (issue 7) */}
+            {/* Agents see the rules read-only (docs/domain/automatic-rules.md) */}
             <Link href="/rules" className="text-slate-700 hover:text-slate-900">
               {t("rules.nav")}
             </Link>

@@ -64,7 +64,7 @@ class LiveHub {
         for (const event of events) {
           this.lastId = event.id;
           for (const subscriber of this.subscribers) if (subscriber.shopIds.has(event.shopId)) subscriber.send(event);
-          // Auto-assignment needs to know who is online, which only this process knows (issue 4).
+          // Auto-assignment needs to know who is online, which only this process knows (docs/domain/queue.md).
           if (event.action === "received" && event.requestId) autoAssignRequest(db, event.requestId, this.getOnlineUserIds(), new Date());
         }
       } while (events.length === batchSize);

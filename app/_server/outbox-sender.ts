@@ -10,7 +10,7 @@ import { idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import type { OutboxStatus } from "@/lib/webhook/settings-types";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 
-// The outbox sender (issue 6). It runs inside the Next server process, started by instrumentation.ts,
+// The outbox sender (docs/webhooks.md#decisions-out). It runs inside the Next server process, started by instrumentation.ts,
 // and keeps no state of its own: every row stays pending in SQLite until it is settled, so after
 // a crash or restart the next pass simply picks up what is due (a resend carries the same key).
 // Settled means delivered, refused by the platform, or dead after the last try; the last two send the
@@ -83,7 +83,7 @@ async function sendOwnContract(row: DueDelivery, deps: SenderDeps): Promise<Answ
 async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<OutboxStatus> {
   let outcome: AnswerOutcome;
   try {
-    // A shop connected through a platform app gets the platform's own answer call (issue 11); null: our own contract
+    // A shop connected through a platform app gets the platform's own answer call (docs/platforms/README.md); null: our own contract
     outcome = (await (deps.answerOnPlatform ?? answerOnPlatform)(db, row, deps)) ?? (await sendOwnContract(row, deps));
   } catch (error) {
     outcome = transient(error);

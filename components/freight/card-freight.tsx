@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import type { RequestCard } from "@/lib/api-types";
 import { formatFen } from "@/lib/money";
 
-/** A proposal the buyer has not answered, that has not lapsed and that the rules allow (issue 5). */
+/** A proposal the buyer has not answered, that has not lapsed and that the rules allow (docs/domain/negotiation.md). */
 function hasOpenProposal(card: RequestCard): boolean {
   return !!card.proposal && card.proposal.outcome === null && card.proposal.invalidReason === null;
 }
@@ -18,7 +18,7 @@ export function isCardFreightShown(card: RequestCard): boolean {
 /**
  * The order's expected return freight by zone, and whether 退货宝 (Douyin: 运费险) pays it. On a Douyin
  * refund-only it shows only while a platform proposal is open: the freight the seller would then pay in
- * full (seeds/003: "free return shipping, paid by the seller").
+ * full (docs/domain/negotiation.md: the return freight is the seller's).
  */
 export function CardFreightLine({ card }: { card: RequestCard }) {
   const t = useTranslations("freight.card");

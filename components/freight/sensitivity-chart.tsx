@@ -89,7 +89,7 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
   );
 }
 
-/** Our saving share next to the platform's claimed 10–30% (seed 002): the claim is a band, ours a bar. */
+/** Our saving share next to the platform's claimed 10–30% (docs/return-freight.md): the claim is a band, ours a bar. */
 export function ClaimComparisonChart({ ourShare, claimed }: { ourShare: number | null; claimed: { min: number; max: number } }) {
   const t = useTranslations("freight");
   const data = [

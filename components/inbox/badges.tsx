@@ -15,7 +15,7 @@ export function PlatformBadge({ platform }: { platform: Platform }) {
   return <span className={cn("rounded px-1.5 py-0.5 text-xs font-semibold", platformStyles[platform])}>{t(platform)}</span>;
 }
 
-/** 平台介入中: the platform is ruling on this request (issue 11); a settled or absent intervention shows nothing. */
+/** 平台介入中: the platform is ruling on this request (docs/domain/kinds.md); a settled or absent intervention shows nothing. */
 export function InterventionBadge({ state }: { state: string | null | undefined }) {
   const t = useTranslations("platformIntervention");
   if (!isPlatformIntervening(state)) return null;

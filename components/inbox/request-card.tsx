@@ -58,7 +58,7 @@ function CardActions({ card, onApprove, onReject, onCounterOffer }: CardActionsP
   const t = useTranslations("card");
   const tPolicy = useTranslations("policy.actions");
   const now = useNow();
-  // The platform's rules decide which buttons work now; the server refuses the same (issue 5)
+  // The platform's rules decide which buttons work now; the server refuses the same (docs/domain/README.md)
   const { actions } = getCardPolicyState(card, now);
   const reasonsId = `${card.id}-action-reasons`;
   return (

@@ -32,7 +32,7 @@ export function useDecide() {
       return { snapshot };
     },
     onSuccess: (_result, { id, input }) => {
-      // The decision counts from the click; for the undo window it can still be taken back (issue 4).
+      // The decision counts from the click; for the undo window it can still be taken back (docs/domain/queue.md#undo).
       toast.success(input.decision === "approve" ? t("approved") : t("rejected"), {
         id: `decided-${id}`,
         duration: undoWindowMs,

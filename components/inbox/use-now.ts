@@ -3,7 +3,7 @@
 import { useSyncExternalStore } from "react";
 import { getServerNow } from "@/components/server-clock";
 
-// One interval (server time) for every countdown on the page (issue 4). Only the components that show
+// One interval (server time) for every countdown on the page (docs/domain/clocks.md). Only the components that show
 // the time subscribe, so a tick re-renders the clock text, not each whole card or the inbox list.
 const tickMs = 1000;
 const listeners = new Set<() => void>();

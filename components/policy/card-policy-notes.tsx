@@ -10,7 +10,7 @@ import { formatFen } from "@/lib/money";
 import { getEntryOpenUntil, isEntryOpen } from "@/lib/policy/entry-reopen";
 import { formatClock } from "@/lib/response-timer";
 
-/** What the platform's rules say about this card: period, entry, proposal, negotiation (issue 5). */
+/** What the platform's rules say about this card: period, entry, proposal, negotiation (docs/domain/README.md). */
 export function CardPolicyNotes({ card, state, now }: { card: RequestCard; state: CardPolicyState; now: Date }) {
   const t = useTranslations("policy");
   const text = usePolicyText();

@@ -11,7 +11,7 @@ import type { Platform } from "@/lib/domain";
 import { defaultApiBaseUrls, getProtocolForPlatform, pushPaths, type PlatformAppView } from "@/lib/platforms/connection";
 import type { Protocol } from "@/lib/platforms/types";
 
-// One shop's platform app (issue 11): the credentials its adapter needs. Secrets are write-only: the stored one
+// One shop's platform app (docs/platforms/README.md): the credentials its adapter needs. Secrets are write-only: the stored one
 // shows masked, and a secret field left blank keeps it.
 
 type TokenFieldName = "refreshToken" | "accessTokenExpiresAt" | "refreshTokenExpiresAt";

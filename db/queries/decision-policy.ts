@@ -28,7 +28,7 @@ export function toPlatformProposal(row: Pick<ProposalRecord, "proposedAt" | "exp
   return { createdAt: row.proposedAt, expiresAt: row.expiresAt, buyerResponse: row.outcome };
 }
 
-/** 七天无理由 is the buyer's reason code; such requests may not be refused on Taobao/Tmall (NUMBERS.md §1e). */
+/** 七天无理由 is the buyer's reason code; such requests may not be refused on Taobao/Tmall (docs/domain/rejections.md). */
 export function toPolicyRequest(request: Pick<typeof requests.$inferSelect, "kind" | "amountFen" | "receivedAt" | "reasonCode">): ActionRequest {
   return {
     kind: request.kind,

@@ -188,7 +188,7 @@ export async function deleteScenario(db: Db, scope: Scope, id: string): Promise<
 /**
  * The card's freight line, from the order's zone and the shop's saved freight/payout (else the defaults):
  * for a return parcel of the card's own kind; or, for a refund-only a Douyin platform proposal may turn into
- * return & refund (seeds/003, lib/policy/platform-negotiation.ts), the freight the seller would then pay.
+ * return & refund (docs/domain/negotiation.md, lib/policy/platform-negotiation.ts), the freight the seller would then pay.
  */
 export function getCardFreight(input: {
   request: { kind: RequestKind; platform: Platform; amountFen: number; receivedAt: Date };

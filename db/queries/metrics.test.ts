@@ -268,7 +268,7 @@ describe("rollups agree exactly with a scan of the requests", () => {
       if (random.chance(0.75)) {
         const scope = shopId === douyin && random.chance(0.5) ? fixture.douyinAgent : random.pick([fixture.agent, fixture.owner]);
         const decidedAt = after(receivedAt, random.int(5, 5400)); // up to 90 min: many answered in a later hour or day
-        // An unshipped refund-only card may not be rejected (NUMBERS.md §1e), so only the others are
+        // An unshipped refund-only card may not be rejected (docs/domain/rejections.md), so only the others are
         if (kind === "refund_only" || random.chance(0.8)) await approve(db, scope, id, decidedAt);
         else await reject(db, scope, id, decidedAt);
       }

@@ -78,7 +78,7 @@ function isRejectEvidenceRequired(row: RollupSource): boolean {
 }
 
 /**
- * A decision is the card's first answer; a decision without a person is a rule's (issue 7). Nothing
+ * A decision is the card's first answer; a decision without a person is a rule's (docs/domain/automatic-rules.md). Nothing
  * records platform intervention or seller-paid return freight yet, so both are 0 (the page says so).
  */
 export function toCardFacts(row: RollupSource): CardFacts {

@@ -75,7 +75,7 @@ export function openOrderEntry(
 }
 
 /**
- * A re-open request for an order whose entry is already open needs no agent (seeds/002): it is approved
+ * A re-open request for an order whose entry is already open needs no agent (docs/domain/after-sales-entry.md): it is approved
  * by the system at once, with "已开启，至 …" in the audit, and the platform is told like any decision.
  * Call it right after inserting a request (seed, webhook ingest); returns whether it answered.
  */
@@ -96,7 +96,7 @@ export function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): b
     .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
     .run();
   if (updated.changes !== 1) return false;
-  // Answered at once by the rule: it counts in the response metrics like any decision (issue 9)
+  // Answered at once by the rule: it counts in the response metrics like any decision (docs/metrics.md)
   applyDecisionToRollup(tx, requestId);
   tx.insert(auditLog)
     .values({

@@ -26,7 +26,7 @@ let otherOwner: Scope;
 
 async function decideOne(decision: "approve" | "reject" = "approve") {
   const orderId = await createOrder(db, { shopId, platform: "tmall", platformOrderId: "3723456789012345678" });
-  // A Tmall rejection needs proof, and an unshipped refund-only may not be rejected at all (issue 5)
+  // A Tmall rejection needs proof, and an unshipped refund-only may not be rejected at all (docs/domain/rejections.md)
   const kind = decision === "approve" ? "refund_only" : "return_refund";
   const requestId = await createRequest(db, { shopId, orderId, platform: "tmall", platformRequestId: "231500112233445566", receivedAt: now, kind });
   const evidenceId = newId("evd");

@@ -7,7 +7,7 @@ import { openStored, openStoredOrNull, sealStored, sealStoredOrNull, secretPurpo
 import type { Platform } from "@/lib/domain";
 import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol, TokenGrant } from "@/lib/platforms/types";
 
-// Platform adapters feed the SAME ingest as our own contract (issue 11): each mapped event goes through
+// Platform adapters feed the SAME ingest as our own contract (docs/platforms/README.md): each mapped event goes through
 // receiveWebhookEvent (dedupe by event id, order-independent projection), and the platform message id is
 // recorded in the same transaction, so a redelivered message is acknowledged without a second detail fetch.
 

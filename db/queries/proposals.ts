@@ -10,7 +10,7 @@ import { newId } from "@/lib/ids";
 import { getProposalApplicability } from "@/lib/policy/platform-negotiation";
 import { validateCounterOffer, type CounterOffer, type CounterOfferProblem } from "@/lib/policy/seller-negotiation";
 
-// Douyin 主动介入协商 proposals (seeds/003) and the seller's own counter-offers (Taobao 2025, DOMAIN.md).
+// Douyin 主动介入协商 proposals and the seller's own counter-offers (Taobao 2025): docs/domain/negotiation.md.
 
 export type RecordProposalInput = {
   shopId: string;
@@ -70,7 +70,7 @@ export type ResolveProposalInput = {
 
 /**
  * The buyer's answer to a proposal, once. Accepted (and valid, on a pending request): the request becomes
- * return & refund with the return freight paid by the seller (seeds/003); rejected or lapsed: the seller
+ * return & refund with the return freight paid by the seller (docs/domain/negotiation.md); rejected or lapsed: the seller
  * reviews the original request as usual. Returns whether anything changed.
  */
 export function resolveProposal(tx: Tx, input: ResolveProposalInput): boolean {
@@ -130,7 +130,7 @@ export async function makeCounterOffer(db: Db, scope: Scope, requestId: string, 
     const snapshot = readPolicySnapshot(tx, requestId);
     if (!snapshot) return { ok: false, code: "not_found" };
     if (snapshot.request.status !== "pending") return { ok: false, code: "already_decided" };
-    // Douyin: no counter-offer while the platform's proposal is valid (seeds/003)
+    // Douyin: no counter-offer while the platform's proposal is valid (docs/domain/negotiation.md)
     const refusal = checkAction(snapshot, "counter_offer", now);
     if (refusal) return { ok: false, ...refusal };
     const check = validateCounterOffer(snapshot.request, offer);

@@ -288,7 +288,7 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
   if (!card) return { ok: false, code: "not_found" };
   const toStatus = statusForDecision(input.decision);
   const won = db.transaction((tx): boolean | PolicyRefusal => {
-    // Platform rules first (issue 5): the same check the card's buttons run, inside this transaction
+    // Platform rules first (docs/domain/README.md): the same check the card's buttons run, inside this transaction
     const refusal = checkDecisionPolicy(tx, id, input, now);
     if (refusal) return refusal;
     const updated = tx
@@ -322,14 +322,14 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         at: now,
       })
       .run();
-    // Approving a re-open card opens the order's entry in the same transaction (seeds/002)
+    // Approving a re-open card opens the order's entry in the same transaction (docs/domain/after-sales-entry.md)
     if (input.decision === "approve" && card.kind === "entry_reopen") {
       const opened = openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
       if (!opened.ok) throw new Error(`Entry of order ${card.order.id} could not be opened: ${opened.eligibility.reason}`);
     }
-    // After the audit row: the rollup reads a rejection's proof from it (issue 9)
+    // After the audit row: the rollup reads a rejection's proof from it (docs/metrics.md)
     applyDecisionToRollup(tx, id);
-    // The platform hears of the decision only if it is committed, and always if it is (issue 6)
+    // The platform hears of the decision only if it is committed, and always if it is (docs/webhooks.md#decisions-out)
     enqueueDecision(tx, id, now, getFinalAt(now));
     return true;
   });

@@ -180,7 +180,7 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
       at: now,
     })
     .run();
-  // Approving a re-open request opens the order's entry (seeds/002); eligibility was checked just above in this transaction
+  // Approving a re-open request opens the order's entry (docs/domain/after-sales-entry.md); eligibility was checked just above in this transaction
   if (request.kind === "entry_reopen") {
     const opened = openOrderEntry(tx, { orderId: order.id, actorId: null, requestId, source: "request", now });
     if (!opened.ok) throw new Error(`Entry of order ${order.id} could not be opened: ${opened.eligibility.reason}`);
@@ -201,7 +201,7 @@ const collectRowsFunction = "backtest_collect_rows";
 // an aggregate function in JS: SQLite passes each row as arguments, about twice as cheap as building a
 // row array per request (better-sqlite3 on Node 20 sets each column through the V8 API). The requests
 // come in order-id order so each order lookup lands beside the previous one: looked up in receipt order
-// they were random B-tree descents, about a third of a 1M run (issue 7). The ORDER BY is the index's own
+// they were random B-tree descents, about a third of a 1M run (docs/domain/automatic-rules.md#the-backtest). The ORDER BY is the index's own
 // order, so no sort. Rowids stand in for ids until the few samples are looked up; the buyer only when a
 // rule needs it.
 const backtestScanSql = (withBuyer: boolean) => `

@@ -268,9 +268,9 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
     });
     const created = { id, kind: fields.kind };
     recordProposals(tx, shop, created.id, state, now);
-    // A re-open request while the entry is open is answered "已开启，至 …" by the system (issue 5)
+    // A re-open request while the entry is open is answered "已开启，至 …" by the system (docs/domain/after-sales-entry.md)
     if (created.kind === "entry_reopen") answerReopenIfEntryOpen(tx, created.id, now);
-    // The shop's automatic rules answer (or, 只记录, tag) it in this same transaction (issue 7)
+    // The shop's automatic rules answer (or, 只记录, tag) it in this same transaction (docs/domain/automatic-rules.md)
     applyAutoRules(tx, created.id, now);
     return;
   }
@@ -326,7 +326,7 @@ function updatePendingRequest(
     .run();
 }
 
-/** Douyin proposals go to issue 5's table; both calls ignore what they have already recorded. */
+/** Douyin proposals go to platform_proposals (docs/domain/negotiation.md); both calls ignore what they have already recorded. */
 function recordProposals(tx: Tx, shop: WebhookShop, requestId: string, state: RequestEventState, now: Date): void {
   for (const proposal of state.proposals) {
     // A resolution that arrived before its proposal waits for it (it stays in the event log)

@@ -42,7 +42,7 @@ beforeEach(async () => {
 /** A card received 10 min before the decision, claimed by 王芳 and decided by her; the rollups rebuilt first as the truth to return to. */
 async function decidedCard(decision: "approve" | "reject" = "approve") {
   const orderId = await createOrder(db, { shopId, platform: "tmall", platformOrderId: "3723456789012345678" });
-  // A Tmall rejection needs proof, and an unshipped refund-only may not be rejected at all (issue 5)
+  // A Tmall rejection needs proof, and an unshipped refund-only may not be rejected at all (docs/domain/rejections.md)
   const kind = decision === "approve" ? "refund_only" : "return_refund";
   const id = await createRequest(db, { shopId, orderId, platform: "tmall", kind, receivedAt: new Date(decidedAt.getTime() - 600_000), platformDeadline });
   rebuildRollups(db);

@@ -30,7 +30,7 @@ describe("the zh-CN words of the owner pages", () => {
 
   it("the check can fail: it catches what the owner saw before", () => {
     for (const [text, words] of [
-      ["来源: NUMBERS.md §2 s_c", ["NUMBERS.md", "s_c"]],
+      ["来源: RATES.md §2 s_c", ["RATES.md", "s_c"]],
       ["服务端需 TMC_CONSUMER=ws 或 http", ["TMC_CONSUMER=ws", "http"]],
       ["保险附加系数 λ", ["λ"]],
       ["估算保费 p̂", ["p", "\u0302"]],

@@ -15,7 +15,7 @@ export const languageSwitchTerms = ["English"] as const;
 
 const urlPattern = /\bhttps?:\/\/\S+/g;
 const emailPattern = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-// Latin words (with what sticks to them in file names, identifiers and settings: NUMBERS.md, TMC_CONSUMER=ws),
+// Latin words (with what sticks to them in file names, identifiers and settings: RATES.md, TMC_CONSUMER=ws),
 // Greek letters (λ) and combining marks (p̂)
 const foreignPattern = /[A-Za-z][\w.=-]*|[\u0370-\u03ff]+|\p{M}/gu;
 

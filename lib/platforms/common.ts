@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 
-// Shared by every platform adapter (issue 11): lossless JSON, ids, money and times as the platforms send them.
+// Shared by every platform adapter (docs/platforms/README.md): lossless JSON, ids, money and times as the platforms send them.
 
 /**
  * JSON.parse, except that integer literals beyond 2^53 (Taobao tid/oid/refund_id, Douyin p_id/s_id/aftersale_id,
- * PLATFORMS.md §0) come back as their exact digit strings instead of rounded numbers.
+ * docs/platforms/README.md) come back as their exact digit strings instead of rounded numbers.
  */
 export function parseJsonLossless(text: string): unknown {
   let out = "";

@@ -3,7 +3,7 @@ import type { Platform } from "@/lib/domain";
 import { getConnectionProblems, getRelativeTime, type ConnectionProblem, type RelativeTime } from "@/lib/platforms/connection-health";
 import type { PlatformAppSettings, Protocol } from "@/lib/platforms/types";
 
-// Connect a shop to its platform (issue 11): the credentials each adapter needs, as the owner enters them on the
+// Connect a shop to its platform (docs/platforms/README.md): the credentials each adapter needs, as the owner enters them on the
 // settings page. Secrets are write-only: the API shows them masked, and a blank secret on save keeps the stored one.
 
 export function getProtocolForPlatform(platform: Platform): Protocol {

@@ -3,7 +3,7 @@ import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 // Platform buyer reasons → our reason codes (lib/buyer-reasons.ts). Unmapped reasons keep the platform's
 // own text as the code, which the card shows as-is (getBuyerReasonLabel falls back to the code).
 
-/** Douyin reason_code (PLATFORMS.md §2, source [5]); `noReason` marks the 无理由 codes. */
+/** Douyin reason_code (docs/platforms/buyer-reasons.md); `noReason` marks the 无理由 codes. */
 export const douyinReasons: Record<number, { code: BuyerReasonCode | null; noReason: boolean }> = {
   1: { code: "changed_mind", noReason: true },
   2: { code: null, noReason: false },
@@ -17,7 +17,7 @@ export const douyinReasons: Record<number, { code: BuyerReasonCode | null; noRea
   22: { code: "wrong_item", noReason: false },
 };
 
-/** WeChat 小店 reason enum (PLATFORMS.md §3, source [10]). */
+/** WeChat 小店 reason enum (docs/platforms/buyer-reasons.md). */
 export const wechatReasons: Record<string, BuyerReasonCode> = {
   INCORRECT_SELECTION: "changed_mind",
   NO_LONGER_WANT: "changed_mind",

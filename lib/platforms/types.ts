@@ -2,7 +2,7 @@ import type { Decision, OrderFact, PriorRefundState, RequestKind } from "@/lib/d
 import type { ProductCategory } from "@/lib/policy/categories";
 import type { WebhookEvent } from "@/lib/webhook/events";
 
-// What every adapter hands the shared ingest (issue 11): our own events (so dedupe, ordering and storage
+// What every adapter hands the shared ingest (docs/platforms/README.md): our own events (so dedupe, ordering and storage
 // stay in receiveWebhookEvent) plus the platform's native state, which the answer call needs later.
 
 export type Protocol = "douyin_push" | "taobao_tmc" | "wechat_ec";

@@ -41,7 +41,7 @@ export function getAfterSalesPeriod(
       ? { days: window.longCategoryDays, basis: "long_category", confidence: window.confidence }
       : { days: window.defaultDays, basis: "default", confidence: window.confidence },
   ];
-  // seeds/001 售后保: extends to 三包, the seller's promise, or a late-showing category's period
+  // 售后保 (docs/domain/after-sales-entry.md): extends to 三包, the seller's promise, or a late-showing category's period
   if (window.shouhoubao) {
     if (isPositiveDays(order.warrantyDays)) {
       candidates.push({ days: order.warrantyDays, basis: "national_warranty", confidence: window.confidence });

@@ -35,10 +35,10 @@ export function getAllowedActions(
   proposal: PlatformProposal | null,
   now: Date,
 ): Record<SellerAction, ActionPermission> {
-  // An inapplicable proposal is recorded as invalid and locks nothing (issue 5)
+  // An inapplicable proposal is recorded as invalid and locks nothing (docs/domain/negotiation.md)
   const lock =
     proposal && isProposalApplicable(profile, order, request) ? getNegotiationLock(profile, proposal, now) : null;
-  // seeds/003: while the proposal is valid the seller may only approve the original request
+  // docs/domain/negotiation.md: while the proposal is valid the seller may only approve the original request
   const lockedOut: ActionPermission | null = lock?.isLocked
     ? { isAllowed: false, reason: "negotiation_lock", until: lock.until }
     : null;

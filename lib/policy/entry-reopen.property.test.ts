@@ -4,7 +4,7 @@ import { priorRefundStates, type PriorRefundState } from "@/lib/domain";
 import { getEntryReopenEligibility, type EntryReopenOrder } from "@/lib/policy/entry-reopen";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 
-// A plain reference written from seeds/002, not from the rules module: Shanghai dates via the IANA zone and
+// A plain reference written from docs/domain/after-sales-entry.md, not from the rules module: Shanghai dates via the IANA zone and
 // ISO strings, two years by calendar date (29 Feb → 28 Feb), eligible through that whole Shanghai day.
 const shanghaiDateFormat = new Intl.DateTimeFormat("en-CA", {
   timeZone: "Asia/Shanghai",

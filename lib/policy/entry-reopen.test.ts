@@ -65,7 +65,7 @@ describe("getEntryReopenEligibility", () => {
   const deadline = at("2027-03-10T15:59:59.999Z");
   const openedAt = at("2025-08-20T02:00:00Z");
   if (!taobao.entryReopen) throw new Error("Taobao lets sellers re-open the entry");
-  // The rule before the 2025 upgrade: once only (seeds/002)
+  // The rule before the 2025 upgrade: once only (docs/domain/after-sales-entry.md)
   const preUpgrade: PolicyProfile = { ...taobao, entryReopen: { ...taobao.entryReopen, maxOpenings: 1 } };
 
   it.each([

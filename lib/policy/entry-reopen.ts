@@ -26,7 +26,7 @@ export type EntryReopenEligibility =
 
 /**
  * Last instant the seller may open the entry: the end (23:59:59.999+08:00) of the Shanghai calendar date
- * `maxAgeYears` after 交易成功's Shanghai date; 29 Feb falls back to 28 Feb (seeds/002, issue 5).
+ * `maxAgeYears` after 交易成功's Shanghai date; 29 Feb falls back to 28 Feb (docs/domain/after-sales-entry.md).
  */
 export function getEntryReopenDeadline(profile: EntryReopenProfile, order: { completedAt: Date }): Date | null {
   return profile.entryReopen ? computeDeadline(profile.entryReopen, order.completedAt) : null;
@@ -36,7 +36,7 @@ function computeDeadline(rule: EntryReopenRule, completedAt: Date): Date {
   return getEndOfShanghaiDay(addCalendarYears(getShanghaiDate(completedAt), rule.maxAgeYears));
 }
 
-/** Last instant an entry opened at `openedAt` is open: exactly 30 × 24 h later (seeds/002: closes itself after 30 days). */
+/** Last instant an entry opened at `openedAt` is open: exactly 30 × 24 h later (docs/domain/after-sales-entry.md: closes itself after 30 days). */
 export function getEntryOpenUntil(profile: EntryReopenProfile, openedAt: Date): Date | null {
   return profile.entryReopen ? computeOpenUntil(profile.entryReopen, openedAt) : null;
 }
@@ -71,7 +71,7 @@ export function getEntryReopenEligibility(
   }
   const deadline = computeDeadline(rule, order.completedAt);
   if (now.getTime() > deadline.getTime()) return { eligible: false, reason: "too_old", deadline };
-  // seeds/002: only orders with no after-sales refund, or whose refund was closed
+  // docs/domain/after-sales-entry.md: only orders with no after-sales refund, or whose refund was closed
   if (!rule.eligiblePriorRefundStates.includes(order.priorRefundState)) {
     return { eligible: false, reason: "prior_refund", priorRefundState: order.priorRefundState };
   }

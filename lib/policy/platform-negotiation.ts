@@ -29,7 +29,7 @@ export type NegotiationLock =
   | { isLocked: false; reason: "accepted" | "rejected" }
   | { isLocked: false; reason: "lapsed"; until: Date };
 
-/** seeds/003: only a full refund-only after receipt, outside 生鲜/鲜花园艺/宠物活体; anything else is an invalid proposal. */
+/** docs/domain/negotiation.md: only a full refund-only after receipt, outside 生鲜/鲜花园艺/宠物活体; anything else is an invalid proposal. */
 export function getProposalApplicability(
   profile: NegotiationProfile,
   order: ProposalOrder,
@@ -55,7 +55,7 @@ export function isProposalApplicable(
 
 /**
  * Locked while now < expiresAt (the platform's field) or createdAt + 12 h: exactly at that instant the
- * proposal has lapsed. The buyer accepting or rejecting ends it at once (seeds/003).
+ * proposal has lapsed. The buyer accepting or rejecting ends it at once (docs/domain/negotiation.md).
  */
 export function getNegotiationLock(profile: NegotiationProfile, proposal: PlatformProposal, now: Date): NegotiationLock {
   const rule = profile.platformNegotiation;

@@ -4,7 +4,7 @@ import { getPolicyProfile, policyProfiles } from "@/lib/policy/profiles";
 
 const hourMs = 60 * 60 * 1000;
 
-describe("policy profiles: the numbers of NUMBERS.md §3", () => {
+describe("policy profiles: the numbers of docs/domain/", () => {
   it.each([
     ["taobao", 15, 180, true, 2, false, null],
     ["tmall", 15, 180, true, 2, true, null],
@@ -24,7 +24,7 @@ describe("policy profiles: the numbers of NUMBERS.md §3", () => {
     },
   );
 
-  it("re-opens on Taobao/Tmall as seeds/002 says", () => {
+  it("re-opens on Taobao/Tmall as docs/domain/after-sales-entry.md says", () => {
     expect(getPolicyProfile("taobao").entryReopen).toEqual({
       maxAgeYears: 2,
       autoCloseDays: 30,

@@ -1,8 +1,8 @@
 import { afterSalesKinds, type AfterSalesKind, type Platform, type PriorRefundState } from "@/lib/domain";
 import type { ProductCategory } from "@/lib/policy/categories";
 
-// Platform rules as versioned data (DOMAIN.md: "numbers belong in a policy profile, never as literals").
-// Sources: ../shared/NUMBERS.md §1d, §1e, §3. Confidence: H official/seed, M, L, E (our estimate).
+// Platform rules as versioned data (docs/decisions/0006-policy-profiles.md): numbers live here, never as literals.
+// Sources: each rule's page in docs/domain/. Confidence: H official/press, M, L, E (our estimate).
 
 /** H official doc or seed · M rule table or two 3p sources · L one weak source · E our estimate (warnings only). */
 export type Confidence = "H" | "M" | "L" | "E";
@@ -11,11 +11,11 @@ export type RejectReason = {
   code: string;
   labelZh: string;
   labelEn: string;
-  /** The reason is a claim about facts the seller must prove (举证, seeds/001). Absent means no. */
+  /** The reason is a claim about facts the seller must prove (举证, docs/domain/rejections.md). Absent means no. */
   isEvidenceRequired?: boolean;
 };
 
-/** Requests a seller may not reject at all (NUMBERS.md §1e). */
+/** Requests a seller may not reject at all (docs/domain/rejections.md). */
 export type UnrejectableRule = "refund_only_unshipped" | "seven_day_no_reason";
 
 export type TimeoutStep =
@@ -28,7 +28,7 @@ export type TimeoutStep =
   | "seller_confirm_receipt"
   | "after_sale_review_seller";
 
-/** Fallback only: a deadline the platform sends on the request wins (NUMBERS.md §3). */
+/** Fallback only: a deadline the platform sends on the request wins (docs/domain/clocks.md). */
 export type PlatformTimeout = {
   durationMs: number;
   onTimeout: "auto_refund" | "auto_agree" | "close" | null;
@@ -39,7 +39,7 @@ export type AfterSalesWindowRule = {
   defaultDays: number;
   longCategories: readonly ProductCategory[];
   longCategoryDays: number;
-  /** 售后保 (seeds/001): 三包, the seller's promise, or late-showing goods extend the window; null = no such scheme. */
+  /** 售后保 (docs/domain/after-sales-entry.md): 三包, the seller's promise, or late-showing goods extend the window; null = no such scheme. */
   shouhoubao: {
     lateShowingCategories: readonly ProductCategory[];
     lateShowingDays: number;
@@ -52,7 +52,7 @@ export type EntryReopenRule = {
   maxAgeYears: number;
   autoCloseDays: number;
   eligiblePriorRefundStates: readonly PriorRefundState[];
-  /** null: no limit on how many times (seeds/002, was once). */
+  /** null: no limit on how many times (docs/domain/after-sales-entry.md, was once). */
   maxOpenings: number | null;
   kinds: readonly AfterSalesKind[];
   confidence: Confidence;
@@ -65,7 +65,7 @@ export type PlatformNegotiationRule = {
 };
 
 export type RejectRule = {
-  /** Tmall: every rejection carries proof (NUMBERS.md §1e). */
+  /** Tmall: every rejection carries proof (docs/domain/rejections.md). */
   isEvidenceAlwaysRequired: boolean;
   unrejectable: readonly UnrejectableRule[];
   evidence: {
@@ -79,21 +79,21 @@ export type RejectRule = {
 export type PolicyProfile = {
   platform: Platform;
   version: string;
-  /** The card must be answered within 3 minutes, like any message (seeds/002, H). */
+  /** The card must be answered within 3 minutes, like any message (docs/domain/clocks.md, H). */
   replyWindowMs: number;
   /** Warning state for the reply clock: the last minute. */
   replyWarningMs: number;
-  /** Taobao refuse_message is 2–200 chars (NUMBERS.md §1e, M); we use the same bounds everywhere. */
+  /** Taobao refuse_message is 2–200 chars (docs/domain/rejections.md, M); we use the same bounds everywhere. */
   rejectMessageChars: { min: number; max: number };
   rejectReasons: RejectReason[];
   reject: RejectRule;
   timeouts: Partial<Record<TimeoutStep, PlatformTimeout>>;
   afterSalesWindow: AfterSalesWindowRule;
-  /** Seller re-opens the after-sales entry (Taobao/Tmall 2025, seeds/002); null where the platform has no such tool. */
+  /** Seller re-opens the after-sales entry (Taobao/Tmall 2025, docs/domain/after-sales-entry.md); null where the platform has no such tool. */
   entryReopen: EntryReopenRule | null;
-  /** Douyin 主动介入协商 (seeds/003); null where the platform does not step in first. */
+  /** Douyin 主动介入协商 (docs/domain/negotiation.md); null where the platform does not step in first. */
   platformNegotiation: PlatformNegotiationRule | null;
-  /** Refund-only after receipt goes to seller–buyer negotiation first (Taobao 2025, DOMAIN.md); null otherwise. */
+  /** Refund-only after receipt goes to seller–buyer negotiation first (Taobao 2025, docs/domain/negotiation.md); null otherwise. */
   sellerBuyerNegotiation: { confidence: Confidence } | null;
 };
 
@@ -111,7 +111,7 @@ const commonRejectReasons: RejectReason[] = [
   { code: "other", labelZh: "其他原因", labelEn: "Other reason", isEvidenceRequired: true },
 ];
 
-// Our uploads: images or PDF, ≤ 5 MB each (issue 5); Taobao's proof API takes ≤ 130,000 bytes, so images are shrunk on send.
+// Our uploads: images or PDF, ≤ 5 MB each (docs/domain/rejections.md); Taobao's proof API takes ≤ 130,000 bytes, so images are shrunk on send.
 // No SVG: it can carry script when served back to the browser.
 const evidenceLimits: RejectRule["evidence"] = {
   allowedTypes: ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "application/pdf"],
@@ -128,7 +128,7 @@ const taobao: PolicyProfile = {
   rejectReasons: commonRejectReasons,
   reject: {
     isEvidenceAlwaysRequired: false,
-    // NUMBERS.md §1e: unshipped and 7天无理由 refunds cannot be refused (M)
+    // docs/domain/rejections.md: unshipped and 7天无理由 refunds cannot be refused (M)
     unrejectable: ["refund_only_unshipped", "seven_day_no_reason"],
     evidence: evidenceLimits,
   },
@@ -142,16 +142,16 @@ const taobao: PolicyProfile = {
     seller_confirm_receipt: { durationMs: 10 * dayMs, onTimeout: "auto_refund", confidence: "E" },
   },
   afterSalesWindow: {
-    // seeds/001: 15 days after 交易成功, 180 for 3C digital and home appliances
+    // docs/domain/after-sales-entry.md: 15 days after 交易成功, 180 for 3C digital and home appliances
     defaultDays: 15,
     longCategories: ["3c_digital", "home_appliance"],
     longCategoryDays: 180,
-    // seeds/001 names plants, flowers, pets but no number: 180 days is our estimate
+    // 售后保 names plants, flowers, pets but no number: 180 days is our estimate
     shouhoubao: { lateShowingCategories: ["flowers_gardening", "live_pets"], lateShowingDays: 180, lateShowingConfidence: "E" },
     confidence: "H",
   },
   entryReopen: {
-    // seeds/002: two years (was three months), no limit (was once), closes itself after 30 days
+    // docs/domain/after-sales-entry.md: two years (was three months), no limit (was once), closes itself after 30 days
     maxAgeYears: 2,
     autoCloseDays: 30,
     eligiblePriorRefundStates: ["none", "closed"],
@@ -160,7 +160,7 @@ const taobao: PolicyProfile = {
     confidence: "H",
   },
   platformNegotiation: null,
-  // DOMAIN.md: proposed in 2025, the platform no longer steps in first on refund-only after receipt
+  // docs/domain/negotiation.md: proposed in 2025, the platform no longer steps in first on refund-only after receipt
   sellerBuyerNegotiation: { confidence: "M" },
 };
 
@@ -172,7 +172,7 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
   tmall: {
     ...taobao,
     platform: "tmall",
-    // NUMBERS.md §1e: proof required on Tmall
+    // docs/domain/rejections.md: proof required on Tmall
     reject: { ...taobao.reject, isEvidenceAlwaysRequired: true },
   },
   douyin: {
@@ -186,7 +186,7 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
       { code: "fresh_no_return", labelZh: "生鲜商品不支持无理由退换", labelEn: "Fresh goods: no no-reason returns" },
       { code: "other", labelZh: "其他原因", labelEn: "Other reason", isEvidenceRequired: true },
     ],
-    // No public source for Douyin's unrejectable cases; the 48 h auto refund covers unshipped (NUMBERS.md §1d, L)
+    // No public source for Douyin's unrejectable cases; the 48 h auto refund covers unshipped (docs/domain/clocks.md, L)
     reject: { isEvidenceAlwaysRequired: false, unrejectable: [], evidence: evidenceLimits },
     timeouts: {
       refund_only_unshipped_seller: { durationMs: 48 * hourMs, onTimeout: "auto_refund", confidence: "L" },
@@ -197,7 +197,7 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
     // Douyin's window is not in our sources: Taobao's 15 days assumed, no 售后保
     afterSalesWindow: { defaultDays: 15, longCategories: [], longCategoryDays: 15, shouhoubao: null, confidence: "E" },
     entryReopen: null,
-    // seeds/003: proposal valid 12 h; not for 生鲜, 鲜花园艺, 宠物活体
+    // docs/domain/negotiation.md: proposal valid 12 h; not for 生鲜, 鲜花园艺, 宠物活体
     platformNegotiation: {
       validMs: 12 * hourMs,
       excludedCategories: ["fresh_food", "flowers_gardening", "live_pets"],
@@ -208,15 +208,15 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
   wechat: {
     platform: "wechat",
     version: "2026-01-draft",
-    // Assumption: no WeChat reply-time metric in our sources, so Taobao's 3-minute card rule (seeds/002) applies
+    // Assumption: no WeChat reply-time metric in our sources, so Taobao's 3-minute card rule (docs/domain/clocks.md) applies
     replyWindowMs: 180_000,
     replyWarningMs: 60_000,
-    // WeChat takes ≤500 characters (NUMBERS.md §1e); the desk keeps its 2–200 bounds, which fit inside
+    // WeChat takes ≤500 characters (docs/domain/rejections.md); the desk keeps its 2–200 bounds, which fit inside
     rejectMessageChars: { min: 2, max: 200 },
     rejectReasons: commonRejectReasons.filter((reason) => wechatRejectReasonCodes.has(reason.code)),
     // Assumption: no unrejectable cases for WeChat in our sources (as for Douyin)
     reject: { isEvidenceAlwaysRequired: false, unrejectable: [], evidence: evidenceLimits },
-    // NUMBERS.md §1d/§3 wechat_shop (H): refund 48 h, return 48 h, receipt 10 d, buyer logistics 7 d, buyer 介入 7 d;
+    // docs/domain/clocks.md, WeChat 小店 (H): refund 48 h, return 48 h, receipt 10 d, buyer logistics 7 d, buyer 介入 7 d;
     // what happens at each timeout is not in our sources, so onTimeout is null
     timeouts: {
       refund_only_unshipped_seller: { durationMs: 48 * hourMs, onTimeout: null, confidence: "H" },

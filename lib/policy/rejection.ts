@@ -39,7 +39,7 @@ export type RejectionProblem =
 
 export type RejectionCheck = { ok: true } | { ok: false; missing: RejectionProblem[] };
 
-/** Requests the platform forbids rejecting (NUMBERS.md §1e: unshipped refund-only, 7天无理由). */
+/** Requests the platform forbids rejecting (docs/domain/rejections.md: unshipped refund-only, 7天无理由). */
 export function getUnrejectableRules(
   profile: Pick<PolicyProfile, "reject">,
   order: RejectionOrder,
@@ -113,7 +113,7 @@ export function validateRejection(
     return { ok: false, missing: unrejectable.map((rule) => ({ code: "not_rejectable", rule })) };
   }
   const missing: RejectionProblem[] = [];
-  // seeds/001: rejecting without a reason counts as 卖家有责
+  // docs/domain/rejections.md: rejecting without a reason counts as 卖家有责
   if (draft.reasonCode === null || draft.reasonCode === "") {
     missing.push({ code: "reason_missing" });
   } else if (!profile.rejectReasons.some((reason) => reason.code === draft.reasonCode)) {

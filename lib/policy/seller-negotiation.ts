@@ -13,7 +13,7 @@ export type CounterOfferProblem =
 
 export type CounterOfferCheck = { ok: true } | { ok: false; problems: CounterOfferProblem[] };
 
-/** Taobao 2025: on refund-only after receipt the platform no longer steps in first; seller and buyer negotiate (DOMAIN.md). */
+/** Taobao 2025: on refund-only after receipt the platform no longer steps in first; seller and buyer negotiate (docs/domain/negotiation.md). */
 export function isSellerBuyerNegotiation(
   profile: Pick<PolicyProfile, "sellerBuyerNegotiation">,
   order: { receivedAt: Date | null },

@@ -10,7 +10,7 @@ export function getShanghaiDate(instant: Date): CalendarDate {
   return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
 }
 
-/** Same month and day `years` later; a day the target month lacks (29 Feb) becomes its last day (issue 5). */
+/** Same month and day `years` later; a day the target month lacks (29 Feb) becomes its last day (docs/domain/after-sales-entry.md). */
 export function addCalendarYears(date: CalendarDate, years: number): CalendarDate {
   const year = date.year + years;
   const lastDayOfMonth = new Date(Date.UTC(year, date.month, 0)).getUTCDate();

@@ -28,12 +28,12 @@ import {
   type EstimatorParameters,
 } from "@/lib/return-freight/parameters";
 
-// NUMBERS.md §2 worked example: women's apparel, N = 10,000, r = 0.35, s = 1, every other default.
+// docs/return-freight.md worked example: women's apparel, N = 10,000, r = 0.35, s = 1, every other default.
 const apparel = createEstimatorParameters({
   categories: [{ categoryId: "apparel", shippedOrders: 10_000 }],
   isFreeReturnPromised: true,
 });
-// NUMBERS.md §2: 3C shop, r = 0.05, s = 0.2 (no 包退运费 promise).
+// docs/return-freight.md worked example: 3C shop, r = 0.05, s = 0.2 (no 包退运费 promise).
 const digital = createEstimatorParameters({
   categories: [{ categoryId: "3c_digital", shippedOrders: 10_000 }],
   isFreeReturnPromised: false,
@@ -72,7 +72,7 @@ describe("scaleToMonth", () => {
   });
 });
 
-describe("defaults (NUMBERS.md §1c, §2)", () => {
+describe("defaults (docs/return-freight.md)", () => {
   it.each([
     ["apparel", 0.35],
     ["sports", 0.15],
@@ -105,7 +105,7 @@ describe("defaults (NUMBERS.md §1c, §2)", () => {
   });
 });
 
-describe("NUMBERS.md §2 worked example, women's apparel", () => {
+describe("docs/return-freight.md worked example, women's apparel", () => {
   it.each([
     ["F̄ = 10.8 yuan", getMeanFreightFen(apparel), 1_080],
     ["B̄ = 11.6 yuan", getMeanPayoutFen(apparel), 1_160],
@@ -167,7 +167,7 @@ describe("model edges", () => {
       topUpShare: 1,
       quotedPremiumFen: 300,
     };
-    // B̄ (12.10) > F̄ (11.60), so NUMBERS.md's max(0, F̄ − B̄) would say 0; the remote zone is 1 yuan short.
+    // B̄ (12.10) > F̄ (11.60), so a shortfall of the means, max(0, F̄ − B̄), would say 0; the remote zone is 1 yuan short.
     expect(getMeanPayoutFen(params)).toBeCloseTo(1_210, 9);
     expect(getMeanShortfallFen(params)).toBeCloseTo(10, 9);
     expect(getCostWithFen(params, 300)).toBeCloseTo(10_000 * 300 + 3_500 * 10, 6);

@@ -50,7 +50,7 @@ export function getMeanShortfallFen(params: ZoneParameters): number {
   return zoneMix.same_prov * shortfallFen("same_prov") + zoneMix.cross_prov * shortfallFen("cross_prov") + zoneMix.remote * shortfallFen("remote");
 }
 
-/** N = Σ_c N_c: orders shipped, the premium's base (docs/return-freight.md, S7). */
+/** N = Σ_c N_c: orders shipped, the premium's base (docs/return-freight.md). */
 export function getShippedOrders(params: Pick<EstimatorParameters, "categories">): number {
   return params.categories.reduce((sum, category) => sum + category.shippedOrders, 0);
 }
@@ -244,7 +244,7 @@ function formatYuan(amountFen: number, decimals: 0 | 2): string {
   return `¥${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
 }
 
-/** e.g. "按当前报价 ¥3.20/单，订阅每月约省 ¥1,240" (issue 8) or its English twin. */
+/** e.g. "按当前报价 ¥3.20/单，订阅每月约省 ¥1,240" (docs/return-freight.md) or its English twin. */
 export function formatVerdictSentence(verdict: Verdict, locale: VerdictLocale): string {
   const premium = formatYuan(verdict.premiumFen, 2);
   const saving = formatYuan(verdict.savingPerMonthFen, 0);

@@ -5,12 +5,12 @@ import { modelParameterDefaults } from "@/lib/return-freight/parameters";
 
 // Per-order view for the request card: what the return parcel costs and whether 退货宝 pays for it.
 
-/** Kinds whose approval sends a parcel back from the buyer (DOMAIN.md kinds table). */
+/** Kinds whose approval sends a parcel back from the buyer (docs/domain/kinds.md). */
 const kindsWithReturnParcel: readonly RequestKind[] = ["return_refund", "exchange", "repair"];
 
 /**
  * Kinds 退货宝 pays out on: returns and exchanges (退换货). Repairs are our estimate (E): the payout rules
- * found (docs/return-freight.md, S8–S12) speak of returns only. Refund-only and unshipped refunds never pay (docs/return-freight.md).
+ * found (docs/return-freight.md, payout) speak of returns only. Refund-only and unshipped refunds never pay (docs/return-freight.md).
  */
 const kindsWithPayout: readonly RequestKind[] = ["return_refund", "exchange"];
 

@@ -37,7 +37,7 @@ export type CategoryId = (typeof categoryIds)[number];
 /** One category's shop data over the estimate's period (see `scaleToMonth`). */
 export type CategoryInput = {
   categoryId: CategoryId;
-  /** N_c: orders shipped; the premium is charged per shipped order (docs/return-freight.md, S7, S16). */
+  /** N_c: orders shipped; the premium is charged per shipped order (docs/return-freight.md). */
   shippedOrders: number;
   /** r_c: returns shipped back ÷ orders shipped, 0..1. */
   returnRate: number;
@@ -160,7 +160,7 @@ export const categoryReturnRateDefaults: Record<CategoryId, SourcedValue<number>
   },
 };
 
-/** s_c default: 1.0 if the shop promises 包退运费, else 0.2 (docs/return-freight.md s_c, from the S18 split; E). */
+/** s_c default: 1.0 if the shop promises 包退运费, else 0.2 (docs/return-freight.md s_c; E). */
 export function getDefaultSellerPaysShare(isFreeReturnPromised: boolean): SourcedValue<number> {
   return isFreeReturnPromised
     ? { value: 1, source: "docs/return-freight.md s_c: the shop promises 包退运费, so it pays every return", confidence: "E" }
@@ -171,7 +171,7 @@ export function getDefaultSellerPaysShare(isFreeReturnPromised: boolean): Source
       };
 }
 
-/** The platform's own claim, drawn beside our saving: 10–30% of return freight (seed 002, H as a claim). */
+/** The platform's own claim, drawn beside our saving: 10–30% of return freight (docs/return-freight.md, H as a claim). */
 export const platformClaimedSavingShare: SourcedValue<{ min: number; max: number }> = {
   value: { min: 0.1, max: 0.3 },
   source: "docs/return-freight.md: Taobao claims 退货宝 cuts sellers' return freight by 10–30% (seed 002)",

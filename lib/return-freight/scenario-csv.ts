@@ -1,7 +1,7 @@
 import { estimateReturnFreight, formatVerdictSentence, getVerdict, type VerdictLocale } from "@/lib/return-freight/estimator";
 import type { EstimatorParameters } from "@/lib/return-freight/parameters";
 
-// CSV export of saved scenarios (issue 8). RFC 4180: CRLF rows, fields with a comma, quote or line break
+// CSV export of saved scenarios (docs/return-freight.md). RFC 4180: CRLF rows, fields with a comma, quote or line break
 // are quoted and quotes doubled. The string has no BOM: the caller adds "\uFEFF" so Excel reads UTF-8.
 
 export type Scenario = {

@@ -13,7 +13,7 @@ import {
 
 /**
  * Buyer reasons that make a return the seller's fault, so the seller pays its freight even without
- * 包退运费 (docs/return-freight.md: the Handu split, S18). No-reason, size and change-of-mind returns are the buyer's.
+ * 包退运费 (docs/return-freight.md: the Handu split). No-reason, size and change-of-mind returns are the buyer's.
  */
 export const sellerFaultReasonCodes = [
   "quality_issue",

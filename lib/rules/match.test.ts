@@ -136,7 +136,7 @@ describe("isApproveAllowed", () => {
   };
   const reopen = { kind: "entry_reopen" as const, amountFen: 0, receivedAt: now };
 
-  it("allows an eligible re-open, refuses one past 2 years or after a refund (seeds/002)", () => {
+  it("allows an eligible re-open, refuses one past 2 years or after a refund (docs/domain/after-sales-entry.md)", () => {
     expect(isApproveAllowed(tmall, order, reopen, now)).toBe(true);
     expect(isApproveAllowed(tmall, { ...order, completedAt: new Date("2024-03-01T04:00:00Z") }, reopen, now)).toBe(false);
     expect(isApproveAllowed(tmall, { ...order, priorRefundState: "succeeded" }, reopen, now)).toBe(false);

@@ -84,7 +84,7 @@ export function usesBuyerHistory(rules: readonly AutoRule[]): boolean {
   return rules.some((rule) => rule.enabled && rule.conditions.maxBuyerRequests90d !== undefined);
 }
 
-/** Platform rules still hold (issue 5): a rule may approve only what an agent could approve now. */
+/** Platform rules still hold (docs/domain/automatic-rules.md): a rule may approve only what an agent could approve now. */
 export function isApproveAllowed(profile: PolicyProfile, order: ActionOrder, request: ActionRequest, now: Date): boolean {
   // A Douyin proposal never blocks approving the original request, so none is passed
   return getAllowedActions(profile, order, request, null, now).approve.isAllowed;

@@ -3,8 +3,8 @@ import { platforms, requestKinds } from "@/lib/domain";
 import { idSchema } from "@/lib/ids";
 import { productCategories } from "@/lib/policy/categories";
 
-// What an owner may write as an automatic rule (issue 7). Rules only ever approve: a rejection needs a
-// person, because a wrong one counts as 卖家有责 (NUMBERS.md §1e).
+// What an owner may write as an automatic rule (docs/domain/automatic-rules.md). Rules only ever approve: a rejection needs a
+// person, because a wrong one counts as 卖家有责 (docs/domain/rejections.md).
 
 const fen = z.number().int().min(0).max(10_000_000_000);
 

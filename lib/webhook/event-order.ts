@@ -1,7 +1,7 @@
 import { statusForDecision, type Decision, type RequestKind, type RequestStatus } from "@/lib/domain";
 import type { ProposalOutcome, WebhookBuyer, WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
 
-// Events may arrive late, early or twice (issue 6). The state is built so that applying any set of
+// Events may arrive late, early or twice (docs/webhooks.md). The state is built so that applying any set of
 // events in any order gives the state of applying them in occurredAt order: each field keeps the
 // value of its latest event, a cancel is permanent, and nothing here touches the seller's decision.
 

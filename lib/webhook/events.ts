@@ -2,7 +2,7 @@ import { z } from "zod";
 import { afterSalesKinds, orderFacts, platforms, priorRefundStates, requestKinds } from "@/lib/domain";
 import { productCategories } from "@/lib/policy/categories";
 
-// The public contract of POST /api/platforms/{platform}/events (issue 6). No transforms, so
+// The public contract of POST /api/platforms/{platform}/events (docs/webhooks.md). No transforms, so
 // z.toJSONSchema can generate the OpenAPI document from these same schemas.
 
 export const maxWebhookBodyBytes = 256 * 1024;
@@ -51,7 +51,7 @@ export const webhookOrder = z.object({
   receivedAt: orderInstant,
   /** When the seller shipped: a 仅退款 on an unshipped order cannot be refused on Taobao/Tmall. */
   shippedAt: orderInstant,
-  // Kinds the product allows (docs/domain.md); entry_reopen is a request, not a product option
+  // Kinds the product allows (docs/domain/kinds.md); entry_reopen is a request, not a product option
   supportedKinds: z.array(z.enum(afterSalesKinds)).max(afterSalesKinds.length),
   priorRefund: z.enum(priorRefundStates).optional(),
   /** Facts the sender could not read (they count as unknown even when a value is given). */
@@ -72,7 +72,7 @@ export const requestCreatedData = z.object({
   buyer: webhookBuyer,
   reasonCode: shortText,
   reasonText: longText.optional(),
-  // The buyer's 填写问题 text on an entry_reopen card (DOMAIN.md, seeds/002)
+  // The buyer's 填写问题 text on an entry_reopen card (docs/domain/after-sales-entry.md)
   claim: longText.optional(),
   evidence: evidenceUrls,
   amountFen: amountFen.optional(),
@@ -100,7 +100,7 @@ const requestUpdatedData = z
 export const proposalOutcomes = ["accepted", "rejected", "lapsed"] as const;
 export type ProposalOutcome = (typeof proposalOutcomes)[number];
 
-// Douyin's 主动介入协商 proposal; without expiresAt the profile's 12 h applies (DOMAIN.md, seeds/003)
+// Douyin's 主动介入协商 proposal; without expiresAt the profile's 12 h applies (docs/domain/negotiation.md)
 const proposalCreatedData = z.object({
   requestId: platformId,
   proposalId: platformId,

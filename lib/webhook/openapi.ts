@@ -4,7 +4,7 @@ import { decisionEvent, idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import { maxWebhookBodyBytes, webhookEvent, webhookEventTypes } from "@/lib/webhook/events";
 import { timestampToleranceS, webhookHeaders } from "@/lib/webhook/signature";
 
-// GET /api/openapi.json (issue 6): generated from the zod schemas the route validates with, so the
+// GET /api/openapi.json (docs/webhooks.md): generated from the zod schemas the route validates with, so the
 // document cannot drift from the code.
 
 export const receivedResponse = z.object({ received: z.literal(true), duplicate: z.boolean() });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { decisions } from "@/lib/domain";
 import { amountFen, isoInstant, platformId } from "@/lib/webhook/events";
 
-// What the desk sends back to the platform (issue 6): one signed POST per final decision, signed like
+// What the desk sends back to the platform (docs/webhooks.md#decisions-out): one signed POST per final decision, signed like
 // inbound events, carrying an idempotency key so a resend after a crash or timeout is harmless.
 
 export const idempotencyKeyHeader = "Idempotency-Key";

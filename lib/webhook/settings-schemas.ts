@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "@/lib/ids";
 
-// Inputs of the owner's platform-connection settings (issue 6), shared by the routes and the form.
+// Inputs of the owner's platform-connection settings (docs/webhooks.md), shared by the routes and the form.
 
 export const shopIdParam = idSchema("shop");
 

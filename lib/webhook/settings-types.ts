@@ -1,6 +1,6 @@
 import type { Platform } from "@/lib/domain";
 
-// JSON shapes of the owner's platform-connection settings (issue 6), shared by db/, the API and the UI.
+// JSON shapes of the owner's platform-connection settings (docs/webhooks.md), shared by db/, the API and the UI.
 
 /** refused: the platform answered with a business error (never retried; the card went back to the agents). */
 export const outboxStatuses = ["pending", "delivered", "dead", "refused"] as const;

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** Header names of our public webhook contract (issue 6), shared by the route, the sender and the simulator. */
+/** Header names of our public webhook contract (docs/webhooks.md), shared by the route, the sender and the simulator. */
 export const webhookHeaders = {
   shopId: "X-Shop-Id",
   timestamp: "X-Timestamp",
@@ -9,7 +9,7 @@ export const webhookHeaders = {
 
 export const timestampToleranceS = 300;
 
-/** A rotated-out secret keeps working this long so platforms can switch over (issue 6). */
+/** A rotated-out secret keeps working this long so platforms can switch over (docs/webhooks.md). */
 export const secretRotationGraceMs = 24 * 60 * 60 * 1000;
 
 const signatureBytes = 32;

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { FakeTaobao } from "./taobao";
 
-// A fake TMC WebSocket server (issue 11) over FakeTaobao's queue. It speaks ONLY TMC's binary frames, with its
+// A fake TMC WebSocket server (docs/platforms/tmc.md) over FakeTaobao's queue. It speaks ONLY TMC's binary frames, with its
 // own small codec written from the protocol description (docs/platforms/tmc.md: TheNorthMemory/tmc.js
 // lib/message.js and the Java SDK's MessageEncoder02/MessageDecoder02), never the desk's: a text frame closes the
 // connection. It checks the CONNECT sign and timestamp, answers CONNECTACK with a token that every later frame

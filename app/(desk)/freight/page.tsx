@@ -7,7 +7,7 @@ import { getFreightSettings, getShopFreightInputs, listScenarios } from "@/db/qu
 import { listScopeShops } from "@/db/queries/users";
 import { freightInputsQuery } from "@/lib/return-freight/api";
 
-// The owner's 退货宝 estimator (issue 8): agents get a 404, whatever links they follow.
+// The owner's 退货宝 estimator (docs/return-freight.md): agents get a 404, whatever links they follow.
 export default async function FreightPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const scope = await requirePageScope();
   if (scope.role !== "owner") notFound();

@@ -4,7 +4,7 @@ import { RulesEditor } from "@/components/rules/rules-editor";
 import { getDb } from "@/db/client";
 import { listRuleSettings } from "@/db/queries/rules";
 
-// Automatic rules (issue 7): owners edit and backtest; agents see the same rules read-only.
+// Automatic rules (docs/domain/automatic-rules.md): owners edit and backtest; agents see the same rules read-only.
 export default async function RulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const scope = await requirePageScope();
   const t = await getTranslations("rules");

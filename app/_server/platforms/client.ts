@@ -6,7 +6,7 @@ import type { PlatformCall } from "@/lib/platforms/types";
 import { parseWechatDetail, type WechatDetail } from "@/lib/platforms/wechat";
 import { buildWechatDetailCall, type WechatApiConfig } from "@/lib/platforms/wechat-api";
 
-// The adapters' HTTP client (issue 11): performs calls the pure lib/platforms modules built and signed,
+// The adapters' HTTP client (docs/platforms/README.md): performs calls the pure lib/platforms modules built and signed,
 // and reads answers without losing 19-digit ids.
 
 export type ClientDeps = { fetch: typeof fetch; now: () => Date; timeoutMs: number };

@@ -8,7 +8,7 @@ import { PlatformMessageError } from "@/lib/platforms/common";
 import { signTmcConnect } from "@/lib/platforms/taobao";
 import { decodeTmcFrame, encodeTmcFrame, getTmcReconnectDelayMs, type TmcFrame, type TmcFrameMessage } from "@/lib/platforms/tmc-frames";
 
-// The Taobao TMC consumer, WebSocket variant (issue 11): TMC's binary frames only (lib/platforms/tmc-frames.ts,
+// The Taobao TMC consumer, WebSocket variant (docs/platforms/tmc.md): TMC's binary frames only (lib/platforms/tmc-frames.ts,
 // docs/platforms/tmc.md). A signed CONNECT; the CONNECTACK's token goes on every later frame; a pull every 5 s;
 // each message stored through the same storeTmcMessage as the HTTP variant and only then confirmed; a message
 // that cannot be stored is reported failed so TMC redelivers it. A WebSocket ping every 45 s (as the Java SDK

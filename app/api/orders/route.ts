@@ -9,7 +9,7 @@ const listOrdersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Orders of the caller's shops by order id, buyer or title, with their after-sales state (issue 5). */
+/** Orders of the caller's shops by order id, buyer or title, with their after-sales state (docs/domain/after-sales-entry.md). */
 export const GET = withScope(async (request, { scope }) => {
   const query = listOrdersQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });

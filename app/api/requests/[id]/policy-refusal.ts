@@ -1,7 +1,7 @@
 import type { PolicyRefusal } from "@/db/queries/decision-policy";
 import { apiError } from "@/lib/api-error";
 
-/** The platform rule a decision or counter-offer broke, as { error: { code, message, ...why } } (issue 5). */
+/** The platform rule a decision or counter-offer broke, as { error: { code, message, ...why } } (docs/domain/README.md). */
 export function policyRefusalError(refusal: PolicyRefusal): Response {
   switch (refusal.code) {
     case "negotiation_lock":

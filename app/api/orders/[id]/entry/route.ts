@@ -6,7 +6,7 @@ import { idSchema } from "@/lib/ids";
 
 const orderIdParam = idSchema("ord");
 
-/** Opens the order's after-sales entry proactively: owners, or agents where the owner allows it (seeds/002). */
+/** Opens the order's after-sales entry proactively: owners, or agents where the owner allows it (docs/domain/after-sales-entry.md). */
 export const POST = withScope<{ id: string }>(async (_request, { scope, params }) => {
   const id = orderIdParam.safeParse(params.id);
   if (!id.success) return apiError("invalid_id", `Not an order id: ${params.id}`);

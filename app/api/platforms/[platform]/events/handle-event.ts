@@ -6,7 +6,7 @@ import { bodyLimits } from "@/lib/body-limits";
 import { maxWebhookBodyBytes, parseWebhookEvent, platformParam } from "@/lib/webhook/events";
 import { checkTimestamp, verifySignature, webhookHeaders } from "@/lib/webhook/signature";
 
-// POST /api/platforms/{platform}/events (issue 6), apart from Next so tests can call it with their own db and clock,
+// POST /api/platforms/{platform}/events (docs/webhooks.md), apart from Next so tests can call it with their own db and clock,
 // and transport-neutral so the Next route and the node:http layer in scripts/serve.mjs give the same answers.
 
 // Unknown shops are compared against this too, so they cost the same as a wrong signature

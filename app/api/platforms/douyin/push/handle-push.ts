@@ -19,7 +19,7 @@ import {
 import { closingConnection, decodeBody, readBodyWithin } from "@/app/_server/read-body";
 import { bodyLimits } from "@/lib/body-limits";
 
-// POST /api/platforms/douyin/push (issue 11): Douyin's own push, verified with the app's event-sign and
+// POST /api/platforms/douyin/push (docs/platforms/douyin.md): Douyin's own push, verified with the app's event-sign and
 // answered {"code":0,"msg":"success"} only once every message in it is stored; anything else is
 // {"code":1,…} so that Douyin redelivers (messages already stored are then acknowledged by their msg_id).
 // A created after-sale also reads its order's facts (shipped, received, completed, category, earlier refunds);

@@ -9,7 +9,7 @@ import { sniffEvidenceType } from "@/lib/evidence-type";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 
 /**
- * One proof file for a rejection (multipart field "file"): images or PDF by content, ≤ 5 MB (issue 5).
+ * One proof file for a rejection (multipart field "file"): images or PDF by content, ≤ 5 MB (docs/domain/rejections.md).
  * withScope has read the body within the upload cap (413 past it), so the form is parsed from bytes in hand.
  */
 export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {

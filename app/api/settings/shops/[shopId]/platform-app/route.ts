@@ -6,7 +6,7 @@ import { getMerchantShop, getPlatformAppForShop, savePlatformApp } from "@/db/qu
 import { apiError } from "@/lib/api-error";
 import { buildPlatformAppValues, platformAppBody, toPlatformAppView } from "@/lib/platforms/connection";
 
-// A shop's platform app (issue 11): the credentials its adapter uses. Owner only; secrets answered masked.
+// A shop's platform app (docs/platforms/README.md): the credentials its adapter uses. Owner only; secrets answered masked.
 
 export const GET = withScope<{ shopId: string }>(async (_request, { scope, params }) => {
   const owned = checkOwnerShop(scope, params.shopId);
