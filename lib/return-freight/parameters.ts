@@ -85,27 +85,27 @@ export const modelParameterDefaults: { [K in keyof ModelParameters]: SourcedValu
   },
   payoutFen: {
     value: { same_prov: 800, cross_prov: 1200, remote: 2000 },
-    source: "docs/return-freight.md payout: first-weight freight by distance, \"usually 8 or 12\", 5–24 (S8–S12)",
+    source: "docs/return-freight.md payout: first-weight freight by distance, \"usually 8 or 12\", 5–24",
     confidence: "M",
   },
   payoutCapFen: {
     value: 2500,
-    source: "docs/return-freight.md payout cap 25 yuan (S8–S12)",
+    source: "docs/return-freight.md payout cap 25 yuan",
     confidence: "M",
   },
   loading: {
     value: 1.2,
-    source: "docs/return-freight.md λ: our estimate; fits the old ≈20 yuan × rate tiers (S8) and WeChat premiums (S17)",
+    source: "docs/return-freight.md λ: our estimate; fits the old ≈20 yuan × rate tiers and WeChat premiums",
     confidence: "E",
   },
   premiumFloorFen: {
     value: 30,
-    source: "docs/return-freight.md seller 运费险 \"from 0.3 yuan\" per shipped order (S7)",
+    source: "docs/return-freight.md seller 运费险 \"from 0.3 yuan\" per shipped order",
     confidence: "L",
   },
   priceRatio: {
     value: 0.8,
-    source: "docs/return-freight.md d: ≤0.9× the old 运费险 cost, many ≤0.5× (seed 002, S6); we take 0.8",
+    source: "docs/return-freight.md d: ≤0.9× the old 运费险 cost, many ≤0.5×; we take 0.8",
     confidence: "E",
   },
   topUpShare: {
@@ -128,17 +128,17 @@ export const modelParameterDefaults: { [K in keyof ModelParameters]: SourcedValu
 export const categoryReturnRateDefaults: Record<CategoryId, SourcedValue<number>> = {
   apparel: {
     value: 0.35,
-    source: "docs/return-freight.md women's apparel: Tmall 10.09% (2014), ~30% e-com, 50–60% livestream (S18, S20, S21)",
+    source: "docs/return-freight.md women's apparel: Tmall 10.09% (2014), ~30% e-com, 50–60% livestream",
     confidence: "E",
   },
-  sports: { value: 0.15, source: "docs/return-freight.md sports apparel/shoes: Tmall 30-day 15.07% (S19)", confidence: "E" },
-  shoes_bags: { value: 0.12, source: "docs/return-freight.md clothes/shoes/bags: Tmall 7.48% (S19)", confidence: "E" },
-  "3c_digital": { value: 0.05, source: "docs/return-freight.md home appliances / 3C: Tmall 4.36% (S19)", confidence: "E" },
-  home_appliance: { value: 0.05, source: "docs/return-freight.md home appliances / 3C: Tmall 4.36% (S19)", confidence: "E" },
-  home_textile: { value: 0.03, source: "docs/return-freight.md home textiles / home: 2.57% (S19)", confidence: "E" },
+  sports: { value: 0.15, source: "docs/return-freight.md sports apparel/shoes: Tmall 30-day 15.07%", confidence: "E" },
+  shoes_bags: { value: 0.12, source: "docs/return-freight.md clothes/shoes/bags: Tmall 7.48%", confidence: "E" },
+  "3c_digital": { value: 0.05, source: "docs/return-freight.md home appliances / 3C: Tmall 4.36%", confidence: "E" },
+  home_appliance: { value: 0.05, source: "docs/return-freight.md home appliances / 3C: Tmall 4.36%", confidence: "E" },
+  home_textile: { value: 0.03, source: "docs/return-freight.md home textiles / home: 2.57%", confidence: "E" },
   jewellery: {
     value: 0.3,
-    source: "docs/return-freight.md jewellery: livestream ~70% claimed, disputed by Douyin (S22)",
+    source: "docs/return-freight.md jewellery: livestream ~70% claimed, disputed by Douyin",
     confidence: "E",
   },
   beauty: { value: 0.05, source: "docs/return-freight.md beauty: no source", confidence: "E" },
@@ -150,7 +150,7 @@ export const categoryReturnRateDefaults: Record<CategoryId, SourcedValue<number>
   },
   flowers_gardening: {
     value: 0.02,
-    source: "Our estimate: live plants are outside no-reason returns; late problems go through 售后保 (seed 001)",
+    source: "Our estimate: live plants are outside no-reason returns; late problems go through 售后保 (docs/domain/after-sales-entry.md)",
     confidence: "E",
   },
   live_pets: {
@@ -166,7 +166,7 @@ export function getDefaultSellerPaysShare(isFreeReturnPromised: boolean): Source
     ? { value: 1, source: "docs/return-freight.md s_c: the shop promises 包退运费, so it pays every return", confidence: "E" }
     : {
         value: 0.2,
-        source: "docs/return-freight.md s_c: without 包退运费 the seller pays only seller-fault returns (S18 split)",
+        source: "docs/return-freight.md s_c: without 包退运费 the seller pays only seller-fault returns (the split of refund reasons, see the table)",
         confidence: "E",
       };
 }
@@ -174,7 +174,7 @@ export function getDefaultSellerPaysShare(isFreeReturnPromised: boolean): Source
 /** The platform's own claim, drawn beside our saving: 10–30% of return freight (docs/return-freight.md, H as a claim). */
 export const platformClaimedSavingShare: SourcedValue<{ min: number; max: number }> = {
   value: { min: 0.1, max: 0.3 },
-  source: "docs/return-freight.md: Taobao claims 退货宝 cuts sellers' return freight by 10–30% (seed 002)",
+  source: "docs/return-freight.md: Taobao claims 退货宝 cuts sellers' return freight by 10–30% (its 退货宝 announcement)",
   confidence: "H",
 };
 
