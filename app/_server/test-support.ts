@@ -101,18 +101,23 @@ const platformOfShop = (db: Db, shopId: string): Platform =>
 
 type OrderColumns = Partial<Omit<typeof orders.$inferInsert, "id" | "shopId" | "platform">>;
 
-/** A pending card (and its order, any of whose columns may be given) received a minute ago in `shopId`. */
+/** An order in `shopId` (any of its columns may be given). */
+export async function addOrder(db: Db, shopId: string, columns: OrderColumns = {}): Promise<string> {
+  const row = { ...buildOrder({ shopId, platform: platformOfShop(db, shopId) }), ...columns };
+  await db.insert(orders).values(row);
+  return row.id;
+}
+
+/** A pending card (and its order) received a minute ago in `shopId`. */
 export async function addPendingRequest(
   db: Db,
   shopId: string,
   values: Partial<Omit<RequestValues, "shopId" | "orderId" | "platform">> & { order?: OrderColumns } = {},
 ): Promise<{ requestId: string; orderId: string }> {
-  const platform = platformOfShop(db, shopId);
   const { order, ...request } = values;
-  const orderRow = { ...buildOrder({ shopId, platform }), ...order };
-  await db.insert(orders).values(orderRow);
-  const requestId = await createRequest(db, { shopId, orderId: orderRow.id, platform, receivedAt: new Date(Date.now() - 60_000), ...request });
-  return { requestId, orderId: orderRow.id };
+  const orderId = await addOrder(db, shopId, order);
+  const requestId = await createRequest(db, { shopId, orderId, platform: platformOfShop(db, shopId), receivedAt: new Date(Date.now() - 60_000), ...request });
+  return { requestId, orderId };
 }
 
 type RouteHandler<Params> = (request: Request, context: { params: Promise<Params> }) => Response | Promise<Response>;
