@@ -93,6 +93,12 @@ describe("POST /api/requests/:id/decision", () => {
     expect((await expectApiError(response, 422, "not_rejectable")).rules).toEqual(["refund_only_unshipped"]);
   });
 
+  it("422 not_eligible for approving a re-open request the platform would not open", async () => {
+    const { requestId } = await addPendingRequest(desk.db, desk.shops.tmall, { kind: "entry_reopen", amountFen: 0, order: { priorRefund: "succeeded", completedAt: new Date(Date.now() - 100 * 24 * hourMs) } });
+    const response = await expectNothingChanged(desk.db, () => callRoute(decide, { as: desk.agent, method: "POST", params: { id: requestId }, json: { decision: "approve" } }));
+    expect(await expectApiError(response, 422, "not_eligible")).toMatchObject({ reason: "prior_refund", eligibility: { eligible: false } });
+  });
+
   it("422 evidence_not_found for proof uploaded to another shop", async () => {
     const { requestId } = await addShippedRefund(desk.shops.tmall);
     const elsewhere = newId("evd");
