@@ -78,7 +78,7 @@ async function buildDesk(): Promise<RouteDesk> {
  * The desk for this test file, built before its first test; the process-wide singletons (database, auth, stream
  * guard, live hub) are put back after its last. Tests share it, so each makes the rows it changes.
  */
-export function useRouteDesk(): RouteDesk {
+export function setUpRouteDesk(): RouteDesk {
   const desk = {} as RouteDesk;
   const saved = { secret: process.env.BETTER_AUTH_SECRET };
   beforeAll(async () => {

@@ -26,7 +26,7 @@ function wrapper({ children }: { children: ReactNode }) {
   return createElement(
     QueryClientProvider,
     { client: queryClient },
-    createElement(NextIntlClientProvider, { locale: "zh-CN", messages: zh, timeZone: "Asia/Shanghai" }, children),
+    createElement(NextIntlClientProvider, { locale: "zh-CN", messages: zh, timeZone: "Asia/Shanghai", children }),
   );
 }
 

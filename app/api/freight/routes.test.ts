@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { callRoute, expectApiError, expectNothingChanged, useRouteDesk } from "@/app/_server/test-support";
+import { callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { freightScenarios, freightSettings } from "@/db/schema-freight";
 import type { FreightInputsResponse, FreightSettings, SavedScenario } from "@/lib/return-freight/api";
 import { createEstimatorParameters } from "@/lib/return-freight/parameters";
@@ -14,7 +14,7 @@ const { GET: listScenarios, POST: createScenario } = await import("@/app/api/fre
 const { DELETE: deleteScenario } = await import("@/app/api/freight/scenarios/[id]/route");
 const { GET: exportScenarios } = await import("@/app/api/freight/scenarios/export/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 
 const parameters = createEstimatorParameters({ categories: [{ categoryId: "apparel", shippedOrders: 100 }], isFreeReturnPromised: true });
 const settings: FreightSettings = { quotedPremiumFen: 320, isFreeReturnPromised: true, isSubscribed: false, overrides: { loading: 1.2 } };

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { addPendingRequest, callRoute, expectApiError, useRouteDesk } from "@/app/_server/test-support";
+import { addPendingRequest, callRoute, expectApiError, setUpRouteDesk } from "@/app/_server/test-support";
 import { createShop } from "@/db/factories";
 import type { MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
 import zh from "@/lib/i18n/messages/zh-CN.json";
@@ -18,7 +18,7 @@ const { GET: getStaffing } = await import("@/app/api/metrics/staffing/route");
 const { GET: exportCsv } = await import("@/app/api/metrics/export/route");
 const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 
 /** A shop of its own with one card approved now, so its figures are known. */
 async function shopWithOneApproval(): Promise<string> {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { addOrder, callRoute, expectApiError, expectNothingChanged, useRouteDesk } from "@/app/_server/test-support";
+import { addOrder, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { createShop } from "@/db/factories";
 import { orders, shops } from "@/db/schema";
 import type { OrderRow } from "@/lib/api-types";
@@ -11,7 +11,7 @@ const { GET: listOrders } = await import("@/app/api/orders/route");
 const { POST: openEntry } = await import("@/app/api/orders/[id]/entry/route");
 const { PUT: putEntrySetting } = await import("@/app/api/orders/entry-settings/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 const dayMs = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * dayMs);
 const orderOf = async (id: string) => (await desk.db.select().from(orders).where(eq(orders.id, id)))[0];

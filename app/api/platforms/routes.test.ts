@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { appUrl, expectApiError, expectNothingChanged, useRouteDesk } from "@/app/_server/test-support";
+import { appUrl, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { webhookHeaders } from "@/lib/webhook/signature";
 
 vi.mock("server-only", () => ({}));
@@ -11,7 +11,7 @@ const { POST: postDouyin } = await import("@/app/api/platforms/douyin/push/route
 const { GET: checkWechatUrl, POST: postWechat } = await import("@/app/api/platforms/wechat/push/route");
 const { GET: getOpenApi } = await import("@/app/api/openapi.json/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 const post = (path: string, body: string) => new Request(`${appUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
 
 describe("the platform receivers", () => {

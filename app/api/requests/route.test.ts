@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { addMember, addPendingRequest, callRoute, expectApiError, expectNothingChanged, useRouteDesk } from "@/app/_server/test-support";
+import { addMember, addPendingRequest, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { createShop } from "@/db/factories";
 import { requests } from "@/db/schema";
 import type { BulkDecisionResult, RequestCard } from "@/lib/api-types";
@@ -11,7 +11,7 @@ const { GET: listCards } = await import("@/app/api/requests/route");
 const { GET: countCards } = await import("@/app/api/requests/counts/route");
 const { POST: bulkDecide } = await import("@/app/api/requests/bulk-decision/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 
 const statusOf = async (ids: string[]) =>
   Object.fromEntries((await desk.db.select({ id: requests.id, status: requests.status }).from(requests).where(inArray(requests.id, ids))).map((row) => [row.id, row.status]));

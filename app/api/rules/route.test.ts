@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { callRoute, expectApiError, expectNothingChanged, useRouteDesk } from "@/app/_server/test-support";
+import { callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { autoRuleSets } from "@/db/schema-rules";
 import type { RuleSet } from "@/lib/rules/schema";
 
@@ -9,7 +9,7 @@ vi.mock("server-only", () => ({}));
 const { GET: getRules, PUT: putRules } = await import("@/app/api/rules/route");
 const { POST: backtest } = await import("@/app/api/rules/backtest/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 
 const ruleSet: RuleSet = {
   autoOpenEntry: false,

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, useRouteDesk, type Member } from "@/app/_server/test-support";
+import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk, type Member } from "@/app/_server/test-support";
 import { createShop } from "@/db/factories";
 import { platformApps } from "@/db/schema-platforms";
 import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
@@ -19,7 +19,7 @@ const { GET: getPlatformApp, PUT: putPlatformApp } = await import("@/app/api/set
 const { POST: refreshToken } = await import("@/app/api/settings/shops/[shopId]/platform-app/refresh/route");
 const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 
 const douyinApp = { protocol: "douyin_push", appKey: "7012345678", appSecret: "unit-secret-douyin", platformShopId: "4463798", accessToken: "unit-token-douyin-1234" };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { addPendingRequest, callRoute, expectApiError, useRouteDesk, type Member } from "@/app/_server/test-support";
+import { addPendingRequest, callRoute, expectApiError, setUpRouteDesk, type Member } from "@/app/_server/test-support";
 
 vi.mock("server-only", () => ({}));
 
@@ -7,7 +7,7 @@ vi.mock("server-only", () => ({}));
 const { GET: openStream } = await import("@/app/api/stream/route");
 const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 const opened: AbortController[] = [];
 
 afterEach(() => {

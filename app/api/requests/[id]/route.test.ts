@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, useRouteDesk, type Member } from "@/app/_server/test-support";
+import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk, type Member } from "@/app/_server/test-support";
 import { requests } from "@/db/schema";
 import type { RequestCard } from "@/lib/api-types";
 
@@ -12,7 +12,7 @@ const { POST: assign } = await import("@/app/api/requests/[id]/assign/route");
 const { POST: undo } = await import("@/app/api/requests/[id]/undo/route");
 const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 
 const rowOf = async (id: string) => (await desk.db.select().from(requests).where(eq(requests.id, id)))[0];
 const approve = (as: Member, id: string) => callRoute(decide, { as, method: "POST", params: { id }, json: { decision: "approve" } });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, useRouteDesk, type Member } from "@/app/_server/test-support";
+import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk, type Member } from "@/app/_server/test-support";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";
 import { counterOffers, platformProposals } from "@/db/schema-policy";
 import type { RequestCard } from "@/lib/api-types";
@@ -14,7 +14,7 @@ const { GET: rejectReasons } = await import("@/app/api/requests/[id]/reject-reas
 const { POST: uploadEvidence } = await import("@/app/api/requests/[id]/rejection-evidence/route");
 const { GET: getEvidence } = await import("@/app/api/evidence/[id]/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 const hourMs = 60 * 60 * 1000;
 const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
@@ -128,11 +128,11 @@ describe("POST /api/requests/:id/decision", () => {
     expect(error.message).toContain("王芳");
   });
 
-  it("409 already_decided for a card the platform closed, without a decider", async () => {
+  it("409 already_decided for a card the platform cancelled, without a decider", async () => {
     const { requestId } = await addPendingRequest(desk.db, desk.shops.tmall);
-    await desk.db.update(requests).set({ status: "closed" }).where(eq(requests.id, requestId));
+    await desk.db.update(requests).set({ status: "cancelled" }).where(eq(requests.id, requestId));
     const response = await expectNothingChanged(desk.db, () => callRoute(decide, { as: desk.agent, method: "POST", params: { id: requestId }, json: { decision: "approve" } }));
-    expect((await expectApiError(response, 409, "already_decided")).status).toBe("closed");
+    expect((await expectApiError(response, 409, "already_decided")).status).toBe("cancelled");
   });
 
   it("rejects with the proof uploaded for it, which the caller's merchant can then read back", async () => {

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { callRoute, expectApiError, expectNothingChanged, useRouteDesk } from "@/app/_server/test-support";
+import { callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { shops } from "@/db/schema";
 
 vi.mock("server-only", () => ({}));
 
 const { PUT: putAssignment } = await import("@/app/api/shops/[id]/assignment/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 const put = (as: Parameters<typeof callRoute>[1]["as"], id: string, json: unknown) => callRoute(putAssignment, { as, method: "PUT", params: { id }, json });
 
 describe("PUT /api/shops/:id/assignment", () => {

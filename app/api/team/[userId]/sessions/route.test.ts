@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { addMember, appUrl, callRoute, expectApiError, useRouteDesk } from "@/app/_server/test-support";
+import { addMember, appUrl, callRoute, expectApiError, setUpRouteDesk } from "@/app/_server/test-support";
 import { sessions } from "@/db/schema";
 
 vi.mock("server-only", () => ({}));
@@ -8,7 +8,7 @@ vi.mock("server-only", () => ({}));
 const { DELETE: signOutEverywhere } = await import("@/app/api/team/[userId]/sessions/route");
 const { GET: authGet } = await import("@/app/api/auth/[...all]/route");
 
-const desk = useRouteDesk();
+const desk = setUpRouteDesk();
 const sessionCount = async (userId: string) => (await desk.db.select().from(sessions).where(eq(sessions.userId, userId))).length;
 const readSession = (cookie: string) => authGet(new Request(`${appUrl}/api/auth/get-session`, { headers: { cookie } }));
 const revoke = (as: Parameters<typeof callRoute>[1]["as"], userId: string) => callRoute(signOutEverywhere, { as, method: "DELETE", params: { userId } });
