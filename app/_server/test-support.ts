@@ -76,7 +76,7 @@ async function buildDesk(): Promise<RouteDesk> {
 
 /**
  * The desk for this test file, built before its first test; the process-wide singletons (database, auth, stream
- * guard, live hub) are put back after its last. Tests share it, so each makes the rows it changes.
+ * guard, live hub) are dropped after its last. Tests share it, so each makes the rows it changes.
  */
 export function setUpRouteDesk(): RouteDesk {
   const desk = {} as RouteDesk;
@@ -87,7 +87,10 @@ export function setUpRouteDesk(): RouteDesk {
   });
   afterAll(() => {
     desk.db?.$client.close();
-    for (const key of ["deskDb", "deskAuth", "deskStreamGuard", "deskLiveHub"] as const) delete globals[key];
+    for (const key of ["deskAuth", "deskStreamGuard", "deskLiveHub"] as const) delete globals[key];
+    // The live hub may run one more poll it scheduled before its last stream closed: that finds an empty database
+    // here, never the developer's data/desk.db that getDb() would open
+    globals.deskDb = openDb(":memory:");
     process.env.BETTER_AUTH_SECRET = saved.secret;
   });
   return desk;
