@@ -75,19 +75,6 @@ export function createPrivateFileOnce(file: string, contents: string): boolean {
   }
 }
 
-/** Replaces `file` with `contents` (0600) atomically: written beside it, synced, then renamed over it. */
-export function replacePrivateFile(file: string, contents: string): void {
-  const temporary = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
-  const descriptor = fs.openSync(temporary, "wx", privateFileMode);
-  try {
-    fs.writeSync(descriptor, contents);
-    fs.fsyncSync(descriptor);
-  } finally {
-    fs.closeSync(descriptor);
-  }
-  fs.renameSync(temporary, file);
-}
-
 export function narrowPrivateFile(file: string): void {
   narrow(file, privateFileMode);
 }

@@ -7,7 +7,7 @@ import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop } from "@/db/factories";
 import { listDueDeliveries } from "@/db/queries/outbox";
 import { getPlatformAppForShop, listPlatformAppsByProtocol, listPlatformAppsForShops, storeTokenGrant, upsertPlatformApp } from "@/db/queries/platforms";
-import { getCurrentSecret, getVerifyingSecrets, listShopConnections, rotateShopSecret } from "@/db/queries/webhooks";
+import { getVerifyingSecrets, listShopConnections, rotateShopSecret } from "@/db/queries/webhooks";
 import { getKeyring, sealClearSecrets } from "@/db/secrets";
 import { getPendingKeyFile, getSecretsKeyFile, loadKeyring } from "@/db/secrets-key";
 import { rotateSecretsKey } from "@/db/secrets-rotation";
@@ -19,6 +19,8 @@ import { getSignedHeaders, verifySignature } from "@/lib/webhook/signature";
 // older clear rows, a rotation re-seals everything under a new key, and the files are private.
 
 const now = new Date("2026-11-20T02:00:00.000Z");
+/** The secret outbound decisions are signed with: the newest of those that verify. */
+const currentSecret = async (db: Db, shopId: string) => (await getVerifyingSecrets(db, shopId, now))[0];
 const hour = 3_600_000;
 const secrets = {
   appSecret: "douyin-app-secret-7f3a9c0d1e2b",
@@ -143,7 +145,7 @@ describe("the queries seal on write and open on read", () => {
     expect(await getPlatformAppForShop(db, shops.douyin)).toMatchObject({ appSecret: secrets.appSecret, accessToken: secrets.accessToken, refreshToken: secrets.refreshToken, settings: { returnAddressId: "700001" } });
     const [wechat] = await listPlatformAppsByProtocol(db, "wechat_ec");
     expect(wechat.app).toMatchObject({ appSecret: secrets.wechatAppSecret, accessToken: null, refreshToken: null, settings: { wechatToken: secrets.wechatToken, wechatAesKey: secrets.wechatAesKey } });
-    expect(await getCurrentSecret(db, shops.tmall)).toBe(secrets.webhook);
+    expect(await currentSecret(db, shops.tmall)).toBe(secrets.webhook);
   });
 
   it("token upkeep's grant is sealed too, and a grant without a refresh token keeps the stored one", async () => {
@@ -172,13 +174,13 @@ describe("the queries seal on write and open on read", () => {
   it("a value opened before and edited since is checked again, not taken from what was opened", async () => {
     const db = openDb(":memory:");
     const shops = await saveEverything(db);
-    expect(await getCurrentSecret(db, shops.tmall)).toBe(secrets.webhook);
-    expect(await getCurrentSecret(db, shops.tmall)).toBe(secrets.webhook);
+    expect(await currentSecret(db, shops.tmall)).toBe(secrets.webhook);
+    expect(await currentSecret(db, shops.tmall)).toBe(secrets.webhook);
     const [, current] = readRaw(db).webhookSecrets;
     const parts = current.split(":");
     parts[5] = (parts[5][0] === "A" ? "B" : "A") + parts[5].slice(1);
     db.$client.prepare("update shop_webhook_secrets set secret = ? where secret = ?").run(parts.join(":"), current);
-    await expect(getCurrentSecret(db, shops.tmall)).rejects.toThrow(/fails its authentication tag/);
+    await expect(currentSecret(db, shops.tmall)).rejects.toThrow(/fails its authentication tag/);
   });
 });
 
@@ -362,7 +364,7 @@ describe("npm run secrets:rotate", () => {
     await expect(getPlatformAppForShop(withOld, shops.douyin)).rejects.toThrow(SealedSecretError);
     withOld.$client.close();
     const withNew = openDb(file, { keyring: loadKeyring(file, { SECRETS_KEY: newKey }) });
-    expect(await getCurrentSecret(withNew, shops.tmall)).toBe(secrets.webhook);
+    expect(await currentSecret(withNew, shops.tmall)).toBe(secrets.webhook);
     expect((await getPlatformAppForShop(withNew, shops.wechat))?.settings).toMatchObject({ wechatToken: secrets.wechatToken, wechatAesKey: secrets.wechatAesKey });
     withNew.$client.close();
   });
@@ -399,7 +401,7 @@ describe("npm run secrets:rotate", () => {
     restarted.$client.close();
     const finished = openDb(file);
     expect(getKeyring(finished).current.id).toBe(first.toKeyId);
-    expect(await getCurrentSecret(finished, shops.tmall)).toBe(secrets.webhook);
+    expect(await currentSecret(finished, shops.tmall)).toBe(secrets.webhook);
     finished.$client.close();
   });
 });

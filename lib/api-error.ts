@@ -49,7 +49,3 @@ export function apiError(code: ApiErrorCode, message: string, extra: Record<stri
   const { status, body } = getApiErrorAnswer(code, message, extra);
   return Response.json(body, { status, headers: { "cache-control": "no-store" } });
 }
-
-export function getStatusForCode(code: ApiErrorCode): number {
-  return statusByCode[code];
-}

@@ -47,4 +47,3 @@ export const bulkDecisionBody = z
     ids: z.array(idSchema("req")).min(1).max(200),
   })
   .strict();
-export type BulkDecisionBody = z.infer<typeof bulkDecisionBody>;

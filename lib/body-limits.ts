@@ -24,8 +24,6 @@ export const bodyLimits = {
   evidenceUpload: maxEvidenceFileBytes + multipartOverheadBytes,
 } as const;
 
-export type BodyLimitKind = keyof typeof bodyLimits;
-
 /**
  * A declared Content-Length over the cap is refused before a byte is read. A missing or unreadable
  * header declares nothing (the streaming count still holds); Node's parser has already refused malformed ones.

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { createMerchant, createShop } from "@/db/factories";
-import { getCurrentSecret, rotateShopSecret } from "@/db/queries/webhooks";
+import { getVerifyingSecrets, rotateShopSecret } from "@/db/queries/webhooks";
 import { getSecretsKeyFile } from "@/db/secrets-key";
 import { getSealedKeyId } from "@/lib/secrets/seal";
 
@@ -53,7 +53,7 @@ describe("npm run secrets:rotate", () => {
     expect(getSealedKeyId(rawSecret())).toBe(newKeyId);
 
     const reopened = openDb(file);
-    expect(await getCurrentSecret(reopened, shopId)).toBe(secret);
+    expect(await getVerifyingSecrets(reopened, shopId, new Date())).toEqual([secret]);
     reopened.$client.close();
   }, 120_000);
 });

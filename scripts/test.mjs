@@ -42,6 +42,9 @@ results.push({ name: "typecheck", passed: step("typecheck", bin("tsc"), ["--noEm
 if (!results.at(-1).passed) results.at(-1).failed = 1;
 const lintOk = step("lint", bin("eslint"), [".", "--max-warnings=0"]);
 results.push({ name: "lint", passed: lintOk ? 1 : 0, failed: lintOk ? 0 : 1 });
+// Dead code: unused files, exports and dependencies (knip.config.ts)
+const deadCodeOk = step("dead code", bin("knip"), ["--no-progress"]);
+results.push({ name: "dead code", passed: deadCodeOk ? 1 : 0, failed: deadCodeOk ? 0 : 1 });
 
 const unitOk = step("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
 const vitest = readJson("test-results/vitest.json");

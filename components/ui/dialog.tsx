@@ -6,7 +6,6 @@ import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
 export const Dialog = DialogPrimitive.Root;
-export const DialogTrigger = DialogPrimitive.Trigger;
 export const DialogClose = DialogPrimitive.Close;
 
 export function DialogContent({

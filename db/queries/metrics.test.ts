@@ -13,7 +13,6 @@ import {
   getStaffingForecast,
   otherAgentsId,
   rebuildRollups,
-  rebuildRollupsForHours,
   toCardFacts,
   type RollupSource,
 } from "@/db/queries/metrics";
@@ -280,7 +279,7 @@ describe("rollups agree exactly with a scan of the requests", () => {
     await approve(db, fixture.douyinAgent, beforeMidnight, shanghai("2026-11-23T00:00:30"));
     await receive(db, douyin, "douyin", shanghai("2026-11-23T00:00:00"));
 
-    // Undo a decision: the card goes back to pending, rollups move it back through removeFromRollup
+    // Undo a decision: the card goes back to pending, applyRollupChange takes its decided facts back and adds the pending ones
     const decided = { ...db.select().from(requests).where(eq(requests.id, acrossHour)).get()!, rejectEvidenceCount: 0 };
     const undone: RollupSource = { ...decided, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
     db.transaction((tx) => {
@@ -316,17 +315,6 @@ describe("rollups agree exactly with a scan of the requests", () => {
     rebuildRollups(db);
     expect(readTables(db)).toEqual(incremental);
     expect(incremental.hourly.map((stored) => stored.received)).toEqual([1]);
-  });
-
-  it("rebuildRollupsForHours repairs the hours it is given, and their days", async () => {
-    await seedHandHistory(db, fixture);
-    const exact = readTables(db);
-    await db.update(metricHourly).set({ received: 99 }).where(eq(metricHourly.hourStart, shanghai("2026-11-23T09:00:00")));
-    await db.delete(metricDaily).where(eq(metricDaily.dayStart, shanghai("2026-11-23T00:00:00")));
-    await db.update(metricShopDaily).set({ approved: 42 }).where(eq(metricShopDaily.dayStart, shanghai("2026-11-23T00:00:00")));
-    await db.delete(metricMonthly).where(eq(metricMonthly.monthStart, shanghai("2026-11-01T00:00:00")));
-    rebuildRollupsForHours(db, [shanghai("2026-11-23T09:30:00")]);
-    expect(readTables(db)).toEqual(exact);
   });
 
   it("each shop-day row is the sum of that day's keyed rows, histogram included", async () => {

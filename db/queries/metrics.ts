@@ -436,15 +436,6 @@ function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly
   }
 }
 
-/** Recomputes every shop's rollup rows of the given hours (any instant inside each) and of their days, exactly. */
-export function rebuildRollupsForHours(db: Db, instants: readonly Date[], policy: RollupPolicy = defaultRollupPolicy): void {
-  const hourStartsMs = [...new Set(instants.map((instant) => getShanghaiHourBucket(instant).getTime()))];
-  const shopIds = db.select({ id: shops.id }).from(shops).all().map((shop) => shop.id);
-  db.transaction((tx) => {
-    for (const shopId of shopIds) rebuildShopHours(tx, shopId, hourStartsMs, policy);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading: the owner's report, from rollups only
 // ---------------------------------------------------------------------------------------------

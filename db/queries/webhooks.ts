@@ -55,17 +55,6 @@ export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Pr
   return getActiveSecrets(rows, now).map((secret) => openStored(db, secretPurposes.webhookSecret, secret));
 }
 
-/** The secret outbound decisions are signed with; null until the shop has one. */
-export async function getCurrentSecret(db: Db, shopId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ secret: shopWebhookSecrets.secret })
-    .from(shopWebhookSecrets)
-    .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
-    .orderBy(desc(shopWebhookSecrets.id))
-    .limit(1);
-  return row ? openStored(db, secretPurposes.webhookSecret, row.secret) : null;
-}
-
 /** Makes `secret` the current one; the previous current secret keeps verifying for 24 h from `now`. */
 export async function rotateShopSecret(db: Db, shopId: string, secret: string, now: Date): Promise<void> {
   const sealed = sealStored(db, secretPurposes.webhookSecret, secret);
@@ -83,11 +72,6 @@ export async function setShopEndpoint(db: Db, shopId: string, url: string, now: 
     .insert(shopPlatformEndpoints)
     .values({ shopId, url, updatedAt: now })
     .onConflictDoUpdate({ target: shopPlatformEndpoints.shopId, set: { url, updatedAt: now } });
-}
-
-export async function getShopEndpoint(db: Db, shopId: string): Promise<string | null> {
-  const [row] = await db.select({ url: shopPlatformEndpoints.url }).from(shopPlatformEndpoints).where(eq(shopPlatformEndpoints.shopId, shopId));
-  return row?.url ?? null;
 }
 
 export type ReceiveResult = { duplicate: boolean };

@@ -10,9 +10,6 @@ export const allowedEverywhere = ["MB", "3C"] as const;
  */
 export const platformConsoleTerms = ["App Key", "App Secret", "AppID", "AppSecret", "Access Token", "Refresh Token", "SessionKey", "EncodingAESKey", "Token", "TMC", "API", "URL", "ID"] as const;
 
-/** The language switch names the other language in that language. */
-export const languageSwitchTerms = ["English"] as const;
-
 const urlPattern = /\bhttps?:\/\/\S+/g;
 const emailPattern = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 // Latin words (with what sticks to them in file names, identifiers and settings: RATES.md, TMC_CONSUMER=ws),

@@ -71,8 +71,6 @@ export type RollupCounters = {
   responseHistogram: number[];
 };
 
-export type RollupRow = RollupKey & RollupCounters;
-
 // 10 s steps up to 3 min so the 3-minute mark is an exact edge, then ×1.2 steps (rounded to whole seconds) up to 24 h
 function buildUpperEdgesMs(): number[] {
   const edgesSeconds: number[] = [];
@@ -172,39 +170,12 @@ function getCardCounters(card: CardFacts, policy: RollupPolicy): RollupCounters 
   return counters;
 }
 
-function combineRollups(left: RollupCounters, right: RollupCounters, sign: 1 | -1): RollupCounters {
-  if (left.responseHistogram.length !== right.responseHistogram.length) {
-    throw new RangeError(`Histograms differ in length: ${left.responseHistogram.length} vs ${right.responseHistogram.length}`);
-  }
-  const combined = createEmptyRollup();
-  for (const name of scalarCounterNames) combined[name] = left[name] + sign * right[name];
-  combined.responseHistogram = left.responseHistogram.map((count, index) => count + sign * right.responseHistogram[index]);
-  return combined;
-}
-
-export function addToRollup(rollup: RollupCounters, card: CardFacts, policy: RollupPolicy = defaultRollupPolicy): RollupCounters {
-  return combineRollups(rollup, getCardCounters(card, policy), 1);
-}
-
-/** Takes back exactly what `addToRollup` added for the same facts, e.g. before re-adding a card whose decision was undone. */
-export function removeFromRollup(
-  rollup: RollupCounters,
-  card: CardFacts,
-  policy: RollupPolicy = defaultRollupPolicy,
-): RollupCounters {
-  return combineRollups(rollup, getCardCounters(card, policy), -1);
-}
-
-/** addToRollup without the copy, for rebuilds that fold a million cards into a few thousand rows. */
+/** Adds one card's counters into `rollup` in place: rebuilds fold a million cards into a few thousand rows this way. */
 export function addCardInto(rollup: RollupCounters, card: CardFacts, policy: RollupPolicy = defaultRollupPolicy): void {
   const counters = getCardCounters(card, policy);
   if (rollup.responseHistogram.length !== counters.responseHistogram.length) throw new RangeError("Histograms differ in length");
   for (const name of scalarCounterNames) rollup[name] += counters[name];
   for (let index = 0; index < counters.responseHistogram.length; index += 1) rollup.responseHistogram[index] += counters.responseHistogram[index];
-}
-
-export function mergeRollups(left: RollupCounters, right: RollupCounters): RollupCounters {
-  return combineRollups(left, right, 1);
 }
 
 /**

@@ -407,10 +407,6 @@ export function readDouyinResponse(body: unknown): DouyinApiResult {
   return { ok: false, transient, code: subCode ? `${String(record.code)}:${subCode}` : String(record.code), message };
 }
 
-export function isDouyinApiSuccess(body: unknown): boolean {
-  return readDouyinResponse(body).ok;
-}
-
 // ---- the answer table: /afterSale/operate type codes (docs/platforms/douyin.md "Answer table")
 
 /**

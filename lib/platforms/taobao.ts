@@ -394,7 +394,7 @@ export const maxRefuseProofBytes = 130_000;
 /** rp.returngoods.refuse's refuse_proof: "不能超过5M", read as 5,000,000 bytes (the smaller reading). */
 export const maxReturnGoodsProofBytes = 5_000_000;
 /** tmall.exchange.* leave_message_pics: no documented limit ⚑, so the strictest Taobao limit is used. */
-export const maxExchangeProofBytes = maxRefuseProofBytes;
+const maxExchangeProofBytes = maxRefuseProofBytes;
 
 export type TaobaoProofSlot = { field: "refuse_proof" | "leave_message_pics"; maxBytes: number; isRequired: boolean };
 

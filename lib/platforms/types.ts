@@ -76,8 +76,6 @@ export type PlatformCall = {
   apiMethod?: string;
 };
 
-export type AnswerPlan = { ok: true; calls: PlatformCall[] } | { ok: false; error: string };
-
 // ---- What a connected shop needs beyond the refund message (docs/platforms/README.md)
 
 export { orderFacts, type OrderFact } from "@/lib/domain";

@@ -61,18 +61,14 @@ export function getAfterSalesPeriod(
   return { ...longest, endsAt: new Date(order.completedAt.getTime() + longest.days * dayMs) };
 }
 
+/**
+ * The last instant inside the period (exactly at it the order is still inside; a millisecond later it is outside), for
+ * the card and the Orders page. Shown, never enforced: the platform decides whether a buyer may open a request, and the
+ * desk never refuses one the platform accepted (docs/decisions/0010-after-sales-period.md).
+ */
 export function getAfterSalesPeriodEnd(
   profile: Pick<PolicyProfile, "afterSalesWindow">,
   order: AfterSalesPeriodOrder,
 ): Date {
   return getAfterSalesPeriod(profile, order).endsAt;
-}
-
-/** Exactly at the end the order is still inside; one millisecond later it is outside. */
-export function isWithinAfterSalesPeriod(
-  profile: Pick<PolicyProfile, "afterSalesWindow">,
-  order: AfterSalesPeriodOrder,
-  now: Date,
-): boolean {
-  return now.getTime() <= getAfterSalesPeriodEnd(profile, order).getTime();
 }

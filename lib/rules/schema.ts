@@ -38,7 +38,6 @@ export type RuleConditions = z.infer<typeof ruleConditions>;
 
 /** "live" answers; "dry_run" (只记录) only tags the card with what it would have done. */
 export const ruleModes = ["live", "dry_run"] as const;
-export type RuleMode = (typeof ruleModes)[number];
 
 export const autoRule = z
   .object({
@@ -85,5 +84,3 @@ export const backtestBody = z
   })
   .strict();
 export type BacktestBody = z.infer<typeof backtestBody>;
-
-export const emptyRuleSet: RuleSet = { autoOpenEntry: false, rules: [] };

@@ -140,7 +140,6 @@ export type WebhookEvent = z.infer<typeof webhookEvent>;
 export type WebhookEventType = WebhookEvent["type"];
 export type WebhookOrder = z.infer<typeof webhookOrder>;
 export type WebhookBuyer = z.infer<typeof webhookBuyer>;
-export type RequestCreatedData = z.infer<typeof requestCreatedData>;
 
 export const webhookEventTypes = webhookEvent.options.map((option) => option.shape.type.value);
 

@@ -104,5 +104,3 @@ export function buildOpenApiDocument(serverUrl: string) {
     },
   };
 }
-
-export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

@@ -8,6 +8,5 @@ export const shopIdParam = idSchema("shop");
 export const endpointBody = z.object({
   url: z.url({ protocol: /^https?$/, error: "An http(s) URL, e.g. https://open.example.com/decisions" }).max(2000),
 });
-export type EndpointBody = z.infer<typeof endpointBody>;
 
 export const deliveryIdParam = z.coerce.number().int().positive();

@@ -1,9 +1,10 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getPlatformAppForShop } from "@/db/queries/platforms";
 import { getScope, type Scope } from "@/db/queries/users";
-import { getShopEndpoint } from "@/db/queries/webhooks";
+import { shopPlatformEndpoints } from "@/db/schema-webhooks";
 import zh from "@/lib/i18n/messages/zh-CN.json";
 
 // The settings routes themselves (endpoint, platform app) against an in-memory desk: the session and the
@@ -47,7 +48,7 @@ function put(handler: typeof putEndpoint, shopId: string, body: unknown) {
 
 const taobaoApp = (urls: { apiBaseUrl?: string; tmcUrl?: string }) => ({ protocol: "taobao_tmc", appKey: "12497914", appSecret: "unit-secret-taobao", platformShopId: "demo_shop", consumerEnabled: true, ...urls });
 
-const endpointOf = (shopId: string) => getShopEndpoint(db, shopId);
+const endpointOf = async (shopId: string) => (await db.select({ url: shopPlatformEndpoints.url }).from(shopPlatformEndpoints).where(eq(shopPlatformEndpoints.shopId, shopId)))[0]?.url ?? null;
 
 describe("PUT …/endpoint refuses a decision endpoint the outbound guard would refuse", () => {
   it.each([

@@ -1,0 +1,24 @@
+import type { KnipConfig } from "knip";
+
+// The dead-code check of `npm run lint`: files nothing imports, exports and dependencies nothing uses.
+// Next's entries (pages, layouts, routes, instrumentation*.ts, proxy.ts, next.config.ts and the next-intl request
+// config it names), vitest's (*.test.ts) and Playwright's (e2e/) come from knip's plugins for them; the package.json
+// scripts are entries too. Listed here: what is started by file name from elsewhere.
+const config: KnipConfig = {
+  entry: [
+    // Run by node or tsx, from package.json or from each other (scripts/e2e-server.mjs, scripts/serve.mjs)
+    "scripts/*.{ts,mjs}",
+    "bench/*.ts",
+    // `tsx db/setup.ts` from scripts/start.mjs, scripts/e2e-server.mjs and scripts/crash-test.mjs
+    "db/setup.ts",
+  ],
+  project: ["**/*.{ts,tsx,mjs,css}"],
+  // An export its own file uses is not dead, only visible wider than it needs to be
+  ignoreExportsUsedInFile: true,
+  compilers: {
+    // Stylesheets import packages by name (app/globals.css: @import "tailwindcss")
+    css: (text: string) => [...text.matchAll(/@import\s+["']([^"']+)["']/g)].map(([, source]) => `import "${source}";`).join("\n"),
+  },
+};
+
+export default config;
