@@ -1,10 +1,8 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
 import type { Scope } from "@/db/queries/users";
 import { isClaimLapsed, pickAssignee } from "@/lib/assignment";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type ClaimResult =
   | { ok: true }
