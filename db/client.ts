@@ -10,6 +10,9 @@ import type { Keyring } from "@/lib/secrets/seal";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** A drizzle transaction on the app's database (better-sqlite3: synchronous). */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
 const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
 
 export function getDatabasePath(): string {

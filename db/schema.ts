@@ -31,6 +31,8 @@ export const shops = sqliteTable(
     /** New cards go to online agents in turn, never over the cap of open claims each (docs/domain/queue.md). */
     autoAssign: integer("auto_assign", { mode: "boolean" }).notNull().default(false),
     assignCap: integer("assign_cap").notNull().default(5),
+    /** When auto-assignment was last turned on: the sweep hands out only cards that arrived since (docs/loops.md). */
+    autoAssignSince: instant("auto_assign_since"),
     createdAt: createdAt(),
   },
   (table) => [index("shops_merchant_idx").on(table.merchantId)],
@@ -267,7 +269,14 @@ export const auditLog = sqliteTable(
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     at: instant("at").notNull(),
   },
-  (table) => [index("audit_request_idx").on(table.requestId, table.at), index("audit_order_idx").on(table.orderId)],
+  (table) => [
+    index("audit_request_idx").on(table.requestId, table.at),
+    index("audit_order_idx").on(table.orderId),
+    // The assignment sweep reads the cards that arrived in its recent window (db/workflows/assignment.ts)
+    index("audit_received_idx")
+      .on(table.at)
+      .where(sql`${table.action} = 'received'`),
+  ],
 );
 
 export const evidenceFiles = sqliteTable(

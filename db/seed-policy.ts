@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { buildOrder, buildRequest } from "@/db/factories";
-import { answerReopenIfEntryOpen } from "@/db/queries/orders";
+import { answerReopenIfEntryOpen } from "@/db/workflows/entry";
 import { recordProposal } from "@/db/queries/proposals";
 import { auditLog, orders, requests } from "@/db/schema";
 import { getDemoClaims } from "@/db/seed-claims";

@@ -37,4 +37,14 @@ describe("isClaimLapsed", () => {
   ])("%s → %s", (_label, presence, now, expected) => {
     expect(isClaimLapsed(presence, now)).toBe(expected);
   });
+
+  it("counts from the claim when it was taken after the agent went offline", () => {
+    const offline = { isOnline: false, offlineSince: at(0) };
+    const claimedAt = at(5);
+    expect(isClaimLapsed(offline, new Date(claimedAt.getTime() + 59_999), undefined, claimedAt)).toBe(false);
+    expect(isClaimLapsed(offline, new Date(claimedAt.getTime() + 60_000), undefined, claimedAt)).toBe(true);
+    expect(isClaimLapsed({ isOnline: false, offlineSince: null }, new Date(claimedAt.getTime() + 59_999), undefined, claimedAt)).toBe(false);
+    // An older claim: the offline time rules
+    expect(isClaimLapsed(offline, new Date(at(0).getTime() + 60_000), undefined, at(-10))).toBe(true);
+  });
 });

@@ -23,8 +23,13 @@ export function pickAssignee(candidates: readonly AssignCandidate[], cap: number
 /** A claim lapses once its agent has had no live connection for the grace period (60 s). */
 export const claimLapseMs = 60_000;
 
-export function isClaimLapsed(presence: { isOnline: boolean; offlineSince: Date | null }, now: Date, graceMs = claimLapseMs): boolean {
+/**
+ * Whether a claim lapses now. The offline time counts from when the agent went offline, or from the claim itself
+ * when it is newer (a claim taken without a live connection, through the API, still gets its full grace).
+ */
+export function isClaimLapsed(presence: { isOnline: boolean; offlineSince: Date | null }, now: Date, graceMs = claimLapseMs, claimedAt: Date | null = null): boolean {
   if (presence.isOnline) return false;
-  if (!presence.offlineSince) return true;
-  return now.getTime() - presence.offlineSince.getTime() >= graceMs;
+  const since = Math.max(presence.offlineSince?.getTime() ?? -Infinity, claimedAt?.getTime() ?? -Infinity);
+  if (since === -Infinity) return true;
+  return now.getTime() - since >= graceMs;
 }

@@ -40,7 +40,10 @@ fs.mkdirSync("test-results", { recursive: true });
 
 results.push({ name: "typecheck", passed: step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]) ? 1 : 0, failed: 0 });
 if (!results.at(-1).passed) results.at(-1).failed = 1;
-const lintOk = step("lint", bin("eslint"), [".", "--max-warnings=0"]);
+// Lint is eslint and the import-cycle check (madge, type-only imports included: .madgerc)
+const eslintOk = step("lint", bin("eslint"), [".", "--max-warnings=0"]);
+const cyclesOk = step("import cycles", "npm", ["run", "-s", "lint:cycles"]);
+const lintOk = eslintOk && cyclesOk;
 results.push({ name: "lint", passed: lintOk ? 1 : 0, failed: lintOk ? 0 : 1 });
 // Dead code: unused files, exports and dependencies (knip.config.ts)
 const deadCodeOk = step("dead code", bin("knip"), ["--no-progress"]);

@@ -8,14 +8,15 @@ import { StaffingPanel } from "@/components/metrics/staffing-panel";
 import { cn } from "@/components/ui/cn";
 import { PlatformBadge } from "@/components/inbox/badges";
 import type { Platform } from "@/lib/domain";
-import { maxCustomDays, rangePresets, type PeriodDays, type RangePreset, type RangeProblem } from "@/lib/metrics/report-range";
+import type { MetricsParams } from "@/components/metrics/metrics-params";
+import { maxCustomDays, rangePresets, type PeriodDays } from "@/lib/metrics/report-range";
 import type { BreakdownRow, MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
 
 /**
  * The page's URL state: range, shop and the staffing inputs all live in the query string. `rangeProblem` is
  * not: it says why a custom range in the URL was refused (the form keeps the days the owner chose).
  */
-export type MetricsParams = { range: RangePreset; from?: string; to?: string; shop?: string; agents?: string; target?: string; rangeProblem?: RangeProblem };
+export type { MetricsParams };
 
 export function toMetricsSearch(params: MetricsParams, extra: Record<string, string> = {}): string {
   const search = new URLSearchParams();

@@ -2,7 +2,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { CsvLink } from "@/components/metrics/breakdown-table";
 import { StaffingChart } from "@/components/metrics/charts";
 import { formatDuration, formatPercent } from "@/components/metrics/format";
-import type { MetricsParams } from "@/components/metrics/metrics-view";
+import type { MetricsParams } from "@/components/metrics/metrics-params";
 import type { StaffingForecast } from "@/lib/metrics/report-types";
 import { floorLevel } from "@/lib/metrics/staffing";
 

@@ -2,13 +2,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { assignRequest, autoAssignRequest, claimRequest, releaseLapsedClaims } from "@/db/queries/claims";
-import { getScope, setShopAssignment, type Scope } from "@/db/queries/users";
+import { assignRequest, claimRequest } from "@/db/queries/claims";
+import { getScope, type Scope } from "@/db/queries/users";
 import { requests } from "@/db/schema";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 
-describe("claims and auto-assignment", () => {
+// Auto-assignment and the claim lapse: db/workflows/assignment.test.ts
+describe("claims", () => {
   let db: Db;
   let shopId: string;
   let owner: Scope;
@@ -38,31 +39,6 @@ describe("claims and auto-assignment", () => {
     const [first, second] = await Promise.all([claimRequest(db, wang, id, now), claimRequest(db, zhao, id, now)]);
     expect(first).toEqual({ ok: true });
     expect(second).toEqual({ ok: false, code: "claimed_by_other", claimedBy: { id: wang.userId, name: "王芳" } });
-  });
-
-  it("auto-assigns to online agents in turn, never over the cap, and not to agents of other shops", async () => {
-    await setShopAssignment(db, owner.merchantId, shopId, { autoAssign: true, cap: 2 });
-    const online = new Set([wang.userId, zhao.userId, li.userId]);
-    const assignees = [];
-    for (let index = 0; index < 5; index++) assignees.push(autoAssignRequest(db, await newCard(), online, new Date(now.getTime() + index * 1000)));
-    expect(assignees.slice(0, 4).sort()).toEqual([wang.userId, wang.userId, zhao.userId, zhao.userId].sort());
-    expect(assignees[0]).not.toBe(assignees[1]);
-    expect(assignees[4]).toBeNull();
-  });
-
-  it("leaves cards in the shared queue when nobody is online or the shop does not auto-assign", async () => {
-    expect(autoAssignRequest(db, await newCard(), new Set([wang.userId]), now)).toBeNull();
-    await setShopAssignment(db, owner.merchantId, shopId, { autoAssign: true, cap: 5 });
-    expect(autoAssignRequest(db, await newCard(), new Set(), now)).toBeNull();
-  });
-
-  it("releases claims of agents offline for 60 s", async () => {
-    const id = await newCard();
-    await claimRequest(db, wang, id, now);
-    const offlineSince = new Date(now.getTime() - 59_999);
-    expect(releaseLapsedClaims(db, () => ({ isOnline: false, offlineSince }), now)).toBe(0);
-    expect(releaseLapsedClaims(db, () => ({ isOnline: false, offlineSince: new Date(now.getTime() - 60_000) }), now)).toBe(1);
-    expect(await claimedBy(id)).toBeNull();
   });
 
   it("lets only the owner reassign, and only to someone who may work the shop", async () => {

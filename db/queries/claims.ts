@@ -1,10 +1,9 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
 import type { Scope } from "@/db/queries/users";
+import { getStatement } from "@/db/statements";
 import { isClaimLapsed, pickAssignee } from "@/lib/assignment";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type ClaimResult =
   | { ok: true }
@@ -99,62 +98,116 @@ export async function listAgentLoads(db: Db, merchantId: string): Promise<AgentL
   return rows;
 }
 
+/** What a person did with a card's claim: a card with any of these is never auto-assigned (it stays where they left it). */
+const claimHistoryActions = ["claimed", "released", "assigned", "claim_lapsed"] as const;
+
+const claimHistorySql = `select 1 from audit_log history where history.request_id = requests.id and history.action in (${claimHistoryActions.map((action) => `'${action}'`).join(", ")})`;
+
 /**
- * A new card in a shop with auto-assignment: to the longest-idle online agent under the cap, else it
- * stays in the shared queue. Runs in one transaction, so two servers could not both assign it.
+ * Cards the assignment sweep may hand out, in arrival order: pending and unclaimed, never claimed or assigned
+ * before, in a shop with auto-assignment on, arrived (their "received" audit row) at or after `arrivedSince` and
+ * since the shop turned auto-assignment on. The literal action keeps the query on audit_received_idx.
  */
-export function autoAssignRequest(db: Db, requestId: string, onlineUserIds: ReadonlySet<string>, now: Date): string | null {
-  return db.transaction((tx) => {
-    const row = tx
-      .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy, autoAssign: shops.autoAssign, cap: shops.assignCap, merchantId: shops.merchantId })
-      .from(requests)
-      .innerJoin(shops, eq(shops.id, requests.shopId))
-      .where(eq(requests.id, requestId))
-      .get();
-    if (!row || !row.autoAssign || row.status !== "pending" || row.claimedBy) return null;
-    const agents = tx
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.merchantId, row.merchantId), eq(users.role, "agent")))
-      .all()
-      .filter((agent) => onlineUserIds.has(agent.id) && mayWorkShop(tx, agent.id, row.shopId));
-    // Idle = time since the agent last took or was given a card (claims stay on decided cards).
-    const candidates = agents.map((agent) => {
-      const stats = tx
-        .select({
-          openClaims: sql<number>`coalesce(sum(case when ${requests.status} = 'pending' then 1 else 0 end), 0)`,
-          lastClaimedAt: sql<number | null>`max(${requests.claimedAt})`,
-        })
-        .from(requests)
-        .where(eq(requests.claimedBy, agent.id))
-        .get();
-      return { userId: agent.id, isOnline: true, openClaims: stats?.openClaims ?? 0, lastActiveAt: stats?.lastClaimedAt ? new Date(stats.lastClaimedAt) : null };
-    });
-    const assignee = pickAssignee(candidates, row.cap);
-    if (!assignee) return null;
-    tx.update(requests).set({ claimedBy: assignee, claimedAt: now }).where(and(eq(requests.id, row.id), isNull(requests.claimedBy))).run();
-    writeClaimAudit(tx, row, null, "assigned", { to: assignee, auto: true }, now);
-    return assignee;
-  });
+export function listAssignableCards(db: Db, arrivedSince: Date): string[] {
+  return getStatement(
+    db,
+    `select received.request_id from audit_log received
+       join requests on requests.id = received.request_id
+       join shops on shops.id = requests.shop_id
+     where received.action = 'received' and received.at >= ?
+       and shops.auto_assign = 1 and (shops.auto_assign_since is null or received.at >= shops.auto_assign_since)
+       and requests.status = 'pending' and requests.claimed_by is null
+       and not exists (${claimHistorySql})
+     order by received.id`,
+  )
+    .pluck()
+    .all(arrivedSince.getTime()) as string[];
 }
 
-/** Claims of agents offline for the grace period go back to the shared queue. */
+/**
+ * One card of a shop with auto-assignment, inside the caller's transaction: to the longest-idle online agent who
+ * may work its shop and is under the cap, else nobody (it stays in the shared queue). The update only lands on a
+ * card still unclaimed, so of two sweeps (or a sweep and an agent's 认领) exactly one wins.
+ */
+export function assignToOnlineAgent(tx: Tx, requestId: string, onlineUserIds: ReadonlySet<string>, now: Date): string | null {
+  const row = tx
+    .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy, autoAssign: shops.autoAssign, cap: shops.assignCap, merchantId: shops.merchantId })
+    .from(requests)
+    .innerJoin(shops, eq(shops.id, requests.shopId))
+    .where(eq(requests.id, requestId))
+    .get();
+  if (!row || !row.autoAssign || row.status !== "pending" || row.claimedBy) return null;
+  const hasHistory = tx
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.requestId, requestId), inArray(auditLog.action, [...claimHistoryActions])))
+    .get();
+  if (hasHistory) return null;
+  const agents = tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.merchantId, row.merchantId), eq(users.role, "agent")))
+    .all()
+    .filter((agent) => onlineUserIds.has(agent.id) && mayWorkShop(tx, agent.id, row.shopId));
+  // Idle = time since the agent last took or was given a card (claims stay on decided cards).
+  const candidates = agents.map((agent) => {
+    const stats = tx
+      .select({
+        openClaims: sql<number>`coalesce(sum(case when ${requests.status} = 'pending' then 1 else 0 end), 0)`,
+        lastClaimedAt: sql<number | null>`max(${requests.claimedAt})`,
+      })
+      .from(requests)
+      .where(eq(requests.claimedBy, agent.id))
+      .get();
+    return { userId: agent.id, isOnline: true, openClaims: stats?.openClaims ?? 0, lastActiveAt: stats?.lastClaimedAt ? new Date(stats.lastClaimedAt) : null };
+  });
+  const assignee = pickAssignee(candidates, row.cap);
+  if (!assignee) return null;
+  const updated = tx
+    .update(requests)
+    .set({ claimedBy: assignee, claimedAt: now })
+    .where(and(eq(requests.id, row.id), eq(requests.status, "pending"), isNull(requests.claimedBy)))
+    .run();
+  if (updated.changes !== 1) return null;
+  writeClaimAudit(tx, row, null, "assigned", { to: assignee, auto: true }, now);
+  return assignee;
+}
+
+/** Who holds a claim on a pending card now. */
+export function listClaimHolders(db: Db): string[] {
+  return db
+    .selectDistinct({ userId: requests.claimedBy })
+    .from(requests)
+    .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)))
+    .all()
+    .flatMap((row) => (row.userId ? [row.userId] : []));
+}
+
+/** Claims of agents offline for the grace period go back to the shared queue (and stay there: never auto-assigned again). */
 export function releaseLapsedClaims(db: Db, presence: (userId: string) => { isOnline: boolean; offlineSince: Date | null }, now: Date): number {
   const claimed = db
-    .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, claimedBy: requests.claimedBy })
+    .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, claimedBy: requests.claimedBy, claimedAt: requests.claimedAt })
     .from(requests)
     .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)))
     .all();
   let released = 0;
   for (const row of claimed) {
-    if (!row.claimedBy || !isClaimLapsed(presence(row.claimedBy), now)) continue;
-    db.transaction((tx) => {
-      const updated = tx.update(requests).set({ claimedBy: null, claimedAt: null }).where(and(eq(requests.id, row.id), eq(requests.claimedBy, row.claimedBy!))).run();
-      if (updated.changes === 1) {
-        writeClaimAudit(tx, row, null, "claim_lapsed", { from: row.claimedBy }, now);
-        released++;
-      }
-    });
+    if (!row.claimedBy || !isClaimLapsed(presence(row.claimedBy), now, undefined, row.claimedAt)) continue;
+    // IMMEDIATE: the write lock first, so a write by another connection in between waits instead of failing
+    db.transaction(
+      (tx) => {
+        const updated = tx
+          .update(requests)
+          .set({ claimedBy: null, claimedAt: null })
+          .where(and(eq(requests.id, row.id), eq(requests.status, "pending"), eq(requests.claimedBy, row.claimedBy!)))
+          .run();
+        if (updated.changes === 1) {
+          writeClaimAudit(tx, row, null, "claim_lapsed", { from: row.claimedBy }, now);
+          released++;
+        }
+      },
+      { behavior: "immediate" },
+    );
   }
   return released;
 }

@@ -1,10 +1,9 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { getPrepared } from "@/db/statements";
 import { evidenceFiles, orders, requests } from "@/db/schema";
 import { platformProposals } from "@/db/schema-policy";
 import { toEntryIneligibility, toPolicyOrder } from "@/db/queries/orders";
-import type { Tx } from "@/db/queries/webhooks";
 import type { EntryIneligibility } from "@/lib/api-types";
 import type { Decision } from "@/lib/domain";
 import { newId } from "@/lib/ids";

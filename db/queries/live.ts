@@ -16,8 +16,9 @@ export type LiveEvent = {
   at: string;
 };
 
-export async function getLatestAuditId(db: Db): Promise<number> {
-  const [row] = await db.select({ id: sql<number | null>`max(${auditLog.id})` }).from(auditLog);
+/** The newest audit row's id (0 for none); synchronous, so the live hub can start its tail at a subscribe. */
+export function getLatestAuditId(db: Db): number {
+  const row = db.select({ id: sql<number | null>`max(${auditLog.id})` }).from(auditLog).get();
   return row?.id ?? 0;
 }
 

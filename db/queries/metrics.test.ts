@@ -16,7 +16,7 @@ import {
   toCardFacts,
   type RollupSource,
 } from "@/db/queries/metrics";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";

@@ -2,8 +2,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { buildOrder, createMerchant, createRequest, createShop, createUser, type OrderValues } from "@/db/factories";
-import { answerReopenIfEntryOpen, getOrderRow, listOrders, openEntryForScope, setAgentsMayOpenEntry } from "@/db/queries/orders";
-import { decideRequest, getRequestCard } from "@/db/queries/requests";
+import { getOrderRow, listOrders, setAgentsMayOpenEntry } from "@/db/queries/orders";
+import { answerReopenIfEntryOpen, openEntryForScope } from "@/db/workflows/entry";
+import { getRequestCard } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
 

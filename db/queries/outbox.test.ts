@@ -5,7 +5,7 @@ import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { listDueDeliveries, listRecentDeliveries, retryDelivery } from "@/db/queries/outbox";
 import { recordAnswerFailure } from "@/db/workflows/platform-refusal";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
 import { evidenceFiles, requests } from "@/db/schema";

@@ -1,9 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
 import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
-import type { Tx } from "@/db/queries/webhooks";
 import { openStoredOrNull, secretPurposes } from "@/db/secrets";
 import type { Scope } from "@/db/queries/users";
 import { buildDecisionEvent } from "@/lib/webhook/outbound";

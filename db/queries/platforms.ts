@@ -2,14 +2,13 @@ import { and, desc, eq, inArray, isNotNull, lte, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, evidenceFiles, requests, shops } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
-import { receiveWebhookEvent, type WebhookShop } from "@/db/queries/webhooks";
+import type { WebhookShop } from "@/db/queries/webhooks";
 import { openStored, openStoredOrNull, sealStored, sealStoredOrNull, secretPurposes } from "@/db/secrets";
 import type { Platform } from "@/lib/domain";
-import type { MappedMessage, NativeRefund, PlatformRejectReason, Protocol, TokenGrant } from "@/lib/platforms/types";
+import type { NativeRefund, PlatformRejectReason, Protocol, TokenGrant } from "@/lib/platforms/types";
 
-// Platform adapters feed the SAME ingest as our own contract (docs/platforms/README.md): each mapped event goes through
-// receiveWebhookEvent (dedupe by event id, order-independent projection), and the platform message id is
-// recorded in the same transaction, so a redelivered message is acknowledged without a second detail fetch.
+// Platform apps (credentials, tokens, connection health), their messages and the refunds' native state. Platform
+// adapters feed the SAME ingest as our own contract: db/workflows/ingest.ts ingestPlatformMessage.
 
 export type PlatformApp = typeof platformApps.$inferSelect;
 type PlatformAppInsert = typeof platformApps.$inferInsert;
@@ -204,55 +203,6 @@ export function mergeNativeRefund(current: NativeRefund | null, incoming: Native
   const intervention = incoming.intervention ?? current.intervention;
   if (incoming.isPartial || !isNewerVersion(incoming.version, current.version)) return { ...current, intervention };
   return { ...current, ...incoming, intervention };
-}
-
-export type IngestResult = { duplicate: boolean; newEvents: number };
-
-/**
- * Stores one platform message: its events through receiveWebhookEvent, the native state and the message id,
- * all in one transaction (better-sqlite3 nests receiveWebhookEvent's transaction as a savepoint).
- */
-export function ingestPlatformMessage(
-  db: Db,
-  input: { shop: WebhookShop; messageId: string; topic: string; rawBody: string; mapped: MappedMessage; now: Date },
-): IngestResult {
-  const { shop, messageId, topic, rawBody, mapped, now } = input;
-  return db.transaction((tx) => {
-    const stored = tx
-      .insert(platformMessages)
-      .values({
-        shopId: shop.id,
-        messageId,
-        topic,
-        platformRequestId: mapped.native?.refundId ?? mapped.events.find((event) => event.type !== "order.upserted")?.data.requestId ?? null,
-        eventIds: mapped.events.map((event) => event.id),
-        note: mapped.note ?? null,
-        rawBody,
-        receivedAt: now,
-      })
-      .onConflictDoNothing({ target: [platformMessages.shopId, platformMessages.messageId] })
-      .run();
-    // Connection health (平台连接 最近收到消息): a redelivery shows the connection is alive as well
-    tx.update(platformApps).set({ lastMessageAt: now }).where(eq(platformApps.shopId, shop.id)).run();
-    if (stored.changes === 0) return { duplicate: true, newEvents: 0 };
-    let newEvents = 0;
-    for (const event of mapped.events) {
-      if (!receiveWebhookEvent(db, { shop, event, rawBody: JSON.stringify(event), now }).duplicate) newEvents++;
-    }
-    if (mapped.native) {
-      const [current] = tx
-        .select({ native: platformRefunds.native })
-        .from(platformRefunds)
-        .where(and(eq(platformRefunds.shopId, shop.id), eq(platformRefunds.platformRequestId, mapped.native.refundId)))
-        .all();
-      const native = mergeNativeRefund(current?.native ?? null, mapped.native);
-      tx.insert(platformRefunds)
-        .values({ shopId: shop.id, platformRequestId: native.refundId, native, updatedAt: now })
-        .onConflictDoUpdate({ target: [platformRefunds.shopId, platformRefunds.platformRequestId], set: { native, updatedAt: now } })
-        .run();
-    }
-    return { duplicate: false, newEvents };
-  });
 }
 
 /** The proof images of the desk's rejection (its evidence ids are kept on the audit row), in the order attached. */

@@ -1,10 +1,9 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { auditLog, requests, shops } from "@/db/schema";
 import { counterOffers, platformProposals } from "@/db/schema-policy";
 import { checkAction, readPolicySnapshot, type PolicyRefusal } from "@/db/queries/decision-policy";
 import type { Scope } from "@/db/queries/users";
-import type { Tx } from "@/db/queries/webhooks";
 import type { CardCounterOffer, CardProposal } from "@/lib/api-types";
 import { newId } from "@/lib/ids";
 import { getProposalApplicability } from "@/lib/policy/platform-negotiation";

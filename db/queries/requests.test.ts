@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { decideRequest, decodeCursor, getRequestCard, listRequestAudit, listRequests } from "@/db/queries/requests";
+import { decodeCursor, getRequestCard, listRequestAudit, listRequests } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
 

@@ -1,23 +1,19 @@
-import { and, asc, eq, gte, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { getPrepared } from "@/db/statements";
-import { auditLog, orders, requests, shops } from "@/db/schema";
+import { auditLog, shops } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
-import { readPolicySnapshot } from "@/db/queries/decision-policy";
-import { applyDecisionToRollup, recordedSources } from "@/db/queries/metrics";
-import { openOrderEntry } from "@/db/queries/orders";
-import { enqueueDecision } from "@/db/queries/outbox";
+import { recordedSources } from "@/db/queries/metrics";
 import type { Scope } from "@/db/queries/users";
-import type { Tx } from "@/db/queries/webhooks";
 import type { Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
 import type { BacktestReport, ShopRuleSettings } from "@/lib/rules/api-types";
 import { addBacktestRow, createBacktest, createBuyerHistoryCounter, getBacktestResult, type BacktestRow } from "@/lib/rules/backtest";
-import { getAutoAnswer, getEffectiveRules, isApproveAllowed, usesBuyerHistory, type AutoAnswer, type RuleFacts } from "@/lib/rules/match";
+import { usesBuyerHistory } from "@/lib/rules/match";
 import type { RuleSet } from "@/lib/rules/schema";
 import { findUnreachableRules } from "@/lib/rules/unreachable";
 
 const dayMs = 86_400_000;
-const buyerWindowMs = 90 * dayMs;
+/** A rule's "buyer's requests in 90 days" counts this window, live (db/workflows/auto-rules.ts) and in the backtest alike. */
+export const buyerWindowMs = 90 * dayMs;
 
 /** The rules of every shop the scope covers (agents read them too; only owners save). */
 export async function listRuleSettings(db: Db, scope: Scope): Promise<ShopRuleSettings[]> {
@@ -83,111 +79,6 @@ export async function saveRuleSettings(
   if (result) return result;
   const settings = (await listRuleSettings(db, scope)).find((row) => row.shopId === input.shopId);
   return settings ? { ok: true, settings } : { ok: false, code: "not_found" };
-}
-
-/** The buyer's other requests in the shop received in [t − 90 days, t); the same window the backtest counts. */
-function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; requestId: string; receivedAt: Date }): number {
-  const row = tx
-    .select({ count: sql<number>`count(*)` })
-    .from(orders)
-    .innerJoin(requests, eq(requests.orderId, orders.id))
-    .where(
-      and(
-        eq(orders.shopId, input.shopId),
-        eq(orders.buyerId, input.buyerId),
-        gte(requests.receivedAt, new Date(input.receivedAt.getTime() - buyerWindowMs)),
-        lt(requests.receivedAt, input.receivedAt),
-        ne(requests.id, input.requestId),
-      ),
-    )
-    .get();
-  return row?.count ?? 0;
-}
-
-/**
- * Runs the shop's rules on a request just stored, inside the transaction that stored it (webhook
- * ingest): a live rule approves it at once (a re-open opens the entry), like an agent's approval but
- * with no person (decidedBy null, so the metrics count it as a rule's answer); a 只记录 rule only tags
- * the card. Platform rules still hold: an ineligible request is left to a person.
- */
-export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer {
-  // Runs for every request received: prepared once per connection
-  const row = getPrepared(tx, "rules:apply", () =>
-    tx
-      .select({ request: requests, order: orders, set: autoRuleSets })
-      .from(requests)
-      .innerJoin(orders, eq(orders.id, requests.orderId))
-      .innerJoin(autoRuleSets, eq(autoRuleSets.shopId, requests.shopId))
-      .where(eq(requests.id, sql.placeholder("requestId")))
-      .prepare(),
-  ).get({ requestId });
-  if (!row || row.request.status !== "pending") return null;
-  const { request, order, set } = row;
-  const rules = getEffectiveRules({ autoOpenEntry: set.autoOpenEntry, rules: set.rules });
-  if (!rules.some((rule) => rule.enabled)) return null;
-  const facts: RuleFacts = {
-    platform: request.platform,
-    kind: request.kind,
-    category: order.category,
-    orderAmountFen: order.amountFen,
-    requestedAmountFen: request.amountFen,
-    completedAtMs: order.completedAt?.getTime() ?? null,
-    receivedAtMs: request.receivedAt.getTime(),
-    reasonCode: request.reasonCode,
-    hasEvidence: request.evidence.length > 0,
-    buyerRequests90d: usesBuyerHistory(rules)
-      ? countBuyerRequests(tx, { shopId: request.shopId, buyerId: order.buyerId, requestId, receivedAt: request.receivedAt })
-      : null,
-  };
-  const answer = getAutoAnswer(rules, facts, () => {
-    const snapshot = readPolicySnapshot(tx, requestId);
-    return snapshot !== null && isApproveAllowed(snapshot.profile, snapshot.order, snapshot.policyRequest, now);
-  });
-  if (!answer) return null;
-  const ruleDetail = { ruleId: answer.rule.id, ruleName: answer.rule.name };
-  if (answer.outcome !== "approve") {
-    // 只记录, or matched but the platform forbids approving: the card says so, a person decides
-    tx.insert(auditLog)
-      .values({
-        shopId: request.shopId,
-        requestId,
-        orderId: order.id,
-        actorId: null,
-        action: answer.outcome === "dry_run" ? "rule_dry_run" : "rule_not_eligible",
-        detail: { ...ruleDetail, wouldDecide: "approve" },
-        at: now,
-      })
-      .run();
-    return answer;
-  }
-  const updated = tx
-    .update(requests)
-    // A rule's answer is final at once: there is no author to undo it
-    .set({ status: "approved", decision: "approve", decidedAt: now, decidedBy: null, finalAt: now, version: sql`${requests.version} + 1` })
-    .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
-    .run();
-  if (updated.changes !== 1) return null;
-  tx.insert(auditLog)
-    .values({
-      shopId: request.shopId,
-      requestId,
-      orderId: order.id,
-      actorId: null,
-      action: "approved_by_rule",
-      fromStatus: "pending",
-      toStatus: "approved",
-      detail: ruleDetail,
-      at: now,
-    })
-    .run();
-  // Approving a re-open request opens the order's entry (docs/domain/after-sales-entry.md); eligibility was checked just above in this transaction
-  if (request.kind === "entry_reopen") {
-    const opened = openOrderEntry(tx, { orderId: order.id, actorId: null, requestId, source: "request", now });
-    if (!opened.ok) throw new Error(`Entry of order ${order.id} could not be opened: ${opened.eligibility.reason}`);
-  }
-  applyDecisionToRollup(tx, requestId);
-  enqueueDecision(tx, requestId, now);
-  return answer;
 }
 
 /** One past request as the scan hands it over: the figures' facts, the buyer (when asked for) and the rowid for samples. */

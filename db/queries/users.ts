@@ -86,11 +86,15 @@ export async function revokeUserSessions(db: Db, merchantId: string, userId: str
   return result.changes;
 }
 
-/** Auto-assignment switch and cap of one of the merchant's shops; false when the shop is not theirs. */
-export async function setShopAssignment(db: Db, merchantId: string, shopId: string, values: { autoAssign: boolean; cap: number }): Promise<boolean> {
+/**
+ * Auto-assignment switch and cap of one of the merchant's shops; false when the shop is not theirs. Turning it on
+ * stamps when (the sweep hands out cards that arrived since); saving it on again keeps the first stamp.
+ */
+export async function setShopAssignment(db: Db, merchantId: string, shopId: string, values: { autoAssign: boolean; cap: number }, now: Date): Promise<boolean> {
+  const since = values.autoAssign ? sql`case when ${shops.autoAssign} then ${shops.autoAssignSince} else ${now.getTime()} end` : null;
   const result = await db
     .update(shops)
-    .set({ autoAssign: values.autoAssign, assignCap: values.cap })
+    .set({ autoAssign: values.autoAssign, assignCap: values.cap, autoAssignSince: since })
     .where(and(eq(shops.id, shopId), eq(shops.merchantId, merchantId)));
   return result.changes === 1;
 }

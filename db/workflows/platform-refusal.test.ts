@@ -6,7 +6,8 @@ import { createMerchant, createOrder, createRequest, createShop, createUser } fr
 import { claimRequest } from "@/db/queries/claims";
 import { listLiveEventsSince } from "@/db/queries/live";
 import { rebuildRollups } from "@/db/queries/metrics";
-import { decideRequest, getRequestCard } from "@/db/queries/requests";
+import { getRequestCard } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";

@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { auditLog, requests } from "@/db/schema";
 import { isLatestDelivery, writeDeliveryFailure, writeDeliveryRefused, type RetryPolicy } from "@/db/queries/outbox";
-import { revertDecisionEffects, undecidedColumns, type Tx } from "@/db/queries/undo";
+import { revertDecisionEffects, undecidedColumns } from "@/db/workflows/undo";
 import type { OutboxStatus } from "@/lib/webhook/settings-types";
 import { defaultRetrySchedule } from "@/lib/webhook/retry-schedule";
 import { getRefusalText, getUndeliveredMessage } from "@/lib/webhook/answer-refusal";

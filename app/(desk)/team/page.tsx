@@ -5,8 +5,8 @@ import { PlatformBadge } from "@/components/inbox/badges";
 import { RevokeSessionsButton } from "@/components/revoke-sessions-button";
 import { getDb } from "@/db/client";
 import { listAgentLoads } from "@/db/queries/claims";
+import { listOnlineUserIds } from "@/db/queries/presence";
 import { listShopAssignments, listTeam } from "@/db/queries/users";
-import { getLiveHub } from "@/app/_server/live-hub";
 import { AssignmentSettings } from "@/components/assignment-settings";
 
 export default async function TeamPage() {
@@ -16,7 +16,8 @@ export default async function TeamPage() {
   const db = getDb();
   const [team, loads, shopAssignments] = await Promise.all([listTeam(db, scope.merchantId), listAgentLoads(db, scope.merchantId), listShopAssignments(db, scope.merchantId)]);
   const openClaims = new Map(loads.map((load) => [load.userId, load.openClaims]));
-  const online = getLiveHub().getOnlineUserIds();
+  // Online on any desk instance (the presence table, lib/presence.ts)
+  const online = listOnlineUserIds(db, new Date());
   return (
     <section aria-labelledby="team-title" className="space-y-4">
       <h1 id="team-title" className="text-lg font-semibold">

@@ -7,7 +7,7 @@ import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sende
 import { runAnswerCalls } from "@/app/_server/platforms/run-calls";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope } from "@/db/queries/users";
 import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
 import { outbox } from "@/db/schema-webhooks";

@@ -5,7 +5,7 @@ import { handleDouyinPush } from "@/app/api/platforms/douyin/push/handle-push";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp } from "@/db/queries/platforms";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { requests } from "@/db/schema";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { ingestPlatformMessage, isPlatformMessageSeen, listConsumerApps, storeRejectReasons, type PlatformApp } from "@/db/queries/platforms";
+import { isPlatformMessageSeen, listConsumerApps, storeRejectReasons, type PlatformApp } from "@/db/queries/platforms";
+import { ingestPlatformMessage } from "@/db/workflows/ingest";
 import type { WebhookShop } from "@/db/queries/webhooks";
 import { defaultClientDeps, performCall, type ClientDeps } from "@/app/_server/platforms/client";
 import { fetchTaobaoOrderFacts, fetchTaobaoRejectReasons, getTopConfig, type TaobaoOrderRead } from "@/app/_server/platforms/taobao-adapter";

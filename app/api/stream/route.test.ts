@@ -14,12 +14,13 @@ const { DELETE: forceSignOut } = await import("@/app/api/team/[userId]/sessions/
 const { POST: authPost } = await import("@/app/api/auth/[...all]/route");
 const { getStreamGuard, StreamGuard } = await import("@/app/_server/stream-guard");
 const { listStreamAccess } = await import("@/db/queries/stream-access");
+const { listOnlineUserIds } = await import("@/db/queries/presence");
 
 const appUrl = "http://localhost:3000";
 const password = "correct-horse-battery";
 const fastHash = async (plain: string) => createHash("sha256").update(plain).digest("hex");
 
-type Globals = { deskDb?: Db; deskAuth?: unknown; deskStreamGuard?: unknown; deskLiveHub?: unknown };
+type Globals = { deskDb?: Db; deskAuth?: unknown; deskStreamGuard?: unknown; deskLiveHub?: unknown; deskPresence?: unknown };
 const globals = globalThis as unknown as Globals;
 const savedSecret = process.env.BETTER_AUTH_SECRET;
 let merchantId: string;
@@ -80,7 +81,7 @@ afterEach(() => {
 });
 
 afterAll(() => {
-  for (const key of ["deskDb", "deskAuth", "deskStreamGuard", "deskLiveHub"] as const) delete globals[key];
+  for (const key of ["deskDb", "deskAuth", "deskStreamGuard", "deskLiveHub", "deskPresence"] as const) delete globals[key];
   process.env.BETTER_AUTH_SECRET = savedSecret;
 });
 
@@ -131,5 +132,19 @@ describe("GET /api/stream ends with the session", { timeout: 30_000 }, () => {
     await authPost(new Request(`${appUrl}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: appUrl } }));
     const response = await openStream(new Request(`${appUrl}/api/stream`, { headers: { cookie } }), { params: Promise.resolve({}) });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("GET /api/stream and presence", () => {
+  it("counts the user online in the presence table from before the first byte until the stream ends", async () => {
+    const agent = await addUser("周在线", "agent");
+    const cookie = await signIn(agent.email);
+    const first = await connect(cookie);
+    const second = await connect(cookie);
+    expect(listOnlineUserIds(globals.deskDb!, new Date()).has(agent.id)).toBe(true);
+    first.abort();
+    expect(listOnlineUserIds(globals.deskDb!, new Date()).has(agent.id)).toBe(true);
+    second.abort();
+    expect(listOnlineUserIds(globals.deskDb!, new Date()).has(agent.id)).toBe(false);
   });
 });

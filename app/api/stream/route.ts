@@ -1,5 +1,6 @@
 import { withScope } from "@/app/_server/api";
 import { getLiveHub } from "@/app/_server/live-hub";
+import { getPresenceTracker } from "@/app/_server/presence";
 import { getStreamGuard } from "@/app/_server/stream-guard";
 import { getAuth } from "@/db/auth";
 import { getDb } from "@/db/client";
@@ -19,7 +20,8 @@ function formatEvent(event: LiveEvent): Uint8Array {
 /**
  * Server-Sent Events of the shops this user may see. Resume: the browser sends Last-Event-ID on
  * reconnect (or ?since= on a first connect) and gets every event after it before the live ones.
- * It ends with its session, and when the user's shops change (app/_server/stream-guard.ts).
+ * It ends with its session, and when the user's shops change (app/_server/stream-guard.ts). While open, the user
+ * counts as online in the presence table (app/_server/presence.ts), written before the first byte is sent.
  */
 export const GET = withScope(async (request, { scope }) => {
   const resumeHeader = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("since");
@@ -67,6 +69,7 @@ export const GET = withScope(async (request, { scope }) => {
       let isReplaying = resumeFrom !== null;
       const unsubscribe = hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
       const unwatch = getStreamGuard().watch({ token: session.session.token, userId: scope.userId, shopIds, close: () => close() });
+      const leave = getPresenceTracker().enter(scope.userId);
       const heartbeat = setInterval(() => {
         if (isClosed) return;
         write(encoder.encode(`: heartbeat ${Date.now()}\n\n`));
@@ -75,6 +78,7 @@ export const GET = withScope(async (request, { scope }) => {
         clearInterval(heartbeat);
         unwatch();
         unsubscribe();
+        leave();
       };
       request.signal.addEventListener("abort", close);
       write(encoder.encode(`retry: 2000\n: connected\n\n`));

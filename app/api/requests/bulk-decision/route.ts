@@ -1,6 +1,6 @@
 import { parseJsonBody, withScope } from "@/app/_server/api";
 import { getDb } from "@/db/client";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { bulkDecisionBody } from "@/lib/api-schemas";
 import type { BulkDecisionResult } from "@/lib/api-types";
 

@@ -1,6 +1,7 @@
 import { withScope } from "@/app/_server/api";
 import { getDb } from "@/db/client";
-import { openEntryForScope, toEntryIneligibility } from "@/db/queries/orders";
+import { toEntryIneligibility } from "@/db/queries/orders";
+import { openEntryForScope } from "@/db/workflows/entry";
 import { apiError } from "@/lib/api-error";
 import { idSchema } from "@/lib/ids";
 

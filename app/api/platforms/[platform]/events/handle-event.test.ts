@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { saveRejectionEvidence } from "@/db/queries/decision-policy";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { rotateShopSecret } from "@/db/queries/webhooks";
 import { auditLog, orders, requests } from "@/db/schema";

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { findWebhookShop, getVerifyingSecrets, receiveWebhookEvent } from "@/db/queries/webhooks";
+import { findWebhookShop, getVerifyingSecrets } from "@/db/queries/webhooks";
+import { receiveWebhookEvent } from "@/db/workflows/ingest";
 import { getApiErrorAnswer, type ApiErrorBody } from "@/lib/api-error";
 import { answerUnreadBody, closingConnection, readBodyWithin } from "@/app/_server/read-body";
 import { bodyLimits } from "@/lib/body-limits";

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { ingestPlatformMessage, isPlatformMessageSeen, listPlatformAppsByKey } from "@/db/queries/platforms";
+import { isPlatformMessageSeen, listPlatformAppsByKey } from "@/db/queries/platforms";
+import { ingestPlatformMessage } from "@/db/workflows/ingest";
 import { fetchDouyinDetail, type ClientDeps } from "@/app/_server/platforms/client";
 import { fetchDouyinOrderFacts } from "@/app/_server/platforms/douyin-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";

@@ -5,7 +5,7 @@ import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getNativeRefund, getPlatformAppForShop, storeRejectReasons, upsertPlatformApp } from "@/db/queries/platforms";
-import { decideRequest } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { wechatAdapter } from "@/app/_server/platforms/wechat-adapter";
 import { evidenceFiles, orders, requests } from "@/db/schema";

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { ingestPlatformMessage, isPlatformMessageSeen, listPlatformAppsByProtocol, type PlatformApp } from "@/db/queries/platforms";
+import { isPlatformMessageSeen, listPlatformAppsByProtocol, type PlatformApp } from "@/db/queries/platforms";
+import { ingestPlatformMessage } from "@/db/workflows/ingest";
 import type { WebhookShop } from "@/db/queries/webhooks";
 import { fetchWechatDetail, type ClientDeps } from "@/app/_server/platforms/client";
 import { fetchWechatOrderFacts } from "@/app/_server/platforms/wechat-adapter";

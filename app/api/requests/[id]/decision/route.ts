@@ -1,7 +1,8 @@
 import { parseJsonBody, withScope } from "@/app/_server/api";
 import { ensureRejectReasons } from "@/app/_server/platforms/reject-reasons";
 import { getDb } from "@/db/client";
-import { decideRequest, getRequestCard } from "@/db/queries/requests";
+import { getRequestCard } from "@/db/queries/requests";
+import { decideRequest } from "@/db/workflows/decide";
 import { apiError } from "@/lib/api-error";
 import { decisionBody, requestIdParam } from "@/lib/api-schemas";
 import { checkDecisionInput } from "@/lib/decision";

@@ -1,6 +1,6 @@
 import { withScope } from "@/app/_server/api";
 import { getDb } from "@/db/client";
-import { undoDecision } from "@/db/queries/undo";
+import { undoDecision } from "@/db/workflows/undo";
 import { apiError } from "@/lib/api-error";
 import { requestIdParam } from "@/lib/api-schemas";
 

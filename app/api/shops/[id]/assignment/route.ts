@@ -15,7 +15,7 @@ export const PUT = withScope<{ id: string }>(async (request, { scope, params }) 
   if (!id.success) return apiError("invalid_id", `Not a shop id: ${params.id}`);
   const body = await parseJsonBody(request, assignmentBody);
   if ("error" in body) return body.error;
-  const updated = await setShopAssignment(getDb(), scope.merchantId, id.data, body.data);
+  const updated = await setShopAssignment(getDb(), scope.merchantId, id.data, body.data, new Date());
   if (!updated) return apiError("not_found", `No shop ${id.data}`);
   return Response.json(body.data);
 });

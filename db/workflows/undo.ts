@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { auditLog, orders, requests } from "@/db/schema";
 import { applyRollupChange, type RollupSource } from "@/db/queries/metrics";
 import { cancelUnsentDecision } from "@/db/queries/outbox";
@@ -11,8 +11,6 @@ export type UndoResult =
   | { ok: true; card: RequestCard }
   | { ok: false; code: "not_found" }
   | { ok: false; code: "undo_refused"; reason: "not_decided" | "not_yours" | "final" };
-
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 function readLatestDetail(tx: Tx, requestId: string, action: string): Record<string, unknown> | null {
   const row = tx

@@ -1,0 +1,98 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditLog, requests } from "@/db/schema";
+import { checkDecisionPolicy, type PolicyRefusal } from "@/db/queries/decision-policy";
+import { applyDecisionToRollup } from "@/db/queries/metrics";
+import { enqueueDecision } from "@/db/queries/outbox";
+import { getRequestCard, type RequestCard } from "@/db/queries/requests";
+import type { Scope } from "@/db/queries/users";
+import { openOrderEntry } from "@/db/workflows/entry";
+import { statusForDecision, type Decision, type RequestStatus } from "@/lib/domain";
+import { getFinalAt } from "@/lib/undo";
+
+// What happens when an agent decides a card, in one transaction: the platform's rules checked again
+// (decision-policy), the conditional update that lets exactly one of two racing agents win, the audit row,
+// the order's entry opened for an approved re-open card, the metrics rollup, and the answer queued for the
+// platform in the outbox (sent by the outbox loop, docs/loops.md). Undo: db/workflows/undo.ts.
+
+export type DecideInput = { decision: Decision; reasonCode?: string; message?: string; evidenceIds?: string[] };
+
+export type DecideResult =
+  | { ok: true; card: RequestCard }
+  | { ok: false; code: "not_found" }
+  | ({ ok: false } & PolicyRefusal)
+  | {
+      ok: false;
+      code: "already_decided";
+      status: RequestStatus;
+      decidedBy: { id: string; name: string } | null;
+      decision: Decision | null;
+      decidedAt: string | null;
+    };
+
+/**
+ * One decision per card: the update only touches a pending row, so of two racing agents exactly one
+ * changes it; the audit row is written in the same transaction. `read` is the card as the caller has just read it through the same scope (the route does, to check the input), saving a read. */
+export async function decideRequest(db: Db, scope: Scope, id: string, input: DecideInput, now: Date, read?: RequestCard): Promise<DecideResult> {
+  const card = read?.id === id ? read : await getRequestCard(db, scope, id);
+  if (!card) return { ok: false, code: "not_found" };
+  const toStatus = statusForDecision(input.decision);
+  const won = db.transaction((tx): boolean | PolicyRefusal => {
+    // Platform rules first (docs/domain/README.md): the same check the card's buttons run, inside this transaction
+    const refusal = checkDecisionPolicy(tx, id, input, now);
+    if (refusal) return refusal;
+    const updated = tx
+      .update(requests)
+      .set({
+        status: toStatus,
+        decision: input.decision,
+        decidedAt: now,
+        decidedBy: scope.userId,
+        finalAt: getFinalAt(now),
+        rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
+        rejectMessage: input.decision === "reject" ? input.message : null,
+        // A card the platform sent back shows why until it is answered again
+        platformRefusal: null,
+        platformRefusedAt: null,
+        version: sql`${requests.version} + 1`,
+      })
+      .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))
+      .run();
+    if (updated.changes !== 1) return false;
+    tx.insert(auditLog)
+      .values({
+        shopId: card.shop.id,
+        requestId: id,
+        orderId: card.order.id,
+        actorId: scope.userId,
+        action: input.decision === "approve" ? "approved" : "rejected",
+        fromStatus: "pending",
+        toStatus,
+        detail: input.decision === "reject" ? { reasonCode: input.reasonCode, message: input.message, evidenceIds: input.evidenceIds ?? [] } : {},
+        at: now,
+      })
+      .run();
+    // Approving a re-open card opens the order's entry in the same transaction (docs/domain/after-sales-entry.md)
+    if (input.decision === "approve" && card.kind === "entry_reopen") {
+      const opened = openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
+      if (!opened.ok) throw new Error(`Entry of order ${card.order.id} could not be opened: ${opened.eligibility.reason}`);
+    }
+    // After the audit row: the rollup reads a rejection's proof from it (docs/metrics.md)
+    applyDecisionToRollup(tx, id);
+    // The platform hears of the decision only if it is committed, and always if it is (docs/webhooks.md#decisions-out)
+    enqueueDecision(tx, id, now, getFinalAt(now));
+    return true;
+  });
+  if (typeof won === "object") return { ok: false, ...won };
+  const current = await getRequestCard(db, scope, id);
+  if (!current) return { ok: false, code: "not_found" };
+  if (won) return { ok: true, card: current };
+  return {
+    ok: false,
+    code: "already_decided",
+    status: current.status,
+    decidedBy: current.decidedBy,
+    decision: current.decision,
+    decidedAt: current.decidedAt,
+  };
+}
