@@ -6,19 +6,20 @@ import { useTranslations } from "next-intl";
 import { authClient } from "@/components/auth-client";
 import { Button } from "@/components/ui/button";
 
+export function useLogout() {
+  const router = useRouter();
+  return async () => {
+    await authClient.signOut();
+    router.replace("/login");
+    router.refresh();
+  };
+}
+
 export function LogoutButton() {
   const t = useTranslations("nav");
-  const router = useRouter();
+  const logout = useLogout();
   return (
-    <Button
-      variant="ghost"
-      size="sm"
-      onClick={async () => {
-        await authClient.signOut();
-        router.replace("/login");
-        router.refresh();
-      }}
-    >
+    <Button variant="ghost" size="sm" onClick={logout}>
       <LogOut className="size-4" aria-hidden />
       {t("logout")}
     </Button>

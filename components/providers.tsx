@@ -15,8 +15,10 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       {children}
-      {/* dir given: left to itself the Toaster reads getComputedStyle on every render (a style recalc per toast) */}
-      <Toaster position="top-center" richColors closeButton dir="ltr" />
+      {/* dir given: left to itself the Toaster reads getComputedStyle on every render (a style recalc per toast).
+          Bottom right, clear of the inbox filters at the top; on a phone across the bottom. Colours and the
+          phone's 44 px buttons are in app/globals.css. */}
+      <Toaster position="bottom-right" offset={24} mobileOffset={12} richColors closeButton dir="ltr" />
     </QueryClientProvider>
   );
 }

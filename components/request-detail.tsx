@@ -29,9 +29,9 @@ const timeFormat = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm">
+    <div className="grid grid-cols-[6.5rem_minmax(0,1fr)] gap-2 py-1.5 text-sm sm:grid-cols-[8rem_minmax(0,1fr)]">
       <dt className="text-slate-500">{label}</dt>
-      <dd className="text-slate-900">{children}</dd>
+      <dd className="break-words text-slate-900">{children}</dd>
     </div>
   );
 }
@@ -68,14 +68,14 @@ export function RequestDetail({
       <div className="flex flex-wrap items-center gap-2">
         <PlatformBadge platform={card.platform} />
         <KindBadge kind={card.kind} />
-        <h1 className="text-lg font-semibold">{card.order.title}</h1>
+        <h1 className="min-w-0 text-lg font-semibold break-words">{card.order.title}</h1>
         <span className="ml-auto">
           {card.status === "pending" ? <ReplyClock platform={card.platform} respondBy={card.respondBy} now={now} /> : <StatusText status={card.status} />}
         </span>
       </div>
       <PlatformRefusalNotice card={card} />
       {card.status === "pending" ? (
-        <div className="flex gap-2">
+        <div className="flex flex-wrap items-start gap-2">
           <Button
             variant="primary"
             onClick={() => decide.mutate({ id: card.id, input: { decision: "approve" } })}
@@ -110,7 +110,7 @@ export function RequestDetail({
 
       <CardPolicyNotes card={card} state={policy} now={now} />
 
-      <div className="grid gap-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
         <section className="rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="request-heading">
           <h2 id="request-heading" className="mb-2 font-medium">
             {t("detail.request")}
@@ -141,10 +141,12 @@ export function RequestDetail({
           </h2>
           <dl className="divide-y divide-slate-100">
             <Field label={t("detail.platformOrderId")}>
-              <span className="font-mono">{card.order.platformOrderId}</span>
+              <span className="font-mono break-all">{card.order.platformOrderId}</span>
             </Field>
             <Field label={t("card.orderAmount")}>{formatFen(card.order.amountFen)}</Field>
-            <Field label={t("detail.category")}>{card.order.category}</Field>
+            <Field label={t("detail.category")}>
+              {t.has(`detail.categories.${card.order.category}`) ? t(`detail.categories.${card.order.category}`) : t("card.categoryUnknown", { category: card.order.category })}
+            </Field>
             <Field label={t("detail.completedAt")}>{when(card.order.completedAt)}</Field>
             <Field label={t("detail.goodsReceivedAt")}>{when(card.order.receivedAt)}</Field>
             {isCardFreightShown(card) ? (

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { getLatestAuditId } from "@/db/queries/live";
-import { accounts, auditLog, shops, users } from "@/db/schema";
+import { accounts, auditLog, evidenceFiles, shops, users } from "@/db/schema";
 import { outbox } from "@/db/schema-webhooks";
 import { newId } from "@/lib/ids";
 import type { Platform, RequestKind } from "@/lib/domain";
@@ -33,7 +33,20 @@ const shopNames = { tmall: "木槿旗舰店（天猫）", douyin: "木槿鲜生�
  * Each test makes its own card (as a platform push would), with a unique title to find it by.
  * By default it arrived two hours ago, so it is overdue and sorts to the top of the pending list.
  */
-export async function seedCard(options: { shop: keyof typeof shopNames | { id: string }; kind?: RequestKind; title?: string; receivedAgoMs?: number }) {
+export async function seedCard(options: {
+  shop: keyof typeof shopNames | { id: string };
+  kind?: RequestKind;
+  title?: string;
+  receivedAgoMs?: number;
+  /** What a real card says (screenshots): the amount, buyer, reason, claim and category; test defaults otherwise */
+  amountFen?: number;
+  buyerNick?: string;
+  reasonCode?: string;
+  claim?: string;
+  category?: string;
+  /** How many buyer photos (small images stored as a webhook's upload would be) */
+  evidenceCount?: number;
+}) {
   const database = getTestDb();
   const shopOption = options.shop;
   const [shop] = await database
@@ -42,15 +55,34 @@ export async function seedCard(options: { shop: keyof typeof shopNames | { id: s
     .where(typeof shopOption === "string" ? eq(shops.name, shopNames[shopOption]) : eq(shops.id, shopOption.id));
   const title = options.title ?? `测试商品 ${Math.random().toString(36).slice(2, 8)}`;
   const platform = shop.platform as Platform;
-  const orderId = await createOrder(database, { shopId: shop.id, platform, title, amountFen: 12_990, buyerNick: "e2e测试买家" });
+  const amountFen = options.amountFen ?? 12_990;
+  const evidence = Array.from({ length: options.evidenceCount ?? 0 }, (_, index) => ({
+    id: newId("evd"),
+    shopId: shop.id,
+    name: `photo-${index + 1}.svg`,
+    mimeType: "image/svg+xml",
+    bytes: Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240"><rect width="320" height="240" fill="hsl(${index * 90},40%,85%)"/><text x="160" y="130" font-size="40" text-anchor="middle">${index + 1}</text></svg>`,
+    ),
+  }));
+  if (evidence.length) await database.insert(evidenceFiles).values(evidence);
+  const orderId = await createOrder(database, {
+    shopId: shop.id,
+    platform,
+    title,
+    amountFen,
+    buyerNick: options.buyerNick ?? "e2e测试买家",
+    ...(options.category ? { category: options.category } : {}),
+  });
   const id = await createRequest(database, {
     shopId: shop.id,
     orderId,
     platform,
     kind: options.kind ?? "refund_only",
-    reasonCode: "quality_issue",
-    claim: "收到就坏了",
-    amountFen: 12_990,
+    reasonCode: options.reasonCode ?? "quality_issue",
+    claim: options.claim ?? "收到就坏了",
+    amountFen,
+    evidence: evidence.map((file) => file.id),
     receivedAt: new Date(Date.now() - (options.receivedAgoMs ?? 2 * 60 * 60_000)),
   });
   // The audit row is what the live stream carries, as for a card that came in through the webhook.

@@ -219,7 +219,7 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
         </>
       )}
 
-      <div className="grid gap-5 lg:grid-cols-[minmax(0,22rem)_1fr]">
+      <div className="grid grid-cols-1 gap-5 lg:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <aside aria-labelledby="inputs-title" className="space-y-1 rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <h2 id="inputs-title" className="font-medium">
             {t("inputsTitle")}

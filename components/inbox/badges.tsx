@@ -12,7 +12,7 @@ const platformStyles: Record<Platform, string> = {
 
 export function PlatformBadge({ platform }: { platform: Platform }) {
   const t = useTranslations("platform");
-  return <span className={cn("rounded px-1.5 py-0.5 text-xs font-semibold", platformStyles[platform])}>{t(platform)}</span>;
+  return <span className={cn("shrink-0 rounded px-1.5 py-0.5 text-xs font-semibold whitespace-nowrap", platformStyles[platform])}>{t(platform)}</span>;
 }
 
 /** 平台介入中: the platform is ruling on this request (docs/domain/kinds.md); a settled or absent intervention shows nothing. */
@@ -20,7 +20,7 @@ export function InterventionBadge({ state }: { state: string | null | undefined 
   const t = useTranslations("platformIntervention");
   if (!isPlatformIntervening(state)) return null;
   return (
-    <span className="rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold text-purple-900" title={t("title")} data-testid="intervention-badge">
+    <span className="shrink-0 rounded bg-purple-100 px-1.5 py-0.5 text-xs font-semibold whitespace-nowrap text-purple-900" title={t("title")} data-testid="intervention-badge">
       {t("badge")}
     </span>
   );
@@ -36,7 +36,7 @@ const kindStyles: Record<RequestKind, string> = {
 
 export function KindBadge({ kind }: { kind: RequestKind }) {
   const t = useTranslations("kind");
-  return <span className={cn("rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset", kindStyles[kind])}>{t(kind)}</span>;
+  return <span className={cn("shrink-0 rounded px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", kindStyles[kind])}>{t(kind)}</span>;
 }
 
 const statusStyles: Record<RequestStatus, string> = {

@@ -73,7 +73,15 @@ export function BulkBar({ selected, selectableCount, onSelectAll, onClear }: Bul
           <Button size="sm" variant="ghost" onClick={onClear}>
             {t("clear")}
           </Button>
-          <Button size="sm" variant="primary" className="ml-auto" onClick={() => setIsConfirming(true)} disabled={approve.isPending}>
+          <Button
+            size="sm"
+            variant="primary"
+            className="ml-auto"
+            data-action="bulk-approve"
+            aria-keyshortcuts="Shift+A"
+            onClick={() => setIsConfirming(true)}
+            disabled={approve.isPending}
+          >
             {t("approve")}
           </Button>
         </div>

@@ -28,7 +28,7 @@ export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, cou
   };
   return (
     <div role="group" aria-label={t("filters.label")} className="flex flex-wrap items-end gap-3">
-      <div role="tablist" aria-label={t("filters.status")} className="flex rounded-md bg-slate-200/70 p-0.5">
+      <div role="tablist" aria-label={t("filters.status")} className="flex max-w-full flex-wrap rounded-md bg-slate-200/70 p-0.5">
         {inboxStatusFilters.map((status) => (
           <button
             key={status}

@@ -6,8 +6,13 @@ import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
+import { ChevronDown, ChevronRight } from "lucide-react";
+import { toast } from "sonner";
 import { fetchPendingCounts, fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
 import { BulkBar } from "@/components/inbox/bulk-bar";
+import { CompactRequestCard } from "@/components/inbox/compact-card";
+import { useCurrentUser } from "@/components/current-user";
+import { useHydrated } from "@/components/use-hydrated";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
 import { RequestCard } from "@/components/inbox/request-card";
 import { ShortcutsDialog } from "@/components/inbox/shortcuts-dialog";
@@ -16,11 +21,14 @@ import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import type { RequestCard as RequestCardData, RequestPage } from "@/lib/api-types";
+import { formatDensityCookie, inboxDensities, type InboxDensity } from "@/lib/inbox-density";
 
 type InboxViewProps = {
   filters: InboxFilters;
   shops: { id: string; name: string }[];
   initialPage: RequestPage;
+  /** The user's own choice, read from their cookie by the server so the first paint is already right */
+  density: InboxDensity;
 };
 
 function toSearch(filters: InboxFilters): string {
@@ -41,6 +49,12 @@ const isNoDialogOpen = () => !document.querySelector('[role="dialog"]');
 const RateBanner = memo(LiveRateBanner);
 const noCards: RequestCardData[] = [];
 const estimateCardSize = () => 190;
+// A compact row is one line on a desktop (about 44 px; two or three lines on a phone)
+const estimateCompactSize = () => 46;
+const listGap = { standard: 12, compact: 6 } as const;
+const storeDensity = (userId: string, density: InboxDensity) => {
+  document.cookie = formatDensityCookie(userId, density);
+};
 
 /**
  * A row mounted off screen (the overscan, like the card that moves up when one is decided) takes its
@@ -52,10 +66,10 @@ function measureCardRow(element: Element, entry: ResizeObserverEntry | undefined
   const range = instance.range;
   const isOffScreen = range !== null && (index < range.startIndex || index > range.endIndex);
   if (entry || !isOffScreen) return measureElement(element, entry, instance);
-  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? estimateCardSize();
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
 }
 
-export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
+export function InboxView({ filters, shops, initialPage, density: initialDensity }: InboxViewProps) {
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
   const tBulk = useTranslations("bulk");
@@ -69,6 +83,11 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const [listTop, setListTop] = useState(0);
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
   const [anchorIndex, setAnchorIndex] = useState<number | null>(null);
+  const user = useCurrentUser();
+  const [density, setDensity] = useState(initialDensity);
+  // Compact rows opened to the full card, by id (kept while a row scrolls out of the window and back)
+  const [expandedIds, setExpandedIds] = useState<ReadonlySet<string>>(new Set());
+  const isCompact = density === "compact";
 
   const query = useInfiniteQuery({
     queryKey: requestKeys.list(filters),
@@ -79,6 +98,8 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
     refetchInterval: 60_000,
   });
   const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts });
+  // The header may have the counts before this part of the page hydrates; they show from the commit after
+  const isHydrated = useHydrated();
 
   const pages = query.data?.pages;
   const cards = useMemo(() => pages?.flatMap((page) => page.items) ?? noCards, [pages]);
@@ -109,10 +130,10 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   // Only the cards in and near the viewport are mounted, so a 10,000-card queue stays smooth.
   const virtualizer = useWindowVirtualizer({
     count: cards.length,
-    estimateSize: estimateCardSize,
+    estimateSize: isCompact ? estimateCompactSize : estimateCardSize,
     measureElement: measureCardRow,
     overscan: 6,
-    gap: 12,
+    gap: listGap[density],
     scrollMargin: listTop,
     initialRect: { width: 1200, height: 1000 },
     getItemKey: useCallback((index: number) => cards[index]?.id ?? index, [cards]),
@@ -147,6 +168,17 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   );
   const onSelectAll = useCallback(() => setSelectedIds(new Set(pendingCards.map((card) => card.id))), [pendingCards]);
   const onClearSelection = useCallback(() => setSelectedIds(new Set()), []);
+  const chooseDensity = (next: InboxDensity) => {
+    setDensity(next);
+    // Per user: the cookie carries the user's id in its name, and the server reads it on the next page load
+    if (user) storeDensity(user.id, next);
+  };
+  const toggleExpanded = (id: string) =>
+    setExpandedIds((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   const moveFocus = (delta: number) => {
     if (cards.length === 0) return;
@@ -165,6 +197,16 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   useHotkeys("r", () => focused?.status === "pending" && clickFocusedAction("reject"), hotkeyOptions);
   useHotkeys("o", () => focused && router.push(`/requests/${focused.id}`), hotkeyOptions);
   useHotkeys("x", () => toggleSelection(focusedIndex, false), hotkeyOptions);
+  // Bulk approve opens the same confirmation as its button (Enter then confirms)
+  useHotkeys(
+    "shift+a",
+    () => {
+      const button = sectionRef.current?.querySelector<HTMLButtonElement>('[data-action="bulk-approve"]:not(:disabled)');
+      if (button) button.click();
+      else toast.info(tBulk("noneSelected"));
+    },
+    hotkeyOptions,
+  );
   useHotkeys("shift+slash", () => setIsHelpOpen(true), hotkeyOptions);
 
   return (
@@ -182,14 +224,30 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
           {t("title")}
         </h1>
         <div className="flex items-center gap-3 text-xs text-slate-500">
-          {query.isFetching ? <span>{t("loading")}</span> : null}
-          <button type="button" className="hover:text-slate-800" onClick={() => setIsHelpOpen(true)}>
+          {isHydrated && query.isFetching ? <span>{t("loading")}</span> : null}
+          <div role="group" aria-label={t("density.label")} className="flex rounded-md bg-slate-200/70 p-0.5" data-testid="density-toggle">
+            {inboxDensities.map((option) => (
+              <button
+                key={option}
+                type="button"
+                aria-pressed={density === option}
+                onClick={() => chooseDensity(option)}
+                className={cn(
+                  "rounded px-3 py-1 text-sm max-sm:min-h-11",
+                  density === option ? "bg-white font-medium text-slate-900 shadow-sm" : "text-slate-700 hover:text-slate-900",
+                )}
+              >
+                {t(`density.${option}`)}
+              </button>
+            ))}
+          </div>
+          <button type="button" className="hover:text-slate-800 max-sm:hidden" onClick={() => setIsHelpOpen(true)}>
             {tShortcuts("hint")}
           </button>
         </div>
       </div>
       <RateBanner />
-      <InboxFilterBar filters={filters} shops={shops} counts={counts.data} onChange={onFiltersChange} />
+      <InboxFilterBar filters={filters} shops={shops} counts={isHydrated ? counts.data : undefined} onChange={onFiltersChange} />
       <BulkBar selected={selectedCards} selectableCount={pendingCards.length} onSelectAll={onSelectAll} onClear={onClearSelection} />
 
       {query.isError ? (
@@ -206,10 +264,11 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
           {filters.status === "pending" ? t("emptyPending") : t("empty")}
         </p>
       ) : (
-        <ul ref={listRef} aria-label={t("title")} className="relative" style={{ height: virtualizer.getTotalSize() }}>
+        <ul ref={listRef} aria-label={t("title")} data-density={density} className="relative" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((item) => {
             const card = cards[item.index];
             if (!card) return null;
+            const isExpanded = isCompact && expandedIds.has(card.id);
             return (
               <li
                 key={card.id}
@@ -220,11 +279,11 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
                 aria-current={item.index === focusedIndex ? "true" : undefined}
                 style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
               >
-                <div className="flex items-start gap-2">
+                <div className={cn("flex items-start gap-2", isCompact && !isExpanded && "items-center")}>
                   {card.status === "pending" ? (
                     <input
                       type="checkbox"
-                      className="mt-5 size-4 shrink-0 accent-emerald-700"
+                      className={cn("size-4 shrink-0 accent-emerald-700", (!isCompact || isExpanded) && "mt-5")}
                       checked={selectedIds.has(card.id)}
                       onChange={() => undefined}
                       onClick={(event) => {
@@ -234,8 +293,25 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
                       aria-label={tBulk("select", { title: card.order.title })}
                     />
                   ) : null}
+                  {isCompact ? (
+                    <button
+                      type="button"
+                      className={cn(
+                        "inline-flex size-7 shrink-0 items-center justify-center rounded text-slate-600 hover:bg-slate-200 hover:text-slate-900 max-sm:size-11",
+                        isExpanded && "mt-3",
+                      )}
+                      aria-expanded={isExpanded}
+                      aria-label={t(isExpanded ? "density.collapse" : "density.expand", { title: card.order.title })}
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        toggleExpanded(card.id);
+                      }}
+                    >
+                      {isExpanded ? <ChevronDown className="size-4" aria-hidden /> : <ChevronRight className="size-4" aria-hidden />}
+                    </button>
+                  ) : null}
                   <div className="min-w-0 flex-1">
-                    <RequestCard card={card} onDecide={onDecide} />
+                    {isCompact && !isExpanded ? <CompactRequestCard card={card} onDecide={onDecide} /> : <RequestCard card={card} onDecide={onDecide} />}
                   </div>
                 </div>
               </li>

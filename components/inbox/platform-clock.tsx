@@ -31,7 +31,7 @@ export function PlatformClockBadge({ card, now }: { card: RequestCard; now: Date
       data-testid="platform-clock"
       title={clock.isFallback ? t("fallback") : undefined}
       className={cn(
-        "inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs tabular-nums",
+        "inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs tabular-nums whitespace-nowrap",
         isPast || clock.remainingMs < soonMs ? "bg-orange-100 text-orange-900" : "bg-slate-100 text-slate-700",
       )}
     >

@@ -19,7 +19,7 @@ export function ReplyClock({ platform, respondBy, now }: { platform: Platform; r
   const text = formatClock(clock.remainingMs);
   return (
     <span
-      className={cn("inline-flex items-center gap-1 rounded px-2 py-0.5 font-mono text-sm font-semibold tabular-nums", stateStyles[clock.state])}
+      className={cn("inline-flex items-center gap-1 rounded px-2 py-0.5 font-mono text-sm font-semibold tabular-nums whitespace-nowrap", stateStyles[clock.state])}
       data-state={clock.state}
       data-testid="reply-clock"
     >

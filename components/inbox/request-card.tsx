@@ -32,7 +32,7 @@ const timeFormat = { month: "2-digit", day: "2-digit", hour: "2-digit", minute: 
 
 // The parts of a card that move with the clock read it themselves, so a tick re-renders them and not
 // the whole card (badges, amounts, evidence, the closed dialogs).
-function CardClocks({ card }: { card: RequestCardData }) {
+export function CardClocks({ card }: { card: RequestCardData }) {
   const now = useNow();
   return (
     <>
@@ -98,7 +98,8 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
         <KindBadge kind={card.kind} />
         <InterventionBadge state={card.platformIntervention} />
         <span className="text-xs text-slate-500">{card.shop.name}</span>
-        <span className="ml-auto flex items-center gap-2">
+        {/* On a phone the clocks get a line of their own */}
+        <span className="ml-auto flex flex-wrap items-center justify-end gap-2 max-sm:ml-0 max-sm:basis-full max-sm:justify-start">
           <ClaimControl card={card} />
           {isPending ? <CardClocks card={card} /> : <StatusText status={card.status} />}
         </span>
@@ -111,7 +112,7 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
         </div>
       ) : null}
 
-      <div className="mt-3 grid gap-3 md:grid-cols-[1fr_auto]">
+      <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-[minmax(0,1fr)_auto]">
         <div className="min-w-0 space-y-1.5">
           <h3 className="truncate text-sm font-medium text-slate-900" title={card.order.title}>
             {card.order.title}
@@ -164,7 +165,7 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
           ) : null}
         </div>
 
-        <div className="flex items-end gap-2 md:flex-col md:items-stretch md:justify-end">
+        <div className="flex flex-wrap items-center gap-2 md:flex-col md:flex-nowrap md:items-stretch md:justify-end">
           {isPending ? (
             <CardActions
               card={card}
@@ -173,7 +174,10 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
               onCounterOffer={() => setIsCounterOffering(true)}
             />
           ) : null}
-          <Link href={`/requests/${card.id}`} className="text-center text-sm text-slate-600 hover:text-slate-900 hover:underline">
+          <Link
+            href={`/requests/${card.id}`}
+            className="text-center text-sm whitespace-nowrap text-slate-600 hover:text-slate-900 hover:underline max-sm:inline-flex max-sm:min-h-11 max-sm:items-center max-sm:px-2"
+          >
             {t("details")}
           </Link>
         </div>

@@ -10,6 +10,7 @@ const shortcuts = [
   ["r", "reject"],
   ["o", "open"],
   ["x", "select"],
+  ["Shift + A", "bulkApprove"],
   ["?", "help"],
 ] as const;
 
@@ -18,7 +19,7 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent title={t("title")} closeLabel={t("close")}>
-        <dl className="grid grid-cols-[6rem_1fr] gap-y-2 text-sm">
+        <dl className="grid grid-cols-[6.5rem_1fr] gap-y-2 text-sm">
           {shortcuts.map(([keys, action]) => (
             <div key={action} className="contents">
               <dt>

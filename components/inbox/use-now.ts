@@ -1,6 +1,6 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { createContext, createElement, useContext, useMemo, useSyncExternalStore, type ReactNode } from "react";
 import { getServerNow } from "@/components/server-clock";
 
 // One interval (server time) for every countdown on the page (docs/domain/clocks.md). Only the components that show
@@ -27,10 +27,24 @@ function subscribe(listener: () => void) {
 }
 
 const getSnapshot = () => (current ??= getServerNow());
-// The server renders with its own fresh clock; the module's reading would outlive the request there
-const getServerSnapshot = () => (typeof window === "undefined" ? getServerNow() : getSnapshot());
+
+/**
+ * The instant the server rendered the page with. The server draws every clock with it, and the browser
+ * draws the same instant while it hydrates, so the clock text (seconds included) matches the server's HTML;
+ * the next commit moves on to the browser's reading of server time. Reading the browser's own clock while
+ * hydrating would differ by the page's load time and fail the hydration (React error #418).
+ */
+const HydrationNowContext = createContext<string | null>(null);
+
+export function HydrationNow({ iso, children }: { iso: string; children: ReactNode }) {
+  return createElement(HydrationNowContext.Provider, { value: iso }, children);
+}
 
 /** The shared ticking clock (server time); every countdown derives from the same reading. */
 export function useNow(): Date {
+  const hydrationIso = useContext(HydrationNowContext);
+  const hydrationNow = useMemo(() => (hydrationIso ? new Date(hydrationIso) : null), [hydrationIso]);
+  // Without a rendered instant (a component outside the desk layout) the server reads its own clock
+  const getServerSnapshot = () => hydrationNow ?? (typeof window === "undefined" ? getServerNow() : getSnapshot());
   return useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
 }

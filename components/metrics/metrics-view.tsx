@@ -255,7 +255,7 @@ export function MetricsView({
             </h2>
             <DayChart days={report.breakdowns.day} />
           </section>
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             {(["shop", "agent", "platform", "kind"] as const).map((name) => (
               <BreakdownTable key={name} name={name} rows={report.breakdowns[name]} csvHref={csvHref(name)} getLabel={getLabel(name)} />
             ))}

@@ -104,7 +104,7 @@ export function BacktestPanel({ shopId, ruleSet, isValid }: { shopId: string; ru
           </dl>
           <p className="text-xs text-slate-600">{t("rules.backtest.elapsed", { ms: report.elapsedMs })}</p>
           <DayChart report={report} />
-          <div className="grid gap-4 lg:grid-cols-[1fr_2fr]">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
             <table className="w-full self-start text-sm">
               <caption className="mb-1 text-left font-medium">{t("rules.backtest.perRule")}</caption>
               <thead>

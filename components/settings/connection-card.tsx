@@ -61,7 +61,7 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
         <PlatformBadge platform={connection.platform} />
         {connection.shopName}
       </h2>
-      <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+      <dl className="grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-[10rem_minmax(0,1fr)]">
         <dt className="text-slate-600">{t("shopId")}</dt>
         <dd>
           <code className="rounded bg-slate-100 px-1.5 py-0.5">{connection.shopId}</code>

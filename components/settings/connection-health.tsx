@@ -56,7 +56,7 @@ export function ConnectionHealth({ shop, health, onRefreshed }: { shop: { id: st
           ))}
         </ul>
       ) : null}
-      <dl className="grid gap-x-4 gap-y-1 sm:grid-cols-[8rem_1fr]">
+      <dl className="grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[8rem_minmax(0,1fr)]">
         <dt className="text-slate-600">{t("lastMessageAt")}</dt>
         <dd className="tabular-nums">{at(health.lastMessageAt)}</dd>
         <dt className="text-slate-600">{t("lastAnswerAt")}</dt>

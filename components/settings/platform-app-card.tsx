@@ -152,7 +152,7 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
           </>
         ) : null}
       </p>
-      <form onSubmit={save} className="grid gap-3 text-sm sm:grid-cols-2" noValidate>
+      <form onSubmit={save} className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-2" noValidate>
         {fieldsByProtocol[protocol].map((field) => {
           const stored = field.stored ? app?.secrets[field.stored] : null;
           const hasStoredExpiry = field.isExpiry && Boolean(field.name === "accessTokenExpiresAt" ? app?.health.accessTokenExpiresAt : app?.health.refreshTokenExpiresAt);

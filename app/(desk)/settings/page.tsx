@@ -45,7 +45,7 @@ export default async function SettingsPage() {
           </Link>
         </p>
       </header>
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         {connections.map((connection) => (
           <ConnectionCard key={connection.shopId} connection={connection} />
         ))}
@@ -58,7 +58,7 @@ export default async function SettingsPage() {
           </h2>
           <p className="text-sm text-slate-600">{tApps("intro")}</p>
         </header>
-        <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
           {connections.map((connection) => (
             <PlatformAppCard key={connection.shopId} shop={{ id: connection.shopId, name: connection.shopName, platform: connection.platform }} app={appByShop.get(connection.shopId) ?? null} />
           ))}
