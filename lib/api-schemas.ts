@@ -21,6 +21,10 @@ export const listRequestsQuery = z.object({
 });
 export type ListRequestsQuery = z.infer<typeof listRequestsQuery>;
 
+/** The list's filters without its tab and paging: what the tab counts follow (GET /api/requests/counts). */
+export const requestFiltersQuery = listRequestsQuery.pick({ platform: true, kind: true, shop: true, q: true });
+export type RequestFiltersQuery = z.infer<typeof requestFiltersQuery>;
+
 export const requestIdParam = idSchema("req");
 
 export const decisionBody = z

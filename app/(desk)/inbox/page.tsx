@@ -12,7 +12,8 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const parsed = listRequestsQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : listRequestsQuery.parse({});
   const db = getDb();
-  const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }, new Date()), listScopeShops(db, scope)]);
+  const now = new Date();
+  const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }, now), listScopeShops(db, scope)]);
   const filters = { status: query.status, platform: query.platform, kind: query.kind, shop: query.shop, q: query.q };
-  return <InboxView key={JSON.stringify(filters)} filters={filters} shops={shops} initialPage={{ ...page, serverNow: new Date().toISOString() }} />;
+  return <InboxView key={JSON.stringify(filters)} filters={filters} shops={shops} initialPage={{ ...page, serverNow: now.toISOString() }} />;
 }
