@@ -10,11 +10,10 @@ import { playAlertChime } from "@/components/live/alert-sound";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import type { RequestPage } from "@/lib/api-types";
+import { cardChangeActions } from "@/lib/audit-actions";
 import { upsertCardInPages } from "@/lib/inbox-cache";
 
 type LiveEvent = { id: number; requestId: string | null; action: string };
-
-const changeActions = ["approved", "rejected", "cancelled", "updated", "claimed", "opened_entry", "auto_approved"];
 
 function subscribeStorage(callback: () => void) {
   window.addEventListener("storage", callback);
@@ -38,7 +37,7 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
   const mutedRef = useRef(isMuted);
   const [state, setState] = useState<"connecting" | "live" | "offline">("connecting");
   const [alertCount, setAlertCount] = useState(0);
-  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts, refetchInterval: 30_000 });
+  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: () => fetchPendingCounts(), refetchInterval: 30_000 });
 
   useEffect(() => {
     mutedRef.current = isMuted;
@@ -50,6 +49,9 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
   }, [counts.data?.pending, appName]);
 
   useEffect(() => {
+    // The newest version of each card applied here: two events' fetches may answer out of order (an approval's
+    // fetch after its undo's), and the older card must not win
+    const appliedVersions = new Map<string, number>();
     // One small fetch per event, patched into every loaded list, instead of refetching every page.
     const onChange = async (event: MessageEvent<string>) => {
       const live: LiveEvent = JSON.parse(event.data);
@@ -61,6 +63,8 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
         void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
         return null;
       }
+      if ((appliedVersions.get(detail.card.id) ?? 0) > detail.card.version) return detail;
+      appliedVersions.set(detail.card.id, detail.card.version);
       queryClient.setQueryData(requestKeys.detail(live.requestId), detail);
       for (const [key, data] of queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() })) {
         const filters = key[2] as InboxFilters | undefined;
@@ -112,7 +116,8 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
         retryTimer = setTimeout(connect, delayMs);
       });
       source.addEventListener("received", onReceived);
-      for (const action of changeActions) source.addEventListener(action, (event) => void onChange(event));
+      // Every action that can change a card, an undo included (lib/audit-actions.ts)
+      for (const action of cardChangeActions) source.addEventListener(action, (event) => void onChange(event));
       source.addEventListener(platformRefusedAction, (event) => void onRefused(event));
     };
     connect();

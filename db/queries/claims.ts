@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
 import type { Scope } from "@/db/queries/users";
 import { isClaimLapsed, pickAssignee } from "@/lib/assignment";
+import type { AuditAction } from "@/lib/audit-actions";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -22,7 +23,7 @@ function readScopedPending(tx: Tx, scope: Scope, id: string) {
     .get();
 }
 
-function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: string, detail: Record<string, unknown>, now: Date) {
+function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: AuditAction, detail: Record<string, unknown>, now: Date) {
   tx.insert(auditLog).values({ shopId: row.shopId, requestId: row.id, orderId: row.orderId, actorId, action, detail, at: now }).run();
 }
 

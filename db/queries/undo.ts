@@ -5,6 +5,7 @@ import { applyRollupChange, type RollupSource } from "@/db/queries/metrics";
 import { cancelUnsentDecision } from "@/db/queries/outbox";
 import { getRequestCard, type RequestCard } from "@/db/queries/requests";
 import type { Scope } from "@/db/queries/users";
+import type { AuditAction } from "@/lib/audit-actions";
 import { canUndo } from "@/lib/undo";
 
 export type UndoResult =
@@ -14,7 +15,7 @@ export type UndoResult =
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-function readLatestDetail(tx: Tx, requestId: string, action: string): Record<string, unknown> | null {
+function readLatestDetail(tx: Tx, requestId: string, action: AuditAction): Record<string, unknown> | null {
   const row = tx
     .select({ detail: auditLog.detail })
     .from(auditLog)
