@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { countPendingByUrgency } from "@/db/queries/request-counts";
-import { decideRequest, decodeCursor, getRequestCard, isCursorForView, listRequestAudit, listRequests, replyWarningMs } from "@/db/queries/requests";
+import { decideRequest, decodeCursor, getLiveCard, getRequestCard, isCursorForView, listRequestAudit, listRequests, replyWarningMs } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
 import { compareUrgency, getUrgencyKey, toUrgencyInput } from "@/lib/urgency";
@@ -199,6 +199,11 @@ describe("requests queries", () => {
     expect(returns.items.map((card) => card.id)).toEqual([data.douyinCard]);
     const tmallShop = await listRequests(db, data.owner, { status: "pending", limit: 50, shop: data.shops.tmall }, now);
     expect(tmallShop.items).toHaveLength(4);
+  });
+
+  it("reads a card for the live stream by its shop only", async () => {
+    expect(getLiveCard(db, data.douyinCard, data.shops.douyin)).toMatchObject({ id: data.douyinCard, status: "pending", shop: { id: data.shops.douyin } });
+    expect(getLiveCard(db, data.douyinCard, data.shops.tmall)).toBeNull();
   });
 
   it("hides cards of other merchants and of shops an agent may not work", async () => {
