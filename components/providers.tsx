@@ -1,10 +1,12 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useEffect, useState, type ReactNode } from "react";
 import { Toaster } from "sonner";
 
 export function Providers({ children }: { children: ReactNode }) {
+  const t = useTranslations("app");
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: true, retry: 1 } } }),
   );
@@ -16,7 +18,14 @@ export function Providers({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       {children}
       {/* dir given: left to itself the Toaster reads getComputedStyle on every render (a style recalc per toast) */}
-      <Toaster position="top-center" richColors closeButton dir="ltr" />
+      <Toaster
+        position="top-center"
+        richColors
+        closeButton
+        dir="ltr"
+        containerAriaLabel={t("notifications")}
+        toastOptions={{ closeButtonAriaLabel: t("closeNotification") }}
+      />
     </QueryClientProvider>
   );
 }

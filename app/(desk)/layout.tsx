@@ -17,7 +17,7 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
           <Link href="/inbox" className="font-semibold text-emerald-700">
             {t("app.name")}
           </Link>
-          <nav aria-label="main" className="flex items-center gap-4 text-sm">
+          <nav aria-label={t("nav.label")} className="flex items-center gap-4 text-sm">
             <Link href="/inbox" className="text-slate-700 hover:text-slate-900">
               {t("nav.inbox")}
             </Link>

@@ -6,20 +6,27 @@ import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useHotkeys } from "react-hotkeys-hook";
+import { toast } from "sonner";
 import { fetchPendingCounts, fetchRequestPage, requestKeys, type DecisionInput, type InboxFilters } from "@/components/inbox/api";
 import { BulkBar } from "@/components/inbox/bulk-bar";
+import { InboxEmpty } from "@/components/inbox/inbox-empty";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
 import { RequestCard } from "@/components/inbox/request-card";
 import { ShortcutsDialog } from "@/components/inbox/shortcuts-dialog";
 import { useDecide } from "@/components/inbox/use-decide";
 import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
+import { getCardPolicyState } from "@/components/policy/card-policy-state";
+import { usePolicyText } from "@/components/policy/use-policy-text";
+import { getServerNow } from "@/components/server-clock";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import type { RequestCard as RequestCardData, RequestPage } from "@/lib/api-types";
+import type { Platform } from "@/lib/domain";
 
 type InboxViewProps = {
   filters: InboxFilters;
-  shops: { id: string; name: string }[];
+  /** The shops this user may work: the shop filter, and the platforms the platform filter offers. */
+  shops: { id: string; name: string; platform: Platform }[];
   initialPage: RequestPage;
 };
 
@@ -59,6 +66,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
   const tBulk = useTranslations("bulk");
+  const policyText = usePolicyText();
   const router = useRouter();
   const pathname = usePathname();
   const { mutate: decide } = useDecide();
@@ -78,7 +86,8 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
     initialData: { pages: [initialPage], pageParams: [null] } satisfies InfiniteData<RequestPage, string | null>,
     refetchInterval: 60_000,
   });
-  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts });
+  // The tabs count under the same filters as the list (the server applies them alike)
+  const counts = useQuery({ queryKey: requestKeys.counts(filters), queryFn: () => fetchPendingCounts(filters) });
 
   const pages = query.data?.pages;
   const cards = useMemo(() => pages?.flatMap((page) => page.items) ?? noCards, [pages]);
@@ -148,6 +157,8 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   const onSelectAll = useCallback(() => setSelectedIds(new Set(pendingCards.map((card) => card.id))), [pendingCards]);
   const onClearSelection = useCallback(() => setSelectedIds(new Set()), []);
 
+  const onClearFilters = useCallback(() => onFiltersChange({ status: filters.status }), [onFiltersChange, filters.status]);
+
   const moveFocus = (delta: number) => {
     if (cards.length === 0) return;
     const next = Math.max(0, Math.min(cards.length - 1, focusedIndex + delta));
@@ -156,13 +167,26 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
   };
   const clickFocusedAction = (action: string) =>
     listRef.current?.querySelector<HTMLButtonElement>(`[data-request-id="${focused?.id}"] [data-action="${action}"]:not(:disabled)`)?.click();
+  /** `a` / `r` on a card whose rules or platform do not allow it: say why instead of doing nothing. */
+  const decideFocused = (action: "approve" | "reject") => {
+    if (focused?.status !== "pending") return;
+    const permission = getCardPolicyState(focused, getServerNow()).actions[action];
+    if (permission.isAllowed) {
+      clickFocusedAction(action);
+      return;
+    }
+    toast.warning(tShortcuts(action === "approve" ? "cannotApprove" : "cannotReject", { reason: policyText.permission(permission) ?? "" }), {
+      id: `cannot-${action}-${focused.id}`,
+      description: focused.order.title,
+    });
+  };
 
   const hotkeyOptions = { enabled: isNoDialogOpen, preventDefault: true };
   useHotkeys("j, down", () => moveFocus(1), hotkeyOptions);
   useHotkeys("k, up", () => moveFocus(-1), hotkeyOptions);
   // Approve and next: the decided card leaves the list, so the same index is the next card.
-  useHotkeys("a", () => focused?.status === "pending" && clickFocusedAction("approve"), hotkeyOptions);
-  useHotkeys("r", () => focused?.status === "pending" && clickFocusedAction("reject"), hotkeyOptions);
+  useHotkeys("a", () => decideFocused("approve"), hotkeyOptions);
+  useHotkeys("r", () => decideFocused("reject"), hotkeyOptions);
   useHotkeys("o", () => focused && router.push(`/requests/${focused.id}`), hotkeyOptions);
   useHotkeys("x", () => toggleSelection(focusedIndex, false), hotkeyOptions);
   useHotkeys("shift+slash", () => setIsHelpOpen(true), hotkeyOptions);
@@ -202,9 +226,7 @@ export function InboxView({ filters, shops, initialPage }: InboxViewProps) {
       ) : null}
 
       {isEmpty ? (
-        <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-500 ring-1 ring-slate-200">
-          {filters.status === "pending" ? t("emptyPending") : t("empty")}
-        </p>
+        <InboxEmpty filters={filters} shops={shops} onClear={onClearFilters} />
       ) : (
         <ul ref={listRef} aria-label={t("title")} className="relative" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((item) => {
