@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { platforms, priorRefundStates, requestKinds, requestStatuses, roles } from "@/lib/domain";
+import type { AuditAction } from "@/lib/audit-actions";
 
 // All instants are UTC epoch milliseconds (timestamp_ms); money is integer fen (docs/domain/README.md#conventions).
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -263,7 +264,8 @@ export const auditLog = sqliteTable(
     orderId: text("order_id").references(() => orders.id),
     /** null when the platform or the system acted. */
     actorId: text("actor_id").references(() => users.id),
-    action: text("action").notNull(),
+    // Typed only (no SQL change): a new action must be added to lib/audit-actions.ts, which the live view listens by
+    action: text("action").$type<AuditAction>().notNull(),
     fromStatus: text("from_status"),
     toStatus: text("to_status"),
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),

@@ -30,8 +30,9 @@ function getTestDb(): Db {
 const shopNames = { tmall: "木槿旗舰店（天猫）", douyin: "木槿鲜生（抖音）", taobao: "北岸数码（淘宝）" } as const;
 
 /**
- * Each test makes its own card (as a platform push would), with a unique title to find it by.
- * By default it arrived two hours ago, so it is overdue and sorts to the top of the pending list.
+ * Each test makes its own card (as a platform push would), with a unique title to find it by (the open inbox
+ * puts it by its platform clock: docs/inbox-order.md). By default it arrived two hours ago, so it is overdue.
+ * `platformDeadlineInMs`: the platform's own deadline, from now; without it the card shows the estimate.
  */
 export async function seedCard(options: {
   shop: keyof typeof shopNames | { id: string };
@@ -46,6 +47,7 @@ export async function seedCard(options: {
   category?: string;
   /** How many buyer photos (small images stored as a webhook's upload would be) */
   evidenceCount?: number;
+  platformDeadlineInMs?: number;
 }) {
   const database = getTestDb();
   const shopOption = options.shop;
@@ -84,6 +86,7 @@ export async function seedCard(options: {
     amountFen,
     evidence: evidence.map((file) => file.id),
     receivedAt: new Date(Date.now() - (options.receivedAgoMs ?? 2 * 60 * 60_000)),
+    platformDeadline: options.platformDeadlineInMs === undefined ? null : new Date(Date.now() + options.platformDeadlineInMs),
   });
   // The audit row is what the live stream carries, as for a card that came in through the webhook.
   await database.insert(auditLog).values({ shopId: shop.id, requestId: id, orderId, action: "received", toStatus: "pending", at: new Date() });

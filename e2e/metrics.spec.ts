@@ -5,7 +5,7 @@ import { logins, signIn } from "./helpers";
 
 test("owner sees the demo's 30 days, switches range and exports a CSV Excel reads as UTF-8", async ({ page }) => {
   await signIn(page, logins.owner);
-  await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "数据" }).click();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "数据" }).click();
   await expect(page.getByRole("heading", { name: "数据看板" })).toBeVisible();
   await expect(page.getByRole("link", { name: "近 30 天" })).toHaveAttribute("aria-current", "page");
 

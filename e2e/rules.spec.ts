@@ -106,7 +106,7 @@ test("owner backtests a draft rule: figures, chart and sample table, with no ser
 
 test("an agent sees the rules read-only in the UI and gets 403 from the API", async ({ page, playwright }) => {
   await signIn(page, logins.wangfang);
-  await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "自动规则" }).click();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "自动规则" }).click();
   await expect(page).toHaveURL(/\/rules/);
   await expect(page.getByText("只有店长可以修改自动规则")).toBeVisible();
   await expect(page.getByRole("switch", { name: /自动开启售后入口/ })).toBeDisabled();

@@ -132,7 +132,7 @@ test("signing in, the inbox, approving a card, the metrics, settings and API doc
   await expect(page.getByRole("button", { name: "撤销" })).toBeVisible();
   await expect.poll(async () => (await (await page.request.get(`/api/requests/${card.id}`)).json()).card.status).toBe("approved");
 
-  await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "数据" }).click();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "数据" }).click();
   await expect(page.getByRole("heading", { name: "数据看板" })).toBeVisible();
   await expect(page.getByTestId("staffing-sentences")).toBeVisible();
 
@@ -145,7 +145,7 @@ test("signing in, the inbox, approving a card, the metrics, settings and API doc
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 
   // A client-side navigation back: the router loads the inbox's code into the same document
-  await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "售后卡片" }).click();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "售后卡片" }).click();
   await expect(page.locator("section[data-inbox-ready=true]")).toBeVisible();
   expect(violations).toEqual([]);
 });

@@ -21,6 +21,9 @@ export const listRequestsQuery = z.object({
 });
 export type ListRequestsQuery = z.infer<typeof listRequestsQuery>;
 
+/** The list's filters without its tab and paging: what the tab counts follow (GET /api/requests/counts). */
+export const requestFiltersQuery = listRequestsQuery.pick({ platform: true, kind: true, shop: true, q: true });
+
 export const requestIdParam = idSchema("req");
 
 export const decisionBody = z

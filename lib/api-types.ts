@@ -86,7 +86,8 @@ export type AuditEntry = {
   at: string;
 };
 
-export type RequestPage = { items: RequestCard[]; nextCursor: string | null; serverNow: string };
+/** `orderedAt`: the instant a pending view was sorted at (lib/urgency.ts); later pages keep the first page's. */
+export type RequestPage = { items: RequestCard[]; nextCursor: string | null; orderedAt: string; serverNow: string };
 
 export type AlreadyDecidedError = {
   error: {

@@ -35,7 +35,9 @@ function card(id: string, label: string, extra: Partial<RequestCard> = {}): Requ
   };
 }
 
-const page = (items: RequestCard[], nextCursor: string | null = null): RequestPage => ({ items, nextCursor, serverNow: "" });
+/** The loaded list was sorted at 06:00, before every reply deadline above (06:01…) except where a test says so. */
+const orderedAt = "2026-11-23T06:00:00.000Z";
+const page = (items: RequestCard[], nextCursor: string | null = null, at = orderedAt): RequestPage => ({ items, nextCursor, orderedAt: at, serverNow: at });
 const ids = (data: { pages: RequestPage[] }) => data.pages.map((p) => p.items.map((item) => item.id));
 
 describe("upsertCardInPages", () => {
@@ -60,6 +62,27 @@ describe("upsertCardInPages", () => {
   it("sorts by the platform's deadline when it comes before the reply clock", () => {
     const urgent = card("p", "T09", { platformDeadline: "2026-11-23T06:02:00.000Z" });
     expect(ids(upsertCardInPages(data, urgent, { status: "pending" }))).toEqual([["a", "p", "c"], ["e"]]);
+  });
+
+  it("places a card past its reply clock (as of the list's sort) by its platform deadline, after those still inside it", () => {
+    // Sorted at 06:04: a and c are overdue (by platform deadline), e still inside its clock
+    const at = "2026-11-23T06:04:00.000Z";
+    const overdue = {
+      pages: [page([card("e", "T05"), card("c", "T03", { platformDeadline: "2026-11-23T09:00:00.000Z" })], "cur", at), page([card("a", "T01", { platformDeadline: "2026-11-23T12:00:00.000Z" })], null, at)],
+      pageParams: [null, "cur"],
+    };
+    // Undone elsewhere: reply clock long gone, platform deadline between c's and a's
+    const undone = card("u", "T00", { platformDeadline: "2026-11-23T10:00:00.000Z" });
+    expect(ids(upsertCardInPages(overdue, undone, { status: "pending" }))).toEqual([["e", "c"], ["u", "a"]]);
+    // A new card at exactly its reply deadline is still inside the clock: on top, before e (06:05)
+    expect(ids(upsertCardInPages(overdue, card("n", "T04"), { status: "pending" }))).toEqual([["n", "e", "c"], ["a"]]);
+  });
+
+  it("finds a live card by the words the server's search matches", () => {
+    const found = card("x", "T01", { buyerNick: "小**鱼", platformRequestId: "2601" });
+    expect(isCardInView(found, { status: "pending", q: "小**" })).toBe(true);
+    expect(isCardInView(found, { status: "pending", q: "2601" })).toBe(true);
+    expect(isCardInView(found, { status: "pending", q: "260" })).toBe(false);
   });
 
   it.each([

@@ -21,16 +21,20 @@ export function getSellerTimeoutStep(profile: Pick<PolicyProfile, "timeouts">, k
   return candidates.find((step) => profile.timeouts[step]) ?? null;
 }
 
-export function getPlatformClock(
-  profile: Pick<PolicyProfile, "timeouts">,
-  request: { kind: RequestKind; receivedAt: Date; platformDeadline: Date | null; isShipped: boolean },
-  now: Date,
-): PlatformClock | null {
+export type PlatformClockRequest = { kind: RequestKind; receivedAt: Date; platformDeadline: Date | null; isShipped: boolean };
+
+/** When the platform acts by itself: its own deadline, else the profile's estimate from the request's arrival; null without either. */
+export function getPlatformDueAt(profile: Pick<PolicyProfile, "timeouts">, request: PlatformClockRequest): Omit<PlatformClock, "remainingMs"> | null {
   const step = getSellerTimeoutStep(profile, request.kind, request.isShipped);
   const timeout = step ? profile.timeouts[step] : undefined;
   const dueAt = request.platformDeadline ?? (timeout ? new Date(request.receivedAt.getTime() + timeout.durationMs) : null);
   if (!dueAt) return null;
-  return { dueAt, remainingMs: dueAt.getTime() - now.getTime(), onTimeout: timeout?.onTimeout ?? null, isFallback: !request.platformDeadline };
+  return { dueAt, onTimeout: timeout?.onTimeout ?? null, isFallback: !request.platformDeadline };
+}
+
+export function getPlatformClock(profile: Pick<PolicyProfile, "timeouts">, request: PlatformClockRequest, now: Date): PlatformClock | null {
+  const due = getPlatformDueAt(profile, request);
+  return due ? { ...due, remainingMs: due.dueAt.getTime() - now.getTime() } : null;
 }
 
 /** "5小时12分" / "5h 12m"; under an hour "42分10秒" / "42m 10s". */

@@ -36,7 +36,7 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
             {t("app.name")}
           </Link>
           {/* The whole row fits from 1280 px; narrower screens get the 菜单 button instead (components/desk-menu.tsx) */}
-          <nav aria-label="main" className="hidden items-center gap-4 text-sm xl:flex">
+          <nav aria-label={t("nav.label")} className="hidden items-center gap-4 text-sm xl:flex">
             {links.map((link) => (
               <Link key={link.href} href={link.href} className="text-slate-700 hover:text-slate-900">
                 {link.label}

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { getLatestAuditId, listLiveEventsSince, type LiveEvent } from "@/db/queries/live";
+import { getLiveCard } from "@/db/queries/requests";
 
 type Subscriber = { userId: string; shopIds: Set<string>; send: (event: LiveEvent) => void };
 
@@ -50,7 +51,10 @@ class LiveHub {
         events = await listLiveEventsSince(db, this.lastId, batchSize);
         for (const event of events) {
           this.lastId = event.id;
-          for (const subscriber of this.subscribers) if (subscriber.shopIds.has(event.shopId)) subscriber.send(event);
+          const recipients = [...this.subscribers].filter((subscriber) => subscriber.shopIds.has(event.shopId));
+          // The card travels with its event: a colleague's desk shows an undo (or any change) without fetching it
+          if (recipients.length > 0 && event.requestId) event.card = getLiveCard(db, event.requestId, event.shopId);
+          for (const subscriber of recipients) subscriber.send(event);
         }
       } while (events.length === batchSize && this.subscribers.size > 0);
     } catch (error) {

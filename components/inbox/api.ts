@@ -11,14 +11,31 @@ export const requestKeys = {
   lists: () => [...requestKeys.all, "list"] as const,
   list: (filters: InboxFilters) => [...requestKeys.lists(), filters] as const,
   detail: (id: string) => [...requestKeys.all, "detail", id] as const,
-  counts: () => [...requestKeys.all, "counts"] as const,
+  /** Without filters: every pending card of the user's shops (the tab title's count); with them, the tabs' counts. */
+  counts: (filters: CountFilters = {}) => {
+    const search = toFilterParams(filters).toString();
+    return search ? ([...requestKeys.all, "counts", search] as const) : ([...requestKeys.all, "counts"] as const);
+  },
 };
+
+/** The list's filters that the tab counts follow: everything but the tab itself. */
+export type CountFilters = Omit<InboxFilters, "status"> & { status?: InboxFilters["status"] };
+
+function toFilterParams(filters: CountFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.platform) params.set("platform", filters.platform);
+  if (filters.kind) params.set("kind", filters.kind);
+  if (filters.shop) params.set("shop", filters.shop);
+  if (filters.q) params.set("q", filters.q);
+  return params;
+}
 
 export type PendingCounts = { pending: number; dueSoon: number; overdue: number; serverNow: string };
 
-export async function fetchPendingCounts(): Promise<PendingCounts> {
+export async function fetchPendingCounts(filters: CountFilters = {}): Promise<PendingCounts> {
   const sentAtMs = Date.now();
-  const counts = await readJson<PendingCounts>(await fetch("/api/requests/counts", { cache: "no-store" }));
+  const search = toFilterParams(filters).toString();
+  const counts = await readJson<PendingCounts>(await fetch(`/api/requests/counts${search ? `?${search}` : ""}`, { cache: "no-store" }));
   recordServerTime(counts.serverNow, sentAtMs, Date.now());
   return counts;
 }
@@ -43,11 +60,8 @@ async function readJson<T>(response: Response): Promise<T> {
 }
 
 export async function fetchRequestPage(filters: InboxFilters, cursor: string | null): Promise<RequestPage> {
-  const params = new URLSearchParams({ status: filters.status });
-  if (filters.platform) params.set("platform", filters.platform);
-  if (filters.kind) params.set("kind", filters.kind);
-  if (filters.shop) params.set("shop", filters.shop);
-  if (filters.q) params.set("q", filters.q);
+  const params = toFilterParams(filters);
+  params.set("status", filters.status);
   if (cursor) params.set("cursor", cursor);
   const sentAtMs = Date.now();
   const page = await readJson<RequestPage>(await fetch(`/api/requests?${params}`, { cache: "no-store" }));

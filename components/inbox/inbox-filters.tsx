@@ -2,14 +2,14 @@
 
 import { Search } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { memo, useState, type FormEvent } from "react";
+import { memo, useMemo, useState, type FormEvent } from "react";
 import type { InboxFilters, PendingCounts } from "@/components/inbox/api";
 import { inboxStatusFilters } from "@/lib/api-schemas";
-import { platforms, requestKinds } from "@/lib/domain";
+import { platforms, requestKinds, type Platform } from "@/lib/domain";
 
 type InboxFiltersProps = {
   filters: InboxFilters;
-  shops: { id: string; name: string }[];
+  shops: { id: string; name: string; platform: Platform }[];
   counts?: PendingCounts;
   onChange: (next: InboxFilters) => void;
 };
@@ -22,6 +22,11 @@ const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 tex
 export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, counts, onChange }: InboxFiltersProps) {
   const t = useTranslations();
   const [search, setSearch] = useState(filters.q ?? "");
+  // Only the platforms of the shops this user may work (a hand-typed URL's platform stays selectable to be undone)
+  const platformOptions = useMemo(
+    () => platforms.filter((platform) => platform === filters.platform || shops.some((shop) => shop.platform === platform)),
+    [shops, filters.platform],
+  );
   const submitSearch = (event: FormEvent) => {
     event.preventDefault();
     onChange({ ...filters, q: search.trim() || undefined });
@@ -58,7 +63,7 @@ export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, cou
           onChange={(event) => onChange({ ...filters, platform: (event.target.value || undefined) as InboxFilters["platform"] })}
         >
           <option value="">{t("filters.all")}</option>
-          {platforms.map((platform) => (
+          {platformOptions.map((platform) => (
             <option key={platform} value={platform}>
               {t(`platform.${platform}`)}
             </option>

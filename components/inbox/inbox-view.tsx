@@ -13,19 +13,25 @@ import { BulkBar } from "@/components/inbox/bulk-bar";
 import { CompactRequestCard } from "@/components/inbox/compact-card";
 import { useCurrentUser } from "@/components/current-user";
 import { useHydrated } from "@/components/use-hydrated";
+import { InboxEmpty } from "@/components/inbox/inbox-empty";
 import { InboxFilterBar } from "@/components/inbox/inbox-filters";
 import { RequestCard } from "@/components/inbox/request-card";
 import { ShortcutsDialog } from "@/components/inbox/shortcuts-dialog";
 import { useDecide } from "@/components/inbox/use-decide";
 import { LiveRateBanner } from "@/components/metrics/live-rate-banner";
+import { getCardPolicyState } from "@/components/policy/card-policy-state";
+import { usePolicyText } from "@/components/policy/use-policy-text";
+import { getServerNow } from "@/components/server-clock";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import type { RequestCard as RequestCardData, RequestPage } from "@/lib/api-types";
 import { formatDensityCookie, inboxDensities, type InboxDensity } from "@/lib/inbox-density";
+import type { Platform } from "@/lib/domain";
 
 type InboxViewProps = {
   filters: InboxFilters;
-  shops: { id: string; name: string }[];
+  /** The shops this user may work: the shop filter, and the platforms the platform filter offers. */
+  shops: { id: string; name: string; platform: Platform }[];
   initialPage: RequestPage;
   /** The user's own choice, read from their cookie by the server so the first paint is already right */
   density: InboxDensity;
@@ -73,6 +79,7 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
   const tBulk = useTranslations("bulk");
+  const policyText = usePolicyText();
   const router = useRouter();
   const pathname = usePathname();
   const { mutate: decide } = useDecide();
@@ -97,7 +104,8 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
     initialData: { pages: [initialPage], pageParams: [null] } satisfies InfiniteData<RequestPage, string | null>,
     refetchInterval: 60_000,
   });
-  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts });
+  // The tabs count under the same filters as the list (the server applies them alike)
+  const counts = useQuery({ queryKey: requestKeys.counts(filters), queryFn: () => fetchPendingCounts(filters) });
   // The header may have the counts before this part of the page hydrates; they show from the commit after
   const isHydrated = useHydrated();
 
@@ -180,6 +188,8 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
       return next;
     });
 
+  const onClearFilters = useCallback(() => onFiltersChange({ status: filters.status }), [onFiltersChange, filters.status]);
+
   const moveFocus = (delta: number) => {
     if (cards.length === 0) return;
     const next = Math.max(0, Math.min(cards.length - 1, focusedIndex + delta));
@@ -188,13 +198,26 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
   };
   const clickFocusedAction = (action: string) =>
     listRef.current?.querySelector<HTMLButtonElement>(`[data-request-id="${focused?.id}"] [data-action="${action}"]:not(:disabled)`)?.click();
+  /** `a` / `r` on a card whose rules or platform do not allow it: say why instead of doing nothing. */
+  const decideFocused = (action: "approve" | "reject") => {
+    if (focused?.status !== "pending") return;
+    const permission = getCardPolicyState(focused, getServerNow()).actions[action];
+    if (permission.isAllowed) {
+      clickFocusedAction(action);
+      return;
+    }
+    toast.warning(tShortcuts(action === "approve" ? "cannotApprove" : "cannotReject", { reason: policyText.permission(permission) ?? "" }), {
+      id: `cannot-${action}-${focused.id}`,
+      description: focused.order.title,
+    });
+  };
 
   const hotkeyOptions = { enabled: isNoDialogOpen, preventDefault: true };
   useHotkeys("j, down", () => moveFocus(1), hotkeyOptions);
   useHotkeys("k, up", () => moveFocus(-1), hotkeyOptions);
   // Approve and next: the decided card leaves the list, so the same index is the next card.
-  useHotkeys("a", () => focused?.status === "pending" && clickFocusedAction("approve"), hotkeyOptions);
-  useHotkeys("r", () => focused?.status === "pending" && clickFocusedAction("reject"), hotkeyOptions);
+  useHotkeys("a", () => decideFocused("approve"), hotkeyOptions);
+  useHotkeys("r", () => decideFocused("reject"), hotkeyOptions);
   useHotkeys("o", () => focused && router.push(`/requests/${focused.id}`), hotkeyOptions);
   useHotkeys("x", () => toggleSelection(focusedIndex, false), hotkeyOptions);
   // Bulk approve opens the same confirmation as its button (Enter then confirms)
@@ -260,9 +283,7 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
       ) : null}
 
       {isEmpty ? (
-        <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-500 ring-1 ring-slate-200">
-          {filters.status === "pending" ? t("emptyPending") : t("empty")}
-        </p>
+        <InboxEmpty filters={filters} shops={shops} onClear={onClearFilters} />
       ) : (
         <ul ref={listRef} aria-label={t("title")} data-density={density} className="relative" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((item) => {

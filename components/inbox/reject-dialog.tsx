@@ -2,7 +2,7 @@
 
 import { Check, Circle, Paperclip, X } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
-import { useId, useState, type ChangeEvent, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { toCardPolicyOrder, toCardPolicyRequest } from "@/components/policy/card-policy-state";
 import { useQuery } from "@tanstack/react-query";
 import { fetchRejectReasons, requestKeys } from "@/components/inbox/api";
@@ -55,8 +55,16 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [isUploading, setIsUploading] = useState(false);
   const [isTouched, setIsTouched] = useState(false);
+  /** Why the last 确认拒绝 / Enter sent nothing, shown above the buttons until the form changes. */
+  const [notSent, setNotSent] = useState<string | null>(null);
+  const isFocusDueAfterUpload = useRef(false);
   const formId = useId();
   const fileInputId = useId();
+  const notSentId = useId();
+  const reasonRef = useRef<HTMLSelectElement>(null);
+  const messageRef = useRef<HTMLTextAreaElement>(null);
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const submitRef = useRef<HTMLButtonElement>(null);
 
   const order = toCardPolicyOrder(card);
   const request = toCardPolicyRequest(card);
@@ -76,6 +84,18 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   // Platforms take images only, converted and shrunk to each one's limits when sent; HEIC is not converted here
   const acceptTypes = evidenceRule ? evidenceRule.allowedTypes.filter((type) => !isConnected || (type.startsWith("image/") && type !== "image/heic")) : [];
 
+  const evidenceIssue = missing.find((problem) => problem.code.startsWith("evidence_"));
+  const canUploadMore = evidenceRule ? evidence.length < evidenceRule.maxFiles : false;
+
+  // After an upload, the keyboard goes on from a control, never the dialog itself: 确认拒绝 once nothing is
+  // missing, else the upload again (when it is full, 确认拒绝, which says what is still missing)
+  const isFormComplete = check.ok;
+  useEffect(() => {
+    if (isUploading || !isFocusDueAfterUpload.current) return;
+    isFocusDueAfterUpload.current = false;
+    (isFormComplete || !canUploadMore ? submitRef.current : fileInputRef.current)?.focus();
+  }, [isUploading, isFormComplete, canUploadMore]);
+
   function reset(nextOpen: boolean) {
     if (!nextOpen) {
       setReasonCode("");
@@ -83,14 +103,36 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
       setEvidence([]);
       setUploadError(null);
       setIsTouched(false);
+      setNotSent(null);
     }
     onOpenChange(nextOpen);
+  }
+
+  /**
+   * The first thing that keeps the rejection from being sent and the control to fix it. The reason and the message
+   * say what is wrong beside themselves; the rest is said above the buttons (text).
+   */
+  function whyNotSent(): { text: string | null; target: HTMLElement | null } | null {
+    if (isUploading) return { text: t("stillUploading"), target: fileInputRef.current };
+    if (isConnected && !reasonList) return { text: t("reasonsMissingNow"), target: reasonRef.current };
+    if (reasonIssue) return { text: null, target: reasonRef.current };
+    if (messageIssue) return { text: null, target: messageRef.current };
+    if (evidenceIssue && evidenceRule) {
+      const rule = evidenceIssue.code === "evidence_missing" ? (evidenceRule.requiredBy === "platform" ? tp("needEvidencePlatform") : tp("needEvidenceReason")) : tp("uploadHint", { files: evidenceRule.maxFiles, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 });
+      return { text: t("needProofNow", { rule }), target: canUploadMore ? fileInputRef.current : submitRef.current };
+    }
+    return null;
   }
 
   function submit(event: FormEvent) {
     event.preventDefault();
     setIsTouched(true);
-    if (!check.ok || isUploading || (isConnected && !reasonList)) return;
+    const why = whyNotSent();
+    if (why || !check.ok) {
+      setNotSent(why?.text ?? null);
+      why?.target?.focus();
+      return;
+    }
     onSubmit({ reasonCode, message: message.trim(), evidenceIds: evidence.map((file) => file.id) });
     reset(false);
   }
@@ -98,7 +140,9 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   async function upload(event: ChangeEvent<HTMLInputElement>) {
     const files = Array.from(event.target.files ?? []);
     event.target.value = "";
+    if (isUploading || files.length === 0) return;
     setUploadError(null);
+    setNotSent(null);
     setIsUploading(true);
     try {
       for (const file of files) {
@@ -114,6 +158,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
       setUploadError(tp("uploadFailed", { message: error instanceof Error ? error.message : String(error) }));
     } finally {
       setIsUploading(false);
+      isFocusDueAfterUpload.current = true;
     }
   }
 
@@ -125,7 +170,11 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
             {t("reason")}
             <select
               value={reasonCode}
-              onChange={(event) => setReasonCode(event.target.value)}
+              ref={reasonRef}
+              onChange={(event) => {
+                setReasonCode(event.target.value);
+                setNotSent(null);
+              }}
               className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
               aria-invalid={isTouched && Boolean(reasonIssue)}
             >
@@ -145,12 +194,20 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
             </p>
           ) : null}
           {chosenPlatformReason?.tips ? <p className="rounded bg-amber-50 px-2 py-1.5 text-xs text-amber-900">{chosenPlatformReason.tips}</p> : null}
-          {isTouched && reasonIssue ? <p className="text-sm text-rose-700">{t("needReason")}</p> : null}
+          {isTouched && reasonIssue ? (
+            <p className="text-sm text-rose-700" role="alert">
+              {t("needReason")}
+            </p>
+          ) : null}
           <label className="block text-sm font-medium text-slate-700">
             {t("message")}
             <textarea
               value={message}
-              onChange={(event) => setMessage(event.target.value)}
+              ref={messageRef}
+              onChange={(event) => {
+                setMessage(event.target.value);
+                setNotSent(null);
+              }}
               onKeyDown={(event) => {
                 if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) submit(event);
               }}
@@ -169,19 +226,27 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
 
           {evidenceRule ? (
             <div className="space-y-2 text-sm">
-              <label htmlFor={fileInputId} className="inline-flex cursor-pointer items-center gap-1.5 rounded-md px-3 py-1.5 font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
-                <Paperclip className="size-3.5" aria-hidden />
-                {tp("upload")}
-              </label>
+              {/* The input is hidden behind its label, which shows its focus (peer-focus): a keyboard user sees where they are */}
               <input
+                ref={fileInputRef}
                 id={fileInputId}
                 type="file"
                 multiple
                 accept={acceptTypes.join(",")}
                 onChange={upload}
-                className="sr-only"
-                disabled={isUploading || evidence.length >= evidenceRule.maxFiles}
+                className="peer sr-only"
+                disabled={!canUploadMore}
+                aria-busy={isUploading}
+                aria-invalid={isTouched && Boolean(evidenceIssue)}
+                aria-describedby={notSent ? notSentId : undefined}
               />
+              <label
+                htmlFor={fileInputId}
+                className="inline-flex cursor-pointer items-center gap-1.5 rounded-md px-3 py-1.5 font-medium text-slate-800 ring-1 ring-slate-300 ring-inset peer-focus:ring-2 peer-focus:ring-emerald-700 peer-focus:outline-2 peer-focus:outline-offset-2 peer-focus:outline-emerald-700 peer-disabled:cursor-not-allowed peer-disabled:text-slate-400 hover:bg-slate-50"
+              >
+                <Paperclip className="size-3.5" aria-hidden />
+                {tp("upload")}
+              </label>
               <span className="ml-2 text-xs text-slate-500">{tp(isConnected ? "uploadHintImages" : "uploadHint", { files: evidenceRule.maxFiles, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 })}</span>
               {evidence.length ? (
                 <ul className="space-y-1">
@@ -223,11 +288,17 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
             )}
           </ul>
 
+          {notSent ? (
+            <p id={notSentId} role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="reject-not-sent">
+              {notSent}
+            </p>
+          ) : null}
+
           <div className="flex justify-end gap-2">
             <DialogClose asChild>
               <Button variant="ghost">{t("cancel")}</Button>
             </DialogClose>
-            <Button type="submit" variant="dangerSolid">
+            <Button ref={submitRef} type="submit" variant="dangerSolid">
               {t("submit")}
             </Button>
           </div>

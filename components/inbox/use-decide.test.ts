@@ -35,7 +35,7 @@ const listedIds = () => queryClient.getQueryData<InfiniteData<RequestPage>>(pend
 beforeEach(() => {
   queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   queryClient.setQueryData<InfiniteData<RequestPage>>(pendingList, {
-    pages: [{ items: [card("req_a"), card("req_b"), card("req_c")], nextCursor: null, serverNow: "2026-11-23T06:00:00.000Z" }],
+    pages: [{ items: [card("req_a"), card("req_b"), card("req_c")], nextCursor: null, serverNow: "2026-11-23T06:00:00.000Z", orderedAt: "2026-11-23T06:00:00.000Z" }],
     pageParams: [null],
   });
   vi.stubGlobal(

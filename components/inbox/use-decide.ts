@@ -14,6 +14,7 @@ type ListSnapshot = [readonly unknown[], InfiniteData<RequestPage> | undefined][
 export function useDecide() {
   const queryClient = useQueryClient();
   const t = useTranslations("card");
+  const tStatus = useTranslations("status");
   const format = useFormatter();
   const errorText = useDecisionErrorText();
 
@@ -60,7 +61,7 @@ export function useDecide() {
             }),
           );
         } else {
-          toast.warning(t("alreadyClosed", { status: winner.status }));
+          toast.warning(t("alreadyClosed", { status: tStatus(winner.status) }));
         }
         return;
       }

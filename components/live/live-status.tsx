@@ -9,12 +9,11 @@ import { fetchPendingCounts, fetchRequestDetail, requestKeys, type InboxFilters 
 import { playAlertChime } from "@/components/live/alert-sound";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import type { RequestPage } from "@/lib/api-types";
+import type { RequestCard, RequestPage } from "@/lib/api-types";
+import { cardChangeActions } from "@/lib/audit-actions";
 import { upsertCardInPages } from "@/lib/inbox-cache";
 
-type LiveEvent = { id: number; requestId: string | null; action: string };
-
-const changeActions = ["approved", "rejected", "cancelled", "updated", "claimed", "opened_entry", "auto_approved"];
+type LiveEvent = { id: number; requestId: string | null; action: string; card?: RequestCard | null };
 
 function subscribeStorage(callback: () => void) {
   window.addEventListener("storage", callback);
@@ -38,7 +37,7 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
   const mutedRef = useRef(isMuted);
   const [state, setState] = useState<"connecting" | "live" | "offline">("connecting");
   const [alertCount, setAlertCount] = useState(0);
-  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: fetchPendingCounts, refetchInterval: 30_000 });
+  const counts = useQuery({ queryKey: requestKeys.counts(), queryFn: () => fetchPendingCounts(), refetchInterval: 30_000 });
 
   useEffect(() => {
     mutedRef.current = isMuted;
@@ -50,23 +49,42 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
   }, [counts.data?.pending, appName]);
 
   useEffect(() => {
-    // One small fetch per event, patched into every loaded list, instead of refetching every page.
-    const onChange = async (event: MessageEvent<string>) => {
+    // The newest version of each card applied here: events and fetches may answer out of order (an approval's
+    // fetch after its undo's), and the older card must not win
+    const appliedVersions = new Map<string, number>();
+    const applyCard = (card: RequestCard) => {
+      if ((appliedVersions.get(card.id) ?? 0) > card.version) return;
+      appliedVersions.set(card.id, card.version);
+      for (const [key, data] of queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() })) {
+        const filters = key[2] as InboxFilters | undefined;
+        if (data && filters) queryClient.setQueryData(key, upsertCardInPages(data, card, filters));
+      }
+    };
+    // A live event carries its card (app/_server/live-hub.ts): patched into every loaded list at once. A replayed
+    // one does not: one small fetch then, instead of refetching every page.
+    const onChange = async (event: MessageEvent<string>): Promise<RequestCard | null> => {
       const live: LiveEvent = JSON.parse(event.data);
       lastEventId = live.id;
-      void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
-      if (!live.requestId) return null;
+      if (!live.requestId) {
+        void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
+        return null;
+      }
+      if (live.card) {
+        applyCard(live.card);
+        // An open detail page reads its history again; nothing else is fetched for the card
+        void queryClient.invalidateQueries({ queryKey: requestKeys.detail(live.requestId) });
+        void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
+        return live.card;
+      }
       const detail = await fetchRequestDetail(live.requestId).catch(() => null);
+      void queryClient.invalidateQueries({ queryKey: requestKeys.counts() });
       if (!detail) {
         void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
         return null;
       }
-      queryClient.setQueryData(requestKeys.detail(live.requestId), detail);
-      for (const [key, data] of queryClient.getQueriesData<InfiniteData<RequestPage>>({ queryKey: requestKeys.lists() })) {
-        const filters = key[2] as InboxFilters | undefined;
-        if (data && filters) queryClient.setQueryData(key, upsertCardInPages(data, detail.card, filters));
-      }
-      return detail;
+      if ((appliedVersions.get(detail.card.id) ?? 0) <= detail.card.version) queryClient.setQueryData(requestKeys.detail(live.requestId), detail);
+      applyCard(detail.card);
+      return detail.card;
     };
     const onReceived = (event: MessageEvent<string>) => {
       void onChange(event);
@@ -79,10 +97,10 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
 
     // The card is back in 待处理 for every desk of its shop (the owner's too): patched in like any change, and said aloud
     const onRefused = async (event: MessageEvent<string>) => {
-      const detail = await onChange(event);
-      const refusal = detail?.card.status === "pending" ? detail.card.platformRefusal : null;
-      if (detail && refusal) {
-        toast.warning(tRefusal("toast", { message: refusal.message }), { description: tRefusal("toastCard", { title: detail.card.order.title }), duration: 15_000 });
+      const card = await onChange(event);
+      const refusal = card?.status === "pending" ? card.platformRefusal : null;
+      if (card && refusal) {
+        toast.warning(tRefusal("toast", { message: refusal.message }), { description: tRefusal("toastCard", { title: card.order.title }), duration: 15_000 });
       } else {
         toast.warning(tRefusal("toastUnknown"));
       }
@@ -112,7 +130,8 @@ export function LiveStatus({ userId, appName }: { userId: string; appName: strin
         retryTimer = setTimeout(connect, delayMs);
       });
       source.addEventListener("received", onReceived);
-      for (const action of changeActions) source.addEventListener(action, (event) => void onChange(event));
+      // Every action that can change a card, an undo included (lib/audit-actions.ts)
+      for (const action of cardChangeActions) source.addEventListener(action, (event) => void onChange(event));
       source.addEventListener(platformRefusedAction, (event) => void onRefused(event));
     };
     connect();

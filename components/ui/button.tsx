@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ComponentProps } from "react";
 import { cn } from "@/components/ui/cn";
 
 // A disabled button of any variant is grey and flat (no hover), so it never reads as one that works.
@@ -12,7 +12,7 @@ const variants = {
   outline: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-slate-500",
 } as const;
 
-type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof variants; size?: "sm" | "md" };
+type ButtonProps = ComponentProps<"button"> & { variant?: keyof typeof variants; size?: "sm" | "md" };
 
 // On a phone (under 640 px) every button is at least 44 px tall, a fingertip's target.
 const sizes = { sm: "h-8 px-3 text-sm max-sm:h-11", md: "h-9 px-4 text-sm max-sm:h-11" } as const;

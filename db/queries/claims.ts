@@ -4,6 +4,7 @@ import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
 import type { Scope } from "@/db/queries/users";
 import { getStatement } from "@/db/statements";
 import { isClaimLapsed, pickAssignee } from "@/lib/assignment";
+import type { AuditAction } from "@/lib/audit-actions";
 
 export type ClaimResult =
   | { ok: true }
@@ -21,7 +22,7 @@ function readScopedPending(tx: Tx, scope: Scope, id: string) {
     .get();
 }
 
-function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: string, detail: Record<string, unknown>, now: Date) {
+function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: AuditAction, detail: Record<string, unknown>, now: Date) {
   tx.insert(auditLog).values({ shopId: row.shopId, requestId: row.id, orderId: row.orderId, actorId, action, detail, at: now }).run();
 }
 

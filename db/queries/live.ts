@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
+import type { RequestCard } from "@/lib/api-types";
 
 // The live feed is the audit log itself: durable, ordered by its id, so a client that resumes with
 // Last-Event-ID misses nothing and sees nothing twice.
@@ -14,6 +15,11 @@ export type LiveEvent = {
   toStatus: string | null;
   actor: { id: string; name: string } | null;
   at: string;
+  /**
+   * The card as it is when the event goes out live (the hub reads it once for every open stream of the shop), so a
+   * desk applies the change without a round trip; absent on replayed events, which the desk reads itself.
+   */
+  card?: RequestCard | null;
 };
 
 /** The newest audit row's id (0 for none); synchronous, so the live hub can start its tail at a subscribe. */

@@ -5,10 +5,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { decodeCursor, getRequestCard, listRequestAudit, listRequests } from "@/db/queries/requests";
+import { countPendingByUrgency } from "@/db/queries/request-counts";
+import { decodeCursor, getLiveCard, getRequestCard, isCursorForView, listRequestAudit, listRequests, replyWarningMs } from "@/db/queries/requests";
 import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
+import { compareUrgency, getUrgencyKey, toUrgencyInput } from "@/lib/urgency";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
@@ -67,12 +69,79 @@ describe("requests queries", () => {
     data = await seedTwoMerchants(db);
   });
 
-  it("lists pending cards deadline first, across the user's shops only", async () => {
+  it("lists pending cards inside their reply clock first (by it), then the overdue one, across the user's shops only", async () => {
     const page = await listRequests(db, data.agent, { status: "pending", limit: 50 }, now);
     expect(page.items.map((card) => card.receivedAt)).toEqual(
-      [4, 2.5, 2, 1, 0.5].map((minutes) => minutesAgo(minutes).toISOString()),
+      [2.5, 2, 1, 0.5, 4].map((minutes) => minutesAgo(minutes).toISOString()),
     );
     expect(page.items.some((card) => card.id === data.cardB)).toBe(false);
+    expect(page.orderedAt).toBe(now.toISOString());
+  });
+
+  it("orders mixed clocks as lib/urgency.ts does, page by page, as of the first page's instant", async () => {
+    const { tmall, douyin } = data.shops;
+    const shipped = await createOrder(db, { shopId: tmall, platform: "tmall" });
+    await db.update(orders).set({ shippedAt: minutesAgo(3 * 24 * 60) }).where(eq(orders.id, shipped));
+    const unshipped = await createOrder(db, { shopId: tmall, platform: "tmall" });
+    const douyinOrder = await createOrder(db, { shopId: douyin, platform: "douyin" });
+    const hours = (count: number) => count * 60;
+    const add = (orderId: string, platform: "tmall" | "douyin", receivedMinutesAgo: number, extra: { kind?: "entry_reopen" | "exchange"; platformDeadline?: Date } = {}) =>
+      createRequest(db, { shopId: platform === "tmall" ? tmall : douyin, orderId, platform, receivedAt: minutesAgo(receivedMinutesAgo), ...extra });
+    // Overdue, with the platform's own deadline: 46 h and 35.5 h left (the issue's example), and two tied at 10 h
+    await add(shipped, "tmall", hours(2), { platformDeadline: minutesAgo(-hours(46)) });
+    await add(shipped, "tmall", hours(12), { platformDeadline: minutesAgo(-hours(35.5)) });
+    await add(douyinOrder, "douyin", hours(30), { platformDeadline: minutesAgo(-hours(10)) });
+    await add(douyinOrder, "douyin", hours(31), { platformDeadline: minutesAgo(-hours(10)) });
+    // Overdue without a deadline: the estimate (unshipped refund 24 h from arrival, shipped 36 h, Douyin exchange 48 h)
+    await add(unshipped, "tmall", hours(20));
+    await add(shipped, "tmall", hours(20));
+    await add(douyinOrder, "douyin", hours(20), { kind: "exchange" });
+    // No platform clock at all: a re-open request
+    await add(shipped, "tmall", hours(1), { kind: "entry_reopen" });
+
+    const all: Awaited<ReturnType<typeof listRequests>>["items"] = [];
+    let cursor: ReturnType<typeof decodeCursor> = null;
+    do {
+      // Each later page is asked for later (page 2 three minutes on, when every fresh card is past its reply clock): the order stays the first page's
+      const page = await listRequests(db, data.owner, { status: "pending", limit: 3, cursor }, new Date(now.getTime() + all.length * 60_000));
+      all.push(...page.items);
+      cursor = page.nextCursor ? decodeCursor(page.nextCursor) : null;
+    } while (cursor);
+    expect(new Set(all.map((card) => card.id)).size).toBe(all.length);
+    const expected = [...all].map((card) => getUrgencyKey(toUrgencyInput(card), now.getTime())).sort(compareUrgency).map((key) => key.id);
+    expect(all.map((card) => card.id)).toEqual(expected);
+    // Inside the reply clock first (the 4 fresh cards of the fixture), by it
+    expect(all.slice(0, 4).map((card) => card.receivedAt)).toEqual([2.5, 2, 1, 0.5].map((minutes) => minutesAgo(minutes).toISOString()));
+    // Then the overdue by the platform's clock, hours left: estimates (unshipped 4, shipped 16, the fixture's 4-minute
+    // card 24, Douyin exchange 28) among the platforms' own deadlines (10, 10, 35.5, 46); the two tied ones by id
+    const hoursLeft = (card: (typeof all)[number]) => Math.round((toUrgencyInput(card).platformDueAtMs! - now.getTime()) / 360_000) / 10;
+    expect(all.slice(4, -1).map(hoursLeft)).toEqual([4, 10, 10, 16, 23.9, 28, 35.5, 46]);
+    expect(all.slice(5, 7).map((card) => card.id)).toEqual(all.slice(5, 7).map((card) => card.id).sort());
+    // Last, the one without any platform clock
+    expect(all.at(-1)?.kind).toBe("entry_reopen");
+  });
+
+  it("tells a cursor of another view apart, and reads none it did not write", async () => {
+    const received = await listRequests(db, data.owner, { status: "all", limit: 2 }, now);
+    const cursor = decodeCursor(received.nextCursor!);
+    expect(cursor).toMatchObject({ view: "received" });
+    expect(isCursorForView(cursor!, "pending")).toBe(false);
+    expect(isCursorForView(cursor!, "approved")).toBe(true);
+    expect(decodeCursor(Buffer.from(JSON.stringify([1, 7, 2, 4, "req_x"])).toString("base64url"))).toBeNull();
+    expect(decodeCursor(Buffer.from(JSON.stringify([1.5, 7, "req_x"])).toString("base64url"))).toBeNull();
+  });
+
+  it("counts the tabs under the same filters as the list", async () => {
+    const counts = (filters = {}) => countPendingByUrgency(db, data.owner, now, replyWarningMs, filters);
+    expect(await counts()).toEqual({ pending: 5, dueSoon: 2, overdue: 1 });
+    expect(await counts({ platform: "douyin" })).toEqual({ pending: 1, dueSoon: 1, overdue: 0 });
+    expect(await counts({ kind: "return_refund", shop: data.shops.tmall })).toEqual({ pending: 0, dueSoon: 0, overdue: 0 });
+    const [order] = await db.select().from(orders).where(eq(orders.shopId, data.shops.douyin));
+    for (const filters of [{}, { platform: "tmall" as const }, { q: order.platformOrderId }, { q: "不存在的商品" }, { kind: "refund_only" as const }]) {
+      const listed = await listRequests(db, data.owner, { status: "pending", limit: 50, ...filters }, now);
+      const overdue = await listRequests(db, data.owner, { status: "overdue", limit: 50, ...filters }, now);
+      expect(await counts(filters)).toMatchObject({ pending: listed.items.length, overdue: overdue.items.length });
+    }
   });
 
   it("pages with a keyset cursor without gaps or repeats", async () => {
@@ -131,6 +200,11 @@ describe("requests queries", () => {
     expect(returns.items.map((card) => card.id)).toEqual([data.douyinCard]);
     const tmallShop = await listRequests(db, data.owner, { status: "pending", limit: 50, shop: data.shops.tmall }, now);
     expect(tmallShop.items).toHaveLength(4);
+  });
+
+  it("reads a card for the live stream by its shop only", async () => {
+    expect(getLiveCard(db, data.douyinCard, data.shops.douyin)).toMatchObject({ id: data.douyinCard, status: "pending", shop: { id: data.shops.douyin } });
+    expect(getLiveCard(db, data.douyinCard, data.shops.tmall)).toBeNull();
   });
 
   it("hides cards of other merchants and of shops an agent may not work", async () => {

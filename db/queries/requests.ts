@@ -13,14 +13,14 @@ import { orderFacts, type OrderFact } from "@/lib/domain";
 import { getAnswerAvailability } from "@/lib/platforms/answer-table";
 import type { NativeRefund } from "@/lib/platforms/types";
 import { maskNickname } from "@/lib/mask";
-import { getDueAtMs } from "@/lib/urgency";
+import { urgencySortKeySql } from "@/db/queries/request-order";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 import { getPrepared } from "@/db/statements";
 
 export type { AuditEntry, RequestCard };
 
-export type RequestPageRows = { items: RequestCard[]; nextCursor: string | null };
+export type RequestPageRows = { items: RequestCard[]; nextCursor: string | null; orderedAt: string };
 
 const decider = alias(users, "decider");
 const claimer = alias(users, "claimer");
@@ -129,33 +129,35 @@ function selectCards(db: Db) {
     .leftJoin(freightSettings, eq(freightSettings.shopId, requests.shopId));
 }
 
-type Cursor = { sortMs: number; id: string };
+/** Pending views: the urgency key as of the first page's instant (lib/urgency.ts); the others: arrival. */
+export type Cursor = { view: "urgency"; asOfMs: number; sortKey: number; id: string } | { view: "received"; sortMs: number; id: string };
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sortMs, cursor.id])).toString("base64url");
+  const value = cursor.view === "urgency" ? [cursor.asOfMs, cursor.sortKey, cursor.id] : [cursor.sortMs, cursor.id];
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
 export function decodeCursor(text: string): Cursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === "string") {
-      return { sortMs: value[0], id: value[1] };
-    }
+    if (!Array.isArray(value) || typeof value.at(-1) !== "string") return null;
+    const numbers = value.slice(0, -1);
+    if (!numbers.every((number) => Number.isSafeInteger(number))) return null;
+    if (value.length === 3) return { view: "urgency", asOfMs: value[0], sortKey: value[1], id: value[2] };
+    if (value.length === 2) return { view: "received", sortMs: value[0], id: value[1] };
   } catch {
     // fall through: a cursor we did not write
   }
   return null;
 }
 
-/** Mirrors lib/urgency.ts getDueAtMs in SQL (instants are epoch ms), so the database can sort by it. */
-const dueAtSql = sql<number>`min(${requests.respondBy}, coalesce(${requests.platformDeadline}, ${requests.respondBy}))`;
-
-function getCardDueAtMs(request: { respondBy: Date; platformDeadline: Date | null }): number {
-  return getDueAtMs({ respondByMs: request.respondBy.getTime(), platformDeadlineMs: request.platformDeadline?.getTime() ?? null });
-}
-
-/** The pending views (all, inside the last-minute warning, overdue) sort by whichever deadline comes first. */
+/** The pending views (all, inside the last-minute warning, overdue) sort by urgency (lib/urgency.ts). */
 const pendingViews = new Set(["pending", "due_soon", "overdue"]);
+
+/** A cursor belongs to the kind of view that wrote it. */
+export function isCursorForView(cursor: Cursor, status: ListRequestsQuery["status"]): boolean {
+  return (cursor.view === "urgency") === pendingViews.has(status);
+}
 
 /** Which rows a status tab holds; the urgency edges match the reply clock (lib/response-timer.ts). */
 function statusCondition(status: ListRequestsQuery["status"], now: Date, warningMs: number): SQL | undefined {
@@ -171,9 +173,34 @@ function statusCondition(status: ListRequestsQuery["status"], now: Date, warning
   }
 }
 
+export type RequestFilters = Pick<ListRequestsQuery, "platform" | "kind" | "shop" | "q">;
+
 /**
- * The inbox. Pending views: the deadline that comes first on top (keyset on due time, id).
- * Other views: newest first (keyset on received_at, id).
+ * The filters an agent sets (platform, kind, shop, search), over `requests` joined with `orders`: the list and
+ * the tab counts read the same ones, so a count always matches the list it stands for.
+ */
+export function filterConditions(filters: RequestFilters): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.platform) conditions.push(eq(requests.platform, filters.platform));
+  if (filters.kind) conditions.push(eq(requests.kind, filters.kind));
+  if (filters.shop) conditions.push(eq(requests.shopId, filters.shop));
+  if (filters.q) {
+    const pattern = `%${filters.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    conditions.push(
+      or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, filters.q), eq(requests.platformRequestId, filters.q), buyerNickMatches(pattern))!,
+    );
+  }
+  return conditions;
+}
+
+/** Every platform's profile warns in the same last minute; taobao's stands for all here. */
+export const replyWarningMs = getPolicyProfile("taobao").replyWarningMs;
+
+/**
+ * The inbox. Pending views: most urgent first (lib/urgency.ts), as of `now` on the first page and as of the
+ * same instant on every later one (the cursor carries it), so a card crossing its reply clock meanwhile is
+ * neither skipped nor shown twice; keyset on (sort key, id). Other views: newest first (keyset on
+ * received_at, id). `orderedAt` is the instant the order was taken at.
  */
 export async function listRequests(
   db: Db,
@@ -181,39 +208,48 @@ export async function listRequests(
   query: Omit<ListRequestsQuery, "cursor"> & { cursor?: Cursor | null },
   now: Date,
 ): Promise<RequestPageRows> {
-  if (scope.shopIds.length === 0) return { items: [], nextCursor: null };
+  const cursor = query.cursor && isCursorForView(query.cursor, query.status) ? query.cursor : null;
   const isPending = pendingViews.has(query.status);
-  const sortColumn = isPending ? dueAtSql : requests.receivedAt;
-  // Every platform's profile warns in the same last minute; taobao's stands for all here.
-  const conditions: (SQL | undefined)[] = [scopeCondition(scope), statusCondition(query.status, now, getPolicyProfile("taobao").replyWarningMs)];
-  if (query.platform) conditions.push(eq(requests.platform, query.platform));
-  if (query.kind) conditions.push(eq(requests.kind, query.kind));
-  if (query.shop) conditions.push(eq(requests.shopId, query.shop));
-  if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    conditions.push(
-      or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, query.q), eq(requests.platformRequestId, query.q), buyerNickMatches(pattern)),
-    );
+  const asOf = cursor?.view === "urgency" ? new Date(cursor.asOfMs) : now;
+  if (scope.shopIds.length === 0) return { items: [], nextCursor: null, orderedAt: asOf.toISOString() };
+  const conditions: (SQL | undefined)[] = [scopeCondition(scope), statusCondition(query.status, asOf, replyWarningMs), ...filterConditions(query)];
+
+  if (isPending) {
+    const sortKey = urgencySortKeySql(asOf);
+    if (cursor?.view === "urgency") conditions.push(sql`(${sortKey}, ${requests.id}) > (${cursor.sortKey}, ${cursor.id})`);
+    // Ids first (a sort over narrow rows), then the page's cards by primary key. Only a search reads the order.
+    // The scope's shops checked once (not joined per row), the same guard as scopeCondition
+    const scopeShops = db.select({ id: shops.id }).from(shops).where(and(eq(shops.merchantId, scope.merchantId), inArray(shops.id, scope.shopIds)));
+    const keyConditions = [inArray(requests.shopId, scopeShops), ...conditions.slice(1)];
+    const base = db.select({ id: requests.id, sortKey }).from(requests);
+    const keys = await (query.q ? base.innerJoin(orders, eq(orders.id, requests.orderId)) : base)
+      .where(and(...keyConditions))
+      .orderBy(sortKey, asc(requests.id))
+      .limit(query.limit + 1);
+    const pageKeys = keys.slice(0, query.limit);
+    const rows = pageKeys.length ? await selectCards(db).where(inArray(requests.id, pageKeys.map((key) => key.id))) : [];
+    const byId = new Map(rows.map((row) => [row.request.id, row]));
+    const items = pageKeys.flatMap((key) => {
+      const row = byId.get(key.id);
+      return row ? [toCard(row)] : [];
+    });
+    const last = keys.length > query.limit ? pageKeys.at(-1) : undefined;
+    const nextCursor = last ? encodeCursor({ view: "urgency", asOfMs: asOf.getTime(), sortKey: last.sortKey, id: last.id }) : null;
+    return { items, nextCursor, orderedAt: asOf.toISOString() };
   }
-  if (query.cursor) {
-    const { sortMs, id } = query.cursor;
-    conditions.push(
-      isPending
-        ? sql`(${dueAtSql} > ${sortMs} or (${dueAtSql} = ${sortMs} and ${requests.id} > ${id}))`
-        : or(lt(requests.receivedAt, new Date(sortMs)), and(eq(requests.receivedAt, new Date(sortMs)), lt(requests.id, id))),
-    );
+
+  if (cursor?.view === "received") {
+    const { sortMs, id } = cursor;
+    conditions.push(or(lt(requests.receivedAt, new Date(sortMs)), and(eq(requests.receivedAt, new Date(sortMs)), lt(requests.id, id))));
   }
-  const order = isPending ? [asc(sortColumn), asc(requests.id)] : [desc(sortColumn), desc(requests.id)];
   const rows = await selectCards(db)
     .where(and(...conditions))
-    .orderBy(...order)
+    .orderBy(desc(requests.receivedAt), desc(requests.id))
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit).map(toCard);
   const last = rows.length > query.limit ? rows[query.limit - 1] : null;
-  const nextCursor = last
-    ? encodeCursor({ sortMs: isPending ? getCardDueAtMs(last.request) : last.request.receivedAt.getTime(), id: last.request.id })
-    : null;
-  return { items, nextCursor };
+  const nextCursor = last ? encodeCursor({ view: "received", sortMs: last.request.receivedAt.getTime(), id: last.request.id }) : null;
+  return { items, nextCursor, orderedAt: asOf.toISOString() };
 }
 
 export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<RequestCard | null> {
@@ -235,6 +271,20 @@ export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<
       .prepare(),
   );
   const [row] = query.all({ id, merchantId: scope.merchantId, ...Object.fromEntries(scope.shopIds.map((shopId, index) => [`shop${index}`, shopId])) });
+  return row ? toCard(row) : null;
+}
+
+/**
+ * A card as everyone who may see its shop sees it, for the live stream: the hub reads it once per event and sends
+ * it only to streams scoped to that shop (app/_server/live-hub.ts), so no one's scope is applied here.
+ */
+export function getLiveCard(db: Db, id: string, shopId: string): RequestCard | null {
+  const query = getPrepared(db, "live-card", () =>
+    selectCards(db)
+      .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.shopId, sql.placeholder("shopId"))))
+      .prepare(),
+  );
+  const [row] = query.all({ id, shopId });
   return row ? toCard(row) : null;
 }
 

@@ -5,6 +5,7 @@ import { applyRollupChange, type RollupSource } from "@/db/queries/metrics";
 import { cancelUnsentDecision } from "@/db/queries/outbox";
 import { getRequestCard, type RequestCard } from "@/db/queries/requests";
 import type { Scope } from "@/db/queries/users";
+import type { AuditAction } from "@/lib/audit-actions";
 import { canUndo } from "@/lib/undo";
 
 export type UndoResult =
@@ -12,7 +13,7 @@ export type UndoResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "undo_refused"; reason: "not_decided" | "not_yours" | "final" };
 
-function readLatestDetail(tx: Tx, requestId: string, action: string): Record<string, unknown> | null {
+function readLatestDetail(tx: Tx, requestId: string, action: AuditAction): Record<string, unknown> | null {
   const row = tx
     .select({ detail: auditLog.detail })
     .from(auditLog)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describePlatformError, getConnectionProblems, getRelativeTime, maxLastErrorChars, type HealthTimes } from "@/lib/platforms/connection-health";
+import { describePlatformError, getConnectionProblems, getRelativeTime, maxLastErrorChars, toPlatformWords, type HealthTimes } from "@/lib/platforms/connection-health";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -49,16 +49,33 @@ describe("getRelativeTime", () => {
 
 describe("describePlatformError: Chinese, with the platform's own words", () => {
   it.each([
-    ["token_refresh", 'PlatformMessageError: {"code":30002,"msg":"refresh_token已过期"}', '令牌刷新失败：{"code":30002,"msg":"refresh_token已过期"}'],
+    ["token_refresh", 'PlatformMessageError: {"code":30002,"msg":"refresh_token已过期"}', "令牌刷新失败：refresh_token已过期（代码 30002）"],
+    [
+      "token_refresh",
+      'PlatformMessageError: HTTP 400 from /oauth2/refresh_token: {"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","sub_msg":"SessionKey非法"}}',
+      "令牌刷新失败：平台接口 /oauth2/refresh_token 返回 HTTP 400：SessionKey非法（代码 invalid-sessionkey）",
+    ],
+    ["answer", 'PlatformMessageError: HTTP 500 from /afterSale/operate: {"err_no":0,"message":"系统繁忙","data":{}}', "回传处理失败：平台接口 /afterSale/operate 返回 HTTP 500：系统繁忙"],
+    // Cut at 200 characters by the client: the fields are still read, the rest dropped
+    ["detail", 'PlatformMessageError: HTTP 403 from /x: {"errcode":40001,"errmsg":"invalid credential, access_token is invalid or not latest","extra":"' + "x".repeat(50), "读取售后详情失败：平台接口 /x 返回 HTTP 403：invalid credential, access_token is invalid or not latest（代码 40001）"],
+    ["answer", 'PlatformMessageError: HTTP 400 from /x: {"data":null}', "回传处理失败：平台接口 /x 返回 HTTP 400：平台没有说明原因"],
+    ["answer", "PlatformMessageError: HTTP 502 from /router/rest: <html><body>Bad Gateway</body></html>", "回传处理失败：平台接口 /router/rest 返回 HTTP 502"],
     ["answer", "PlatformMessageError: HTTP 502 from /afterSale/operate: bad gateway", "回传处理失败：平台接口 /afterSale/operate 返回 HTTP 502：bad gateway"],
     ["answer", "PlatformMessageError: HTTP 503 from /router/rest: ", "回传处理失败：平台接口 /router/rest 返回 HTTP 503"],
     ["token_refresh", "TimeoutError: The operation was aborted due to timeout", "令牌刷新失败：平台接口在限定时间内没有应答（超时）"],
     ["token_refresh", "TypeError: fetch failed", "令牌刷新失败：连不上平台接口（网络错误）"],
-    ["detail", "PlatformMessageError: The platform answered with something that is not JSON: <html>", "读取售后详情失败：平台返回的内容无法解析：<html>"],
+    ["detail", "PlatformMessageError: The platform answered with something that is not JSON: <html>", "读取售后详情失败：平台返回的内容无法解析（不是接口应答，像是一个网页）"],
+    ["detail", "PlatformMessageError: The platform answered with something that is not JSON: OK", "读取售后详情失败：平台返回的内容无法解析：OK"],
     ["answer", "", "回传处理失败：平台没有说明原因"],
     ["answer", "access_token 无效 (40001)", "回传处理失败：access_token 无效 (40001)"],
   ] as const)("%s %j", (stage, raw, text) => {
     expect(describePlatformError(stage, raw)).toBe(text);
+  });
+
+  it("reads a stored error with a platform's JSON in it as words (rows written before), and leaves plain text alone", () => {
+    expect(toPlatformWords('回传处理失败：{"code":"isv.invalid-parameter","msg":"参数错误"}')).toBe("回传处理失败：参数错误（代码 isv.invalid-parameter）");
+    expect(toPlatformWords("令牌刷新失败：没有保存刷新令牌（Refresh Token）")).toBe("令牌刷新失败：没有保存刷新令牌（Refresh Token）");
+    expect(toPlatformWords("说明 {不是 JSON}")).toBe("说明 {不是 JSON}");
   });
 
   it("is cut to what the card shows", () => {

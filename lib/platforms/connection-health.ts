@@ -65,7 +65,55 @@ export const maxLastErrorChars = 300;
  */
 export function describePlatformError(stage: PlatformErrorStage, raw: string): string {
   const detail = /^TimeoutError\b/.test(raw) ? timeoutText : translateTransportError(raw.replace(/^[A-Za-z]*Error: /, "").trim());
-  return `${platformErrorStages[stage]}：${detail}`.slice(0, maxLastErrorChars);
+  return `${platformErrorStages[stage]}：${toPlatformWords(detail)}`.slice(0, maxLastErrorChars);
+}
+
+// The platforms answer errors as JSON ({"code":30002,"msg":"…"}, Taobao's {"error_response":{"sub_msg":…}}): the owner
+// reads their message and a short code, never the JSON itself. The more specific field wins (sub_msg over msg).
+const messageFields = ["sub_msg", "error_description", "errmsg", "err_msg", "error_msg", "msg", "message", "description", "reason"];
+const codeFields = ["sub_code", "err_no", "errcode", "error_code", "code", "error"];
+const shortCode = /^[\w.:-]{1,40}$/;
+
+function findField(value: unknown, fields: string[], accept: (found: unknown) => boolean, depth = 0): string | null {
+  if (depth > 4 || typeof value !== "object" || value === null) return null;
+  const record = value as Record<string, unknown>;
+  for (const field of fields) if (field in record && accept(record[field])) return String(record[field]).trim();
+  for (const nested of Object.values(record)) {
+    const found = findField(nested, fields, accept, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+const isWords = (value: unknown) => typeof value === "string" && value.trim() !== "";
+const isCode = (value: unknown) => (typeof value === "number" && value !== 0) || (typeof value === "string" && shortCode.test(value.trim()) && value.trim() !== "0");
+
+/** A JSON body cut short (the client keeps its first 200 characters) still names its fields: read them one by one. */
+function findFieldInText(text: string, fields: string[], accept: (found: unknown) => boolean): string | null {
+  for (const field of fields) {
+    const match = new RegExp(`"${field}"\\s*:\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(-?\\d+))`).exec(text);
+    const value = match ? (match[1] ?? Number(match[2])) : undefined;
+    if (value !== undefined && accept(value)) return String(value).trim();
+  }
+  return null;
+}
+
+/** `text` with a platform's JSON answer in it turned into the platform's words and code, in Chinese around them. */
+export function toPlatformWords(text: string): string {
+  const start = text.search(/[{[]/);
+  if (start < 0) return text;
+  const body = text.slice(start);
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    // cut short, or not JSON at all
+  }
+  const read = (fields: string[], accept: (found: unknown) => boolean) => (parsed === undefined ? findFieldInText(body, fields, accept) : findField(parsed, fields, accept));
+  const words = read(messageFields, isWords);
+  const code = read(codeFields, isCode);
+  if (parsed === undefined && words === null && code === null) return text;
+  return `${text.slice(0, start)}${words ?? "平台没有说明原因"}${code ? `（代码 ${code}）` : ""}`;
 }
 
 const timeoutText = "平台接口在限定时间内没有应答（超时）";
@@ -75,8 +123,9 @@ function translateTransportError(text: string): string {
   if (/aborted due to timeout/i.test(text)) return timeoutText;
   if (/^fetch failed|ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up/i.test(text)) return "连不上平台接口（网络错误）";
   const http = /^HTTP (\d{3}) from (\S+?):\s*([\s\S]*)$/.exec(text);
-  if (http) return `平台接口 ${http[2]} 返回 HTTP ${http[1]}${http[3] ? `：${http[3]}` : ""}`;
+  // A web page instead of an answer (a proxy's or gateway's error page) says nothing the owner can read
+  if (http) return `平台接口 ${http[2]} 返回 HTTP ${http[1]}${http[3] && !/^\s*</.test(http[3]) ? `：${http[3]}` : ""}`;
   const notJson = /^The platform answered with something that is not JSON:\s*([\s\S]*)$/.exec(text);
-  if (notJson) return `平台返回的内容无法解析：${notJson[1]}`;
+  if (notJson) return /^\s*</.test(notJson[1]) ? "平台返回的内容无法解析（不是接口应答，像是一个网页）" : `平台返回的内容无法解析：${notJson[1]}`;
   return text;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Platform } from "@/lib/domain";
-import { getConnectionProblems, getRelativeTime, type ConnectionProblem, type RelativeTime } from "@/lib/platforms/connection-health";
+import { getConnectionProblems, getRelativeTime, toPlatformWords, type ConnectionProblem, type RelativeTime } from "@/lib/platforms/connection-health";
 import type { PlatformAppSettings, Protocol } from "@/lib/platforms/types";
 
 // Connect a shop to its platform (docs/platforms/README.md): the credentials each adapter needs, as the owner enters them on the
@@ -197,7 +197,8 @@ export function toConnectionHealthView(app: PlatformAppValues & Partial<Platform
     accessTokenExpiresIn: app.accessTokenExpiresAt ? getRelativeTime(app.accessTokenExpiresAt, now) : null,
     refreshTokenExpiresAt: toIso(app.refreshTokenExpiresAt),
     tokenRefreshedAt: toIso(app.tokenRefreshedAt),
-    lastError: app.lastError ?? null,
+    // A row stored before the words were read out of a platform's JSON shows them too
+    lastError: app.lastError ? toPlatformWords(app.lastError) : null,
     lastErrorAt: toIso(app.lastErrorAt),
     problems,
     isFailing: problems.length > 0,

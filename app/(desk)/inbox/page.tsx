@@ -14,9 +14,10 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const parsed = listRequestsQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : listRequestsQuery.parse({});
   const db = getDb();
-  const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }, new Date()), listScopeShops(db, scope)]);
+  const now = new Date();
+  const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }, now), listScopeShops(db, scope)]);
   // The user's own card density (a cookie named after them): read here, so the first paint is already right
   const density = parseInboxDensity((await cookies()).get(getDensityCookieName(scope.userId))?.value);
   const filters = { status: query.status, platform: query.platform, kind: query.kind, shop: query.shop, q: query.q };
-  return <InboxView key={JSON.stringify(filters)} filters={filters} shops={shops} initialPage={{ ...page, serverNow: new Date().toISOString() }} density={density} />;
+  return <InboxView key={JSON.stringify(filters)} filters={filters} shops={shops} initialPage={{ ...page, serverNow: now.toISOString() }} density={density} />;
 }

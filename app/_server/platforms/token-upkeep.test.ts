@@ -115,7 +115,7 @@ describe("refreshDueTokens: one round", () => {
     expect(await refreshDueTokens(db, state, deps, refreshers)).toEqual({ refreshed: 0, failed: 1, waiting: 0 });
     const failed = await appOf(shopId);
     expect(failed).toMatchObject({ accessToken: "old-access-token", refreshToken: "old-refresh-token", tokenRefreshedAt: null, lastErrorAt: start });
-    expect(failed.lastError).toBe('令牌刷新失败：{"code":30002,"msg":"refresh_token已过期"}');
+    expect(failed.lastError).toBe('令牌刷新失败：refresh_token已过期（代码 30002）');
     expect(failed.accessTokenExpiresAt).toEqual(new Date(start.getTime() + hour));
 
     // 30 s later: still backing off (1 minute after the first failure), no call

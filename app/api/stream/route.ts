@@ -13,8 +13,16 @@ const heartbeatMs = 15_000;
 const replayBatch = 1_000;
 const encoder = new TextEncoder();
 
+// One event goes to every open stream of its shop: encoded once, not once per stream
+const encoded = new WeakMap<LiveEvent, Uint8Array>();
+
 function formatEvent(event: LiveEvent): Uint8Array {
-  return encoder.encode(`id: ${event.id}\nevent: ${event.action}\ndata: ${JSON.stringify(event)}\n\n`);
+  let chunk = encoded.get(event);
+  if (!chunk) {
+    chunk = encoder.encode(`id: ${event.id}\nevent: ${event.action}\ndata: ${JSON.stringify(event)}\n\n`);
+    encoded.set(event, chunk);
+  }
+  return chunk;
 }
 
 /**

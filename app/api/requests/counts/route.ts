@@ -1,11 +1,17 @@
-import { withScope } from "@/app/_server/api";
+import { withScope, zodIssues } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { countPendingByUrgency } from "@/db/queries/request-counts";
-import { getPolicyProfile } from "@/lib/policy/profiles";
+import { replyWarningMs } from "@/db/queries/requests";
+import { apiError } from "@/lib/api-error";
+import { requestFiltersQuery } from "@/lib/api-schemas";
 
-export const GET = withScope(async (_request, { scope }) => {
+/** The tab counts under the same filters as the list (platform, kind, shop, q). */
+export const GET = withScope(async (request, { scope }) => {
+  const query = requestFiltersQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) {
+    return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
+  }
   const now = new Date();
-  // Every platform's profile uses the same last-minute warning; taobao's stands for all here.
-  const counts = await countPendingByUrgency(getDb(), scope, now, getPolicyProfile("taobao").replyWarningMs);
+  const counts = await countPendingByUrgency(getDb(), scope, now, replyWarningMs, query.data);
   return Response.json({ ...counts, serverNow: now.toISOString() }, { headers: { "cache-control": "no-store" } });
 });
