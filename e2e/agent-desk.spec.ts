@@ -122,7 +122,7 @@ test("counts follow the filters; an empty filtered view names them and clears th
   const batch = batchWord("计数");
   for (let index = 0; index < 3; index++) await seedCard({ shop: "douyin", kind: "exchange", title: `${batch} ${index}` });
   await signIn(page, logins.lilei);
-  await expect(page.getByLabel("平台").locator("option")).toHaveText(["全部", "抖音"]);
+  await expect(page.getByLabel("平台", { exact: true }).locator("option")).toHaveText(["全部", "抖音"]);
 
   await openInbox(page, `?q=${encodeURIComponent(batch)}`);
   await expect(page.getByRole("article")).toHaveCount(3);

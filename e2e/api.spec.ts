@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { compareUrgency, getUrgencyKey, toUrgencyInput, type UrgencyCard, type UrgencyKey } from "@/lib/urgency";
 import { baseURL, logins, seedCard, signInApi } from "./helpers";
 
 test.beforeEach(async ({ request }) => {
@@ -58,20 +59,25 @@ test("a bad query string gets 400 with the field named", async ({ request }) => 
   }
 });
 
-test("pages of the pending list follow the deadline that bites first and never repeat", async ({ request }) => {
+test("pages of the pending list keep the urgency order across pages and never repeat", async ({ request }) => {
+  // The rule itself is unit-tested (lib/urgency.test.ts); here the server's SQL order, page after page, must agree
+  // with it as of the first page's instant (docs/inbox-order.md)
   const seen = new Set<string>();
   let cursor: string | null = null;
-  let lastDue = 0;
+  let orderedAtMs: number | null = null;
+  let last: UrgencyKey | null = null;
   do {
     const response = await request.get(`/api/requests?limit=7${cursor ? `&cursor=${cursor}` : ""}`);
     expect(response.status()).toBe(200);
-    const page: { items: { id: string; respondBy: string; platformDeadline: string | null }[]; nextCursor: string | null } = await response.json();
+    const page: { items: UrgencyCard[]; nextCursor: string | null; orderedAt: string } = await response.json();
+    orderedAtMs ??= Date.parse(page.orderedAt);
+    expect(Date.parse(page.orderedAt)).toBe(orderedAtMs);
     for (const item of page.items) {
       expect(seen.has(item.id)).toBe(false);
-      const due = Math.min(Date.parse(item.respondBy), item.platformDeadline ? Date.parse(item.platformDeadline) : Infinity);
-      expect(due).toBeGreaterThanOrEqual(lastDue);
+      const key = getUrgencyKey(toUrgencyInput(item), orderedAtMs);
+      if (last) expect(compareUrgency(last, key)).toBeLessThan(0);
       seen.add(item.id);
-      lastDue = due;
+      last = key;
     }
     cursor = page.nextCursor;
   } while (cursor);

@@ -65,13 +65,13 @@ test("the detail page shows the order, the request and its history", async ({ pa
 
 test("filters are kept in the URL and a bookmarked view opens as it was", async ({ page }) => {
   await signIn(page, logins.owner);
-  await page.getByLabel("平台").selectOption({ label: "抖音" });
+  await page.getByLabel("平台", { exact: true }).selectOption({ label: "抖音" });
   await expect(page).toHaveURL(/platform=douyin/);
   await page.getByRole("tab", { name: "已同意" }).click();
   await expect(page).toHaveURL(/status=approved/);
   await page.reload();
   await expect(page.getByRole("tab", { name: "已同意" })).toHaveAttribute("aria-selected", "true");
-  await expect(page.getByLabel("平台")).toHaveValue("douyin");
+  await expect(page.getByLabel("平台", { exact: true })).toHaveValue("douyin");
   const platforms = await page.getByRole("article").locator("header span").first().allTextContents();
   expect(platforms.every((text) => text === "抖音")).toBe(true);
 });

@@ -122,10 +122,10 @@ export function cardByTitle(page: Page, title: string) {
   return page.getByRole("article").filter({ hasText: title });
 }
 
-/** A throwaway agent of merchant A (all shops), for tests that change a user's sessions. */
-export async function createAgent(name: string, shopIds?: string[]) {
+/** A throwaway agent (all shops unless given some) of merchant A, or of the merchant `ownerEmail` owns. */
+export async function createAgent(name: string, shopIds?: string[], ownerEmail: string = logins.owner) {
   const database = getTestDb();
-  const [owner] = await database.select().from(users).where(eq(users.email, logins.owner));
+  const [owner] = await database.select().from(users).where(eq(users.email, ownerEmail));
   const email = `${newId("usr").slice(4)}@mujin.demo`;
   const id = await createUser(database, { merchantId: owner.merchantId, name, email, role: "agent", shopIds });
   await database.insert(accounts).values({ id: newId("usr"), accountId: id, providerId: "credential", userId: id, password: await hashPassword(demoPassword) });
@@ -141,9 +141,9 @@ export async function getOutboxRows(requestId: string) {
   return getTestDb().select().from(outbox).where(eq(outbox.requestId, requestId));
 }
 
-/** A shop of merchant A of the test's own, so switching its settings touches no other test. */
-export async function createTestShop(name: string) {
+/** A shop of the test's own (merchant A's unless `ownerEmail` names another owner), so switching its settings touches no other test. */
+export async function createTestShop(name: string, ownerEmail: string = logins.owner) {
   const database = getTestDb();
-  const [owner] = await database.select().from(users).where(eq(users.email, logins.owner));
+  const [owner] = await database.select().from(users).where(eq(users.email, ownerEmail));
   return createShop(database, { merchantId: owner.merchantId, platform: "tmall", name });
 }

@@ -58,6 +58,7 @@ export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, cou
       <label className="flex items-center gap-1.5 text-sm text-slate-600">
         {t("filters.platform")}
         <select
+          aria-label={t("filters.platform")}
           className={selectClass}
           value={filters.platform ?? ""}
           onChange={(event) => onChange({ ...filters, platform: (event.target.value || undefined) as InboxFilters["platform"] })}
@@ -73,6 +74,7 @@ export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, cou
       <label className="flex items-center gap-1.5 text-sm text-slate-600">
         {t("filters.kind")}
         <select
+          aria-label={t("filters.kind")}
           className={selectClass}
           value={filters.kind ?? ""}
           onChange={(event) => onChange({ ...filters, kind: (event.target.value || undefined) as InboxFilters["kind"] })}
@@ -101,7 +103,7 @@ export const InboxFilterBar = memo(function InboxFilterBar({ filters, shops, cou
       {shops.length > 1 ? (
         <label className="flex items-center gap-1.5 text-sm text-slate-600">
           {t("filters.shop")}
-          <select className={selectClass} value={filters.shop ?? ""} onChange={(event) => onChange({ ...filters, shop: event.target.value || undefined })}>
+          <select aria-label={t("filters.shop")} className={selectClass} value={filters.shop ?? ""} onChange={(event) => onChange({ ...filters, shop: event.target.value || undefined })}>
             <option value="">{t("filters.allShops")}</option>
             {shops.map((shop) => (
               <option key={shop.id} value={shop.id}>
