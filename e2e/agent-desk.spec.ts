@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { baseURL, cardByTitle, logins, openInbox, seedCard, signIn, signInApi } from "./helpers";
+import { baseURL, cardByTitle, collectConsoleErrors, logins, openInbox, seedCard, signIn, signInApi } from "./helpers";
 
 // The desk in an agent's hands: urgency order, refusals that say why, counts under the filters, undo seen live,
 // clean page loads. Each test makes its own cards and finds them by a unique batch word in their titles.
@@ -171,11 +171,7 @@ test("an undo reaches a colleague's open inbox within a second", async ({ browse
 
 test("agent pages load without a console error: the inbox, a detail page, the orders", async ({ page }) => {
   const card = await seedCard({ shop: "tmall", kind: "repair", title: batchWord("控制台") });
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`${page.url()} ${message.text()}`);
-  });
-  page.on("pageerror", (error) => errors.push(`${page.url()} ${error.message}`));
+  const errors = collectConsoleErrors(page);
   await signIn(page, logins.wangfang);
   for (const path of ["/inbox", `/inbox?q=${encodeURIComponent(card.title)}`, `/requests/${card.id}`, "/orders"]) {
     await page.goto(path);

@@ -118,6 +118,16 @@ export async function openInbox(page: Page, search = "") {
   await expect(page.locator("section[data-inbox-ready=true]")).toBeVisible();
 }
 
+/** Every console error and uncaught page error from here on (a hydration mismatch is React error #418). */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+  return errors;
+}
+
 export function cardByTitle(page: Page, title: string) {
   return page.getByRole("article").filter({ hasText: title });
 }

@@ -1,21 +1,12 @@
-import { expect, test, type Page } from "@playwright/test";
-import { cardByTitle, logins, openInbox, seedCard, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { cardByTitle, collectConsoleErrors, logins, openInbox, seedCard, signIn } from "./helpers";
 
-/** Every console error and uncaught page error from here on (a hydration mismatch is React error #418). */
-function collectErrors(page: Page) {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
-  return errors;
-}
 
 test("the inbox and a detail page load without a console error (no hydration mismatch, no missing icon)", async ({ page }) => {
   // An overdue card: its clock text changes every second, which is what used to differ between server and browser
   const card = await seedCard({ shop: "tmall", kind: "return_refund" });
   await signIn(page, logins.wangfang);
-  const errors = collectErrors(page);
+  const errors = collectConsoleErrors(page);
   await openInbox(page);
   await expect(page.getByRole("article").first()).toBeVisible();
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-state", "live");

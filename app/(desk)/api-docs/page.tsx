@@ -66,7 +66,7 @@ export default async function ApiDocsPage() {
           </tbody>
         </table>
         <h3 className="font-medium">{t("docsExample")}</h3>
-        <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{exampleShell}</pre>
+        <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{exampleShell}</pre>
       </section>
       <section aria-labelledby="docs-events" className="space-y-2">
         <h2 id="docs-events" className="font-semibold">
@@ -77,7 +77,7 @@ export default async function ApiDocsPage() {
             <summary className="cursor-pointer font-medium">
               <code>{variant.properties.type.const}</code>
             </summary>
-            <pre className="mt-2 overflow-x-auto text-xs">{JSON.stringify(variant.properties.data, null, 2)}</pre>
+            <pre tabIndex={0} className="mt-2 overflow-x-auto text-xs">{JSON.stringify(variant.properties.data, null, 2)}</pre>
           </details>
         ))}
       </section>
@@ -86,7 +86,7 @@ export default async function ApiDocsPage() {
           {t("docsOutbound")}
         </h2>
         <p>{t("docsOutboundBody")}</p>
-        <pre className="overflow-x-auto rounded bg-white p-3 text-xs ring-1 ring-slate-200">
+        <pre tabIndex={0} className="overflow-x-auto rounded bg-white p-3 text-xs ring-1 ring-slate-200">
           {JSON.stringify(document.components.schemas.DecisionEvent, null, 2)}
         </pre>
       </section>
