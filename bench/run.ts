@@ -14,7 +14,7 @@ import { openDb, type Db } from "@/db/client";
 import { benchPassword, benchSeedVersion, getBenchWebhookSecret, seedBench, type BenchData, type BenchShop } from "@/db/bench-seed";
 import { buildOrder, buildRequest } from "@/db/factories";
 import { benchRuleSet, measureBacktest } from "@/bench/backtest";
-import { rebuildRollups } from "@/db/queries/metrics";
+import { rebuildRollups } from "@/db/queries/metrics/rebuild";
 import { createEmptyRollup } from "@/lib/metrics/response-metrics";
 import { getShanghaiMonthStart } from "@/lib/metrics/shanghai-time";
 import { auditLog, orders, requests, shops } from "@/db/schema";

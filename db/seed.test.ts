@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
-import { getMetricsReport, getReportShopIds, getStaffingForecast } from "@/db/queries/metrics";
+import { getMetricsReport, getReportShopIds } from "@/db/queries/metrics/report";
+import { getStaffingForecast } from "@/db/queries/metrics/staffing";
 import { getScope, type Scope } from "@/db/queries/users";
 import { seedDemo } from "@/db/seed";
 import { demoClaims, isDemoCategory } from "@/db/seed-claims";

@@ -2,7 +2,7 @@ import { hashPassword } from "better-auth/crypto";
 import type { Db } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createUser } from "@/db/factories";
 import { createDemoShop, seedWebhookDemo } from "@/db/seed-webhooks";
-import { rebuildRollups } from "@/db/queries/metrics";
+import { rebuildRollups } from "@/db/queries/metrics/rebuild";
 import { seedFreightDemo } from "@/db/seed-freight";
 import { getDemoClaims, getDemoReasons, type DemoCategory } from "@/db/seed-claims";
 import { seedPolicyDemo } from "@/db/seed-policy";

@@ -4,7 +4,7 @@ import { hashPassword } from "better-auth/crypto";
 import { eq, inArray } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createShop, createUser } from "@/db/factories";
-import { applyRollupChange } from "@/db/queries/metrics";
+import { applyRollupChange } from "@/db/queries/metrics/upkeep";
 import { accounts, orders, requests, shops } from "@/db/schema";
 import { outbox } from "@/db/schema-webhooks";
 import type { Platform } from "@/lib/domain";

@@ -4,18 +4,12 @@ import { eq, inArray } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/db/client";
 import { buildRequest, createMerchant, createOrder, createShop, createUser } from "@/db/factories";
-import {
-  addReceivedToRollup,
-  applyRollupChange,
-  getLiveHourStatus,
-  getMetricsReport,
-  getReportShopIds,
-  getStaffingForecast,
-  otherAgentsId,
-  rebuildRollups,
-  toCardFacts,
-  type RollupSource,
-} from "@/db/queries/metrics";
+import { toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
+import { getLiveHourStatus } from "@/db/queries/metrics/live-hour";
+import { rebuildRollups } from "@/db/queries/metrics/rebuild";
+import { getMetricsReport, getReportShopIds, otherAgentsId } from "@/db/queries/metrics/report";
+import { getStaffingForecast } from "@/db/queries/metrics/staffing";
+import { addReceivedToRollup, applyRollupChange } from "@/db/queries/metrics/upkeep";
 import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, evidenceFiles, requests } from "@/db/schema";

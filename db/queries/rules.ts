@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, shops } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
-import { recordedSources } from "@/db/queries/metrics";
+import { recordedSources } from "@/db/queries/metrics/card-facts";
 import type { Scope } from "@/db/queries/users";
 import type { Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
 import type { BacktestReport, ShopRuleSettings } from "@/lib/rules/api-types";

@@ -4,7 +4,7 @@ import { getPrepared } from "@/db/statements";
 import { auditLog, orders, requests } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
 import { readPolicySnapshot } from "@/db/queries/decision-policy";
-import { applyDecisionToRollup } from "@/db/queries/metrics";
+import { applyDecisionToRollup } from "@/db/queries/metrics/upkeep";
 import { enqueueDecision } from "@/db/queries/outbox";
 import { buyerWindowMs } from "@/db/queries/rules";
 import { openOrderEntry } from "@/db/workflows/entry";

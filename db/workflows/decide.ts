@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, requests } from "@/db/schema";
 import { checkDecisionPolicy, type PolicyRefusal } from "@/db/queries/decision-policy";
-import { applyDecisionToRollup } from "@/db/queries/metrics";
+import { applyDecisionToRollup } from "@/db/queries/metrics/upkeep";
 import { enqueueDecision } from "@/db/queries/outbox";
 import { getRequestCard, type RequestCard } from "@/db/queries/requests";
 import type { Scope } from "@/db/queries/users";

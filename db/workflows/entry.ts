@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, orders, requests } from "@/db/schema";
-import { applyDecisionToRollup } from "@/db/queries/metrics";
+import { applyDecisionToRollup } from "@/db/queries/metrics/upkeep";
 import { getOrderRow, toPolicyOrder } from "@/db/queries/orders";
 import { enqueueDecision } from "@/db/queries/outbox";
 import type { Scope } from "@/db/queries/users";

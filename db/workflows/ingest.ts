@@ -3,7 +3,7 @@ import type { Db, Tx } from "@/db/client";
 import { getPrepared, getStatement } from "@/db/statements";
 import { requests, auditLog } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds } from "@/db/schema-platforms";
-import { addReceivedToRollup } from "@/db/queries/metrics";
+import { addReceivedToRollup } from "@/db/queries/metrics/upkeep";
 import { mergeNativeRefund } from "@/db/queries/platforms";
 import { recordProposal, resolveProposal } from "@/db/queries/proposals";
 import type { WebhookShop } from "@/db/queries/webhooks";

@@ -5,7 +5,7 @@ import { openDb, type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { claimRequest } from "@/db/queries/claims";
 import { listLiveEventsSince } from "@/db/queries/live";
-import { rebuildRollups } from "@/db/queries/metrics";
+import { rebuildRollups } from "@/db/queries/metrics/rebuild";
 import { getRequestCard } from "@/db/queries/requests";
 import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";

@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, orders, requests } from "@/db/schema";
-import { applyRollupChange, type RollupSource } from "@/db/queries/metrics";
+import { type RollupSource } from "@/db/queries/metrics/card-facts";
+import { applyRollupChange } from "@/db/queries/metrics/upkeep";
 import { cancelUnsentDecision } from "@/db/queries/outbox";
 import { getRequestCard, type RequestCard } from "@/db/queries/requests";
 import type { Scope } from "@/db/queries/users";

@@ -1,6 +1,7 @@
 import { withScope } from "@/app/_server/api";
 import { getDb } from "@/db/client";
-import { getLiveHourStatus, getReportShopIds } from "@/db/queries/metrics";
+import { getLiveHourStatus } from "@/db/queries/metrics/live-hour";
+import { getReportShopIds } from "@/db/queries/metrics/report";
 
 export const GET = withScope(async (_request, { scope }) => {
   const db = getDb();

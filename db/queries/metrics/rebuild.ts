@@ -1,0 +1,182 @@
+import { and, eq, getTableName, gte, lt, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { requests, shops } from "@/db/schema";
+import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
+import { getStatement } from "@/db/statements";
+import { addCardInto, createEmptyRollup, defaultRollupPolicy, type RollupCounters, type RollupPolicy } from "@/lib/metrics/response-metrics";
+import { dayMs, getNextShanghaiMonthStart, getShanghaiHourBucket, hourMs } from "@/lib/metrics/shanghai-time";
+import { rollupSourceColumns, toCardFacts } from "@/db/queries/metrics/card-facts";
+import {
+  addInto,
+  getBucketColumn,
+  getDayBucket,
+  getKeyColumns,
+  getKeyValues,
+  getStoredKey,
+  getTableCounterColumns,
+  pickCounters,
+  scalarCounterNames,
+  toDayMs,
+  toMonthMs,
+  type CounterTable,
+  type StoredKey,
+  type Writer,
+} from "@/db/queries/metrics/tables";
+
+// Exact rebuilds: every rollup recomputed from the requests, or one shop's hours when they drifted
+
+/** Rewrites a shop's metric_shop_hourly rows in [startMs, endMs) as the sums of its metric_hourly rows there. */
+function refreshShopHours(writer: Writer, shopId: string, startMs: number, endMs: number): void {
+  const start = new Date(startMs);
+  const end = new Date(endMs);
+  writer
+    .delete(metricShopHourly)
+    .where(and(eq(metricShopHourly.shopId, shopId), gte(metricShopHourly.hourStart, start), lt(metricShopHourly.hourStart, end)))
+    .run();
+  writer
+    .insert(metricShopHourly)
+    .select(
+      writer
+        .select({
+          shopId: metricHourly.shopId,
+          hourStart: metricHourly.hourStart,
+          received: sql<number>`sum(${metricHourly.received})`.as("received"),
+          answered: sql<number>`sum(${metricHourly.answered})`.as("answered"),
+          answeredWithin3Min: sql<number>`sum(${metricHourly.answeredWithin3Min})`.as("answered_within_3min"),
+        })
+        .from(metricHourly)
+        .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, start), lt(metricHourly.hourStart, end)))
+        .groupBy(metricHourly.hourStart),
+    )
+    .run();
+}
+
+type StoredRow = StoredKey & { bucketMs: number; counters: RollupCounters };
+
+function getOrAddRow(target: Map<string, StoredRow>, key: StoredKey, bucketMs: number): RollupCounters {
+  const mapKey = `${key.shopId}|${key.agentId}|${key.platform}|${key.kind}|${bucketMs}`;
+  let row = target.get(mapKey);
+  if (!row) {
+    row = { ...key, bucketMs, counters: createEmptyRollup() };
+    target.set(mapKey, row);
+  }
+  return row.counters;
+}
+
+/**
+ * The full rebuild writes a year of rows (~750k at 1M requests): one prepared statement run per row
+ * instead of drizzle building a multi-row insert, which cost most of the rebuild's time.
+ */
+function insertRows(writer: Writer, table: CounterTable, rows: Iterable<StoredRow>): void {
+  const columns = [...getKeyColumns(table), ...scalarCounterNames.map((name) => getTableCounterColumns(table)[name]), table.responseHistogram];
+  const statement = getStatement(writer, `insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
+  for (const { bucketMs, counters, ...key } of rows) {
+    statement.run(...getKeyValues(table, key, bucketMs), ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
+  }
+}
+
+/** Coarser rows as sums of finer ones (hours into days, days into months), so the tables can never disagree after a rebuild. */
+function sumInto(target: Map<string, StoredRow>, rows: Iterable<StoredRow>, getBucketMs: (bucketMs: number) => number): Map<string, StoredRow> {
+  for (const { counters, bucketMs, ...key } of rows) addInto(getOrAddRow(target, key, getBucketMs(bucketMs)), counters);
+  return target;
+}
+
+/** Daily rows summed per shop and day for metric_shop_daily (their agent, platform and kind no longer matter). */
+function sumIntoShopDays(dailyRows: Iterable<StoredRow>): StoredRow[] {
+  const shopDays = new Map<string, StoredRow>();
+  for (const row of dailyRows) {
+    const mapKey = `${row.shopId}|${row.bucketMs}`;
+    let sum = shopDays.get(mapKey);
+    if (!sum) {
+      sum = { ...row, counters: createEmptyRollup() };
+      shopDays.set(mapKey, sum);
+    }
+    addInto(sum.counters, row.counters);
+  }
+  return [...shopDays.values()];
+}
+
+function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into: Map<string, StoredRow>, policy: RollupPolicy): number {
+  const rows = writer
+    .select(rollupSourceColumns)
+    .from(requests)
+    .where(and(eq(requests.shopId, shopId), gte(requests.receivedAt, start), lt(requests.receivedAt, end)))
+    .all();
+  for (const row of rows) {
+    const facts = toCardFacts(row);
+    addCardInto(getOrAddRow(into, getStoredKey(facts), getShanghaiHourBucket(facts.receivedAt).getTime()), facts, policy);
+  }
+  return rows.length;
+}
+
+const rebuildChunkMs = 14 * dayMs;
+
+/** Recomputes every rollup from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
+export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): { cards: number } {
+  let cards = 0;
+  for (const { id: shopId } of db.select({ id: shops.id }).from(shops).all()) {
+    db.transaction((tx) => {
+      tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId)).run();
+      tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId)).run();
+      tx.delete(metricMonthly).where(eq(metricMonthly.shopId, shopId)).run();
+      tx.delete(metricShopDaily).where(eq(metricShopDaily.shopId, shopId)).run();
+      tx.delete(metricShopHourly).where(eq(metricShopHourly.shopId, shopId)).run();
+      const bounds = tx
+        .select({ first: sql<number | null>`min(${requests.receivedAt})`, last: sql<number | null>`max(${requests.receivedAt})` })
+        .from(requests)
+        .where(eq(requests.shopId, shopId))
+        .get();
+      if (bounds?.first == null || bounds.last == null) return;
+      // A shop-year is a few thousand monthly rows: they are summed across the chunks and written last
+      const monthly = new Map<string, StoredRow>();
+      // Chunks start on a Shanghai day so each day's hours are complete before its daily rows are written
+      for (let chunkStartMs = getDayBucket(new Date(bounds.first)).getTime(); chunkStartMs <= bounds.last; chunkStartMs += rebuildChunkMs) {
+        const hourly = new Map<string, StoredRow>();
+        cards += scanHourly(tx, shopId, new Date(chunkStartMs), new Date(chunkStartMs + rebuildChunkMs), hourly, policy);
+        insertRows(tx, metricHourly, hourly.values());
+        const daily = [...sumInto(new Map(), hourly.values(), toDayMs).values()];
+        insertRows(tx, metricDaily, daily);
+        insertRows(tx, metricShopDaily, sumIntoShopDays(daily));
+        sumInto(monthly, daily, toMonthMs);
+        refreshShopHours(tx, shopId, chunkStartMs, chunkStartMs + rebuildChunkMs);
+      }
+      insertRows(tx, metricMonthly, monthly.values());
+    });
+  }
+  return { cards };
+}
+
+/** A shop's rows of a finer keyed table in [start, end), to be summed into a coarser one. */
+function readStoredRows(writer: Writer, table: typeof metricHourly | typeof metricDaily, shopId: string, start: Date, end: Date): StoredRow[] {
+  const bucket = getBucketColumn(table);
+  return writer
+    .select({ ...getTableCounterColumns(table), agentId: table.agentId, platform: table.platform, kind: table.kind, bucketStart: bucket })
+    .from(table)
+    .where(and(eq(table.shopId, shopId), gte(bucket, start), lt(bucket, end)))
+    .all()
+    .map(({ agentId, platform, kind, bucketStart, ...counters }) => ({ shopId, agentId, platform, kind, bucketMs: bucketStart.getTime(), counters: pickCounters(counters) }));
+}
+
+/** Recomputes one shop's hourly rows of the given hours, then its daily and monthly rows of their days and months from the finer rows. */
+export function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): void {
+  for (const hourStartMs of hourStartsMs) {
+    const hourStart = new Date(hourStartMs);
+    writer.delete(metricHourly).where(and(eq(metricHourly.shopId, shopId), eq(metricHourly.hourStart, hourStart))).run();
+    const hourly = new Map<string, StoredRow>();
+    scanHourly(writer, shopId, hourStart, new Date(hourStartMs + hourMs), hourly, policy);
+    insertRows(writer, metricHourly, hourly.values());
+    refreshShopHours(writer, shopId, hourStartMs, hourStartMs + hourMs);
+  }
+  for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
+    writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs)))).run();
+    writer.delete(metricShopDaily).where(and(eq(metricShopDaily.shopId, shopId), eq(metricShopDaily.dayStart, new Date(dayStartMs)))).run();
+    const daily = [...sumInto(new Map(), readStoredRows(writer, metricHourly, shopId, new Date(dayStartMs), new Date(dayStartMs + dayMs)), toDayMs).values()];
+    insertRows(writer, metricDaily, daily);
+    insertRows(writer, metricShopDaily, sumIntoShopDays(daily));
+  }
+  for (const monthStartMs of new Set(hourStartsMs.map(toMonthMs))) {
+    const [start, end] = [new Date(monthStartMs), getNextShanghaiMonthStart(new Date(monthStartMs))];
+    writer.delete(metricMonthly).where(and(eq(metricMonthly.shopId, shopId), eq(metricMonthly.monthStart, start))).run();
+    insertRows(writer, metricMonthly, sumInto(new Map(), readStoredRows(writer, metricDaily, shopId, start, end), toMonthMs).values());
+  }
+}

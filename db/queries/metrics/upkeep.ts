@@ -1,0 +1,145 @@
+import { eq, getTableName, sql } from "drizzle-orm";
+import { requests } from "@/db/schema";
+import { metricDaily, metricHourly, metricMonthly, metricShopDaily } from "@/db/schema-metrics";
+import { getPrepared, getStatement } from "@/db/statements";
+import { addCardInto, createEmptyRollup, defaultRollupPolicy, type CardFacts, type RollupCounters, type RollupPolicy } from "@/lib/metrics/response-metrics";
+import { getShanghaiHourBucket, getShanghaiMonthStart } from "@/lib/metrics/shanghai-time";
+import { rollupSourceColumns, toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
+import { rebuildShopHours } from "@/db/queries/metrics/rebuild";
+import {
+  getDayBucket,
+  getKeyColumns,
+  getKeyValues,
+  getRowWhere,
+  getStoredKey,
+  getTableCounterColumns,
+  isKeyedTable,
+  scalarCounterNames,
+  type CounterTable,
+  type StoredKey,
+  type Writer,
+} from "@/db/queries/metrics/tables";
+
+// Keeping the rollups current: each change to a card is counted inside the caller's transaction
+
+// A card written without going through the rollup (a test factory, an import) leaves its hour short:
+// a negative counter, or counters left with no card, shows it, and that hour is then recomputed exactly
+function isConsistent(counters: RollupCounters): boolean {
+  const { responseHistogram, ...scalars } = counters;
+  const values = [...Object.values(scalars), ...responseHistogram];
+  if (values.some((value) => value < 0)) return false;
+  return counters.received > 0 || values.every((value) => value === 0);
+}
+
+/** One rollup row a change touched. */
+type TouchedRow = { table: CounterTable; key: StoredKey; bucketMs: number };
+
+/**
+ * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily, monthly, shop-daily
+ * and shop-hourly rows, each one upsert that adds in SQL with a statement prepared once: no read first.
+ */
+function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: RollupPolicy): TouchedRow[] {
+  const counters = createEmptyRollup();
+  addCardInto(counters, facts, policy);
+  const key = getStoredKey(facts);
+  const hourStartMs = getShanghaiHourBucket(facts.receivedAt).getTime();
+  const histogramIndex = counters.responseHistogram.findIndex((count) => count > 0);
+  const scalars = scalarCounterNames.map((name) => sign * counters[name]);
+  const histogram = JSON.stringify(counters.responseHistogram.map((count) => sign * count));
+  const dayStartMs = getDayBucket(facts.receivedAt).getTime();
+  const touched: TouchedRow[] = [
+    { table: metricHourly, key, bucketMs: hourStartMs },
+    { table: metricDaily, key, bucketMs: dayStartMs },
+    { table: metricMonthly, key, bucketMs: getShanghaiMonthStart(facts.receivedAt).getTime() },
+    { table: metricShopDaily, key, bucketMs: dayStartMs },
+  ];
+  for (const { table, bucketMs } of touched) {
+    getStatement(writer, getAddingUpsertSql(table, histogramIndex, sign)).run(...getKeyValues(table, key, bucketMs), ...scalars, histogram);
+  }
+  getStatement(
+    writer,
+    `insert into "metric_shop_hourly" ("shop_id", "hour_start", "received", "answered", "answered_within_3min") values (?, ?, ?, ?, ?)
+     on conflict ("shop_id", "hour_start") do update set "received" = "received" + excluded."received", "answered" = "answered" + excluded."answered", "answered_within_3min" = "answered_within_3min" + excluded."answered_within_3min"`,
+  ).run(key.shopId, hourStartMs, sign * counters.received, sign * counters.answered, sign * counters.answeredWithin3Min);
+  return touched;
+}
+
+function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: TouchedRow): boolean {
+  const counterColumns = getTableCounterColumns(table);
+  const row = getStatement(
+    writer,
+    `select ${scalarCounterNames.map((name) => `"${counterColumns[name].name}" as "${name}"`).join(", ")}, "${table.responseHistogram.name}" as "responseHistogram"
+       from "${getTableName(table)}" where ${getRowWhere(table)}`,
+  ).get(...getKeyValues(table, key, bucketMs)) as (Omit<RollupCounters, "responseHistogram"> & { responseHistogram: string }) | undefined;
+  return !row || isConsistent({ ...row, responseHistogram: JSON.parse(row.responseHistogram) as number[] });
+}
+
+/**
+ * Moves one card from what it was (`before`, null when new) to what it is (`after`, null when deleted)
+ * in the rollups, by taking back and adding its facts. Call it in the same transaction as the change
+ * to the request row. A card's receipt never changes, so both sides fall in one shop-hour; if a row
+ * it touched turns out to have drifted, that hour is recomputed from the requests instead.
+ */
+export function applyRollupChange(
+  writer: Writer,
+  before: RollupSource | null,
+  after: RollupSource | null,
+  policy: RollupPolicy = defaultRollupPolicy,
+): void {
+  const card = after ?? before;
+  if (!card) return;
+  const left = before ? addSignedCard(writer, toCardFacts(before), -1, policy) : [];
+  const joined = after ? addSignedCard(writer, toCardFacts(after), 1, policy) : [];
+  // Only adding cannot take a row below zero or empty it, so a new card needs no check; its hour is checked at its decision
+  if (!before) return;
+  const hourStartMs = getShanghaiHourBucket(card.receivedAt).getTime();
+  // A day's or month's row holds its hour's row and more, so when the hourly rows stay consistent the coarser ones do too
+  if (![...left, ...joined].every((row) => row.table !== metricHourly || isTouchedRowConsistent(writer, row))) {
+    rebuildShopHours(writer, card.shopId, [hourStartMs], policy);
+    return;
+  }
+  // A row whose last card moved away goes, as a rebuild would not write it; the shop's rows keep the card while it exists
+  for (const { table, key, bucketMs } of left) {
+    if (after && !isKeyedTable(table)) continue;
+    getStatement(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`).run(...getKeyValues(table, key, bucketMs));
+  }
+  if (!after) getStatement(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`).run(card.shopId, hourStartMs);
+}
+
+/** A card just received (e.g. by the platform webhook): count it, in the transaction that stores it. */
+export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: RollupPolicy = defaultRollupPolicy): void {
+  applyRollupChange(writer, null, card, policy);
+}
+
+const addingUpsertSql = new Map<string, string>();
+
+/** Insert the row, or add to it: every scalar summed, and one histogram bucket moved by `sign` when the card has an answer. */
+function getAddingUpsertSql(table: CounterTable, histogramIndex: number, sign: 1 | -1): string {
+  const cacheKey = `${getTableName(table)}|${histogramIndex}|${sign}`;
+  const cached = addingUpsertSql.get(cacheKey);
+  if (cached) return cached;
+  const counterColumns = getTableCounterColumns(table);
+  const scalarColumns = scalarCounterNames.map((name) => counterColumns[name].name);
+  const keyColumns = getKeyColumns(table).map((column) => column.name);
+  const columns = [...keyColumns, ...scalarColumns, table.responseHistogram.name];
+  const histogram = `"${table.responseHistogram.name}"`;
+  const sets = scalarColumns.map((column) => `"${column}" = "${column}" + excluded."${column}"`);
+  if (histogramIndex >= 0) sets.push(`${histogram} = json_set(${histogram}, '$[${histogramIndex}]', json_extract(${histogram}, '$[${histogramIndex}]') + ${sign})`);
+  const text = `insert into "${getTableName(table)}" (${columns.map((column) => `"${column}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})
+    on conflict (${keyColumns.map((column) => `"${column}"`).join(", ")}) do update set ${sets.join(", ")}`;
+  addingUpsertSql.set(cacheKey, text);
+  return text;
+}
+
+/**
+ * After decideRequest's conditional update of a pending card and its audit row: the row as it was is
+ * the same row with the decision fields still empty, so one read gives both sides.
+ */
+export function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): void {
+  const after = getPrepared(writer, "metrics:rollup-source", () =>
+    writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, sql.placeholder("requestId"))).prepare(),
+  ).get({ requestId });
+  if (!after) throw new Error(`No request ${requestId} to count`);
+  const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
+  applyRollupChange(writer, before, after, policy);
+}
