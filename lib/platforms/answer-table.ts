@@ -1,7 +1,7 @@
 import type { Platform, RequestKind } from "@/lib/domain";
 import type { AnswerAction, AnswerCell, AnswerDraft, AnswerProblem, AnswerTable, NativeRefund, NotOfferedReason } from "@/lib/platforms/types";
 import { checkDouyinAnswer, douyinAnswerTable } from "@/lib/platforms/douyin";
-import { checkTaobaoAnswer, taobaoAnswerTable, tmallAnswerTable } from "@/lib/platforms/taobao";
+import { checkTaobaoAnswer, taobaoAnswerTable, tmallAnswerTable } from "@/lib/platforms/taobao/answers";
 import { checkWechatAnswer, wechatAnswerTable } from "@/lib/platforms/wechat";
 
 // Which API answers each kind and decision on each platform (docs/platforms/answer-table.md, the README's table).

@@ -1,7 +1,7 @@
 import type { OrderFact, PriorRefundState } from "@/lib/domain";
 import { PlatformMessageError, toIdString } from "@/lib/platforms/common";
 import type { TaobaoCategoryNode } from "@/lib/platforms/taobao-categories";
-import { readTopList, readTopResponse, readTopTime } from "@/lib/platforms/taobao";
+import { readTopList, readTopResponse, readTopTime } from "@/lib/platforms/taobao/top-api";
 import type { OrderFacts } from "@/lib/platforms/types";
 
 // The order behind a Taobao/Tmall refund (docs/platforms/taobao.md "Order facts"): taobao.trade.fullinfo.get's

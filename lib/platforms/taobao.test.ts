@@ -1,29 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseJsonLossless } from "@/lib/platforms/common";
 import { exchangeRefuseReasons, refuseReasons, t1ConsumeMessage, t2Modified, t2RefundGet, tokenRefreshBody, topSignExample } from "@/lib/platforms/fixtures/taobao";
-import {
-  batchRefundInfos,
-  buildTaobaoAnswerParams,
-  buildTopCall,
-  checkTaobaoAnswer,
-  classifyTopError,
-  mapTaobaoMessage,
-  measureRefuseMessage,
-  parseTaobaoRefund,
-  parseTaobaoRefuseReasons,
-  parseTaobaoTokenRefresh,
-  parseTmallExchangeRefuseReasons,
-  parseTmcMessage,
-  readTaobaoAnswer,
-  routeTaobaoAnswer,
-  signTmcConnect,
-  signTop,
-  taobaoAnswerTable,
-  tmallAnswerTable,
-  TopApiError,
-  unknownCategoryText,
-  type TaobaoAnswerMethod,
-} from "@/lib/platforms/taobao";
+import { classifyTopError, readTaobaoAnswer } from "@/lib/platforms/taobao/answer-results";
+import { batchRefundInfos, buildTaobaoAnswerParams, checkTaobaoAnswer, measureRefuseMessage, routeTaobaoAnswer, taobaoAnswerTable, tmallAnswerTable, type TaobaoAnswerMethod } from "@/lib/platforms/taobao/answers";
+import { mapTaobaoMessage, parseTaobaoRefund, parseTmcMessage, unknownCategoryText } from "@/lib/platforms/taobao/messages";
+import { parseTaobaoRefuseReasons, parseTmallExchangeRefuseReasons } from "@/lib/platforms/taobao/refuse-reasons";
+import { buildTopCall, parseTaobaoTokenRefresh, signTmcConnect, signTop, TopApiError } from "@/lib/platforms/taobao/top-api";
 import type { AnswerAction, AnswerDraft, NativeRefund, OrderFacts } from "@/lib/platforms/types";
 import { applyRequestEvents, type RequestEvent } from "@/lib/webhook/event-order";
 import { webhookEvent } from "@/lib/webhook/events";

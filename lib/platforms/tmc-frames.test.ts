@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { PlatformMessageError } from "@/lib/platforms/common";
-import { signTmcConnect, signTop } from "@/lib/platforms/taobao";
+import { signTmcConnect, signTop } from "@/lib/platforms/taobao/top-api";
 import { decodeTmcFrame, decodeTmcPacket, encodeTmcFrame, encodeTmcPacket, getTmcReconnectDelayMs, type TmcFrame, type TmcPacket } from "@/lib/platforms/tmc-frames";
 
 // Frames below are written out byte by byte from the layout in docs/platforms/tmc.md (little-endian; a counted

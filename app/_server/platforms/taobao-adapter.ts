@@ -5,27 +5,10 @@ import { shrinkImage } from "@/app/_server/platforms/proof-image";
 import { runAnswerCalls } from "@/app/_server/platforms/run-calls";
 import type { RequestKind } from "@/lib/domain";
 import { PlatformMessageError } from "@/lib/platforms/common";
-import {
-  buildTaobaoAnswerParams,
-  buildTopCall,
-  classifyTopError,
-  getExchangeDisputeType,
-  isTaobaoAlreadyAnswered,
-  measureRefuseMessage,
-  parseTaobaoAddresses,
-  parseTaobaoRefuseReasons,
-  parseTaobaoTokenRefresh,
-  parseTmallExchangeRefuseReasons,
-  pickReturnAddress,
-  readTaobaoAnswer,
-  routeTaobaoAnswer,
-  taobaoRefuseReasonFields,
-  TopApiError,
-  type AnswerRefusal,
-  type TaobaoAddress,
-  type TopConfig,
-  type TopFile,
-} from "@/lib/platforms/taobao";
+import { classifyTopError, isTaobaoAlreadyAnswered, readTaobaoAnswer, type AnswerRefusal } from "@/lib/platforms/taobao/answer-results";
+import { buildTaobaoAnswerParams, measureRefuseMessage, parseTaobaoAddresses, pickReturnAddress, routeTaobaoAnswer, type TaobaoAddress } from "@/lib/platforms/taobao/answers";
+import { getExchangeDisputeType, parseTaobaoRefuseReasons, parseTmallExchangeRefuseReasons, taobaoRefuseReasonFields } from "@/lib/platforms/taobao/refuse-reasons";
+import { buildTopCall, parseTaobaoTokenRefresh, TopApiError, type TopConfig, type TopFile } from "@/lib/platforms/taobao/top-api";
 import { resolveTaobaoCategory, type TaobaoCategoryNode } from "@/lib/platforms/taobao-categories";
 import { findSubOrder, mapTaobaoOrderFacts, parseTaobaoItemCats, parseTaobaoTrade, taobaoTradeFields } from "@/lib/platforms/taobao-orders";
 import { orderFacts, type NativeRefund, type NotOfferedReason, type OrderFacts, type PlatformRejectReason } from "@/lib/platforms/types";

@@ -5,18 +5,9 @@ import type { WebhookShop } from "@/db/queries/webhooks";
 import { defaultClientDeps, performCall, type ClientDeps } from "@/app/_server/platforms/client";
 import { fetchTaobaoOrderFacts, fetchTaobaoRejectReasons, getTopConfig, type TaobaoOrderRead } from "@/app/_server/platforms/taobao-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";
-import {
-  buildTopCall,
-  getTaobaoRefundId,
-  isTaobaoRefundTopic,
-  mapTaobaoMessage,
-  parseTaobaoRefund,
-  parseTmcMessage,
-  readTopResponse,
-  routeTaobaoAnswer,
-  taobaoRefundFields,
-  type TaobaoRefundDetail,
-} from "@/lib/platforms/taobao";
+import { routeTaobaoAnswer } from "@/lib/platforms/taobao/answers";
+import { getTaobaoRefundId, isTaobaoRefundTopic, mapTaobaoMessage, parseTaobaoRefund, parseTmcMessage, taobaoRefundFields, type TaobaoRefundDetail } from "@/lib/platforms/taobao/messages";
+import { buildTopCall, readTopResponse } from "@/lib/platforms/taobao/top-api";
 import type { NativeRefund } from "@/lib/platforms/types";
 
 // The Taobao TMC consumer (docs/platforms/taobao.md), HTTP variant: taobao.tmc.messages.consume every 5 s, each

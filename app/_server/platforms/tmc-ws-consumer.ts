@@ -5,7 +5,7 @@ import { defaultOutboundDeps, openGuardedWebSocket, OutboundRefusedError, type O
 import { defaultClientDeps, type ClientDeps } from "@/app/_server/platforms/client";
 import { getTmcGroup, storeTmcMessage } from "@/app/_server/platforms/tmc-consumer";
 import { PlatformMessageError } from "@/lib/platforms/common";
-import { signTmcConnect } from "@/lib/platforms/taobao";
+import { signTmcConnect } from "@/lib/platforms/taobao/top-api";
 import { decodeTmcFrame, encodeTmcFrame, getTmcReconnectDelayMs, type TmcFrame, type TmcFrameMessage } from "@/lib/platforms/tmc-frames";
 
 // The Taobao TMC consumer, WebSocket variant (docs/platforms/tmc.md): TMC's binary frames only (lib/platforms/tmc-frames.ts,
