@@ -1,6 +1,6 @@
 import type { Platform, RequestKind } from "@/lib/domain";
 import type { AnswerAction, AnswerCell, AnswerDraft, AnswerProblem, AnswerTable, NativeRefund, NotOfferedReason } from "@/lib/platforms/types";
-import { checkDouyinAnswer, douyinAnswerTable } from "@/lib/platforms/douyin";
+import { checkDouyinAnswer, douyinAnswerTable } from "@/lib/platforms/douyin/answers";
 import { checkTaobaoAnswer, taobaoAnswerTable, tmallAnswerTable } from "@/lib/platforms/taobao/answers";
 import { checkWechatAnswer, wechatAnswerTable } from "@/lib/platforms/wechat";
 

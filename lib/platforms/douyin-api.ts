@@ -1,5 +1,5 @@
 import { PlatformMessageError, toIdString } from "@/lib/platforms/common";
-import { readDouyinResponse } from "@/lib/platforms/douyin";
+import { readDouyinResponse } from "@/lib/platforms/douyin/open-api";
 import type { PlatformRejectReason, TokenGrant } from "@/lib/platforms/types";
 
 // Reading Douyin open-API answers beyond the after-sale itself (docs/platforms/douyin.md): the shop's reject

@@ -1,25 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
-import {
-  DouyinInt64,
-  buildDouyinApiCall,
-  buildDouyinOperateParams,
-  checkDouyinAnswer,
-  douyinAnswerTable,
-  getDouyinKind,
-  getDouyinOperate,
-  getDouyinOrderRef,
-  getDouyinUpdateTimeS,
-  mapDouyinMessage,
-  marshalDouyinParams,
-  parseDouyinDetail,
-  parseDouyinPush,
-  readDouyinOperateAnswer,
-  readDouyinResponse,
-  signDouyinApi,
-  signDouyinPush,
-  verifyDouyinPush,
-} from "@/lib/platforms/douyin";
+import { buildDouyinOperateParams, checkDouyinAnswer, douyinAnswerTable, getDouyinOperate, getDouyinUpdateTimeS, readDouyinOperateAnswer } from "@/lib/platforms/douyin/answers";
+import { getDouyinOrderRef, mapDouyinMessage, parseDouyinDetail } from "@/lib/platforms/douyin/messages";
+import { DouyinInt64, buildDouyinApiCall, marshalDouyinParams, readDouyinResponse, signDouyinApi } from "@/lib/platforms/douyin/open-api";
+import { getDouyinKind, parseDouyinPush, signDouyinPush, verifyDouyinPush } from "@/lib/platforms/douyin/push";
 import { getDouyinOrderFacts, parseDouyinAftersaleList, parseDouyinOrderDetail } from "@/lib/platforms/douyin-order";
 import { arbitrateBody, d1AftersaleListBody, d1Body, d1DetailBody, d1OrderDetailBody, d2Body, d3Body, douyinApp, modifiedBeforeCreatedBody } from "@/lib/platforms/fixtures/douyin";
 import type { AnswerDraft, NativeRefund, OrderFacts } from "@/lib/platforms/types";

@@ -1,7 +1,8 @@
 import { guardedFetch } from "@/app/_server/net/guarded-fetch";
 import type { PlatformApp } from "@/db/queries/platforms";
 import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
-import { buildDouyinApiCall, parseDouyinDetail, type DouyinApiConfig, type DouyinDetail } from "@/lib/platforms/douyin";
+import { parseDouyinDetail, type DouyinDetail } from "@/lib/platforms/douyin/messages";
+import { buildDouyinApiCall, type DouyinApiConfig } from "@/lib/platforms/douyin/open-api";
 import type { PlatformCall } from "@/lib/platforms/types";
 import { parseWechatDetail, type WechatDetail } from "@/lib/platforms/wechat";
 import { buildWechatDetailCall, type WechatApiConfig } from "@/lib/platforms/wechat-api";

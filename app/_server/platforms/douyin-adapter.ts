@@ -4,16 +4,8 @@ import { fetchDouyinDetail, getDouyinConfig, performCall, type ClientDeps } from
 import { shrinkImage, type ShrinkTarget } from "@/app/_server/platforms/proof-image";
 import { runAnswerCalls } from "@/app/_server/platforms/run-calls";
 import type { NotOfferedReason } from "@/lib/platforms/types";
-import {
-  buildDouyinApiCall,
-  buildDouyinOperateParams,
-  getDouyinOperate,
-  isDouyinAlreadyAnswered,
-  readDouyinOperateAnswer,
-  readDouyinResponse,
-  type DouyinApiConfig,
-  type DouyinRejection,
-} from "@/lib/platforms/douyin";
+import { buildDouyinOperateParams, getDouyinOperate, isDouyinAlreadyAnswered, readDouyinOperateAnswer, type DouyinRejection } from "@/lib/platforms/douyin/answers";
+import { buildDouyinApiCall, readDouyinResponse, type DouyinApiConfig } from "@/lib/platforms/douyin/open-api";
 import { parseDouyinBinaryUpload, parseDouyinMaterial, parseDouyinRejectReasons, parseDouyinTokenGrant } from "@/lib/platforms/douyin-api";
 import {
   getDouyinOrderFacts,

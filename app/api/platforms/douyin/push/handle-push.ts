@@ -4,19 +4,8 @@ import { ingestPlatformMessage } from "@/db/workflows/ingest";
 import { fetchDouyinDetail, type ClientDeps } from "@/app/_server/platforms/client";
 import { fetchDouyinOrderFacts } from "@/app/_server/platforms/douyin-adapter";
 import { PlatformMessageError } from "@/lib/platforms/common";
-import {
-  douyinHeaders,
-  douyinPushFail,
-  douyinPushOk,
-  getDouyinAftersaleId,
-  getDouyinShopId,
-  getDouyinOrderRef,
-  isDouyinRefundTag,
-  mapDouyinMessage,
-  needsDouyinDetail,
-  parseDouyinPush,
-  verifyDouyinPush,
-} from "@/lib/platforms/douyin";
+import { getDouyinOrderRef, mapDouyinMessage } from "@/lib/platforms/douyin/messages";
+import { douyinHeaders, douyinPushFail, douyinPushOk, getDouyinAftersaleId, getDouyinShopId, isDouyinRefundTag, needsDouyinDetail, parseDouyinPush, verifyDouyinPush } from "@/lib/platforms/douyin/push";
 import { closingConnection, decodeBody, readBodyWithin } from "@/app/_server/read-body";
 import { bodyLimits } from "@/lib/body-limits";
 
