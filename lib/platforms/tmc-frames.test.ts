@@ -2,7 +2,8 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { PlatformMessageError } from "@/lib/platforms/common";
 import { signTmcConnect, signTop } from "@/lib/platforms/taobao/top-api";
-import { decodeTmcFrame, decodeTmcPacket, encodeTmcFrame, encodeTmcPacket, getTmcReconnectDelayMs, type TmcFrame, type TmcPacket } from "@/lib/platforms/tmc-frames";
+import { decodeTmcFrame, encodeTmcFrame, getTmcReconnectDelayMs, type TmcFrame } from "@/lib/platforms/tmc-frames";
+import { decodeTmcPacket, encodeTmcPacket, type TmcPacket } from "@/lib/platforms/tmc-packets";
 
 // Frames below are written out byte by byte from the layout in docs/platforms/tmc.md (little-endian; a counted
 // string is an int32 byte length then UTF-8), with these tiny helpers, never with the codec under test.
