@@ -2,8 +2,9 @@ import { expect, test } from "@playwright/test";
 import { baseURL, createAgent, createTestShop, logins, openInbox, seedCard, signIn, signInApi } from "./helpers";
 
 test("auto-assignment gives new cards to the online agent up to the cap; the rest stay shared", async ({ page, request }) => {
-  // Merchant B's own shop and agent: merchant A's all-shops agents, online in other specs, would share the cards
-  const shopId = await createTestShop(`分配测试店 ${Date.now()}`, logins.ownerB);
+  // Merchant B's own shop and agent: merchant A's all-shops agents, online in other specs, would share the cards.
+  // A Taobao shop, as merchant B's others are (the tenancy spec tells B's data from A's by it)
+  const shopId = await createTestShop(`分配测试店 ${Date.now()}`, { ownerEmail: logins.ownerB, platform: "taobao" });
   const agent = await createAgent("周分配", [shopId], logins.ownerB);
   await signInApi(request, logins.ownerB);
   const settings = await request.put(`/api/shops/${shopId}/assignment`, { data: { autoAssign: true, cap: 2 }, headers: { origin: baseURL } });

@@ -152,8 +152,8 @@ export async function getOutboxRows(requestId: string) {
 }
 
 /** A shop of the test's own (merchant A's unless `ownerEmail` names another owner), so switching its settings touches no other test. */
-export async function createTestShop(name: string, ownerEmail: string = logins.owner) {
+export async function createTestShop(name: string, options: { ownerEmail?: string; platform?: Platform } = {}) {
   const database = getTestDb();
-  const [owner] = await database.select().from(users).where(eq(users.email, ownerEmail));
-  return createShop(database, { merchantId: owner.merchantId, platform: "tmall", name });
+  const [owner] = await database.select().from(users).where(eq(users.email, options.ownerEmail ?? logins.owner));
+  return createShop(database, { merchantId: owner.merchantId, platform: options.platform ?? "tmall", name });
 }
