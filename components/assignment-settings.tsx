@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
+import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 
 export function AssignmentSettings({ shop }: { shop: { id: string; name: string; autoAssign: boolean; assignCap: number } }) {
@@ -12,13 +13,7 @@ export function AssignmentSettings({ shop }: { shop: { id: string; name: string;
   const [cap, setCap] = useState(shop.assignCap);
   const save = useMutation({
     mutationFn: async () => {
-      const response = await fetch(`/api/shops/${shop.id}/assignment`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ autoAssign, cap }),
-      });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
+      await requestJson(`/api/shops/${shop.id}/assignment`, { method: "PUT", json: { autoAssign, cap } });
     },
     onSuccess: () => toast.success(t("saved")),
     onError: (error: Error) => toast.error(error.message),

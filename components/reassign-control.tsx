@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 import { requestKeys } from "@/components/inbox/api";
+import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 
 /** The owner hands a pending card to a team member who may work its shop. */
@@ -14,13 +15,7 @@ export function ReassignControl({ requestId, assignees, currentId }: { requestId
   const [userId, setUserId] = useState(currentId ?? "");
   const assign = useMutation({
     mutationFn: async () => {
-      const response = await fetch(`/api/requests/${requestId}/assign`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ userId }),
-      });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
+      await requestJson(`/api/requests/${requestId}/assign`, { method: "POST", json: { userId } });
     },
     onSuccess: () => toast.success(t("saved")),
     onError: (error: Error) => toast.error(error.message),

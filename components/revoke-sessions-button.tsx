@@ -3,17 +3,13 @@
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
+import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 
 export function RevokeSessionsButton({ userId, name }: { userId: string; name: string }) {
   const t = useTranslations("team");
   const revoke = useMutation({
-    mutationFn: async () => {
-      const response = await fetch(`/api/team/${userId}/sessions`, { method: "DELETE" });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-      return body as { revokedSessions: number };
-    },
+    mutationFn: () => requestJson<{ revokedSessions: number }>(`/api/team/${userId}/sessions`, { method: "DELETE" }),
     onSuccess: (body) => toast.success(t("revoked", { name, count: body.revokedSessions })),
     onError: (error) => toast.error(error.message),
   });

@@ -10,6 +10,7 @@ class StatusError extends Error {
 describe("classifyRequestError", () => {
   it.each([
     ["no answer (fetch failed)", new TypeError("Failed to fetch"), "network"],
+    ["no answer (requestJson's network_error)", Object.assign(new Error("Failed to fetch"), { status: null, code: "network_error" }), "network"],
     ["401", new StatusError(401), "signedOut"],
     ["403", new StatusError(403), "forbidden"],
     ["404", new StatusError(404), "notFound"],

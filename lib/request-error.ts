@@ -3,12 +3,16 @@
 
 export type RequestErrorKey = "network" | "signedOut" | "forbidden" | "notFound" | "conflict" | "invalid" | "tooLarge" | "tooMany" | "server" | "unknown";
 
-/** `error` is what a fetch helper threw: an error with the HTTP `status` of the answer, or the browser's own when no answer came. */
+/**
+ * `error` is what a fetch helper threw: an error with the HTTP `status` of the answer, or, when no answer came, one
+ * with code network_error (components/request-json.ts) or the browser's own.
+ */
 export function classifyRequestError(error: unknown): RequestErrorKey {
   const status = typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : null;
   if (status === null) {
     // fetch() rejects with a TypeError when the network fails (WHATWG Fetch, "network error")
-    return error instanceof TypeError ? "network" : "unknown";
+    const isNetworkCode = typeof error === "object" && error !== null && "code" in error && error.code === "network_error";
+    return isNetworkCode || error instanceof TypeError ? "network" : "unknown";
   }
   if (status === 401) return "signedOut";
   if (status === 403) return "forbidden";

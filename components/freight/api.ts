@@ -1,4 +1,4 @@
-import { ApiError } from "@/components/inbox/api";
+import { requestJson } from "@/components/request-json";
 import type { FreightInputsResponse, FreightSettings, SavedScenario, ScenarioBody } from "@/lib/return-freight/api";
 
 /** One factory for the estimator's query keys. */
@@ -8,37 +8,24 @@ export const freightKeys = {
   scenarios: (shopId: string) => [...freightKeys.all, "scenarios", shopId] as const,
 };
 
-async function readJson<T>(response: Response): Promise<T> {
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body as T;
-}
-
 export async function fetchFreightInputs(shopId: string, windowDays: number): Promise<FreightInputsResponse> {
-  return readJson(await fetch(`/api/freight/inputs?${new URLSearchParams({ shop: shopId, window: String(windowDays) })}`, { cache: "no-store" }));
+  return requestJson(`/api/freight/inputs?${new URLSearchParams({ shop: shopId, window: String(windowDays) })}`);
 }
 
 export async function putFreightSettings(shopId: string, settings: FreightSettings): Promise<{ settings: FreightSettings }> {
-  return readJson(
-    await fetch(`/api/freight/settings?${new URLSearchParams({ shop: shopId })}`, {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(settings),
-    }),
-  );
+  return requestJson(`/api/freight/settings?${new URLSearchParams({ shop: shopId })}`, { method: "PUT", json: settings });
 }
 
 export async function fetchScenarios(shopId: string): Promise<{ scenarios: SavedScenario[] }> {
-  return readJson(await fetch(`/api/freight/scenarios?${new URLSearchParams({ shop: shopId })}`, { cache: "no-store" }));
+  return requestJson(`/api/freight/scenarios?${new URLSearchParams({ shop: shopId })}`);
 }
 
 export async function postScenario(body: ScenarioBody): Promise<{ scenario: SavedScenario }> {
-  return readJson(await fetch("/api/freight/scenarios", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+  return requestJson("/api/freight/scenarios", { method: "POST", json: body });
 }
 
 export async function deleteScenario(id: string): Promise<void> {
-  const response = await fetch(`/api/freight/scenarios/${id}`, { method: "DELETE" });
-  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  await requestJson(`/api/freight/scenarios/${id}`, { method: "DELETE" });
 }
 
 export function getScenarioExportUrl(shopId: string, locale: "zh" | "en", ids?: string[]): string {

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { cn } from "@/components/ui/cn";
 import { formatShare } from "@/components/freight/format";
-import { formatFen } from "@/lib/money";
+import { fenToYuan, formatFen, yuanToFen } from "@/lib/money";
 import type { SensitivityGrid } from "@/lib/return-freight/estimator";
 
 const lineColors = ["#94a3b8", "#64748b", "#047857", "#b45309", "#b91c1c"];
@@ -20,8 +20,8 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
   const t = useTranslations("freight");
   const premiums = grid.rows[0]?.cells.map((cell) => cell.premiumFen) ?? [];
   const data = premiums.map((premiumFen, column) => ({
-    premium: premiumFen / 100,
-    ...Object.fromEntries(grid.rows.map((row) => [`r${row.returnRateFactor}`, row.cells[column].savingFen / 100])),
+    premium: fenToYuan(premiumFen),
+    ...Object.fromEntries(grid.rows.map((row) => [`r${row.returnRateFactor}`, fenToYuan(row.cells[column].savingFen)])),
   }));
   return (
     <div className="space-y-3">
@@ -29,12 +29,12 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis dataKey="premium" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(value: number) => `¥${value.toFixed(2)}`} label={{ value: t("chart.premiumAxis"), position: "insideBottomRight", offset: -4, fontSize: 12 }} />
-            <YAxis tickFormatter={(value: number) => yuan(value * 100)} width={80} />
-            <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value) => formatFen(Math.round(Number(value) * 100))} labelFormatter={(value) => `${t("chart.premium")} ¥${Number(value).toFixed(2)}`} />
+            <XAxis dataKey="premium" type="number" domain={["dataMin", "dataMax"]} tickFormatter={(value: number) => formatFen(yuanToFen(value))} label={{ value: t("chart.premiumAxis"), position: "insideBottomRight", offset: -4, fontSize: 12 }} />
+            <YAxis tickFormatter={(value: number) => yuan(yuanToFen(value))} width={80} />
+            <Tooltip itemStyle={{ color: "#0f172a" }} formatter={(value) => formatFen(yuanToFen(Number(value)))} labelFormatter={(value) => `${t("chart.premium")} ${formatFen(yuanToFen(Number(value)))}`} />
             <Legend content={(props) => <ChartLegendList payload={props.payload} />} />
             <ReferenceLine y={0} stroke="#0f172a" strokeWidth={1.5} label={{ value: t("chart.flipLine"), position: "insideTopLeft", fontSize: 12 }} />
-            <ReferenceLine x={grid.basePremiumFen / 100} stroke="#047857" strokeDasharray="4 4" label={{ value: t("chart.current", { premium: formatFen(grid.basePremiumFen) }), position: "top", fontSize: 12 }} />
+            <ReferenceLine x={fenToYuan(grid.basePremiumFen)} stroke="#047857" strokeDasharray="4 4" label={{ value: t("chart.current", { premium: formatFen(grid.basePremiumFen) }), position: "top", fontSize: 12 }} />
             {grid.rows.map((row, index) => (
               <Line
                 key={row.returnRateFactor}

@@ -1,3 +1,4 @@
+import { ApiError, requestJson } from "@/components/request-json";
 import { recordServerTime } from "@/components/server-clock";
 import type { AlreadyDecidedError, AuditEntry, RejectReasonsBody, RequestCard, RequestPage } from "@/lib/api-types";
 import type { InboxStatusFilter } from "@/lib/api-schemas";
@@ -35,28 +36,9 @@ export type PendingCounts = { pending: number; dueSoon: number; overdue: number;
 export async function fetchPendingCounts(filters: CountFilters = {}): Promise<PendingCounts> {
   const sentAtMs = Date.now();
   const search = toFilterParams(filters).toString();
-  const counts = await readJson<PendingCounts>(await fetch(`/api/requests/counts${search ? `?${search}` : ""}`, { cache: "no-store" }));
+  const counts = await requestJson<PendingCounts>(`/api/requests/counts${search ? `?${search}` : ""}`);
   recordServerTime(counts.serverNow, sentAtMs, Date.now());
   return counts;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: { error?: { code?: string; message?: string } & Record<string, unknown> } | null,
-  ) {
-    super(body?.error?.message ?? `HTTP ${status}`);
-  }
-
-  get code() {
-    return this.body?.error?.code;
-  }
-}
-
-async function readJson<T>(response: Response): Promise<T> {
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body as T;
 }
 
 export async function fetchRequestPage(filters: InboxFilters, cursor: string | null): Promise<RequestPage> {
@@ -64,37 +46,31 @@ export async function fetchRequestPage(filters: InboxFilters, cursor: string | n
   params.set("status", filters.status);
   if (cursor) params.set("cursor", cursor);
   const sentAtMs = Date.now();
-  const page = await readJson<RequestPage>(await fetch(`/api/requests?${params}`, { cache: "no-store" }));
+  const page = await requestJson<RequestPage>(`/api/requests?${params}`);
   recordServerTime(page.serverNow, sentAtMs, Date.now());
   return page;
 }
 
 export async function fetchRequestDetail(id: string): Promise<{ card: RequestCard; audit: AuditEntry[]; serverNow: string }> {
-  return readJson(await fetch(`/api/requests/${id}`, { cache: "no-store" }));
+  return requestJson(`/api/requests/${id}`);
 }
 
 export type DecisionInput = { decision: Decision; reasonCode?: string; message?: string; evidenceIds?: string[] };
 
 export async function postDecision(id: string, input: DecisionInput): Promise<{ card: RequestCard }> {
-  return readJson(
-    await fetch(`/api/requests/${id}/decision`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(input),
-    }),
-  );
+  return requestJson(`/api/requests/${id}/decision`, { method: "POST", json: input });
 }
 
 export function getAlreadyDecided(error: unknown): AlreadyDecidedError["error"] | null {
-  if (error instanceof ApiError && error.code === "already_decided") return error.body?.error as AlreadyDecidedError["error"];
+  if (error instanceof ApiError && error.code === "already_decided") return error.detail as AlreadyDecidedError["error"];
   return null;
 }
 
 export async function postUndo(id: string): Promise<{ card: RequestCard }> {
-  return readJson(await fetch(`/api/requests/${id}/undo`, { method: "POST" }));
+  return requestJson(`/api/requests/${id}/undo`, { method: "POST" });
 }
 
 /** The reasons a connected shop's platform offers for this card (cached a day by the server). */
 export async function fetchRejectReasons(id: string): Promise<RejectReasonsBody> {
-  return readJson<RejectReasonsBody>(await fetch(`/api/requests/${id}/reject-reasons`, { cache: "no-store" }));
+  return requestJson<RejectReasonsBody>(`/api/requests/${id}/reject-reasons`);
 }

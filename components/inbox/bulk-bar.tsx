@@ -4,21 +4,15 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ApiError, requestKeys } from "@/components/inbox/api";
+import { requestKeys } from "@/components/inbox/api";
+import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { BulkDecisionResult, RequestCard } from "@/lib/api-types";
 import { formatFen } from "@/lib/money";
 
-async function postBulkApprove(ids: string[]): Promise<{ results: BulkDecisionResult[]; approved: number }> {
-  const response = await fetch("/api/requests/bulk-decision", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ decision: "approve", ids }),
-  });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+function postBulkApprove(ids: string[]): Promise<{ results: BulkDecisionResult[]; approved: number }> {
+  return requestJson("/api/requests/bulk-decision", { method: "POST", json: { decision: "approve", ids } });
 }
 
 type BulkBarProps = {

@@ -4,16 +4,14 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Hand } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { ApiError, requestKeys } from "@/components/inbox/api";
+import { requestKeys } from "@/components/inbox/api";
+import { requestJson } from "@/components/request-json";
 import { useCurrentUser } from "@/components/current-user";
 import { Button } from "@/components/ui/button";
 import type { RequestCard } from "@/lib/api-types";
 
-async function sendClaim(id: string, method: "POST" | "DELETE") {
-  const response = await fetch(`/api/requests/${id}/claim`, { method });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+function sendClaim(id: string, method: "POST" | "DELETE") {
+  return requestJson(`/api/requests/${id}/claim`, { method });
 }
 
 /** 认领: who is working this card; claim it, or give your claim back. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { ApiError } from "@/components/inbox/api";
+import { ApiError } from "@/components/request-json";
 import type { AnswerProblem, NotOfferedReason } from "@/lib/platforms/types";
 
 /** A refused decision in the agent's words: what the platform would not take, else the server's own message. */
@@ -25,7 +25,7 @@ export function useDecisionErrorText() {
   };
   return (error: Error): string => {
     if (!(error instanceof ApiError)) return error.message;
-    const detail = error.body?.error ?? {};
+    const detail = error.detail;
     if (error.code === "answer_not_offered") return problemText({ code: "answer_not_offered", reason: detail.reason as NotOfferedReason });
     if (error.code === "platform_refuses" && Array.isArray(detail.problems)) return (detail.problems as AnswerProblem[]).map(problemText).join("；") || t("platformProblem.other");
     return error.message;

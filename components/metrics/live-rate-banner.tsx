@@ -4,12 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { TriangleAlert } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { formatPercent } from "@/components/metrics/format";
+import { requestJson } from "@/components/request-json";
 import type { LiveHourStatus } from "@/lib/metrics/report-types";
 
-async function fetchLiveHour(): Promise<LiveHourStatus> {
-  const response = await fetch("/api/metrics/live", { cache: "no-store" });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response.json();
+function fetchLiveHour(): Promise<LiveHourStatus> {
+  return requestJson("/api/metrics/live");
 }
 
 /** Warns the desk while this hour's 3-minute rate, over the cards already settled, is under the target. */

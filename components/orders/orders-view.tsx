@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ApiError } from "@/components/inbox/api";
+import { ApiError } from "@/components/request-json";
 import { PlatformBadge } from "@/components/inbox/badges";
 import { postOpenEntry, putEntrySetting } from "@/components/policy/api";
 import { formatShanghaiDate } from "@/components/policy/format";

@@ -9,15 +9,8 @@ import { postCounterOffer } from "@/components/policy/api";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { RequestCard } from "@/lib/api-types";
-import { formatFen } from "@/lib/money";
+import { formatFen, parseYuanToFen } from "@/lib/money";
 import { validateCounterOffer, type CounterOffer } from "@/lib/policy/seller-negotiation";
-
-/** "30.5" or "30.50" yuan → 3050 fen, by the digits (no float rounding); null when it is not an amount. */
-function parseYuanToFen(text: string): number | null {
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-}
 
 type CounterOfferDialogProps = { card: RequestCard; open: boolean; onOpenChange: (open: boolean) => void };
 

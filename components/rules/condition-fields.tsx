@@ -2,6 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { buyerReasons } from "@/lib/buyer-reasons";
+import { fenToYuan, yuanToFen } from "@/lib/money";
 import { platforms, requestKinds } from "@/lib/domain";
 import { productCategories, productCategoryLabels } from "@/lib/policy/categories";
 import type { RuleConditions } from "@/lib/rules/schema";
@@ -72,7 +73,7 @@ function NumberField({
         min={0}
         step={isMoney ? 0.01 : 1}
         className="h-8 w-32 rounded-md border border-slate-300 px-2 text-sm tabular-nums disabled:bg-slate-50"
-        value={value === undefined ? "" : isMoney ? value / 100 : value}
+        value={value === undefined ? "" : isMoney ? fenToYuan(value) : value}
         disabled={disabled}
         onChange={(event) => {
           const text = event.target.value.trim();
@@ -80,7 +81,7 @@ function NumberField({
           const number = Number(text);
           if (!Number.isFinite(number) || number < 0) return;
           // Money is typed in yuan and kept in whole fen
-          onChange(isMoney ? Math.round(number * 100) : Math.floor(number));
+          onChange(isMoney ? yuanToFen(number) : Math.floor(number));
         }}
       />
     </div>

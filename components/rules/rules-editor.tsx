@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
-import { ApiError } from "@/components/inbox/api";
+import { ApiError } from "@/components/request-json";
 import { putRules } from "@/components/rules/api";
 import { BacktestPanel } from "@/components/rules/backtest-panel";
 import { ConditionFields } from "@/components/rules/condition-fields";

@@ -3,6 +3,7 @@
 import { useFormatter, useTranslations } from "next-intl";
 import { useTransition } from "react";
 import { toast } from "sonner";
+import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 import type { ConnectionHealthView, PlatformAppView, RefreshNowResponse } from "@/lib/platforms/connection";
 import { displayTimeZone } from "@/lib/i18n/locales";
@@ -12,11 +13,8 @@ import { displayTimeZone } from "@/lib/i18n/locales";
 
 const dateTime = { dateStyle: "short", timeStyle: "short", timeZone: displayTimeZone } as const;
 
-async function postRefreshNow(shopId: string): Promise<RefreshNowResponse> {
-  const response = await fetch(`/api/settings/shops/${shopId}/platform-app/refresh`, { method: "POST" });
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(json?.error?.message ?? `HTTP ${response.status}`);
-  return json as RefreshNowResponse;
+function postRefreshNow(shopId: string): Promise<RefreshNowResponse> {
+  return requestJson(`/api/settings/shops/${shopId}/platform-app/refresh`, { method: "POST" });
 }
 
 export function ConnectionHealth({ shop, health, onRefreshed }: { shop: { id: string; name: string }; health: ConnectionHealthView; onRefreshed: (app: PlatformAppView) => void }) {

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type FormEvent } from "react";
 import { toast } from "sonner";
 import { PlatformBadge } from "@/components/inbox/badges";
+import { ApiError, requestJson } from "@/components/request-json";
 import { ConnectionHealth } from "@/components/settings/connection-health";
 import { Button } from "@/components/ui/button";
 import type { Platform } from "@/lib/domain";
@@ -81,10 +82,15 @@ function getInitialValues(app: PlatformAppView | null): Record<FieldName, string
 }
 
 async function putPlatformApp(shopId: string, body: Record<string, unknown>): Promise<PlatformAppView> {
-  const response = await fetch(`/api/settings/shops/${shopId}/platform-app`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(json?.error?.issues?.[0] ? `${json.error.issues[0].path}: ${json.error.issues[0].message}` : (json?.error?.message ?? `HTTP ${response.status}`));
-  return json.app as PlatformAppView;
+  const answer = await requestJson<{ app: PlatformAppView }>(`/api/settings/shops/${shopId}/platform-app`, { method: "PUT", json: body });
+  return answer.app;
+}
+
+/** A refused save names the first field the server's check refused, else says the server's message. */
+function getSaveErrorText(caught: unknown): string {
+  if (!(caught instanceof ApiError)) return caught instanceof Error ? caught.message : String(caught);
+  const issue = Array.isArray(caught.detail.issues) ? (caught.detail.issues[0] as { path?: unknown; message?: unknown } | undefined) : undefined;
+  return issue ? `${String(issue.path)}: ${String(issue.message)}` : caught.message;
 }
 
 export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string; name: string; platform: Platform }; app: PlatformAppView | null }) {
@@ -114,7 +120,7 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
         toast.success(t("saved", { shop: shop.name }));
         router.refresh();
       } catch (caught) {
-        const message = caught instanceof Error ? caught.message : String(caught);
+        const message = getSaveErrorText(caught);
         setError(message);
         toast.error(t("failed", { message }));
       }

@@ -1,16 +1,10 @@
+import { requestJson } from "@/components/request-json";
 import type { RotatedSecret } from "@/lib/webhook/settings-types";
 
 // Calls of the owner's settings page; errors surface the API's message.
 
-async function send(method: "POST" | "PUT", url: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(json?.error?.message ?? `HTTP ${response.status}`);
-  return json;
+function send(method: "POST" | "PUT", url: string, body?: unknown): Promise<unknown> {
+  return requestJson(url, { method, json: body });
 }
 
 export const settingsApi = {

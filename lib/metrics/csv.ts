@@ -1,3 +1,5 @@
+import { fenToYuan } from "@/lib/money";
+
 /** A number written with a fixed count of decimals ("-12.50"): a number to the spreadsheet, never text. */
 export type CsvDecimal = { readonly decimal: number; readonly digits: number };
 
@@ -9,7 +11,7 @@ export function csvDecimal(value: number, digits: number): CsvDecimal {
 
 /** Money in fen as yuan with two decimals, a number cell (a negative delta stays a number, "-12.50"). */
 export function csvYuan(fen: number | null): CsvCell {
-  return fen === null ? null : csvDecimal(fen / 100, 2);
+  return fen === null ? null : csvDecimal(fenToYuan(fen), 2);
 }
 
 // Excel reads a BOM-less CSV as the local ANSI code page and garbles Chinese
