@@ -1,11 +1,12 @@
 import { useTranslations } from "next-intl";
+import { getReadableTextColor, type Rgb } from "@/lib/ui/readable-text";
 
 /** Weekday × hour grid; darker cells hold more cards. Numbers stay in each cell for screen readers and print. */
 export function Heatmap({ title, counts, hue }: { title: string; counts: number[][]; hue: "emerald" | "rose" }) {
   const t = useTranslations("metrics");
   const tOwner = useTranslations("ownerPages.metrics");
   const max = Math.max(1, ...counts.flat());
-  const color = hue === "emerald" ? "4, 120, 87" : "190, 18, 60";
+  const color: Rgb = hue === "emerald" ? [4, 120, 87] : [190, 18, 60];
   return (
     <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={tOwner("scrollRegion", { name: title })}>
       <table className="w-full border-separate border-spacing-0.5 text-[11px]">
@@ -28,11 +29,12 @@ export function Heatmap({ title, counts, hue }: { title: string; counts: number[
               </th>
               {row.map((count, hour) => {
                 const share = count / max;
+                const alpha = count === 0 ? 0.04 : 0.12 + share * 0.88;
                 return (
                   <td
                     key={hour}
                     className="h-6 min-w-6 rounded-sm text-center"
-                    style={{ backgroundColor: `rgba(${color}, ${count === 0 ? 0.04 : 0.12 + share * 0.88})`, color: share > 0.5 ? "white" : "#0f172a" }}
+                    style={{ backgroundColor: `rgba(${color.join(", ")}, ${alpha})`, color: getReadableTextColor(color, alpha) }}
                   >
                     {count || ""}
                   </td>
