@@ -12,7 +12,9 @@ export function CardOrderFacts({ card }: { card: RequestCard }) {
   if (!isCategoryUnknown && unknownFacts.length === 0) return null;
   return (
     <p className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-amber-800" data-testid="order-facts-unknown">
-      {isCategoryUnknown ? <span>{t("categoryUnknown", { category: card.order.category })}</span> : null}
+      {isCategoryUnknown ? (
+        <span>{isProductCategory(card.order.category) ? t("categoryNotTold") : t("categoryUnknown", { category: card.order.category })}</span>
+      ) : null}
       {unknownFacts.length > 0 ? <span>{t("unknownFacts", { facts: unknownFacts.map((fact) => t(`facts.${fact}`)).join("、") })}</span> : null}
     </p>
   );

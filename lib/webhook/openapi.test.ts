@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "@/lib/webhook/openapi";
+import { productCategories } from "@/lib/policy/categories";
 import { webhookEventTypes } from "@/lib/webhook/events";
 
 const document = buildOpenApiDocument("http://localhost:3000");
@@ -17,6 +18,18 @@ describe("buildOpenApiDocument", () => {
     expect(variants.map((variant) => variant.properties.type.const).sort()).toEqual([...webhookEventTypes].sort());
     const created = variants.find((variant) => variant.properties.type.const === "request.created")!;
     expect(created.properties.data.required).toEqual(expect.arrayContaining(["requestId", "kind", "order", "buyer", "reasonCode", "evidence"]));
+  });
+
+  it("documents the order facts: every category code, the Chinese names it accepts, and shippedAt", () => {
+    const schema = document.components.schemas.WebhookEvent as { oneOf?: unknown[]; anyOf?: unknown[] };
+    const variants = (schema.oneOf ?? schema.anyOf) as { properties: { type: { const: string }; data: { properties: Record<string, unknown> } } }[];
+    const created = variants.find((variant) => variant.properties.type.const === "request.created")!;
+    const order = created.properties.data.properties.order as { properties: Record<string, { description?: string; anyOf?: unknown[] }> };
+    const category = order.properties.category;
+    for (const code of productCategories) expect(category.description).toContain(code);
+    expect(category.description).toMatch(/生鲜.*fresh_food/);
+    expect(category.description).toContain("类目未识别");
+    expect(Object.keys(order.properties)).toEqual(expect.arrayContaining(["shippedAt", "receivedAt", "completedAt", "priorRefund", "unknownFacts", "subOrderId"]));
   });
 
   it("lists each refusal's status", () => {
