@@ -44,7 +44,13 @@ test("an expired token flags the shop with a banner; once a new token is stored 
   const shopName = `e2e 令牌过期 ${unique().slice(-6)}`;
   const shopId = await createOwnDouyinShop(shopName, { accessTokenExpiresAt: new Date(Date.now() - hourMs), refreshToken: "e2e-refresh-token-old" });
   await signIn(page, logins.owner);
-  await page.goto("/settings");
+  // The owner is alerted on every page, not only on the settings page, and the alert leads there
+  await page.goto("/inbox");
+  const alert = page.getByTestId("connection-alert");
+  await expect(alert).toContainText(/\d+ 家店铺的平台连接异常/);
+  await alert.getByRole("link", { name: "查看平台连接" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByTestId("connection-alert")).toHaveCount(0);
   const banner = page.getByTestId("connection-health-banner");
   await expect(banner).toContainText(shopName);
   await expect(banner).toContainText("令牌已过期");
@@ -62,6 +68,14 @@ test("an expired token flags the shop with a banner; once a new token is stored 
   await expect(card.getByTestId("token-refreshed-at")).not.toHaveText("暂无");
   await expect(page.getByTestId("connection-health-banner").getByText(shopName)).toHaveCount(0);
   expect(await page.content()).not.toContain("e2e-refresh-token-new");
+});
+
+test("agents are not alerted about the owner's platform connections", async ({ page }) => {
+  await createOwnDouyinShop(`e2e 代理不提示 ${unique().slice(-6)}`, { accessTokenExpiresAt: new Date(Date.now() - hourMs), refreshToken: null });
+  await signIn(page, logins.wangfang);
+  await page.goto("/inbox");
+  await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+  await expect(page.getByTestId("connection-alert")).toHaveCount(0);
 });
 
 test("立即刷新 without a stored refresh token tells the owner why, in Chinese, and keeps the old token", async ({ page }) => {

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { getTranslations } from "next-intl/server";
+import { countFailingConnections } from "@/app/_server/connection-alert";
 import { requirePageScope } from "@/app/_server/scope";
+import { ConnectionAlert } from "@/components/connection-alert";
 import { CurrentUserProvider } from "@/components/current-user";
 import { DeskMenu, type DeskLink } from "@/components/desk-menu";
 import { HydrationNow } from "@/components/inbox/use-now";
@@ -13,6 +15,7 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
   const scope = await requirePageScope();
   const t = await getTranslations();
   const isOwner = scope.role === "owner";
+  const failingConnections = await countFailingConnections(scope, new Date());
   // Agents see the rules read-only; the team, 退货宝 and platform pages are the owner's
   const links: DeskLink[] = [
     { href: "/inbox", label: t("nav.inbox") },
@@ -59,6 +62,7 @@ export default async function DeskLayout({ children }: { children: ReactNode }) 
         </div>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-6">
+        <ConnectionAlert failingCount={failingConnections} />
         {/* Clocks render with this instant on the server and while hydrating, so both draw the same text */}
         <HydrationNow iso={new Date().toISOString()}>
           <CurrentUserProvider user={{ id: scope.userId, name: scope.userName, role: scope.role }}>{children}</CurrentUserProvider>
