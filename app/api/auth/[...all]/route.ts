@@ -1,5 +1,6 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { capRequestBody } from "@/app/_server/read-body";
+import { forgetSessions } from "@/app/_server/scope";
 import { getStreamGuard } from "@/app/_server/stream-guard";
 import { getAuth } from "@/db/auth";
 import { bodyLimits } from "@/lib/body-limits";
@@ -16,6 +17,9 @@ export async function POST(request: Request) {
   const isSignOut = new URL(request.url).pathname.endsWith("/sign-out");
   const ending = isSignOut ? await getAuth().api.getSession({ headers: capped.request.headers }) : null;
   const response = await toNextJsHandler(getAuth()).POST(capped.request);
-  if (ending && response.ok) getStreamGuard().closeSessions([ending.session.token]);
+  if (ending && response.ok) {
+    forgetSessions([ending.session.token]);
+    getStreamGuard().closeSessions([ending.session.token]);
+  }
   return response;
 }

@@ -1,4 +1,5 @@
 import { withScope } from "@/app/_server/api";
+import { forgetUser } from "@/app/_server/scope";
 import { getStreamGuard } from "@/app/_server/stream-guard";
 import { getDb } from "@/db/client";
 import { revokeUserSessions } from "@/db/queries/users";
@@ -15,6 +16,7 @@ export const DELETE = withScope<{ userId: string }>(async (_request, { scope, pa
   const revoked = await revokeUserSessions(getDb(), scope.merchantId, id.data);
   if (revoked === null) return apiError("not_found", `No user ${id.data}`);
   // Their live streams end now, not at the next check
+  forgetUser(id.data);
   getStreamGuard().closeUser(id.data);
   return Response.json({ revokedSessions: revoked });
 });
