@@ -14,6 +14,13 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // The security headers of every answer; pages get their nonce policy from proxy.ts (docs/security.md)
   headers: async () => staticHeaderRules(),
+  experimental: {
+    // Server Actions are read by Next itself, not by app/_server/read-body.ts: the language switch
+    // (app/_server/locale-action.ts, a few bytes) and any multipart POST to a page path, signed in or not.
+    // Next's default would read 1 MB of such a body; 16 KiB is still hundreds of times the switch's call
+    // (docs/security.md, "Request bodies"; app/_server/body-limits-wiring.test.ts).
+    serverActions: { bodySizeLimit: 16 * 1024 },
+  },
 };
 
 export default withNextIntl(nextConfig);

@@ -6,20 +6,27 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { getDatabasePath, getDb, type Db } from "@/db/client";
+import { createPrivateFileOnce, narrowPrivateFile, privateDirMode } from "@/db/data-files";
 import { accounts, sessions, users, verifications } from "@/db/schema";
 import { clearLoginThrottle, reserveLoginAttempt } from "@/db/queries/login-throttle";
 import { clientAddressHeader, limitKeyFor, readClientAddress } from "@/lib/client-address";
 import { defaultSignInLimitPolicy, parseSignInPerMinute, SignInAddressLimit } from "@/lib/sign-in-limit";
 
+/**
+ * The generated secret in `file` (docs/security.md "Files"): created 0600 if missing, atomically, so a second
+ * process starting at the same time reads the first one's whole secret; an existing file wider than 0600 (an
+ * older desk wrote it by the umask) is narrowed.
+ */
+export function readOrCreateAuthSecretFile(file: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: privateDirMode });
+  if (!createPrivateFileOnce(file, crypto.randomBytes(32).toString("hex"))) narrowPrivateFile(file);
+  return fs.readFileSync(file, "utf8").trim();
+}
+
 /** The secret comes from the environment; a local install generates one beside its database. */
 function getAuthSecret(): string {
   if (process.env.BETTER_AUTH_SECRET) return process.env.BETTER_AUTH_SECRET;
-  const file = path.join(path.dirname(getDatabasePath()), ".auth-secret");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600 });
-  }
-  return fs.readFileSync(file, "utf8").trim();
+  return readOrCreateAuthSecretFile(path.join(path.dirname(getDatabasePath()), ".auth-secret"));
 }
 
 function getTrustedOrigins(): string[] {

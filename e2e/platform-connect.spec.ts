@@ -11,7 +11,7 @@ import { FakeWechat } from "@/scripts/fake-platforms/wechat";
 import { e2eDatabasePath } from "../playwright.config";
 import { baseURL, cardByTitle, logins, openInbox, signIn, signInApi } from "./helpers";
 
-// Issue 11: the owner connects a shop to its platform on the settings page; WeChat 小店 pushes make cards;
+// Connecting a shop to its platform (docs/platforms/README.md): the owner connects it on the settings page; WeChat 小店 pushes make cards;
 // a platform intervention shows on the card. Each test makes its own shop, so no other test's app changes.
 const db = openDb(e2eDatabasePath);
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;

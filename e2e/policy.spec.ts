@@ -9,7 +9,8 @@ import type { Platform, RequestKind } from "@/lib/domain";
 import { e2eDatabasePath } from "../playwright.config";
 import { baseURL, cardByTitle, logins, openInbox, signIn, signInApi } from "./helpers";
 
-// Issue 5's e2e checks: each test makes its own order and card, as a platform push would.
+// The platform rules the desk enforces (docs/domain/README.md: rejections, negotiation, the after-sales entry), end to
+// end: each test makes its own order and card, as a platform push would.
 
 const dayMs = 24 * 60 * 60 * 1000;
 const png = Buffer.from(

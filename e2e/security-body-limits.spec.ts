@@ -223,3 +223,13 @@ test("signing in (better-auth reads the body it is handed): 8 MiB chunked → 41
   expectCapHeld(sent, bodyLimits.json);
   expect(JSON.parse(sent.body).error.code).toBe("payload_too_large");
 });
+
+test("a multipart POST to a page (Next reads it as a possible Server Action), signed out: 8 MiB chunked → refused, at most 16 KiB + 64 KiB read", async () => {
+  // next.config.ts experimental.serverActions.bodySizeLimit; Next's default would read 1 MB. Past the cap Next
+  // throws its 413 error inside the page render, so a page path answers it as a 500 error page.
+  const serverActionCap = 16 * 1024;
+  const headers = { origin: baseURL, "content-type": `multipart/form-data; boundary=${boundary}` };
+  const sent = await sendSlowly("/login", { cap: serverActionCap, headers, prefix: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\n`) });
+  expect([413, 500], `answered ${sent.status} after ${sent.bytesWrittenAtAnswer} of ${sent.bytesWrittenInAll} bytes written`).toContain(sent.status);
+  expect(sent.bytesWrittenAtAnswer!).toBeLessThanOrEqual(serverActionCap + slack);
+});

@@ -88,6 +88,37 @@ test("API answers carry the locked-down policy and the common headers, signed ou
   await expectApiPolicy(signedIn);
 });
 
+/** The evidence route's policy, for an image: nothing loads, nothing frames it, nothing in it runs. */
+async function expectEvidencePolicy(answer: APIResponse) {
+  const policy = await expectSecurityHeaders(answer);
+  expect(directive(policy, "default-src")).toEqual(["'none'"]);
+  expect(directive(policy, "script-src")).toBeUndefined();
+  expect(directive(policy, "sandbox")).toEqual([]);
+}
+
+test("every evidence answer carries the evidence policy: the file, and the 401, invalid_id and 404 JSON", async ({ page, request }) => {
+  const card = await seedCard({ shop: "tmall", evidenceCount: 1 });
+  const signedOut = await request.get("/api/evidence/evd_doesnotexist00000000");
+  expect(signedOut.status()).toBe(401);
+  await expectEvidencePolicy(signedOut);
+
+  await signIn(page, logins.owner);
+  const detail = await (await page.request.get(`/api/requests/${card.id}`)).json();
+  const fileUrl = detail.card.evidence[0].url as string;
+  expect(fileUrl).toMatch(/^\/api\/evidence\/evd_/);
+  const file = await page.request.get(fileUrl);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["content-type"]).toBe("image/svg+xml");
+  await expectEvidencePolicy(file);
+
+  const invalid = await page.request.get("/api/evidence/not-an-id");
+  expect(invalid.status()).toBe(400);
+  await expectEvidencePolicy(invalid);
+  const missing = await page.request.get(`/api/evidence/evd_${"0".repeat(20)}`);
+  expect(missing.status()).toBe(404);
+  await expectEvidencePolicy(missing);
+});
+
 test("platform pushes are answered with the headers, through Next and through serve.mjs's own events path", async ({ request }) => {
   // Douyin's push route runs in Next: an unsigned push is refused
   const push = await request.post("/api/platforms/douyin/push", { data: "[]", headers: { "content-type": "application/json" } });

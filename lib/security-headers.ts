@@ -113,13 +113,15 @@ type HeaderRule = { source: string; headers: { key: string; value: string }[] };
 const asPairs = (headers: Readonly<Record<string, string>>) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 
 /**
- * next.config.ts `headers()`: the common headers on every path, and the locked-down policy on every path but
- * the evidence files (Next keeps a header set here over the route's own, and those carry their own policy).
+ * next.config.ts `headers()`: the common headers on every path; the evidence policy on every answer under
+ * /api/evidence/ (the file, and its 401, invalid_id and 404 JSON too), and the locked-down one everywhere else.
+ * Next keeps a header set here over the route's own, so each path gets exactly one policy from here.
  * On pages proxy.ts replaces that policy with the nonce one (same lower-case name, set after these).
  */
 export function staticHeaderRules(): HeaderRule[] {
   return [
     { source: "/:path*", headers: asPairs(commonSecurityHeaders) },
     { source: "/:path((?!api/evidence/).*)", headers: [{ key: "content-security-policy", value: lockedDownContentSecurityPolicy }] },
+    { source: "/api/evidence/:path+", headers: [{ key: "content-security-policy", value: evidenceContentSecurityPolicy }] },
   ];
 }

@@ -1,4 +1,6 @@
 // `npm test`: typecheck, lint, unit (vitest), e2e (Playwright on Debian's Chromium). Ends with "N passed, N failed".
+// `npm run test:e2e` (`--e2e-only`): the e2e build and Playwright alone; arguments after it go to Playwright
+// (`npm run test:e2e -- e2e/decide.spec.ts`). E2E_PORT picks the port, and with it the build folder and database.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -35,37 +37,48 @@ function ensureChromium() {
   return fs.existsSync(executable);
 }
 
+const [mode, ...playwrightArgs] = process.argv.slice(2);
+const isE2eOnly = mode === "--e2e-only";
+if (mode !== undefined && !isE2eOnly) {
+  console.error(`Unknown option ${mode}: the only one is --e2e-only`);
+  process.exit(2);
+}
+
 fs.rmSync("test-results", { recursive: true, force: true });
 fs.mkdirSync("test-results", { recursive: true });
 
-results.push({ name: "typecheck", passed: step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]) ? 1 : 0, failed: 0 });
-if (!results.at(-1).passed) results.at(-1).failed = 1;
-// Lint is eslint and the import-cycle check (madge, type-only imports included: .madgerc)
-const eslintOk = step("lint", bin("eslint"), [".", "--max-warnings=0"]);
-const cyclesOk = step("import cycles", "npm", ["run", "-s", "lint:cycles"]);
-const lintOk = eslintOk && cyclesOk;
-results.push({ name: "lint", passed: lintOk ? 1 : 0, failed: lintOk ? 0 : 1 });
-// Dead code: unused files, exports and dependencies (knip.config.ts)
-const deadCodeOk = step("dead code", bin("knip"), ["--no-progress"]);
-results.push({ name: "dead code", passed: deadCodeOk ? 1 : 0, failed: deadCodeOk ? 0 : 1 });
+if (!isE2eOnly) runChecksAndUnit();
 
-const unitOk = step("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
-const vitest = readJson("test-results/vitest.json");
-results.push({
-  name: "unit",
-  passed: vitest?.numPassedTests ?? 0,
-  failed: vitest ? vitest.numFailedTests + (unitOk || vitest.numFailedTests ? 0 : 1) : 1,
-});
+function runChecksAndUnit() {
+  results.push({ name: "typecheck", passed: step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]) ? 1 : 0, failed: 0 });
+  if (!results.at(-1).passed) results.at(-1).failed = 1;
+  // Lint is eslint and the import-cycle check (madge, type-only imports included: .madgerc)
+  const eslintOk = step("lint", bin("eslint"), [".", "--max-warnings=0"]);
+  const cyclesOk = step("import cycles", "npm", ["run", "-s", "lint:cycles"]);
+  const lintOk = eslintOk && cyclesOk;
+  results.push({ name: "lint", passed: lintOk ? 1 : 0, failed: lintOk ? 0 : 1 });
+  // Dead code: unused files, exports and dependencies (knip.config.ts)
+  const deadCodeOk = step("dead code", bin("knip"), ["--no-progress"]);
+  results.push({ name: "dead code", passed: deadCodeOk ? 1 : 0, failed: deadCodeOk ? 0 : 1 });
+
+  const unitOk = step("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
+  const vitest = readJson("test-results/vitest.json");
+  results.push({
+    name: "unit",
+    passed: vitest?.numPassedTests ?? 0,
+    failed: vitest ? vitest.numFailedTests + (unitOk || vitest.numFailedTests ? 0 : 1) : 1,
+  });
+}
 
 let e2eOk = ensureChromium();
 if (!e2eOk) console.error("Chromium is missing and could not be installed: e2e cannot run.");
-if (e2eOk && process.env.SKIP_E2E !== "1") {
+if (e2eOk && (isE2eOnly || process.env.SKIP_E2E !== "1")) {
   const distDir = `.next-e2e-${process.env.E2E_PORT ?? 3100}`;
   // next build adds its distDir's types to tsconfig.json; a test run must leave the tree as it found it.
   const tsconfig = fs.readFileSync("tsconfig.json", "utf8");
   e2eOk = step("e2e build", bin("next"), ["build"], { NEXT_DIST_DIR: distDir });
   fs.writeFileSync("tsconfig.json", tsconfig);
-  if (e2eOk) e2eOk = step("e2e", bin("playwright"), ["test"]);
+  if (e2eOk) e2eOk = step("e2e", bin("playwright"), ["test", ...playwrightArgs]);
   const report = readJson("test-results/e2e.json");
   const stats = report?.stats;
   results.push({

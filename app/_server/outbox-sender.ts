@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { guardedFetch, OutboundRefusedError } from "@/app/_server/net/guarded-fetch";
+import { readResponseTextWithin, ResponseTooLargeError } from "@/app/_server/net/read-response";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
 import { listDueDeliveries, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
 import { recordPlatformAnswer } from "@/db/queries/platforms";
@@ -37,20 +38,17 @@ const transient = (error: unknown): Failure => ({
   error: error instanceof OutboundRefusedError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error),
 });
 
-/** At most `limit` bytes of a body, as text: a refusal's JSON is small and a stray page must not fill memory. */
-async function readBodyText(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+/**
+ * A refusal's body, read within `limit` (its JSON is small). One over the limit is not read further and counts as
+ * carrying no words: the status alone then says what the endpoint meant.
+ */
+async function readRefusalBody(response: Response, limit: number): Promise<string> {
+  try {
+    return await readResponseTextWithin(response, limit);
+  } catch (error) {
+    if (error instanceof ResponseTooLargeError) return "";
+    throw error;
   }
-  await reader.cancel().catch(() => undefined);
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, limit));
 }
 
 /** Our own signed decision POST to the merchant's endpoint (shops without a platform app). */
@@ -72,7 +70,7 @@ async function sendOwnContract(row: DueDelivery, deps: SenderDeps): Promise<Answ
     });
     // Only a 4xx body can carry the endpoint's reason for saying no
     const isClientError = response.status >= 400 && response.status < 500;
-    const body = isClientError ? await readBodyText(response, contractBodyLimit) : "";
+    const body = isClientError ? await readRefusalBody(response, contractBodyLimit) : "";
     if (!isClientError) await response.body?.cancel();
     return readContractAnswer(response.status, body);
   } catch (error) {

@@ -75,14 +75,17 @@ describe("next.config.ts headers()", () => {
     ["/api/stream", lockedDownContentSecurityPolicy],
     ["/inbox", lockedDownContentSecurityPolicy],
     ["/_next/static/chunks/main.js", lockedDownContentSecurityPolicy],
-    // The evidence route sends its own policy, which a fixed one would silently replace
-    ["/api/evidence/evd_1", null],
+    ["/api/evidence", lockedDownContentSecurityPolicy],
+    // Every answer of the evidence route, its 401, invalid_id and 404 JSON as well as the file: the image policy
+    ["/api/evidence/evd_1", evidenceContentSecurityPolicy],
+    ["/api/evidence/not-an-id", evidenceContentSecurityPolicy],
+    ["/api/evidence/evd_1/extra", evidenceContentSecurityPolicy],
   ])("%s gets the fixed policy %s", async (path, policy) => {
     const response = await unstable_getResponseFromNextConfig({ url: `${desk}${path}`, nextConfig });
     expect(response.headers.get("content-security-policy")).toBe(policy);
   });
 
-  it("leaves the evidence files a policy of their own that still forbids framing", () => {
+  it("gives the evidence files a policy of their own that still forbids framing", () => {
     expect(evidenceContentSecurityPolicy).toContain("frame-ancestors 'none'");
   });
 });

@@ -50,7 +50,7 @@ export default async function SettingsPage() {
           <ConnectionCard key={connection.shopId} connection={connection} />
         ))}
       </div>
-      {/* Issue 11: each shop's own platform app (credentials the platform adapters use) */}
+      {/* Each shop's own platform app: the credentials the platform adapters use (docs/platforms/README.md, docs/platforms/tokens.md) */}
       <section aria-labelledby="platform-apps-title" className="space-y-3">
         <header className="space-y-1">
           <h2 id="platform-apps-title" className="text-base font-semibold">

@@ -1,4 +1,5 @@
 import { guardedFetch } from "@/app/_server/net/guarded-fetch";
+import { maxPlatformAnswerBytes, readResponseTextWithin } from "@/app/_server/net/read-response";
 import type { PlatformApp } from "@/db/queries/platforms";
 import { PlatformMessageError, parseJsonLossless } from "@/lib/platforms/common";
 import { parseDouyinDetail, type DouyinDetail } from "@/lib/platforms/douyin/messages";
@@ -15,6 +16,10 @@ export type ClientDeps = { fetch: typeof fetch; now: () => Date; timeoutMs: numb
 // Every real platform call goes through the outbound guard (docs/security.md "Outbound calls"); tests inject their own fetch
 export const defaultClientDeps: ClientDeps = { fetch: guardedFetch, now: () => new Date(), timeoutMs: 10_000 };
 
+/**
+ * One call and its answer as JSON. The answer is read within maxPlatformAnswerBytes: past it the read stops and
+ * ResponseTooLargeError is thrown, which callers treat as they treat a network error (retried, never a refusal).
+ */
 export async function performCall(deps: ClientDeps, call: PlatformCall): Promise<unknown> {
   const response = await deps.fetch(call.url, {
     method: call.method,
@@ -23,7 +28,7 @@ export async function performCall(deps: ClientDeps, call: PlatformCall): Promise
     redirect: "manual",
     signal: AbortSignal.timeout(deps.timeoutMs),
   });
-  const text = await response.text();
+  const text = await readResponseTextWithin(response, maxPlatformAnswerBytes);
   if (!response.ok) throw new PlatformMessageError(`HTTP ${response.status} from ${new URL(call.url).pathname}: ${text.slice(0, 200)}`);
   try {
     return parseJsonLossless(text);

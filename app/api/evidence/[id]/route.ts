@@ -17,7 +17,8 @@ export const GET = withScope<{ id: string }>(async (_request, { scope, params })
       "content-type": file.mimeType,
       "cache-control": "private, max-age=86400, immutable",
       "x-content-type-options": "nosniff",
-      // Uploaded SVGs must never run script in our origin (next.config.ts leaves this route its own policy)
+      // Uploaded SVGs must never run script in our origin. next.config.ts puts the same policy on every answer
+      // under /api/evidence/ (its 401/404 JSON too) and Next keeps that one; this one holds outside Next's router
       "content-security-policy": evidenceContentSecurityPolicy,
     },
   });
