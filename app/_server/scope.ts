@@ -20,7 +20,7 @@ type CachedSession = { userId: string; sessionToken: string };
 const globalForSessions = globalThis as unknown as { deskSessions?: TtlCache<string, CachedSession> };
 
 function checkedSessions(): TtlCache<string, CachedSession> {
-  globalForSessions.deskSessions ??= new TtlCache({ ttlMs: sessionCacheMs, maxEntries: 10_000, now: Date.now });
+  globalForSessions.deskSessions ??= new TtlCache({ ttlMs: sessionCacheMs, maxEntries: 10_000, now: () => Date.now() });
   return globalForSessions.deskSessions;
 }
 

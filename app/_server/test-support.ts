@@ -17,7 +17,7 @@ export const appUrl = "http://localhost:3000";
 const password = "route-test-password";
 const fastHash = async (plain: string) => createHash("sha256").update(plain).digest("hex");
 
-type Globals = { deskDb?: Db; deskAuth?: unknown; deskStreamGuard?: unknown; deskLiveHub?: unknown };
+type Globals = { deskDb?: Db; deskAuth?: unknown; deskStreamGuard?: unknown; deskLiveHub?: unknown; deskSessions?: unknown };
 const globals = globalThis as unknown as Globals;
 
 /** A signed-in user: `cookie` is the session cookie a browser would send. */
@@ -87,7 +87,7 @@ export function setUpRouteDesk(): RouteDesk {
   });
   afterAll(() => {
     desk.db?.$client.close();
-    for (const key of ["deskAuth", "deskStreamGuard", "deskLiveHub"] as const) delete globals[key];
+    for (const key of ["deskAuth", "deskStreamGuard", "deskLiveHub", "deskSessions"] as const) delete globals[key];
     // The live hub may run one more poll it scheduled before its last stream closed: that finds an empty database
     // here, never the developer's data/desk.db that getDb() would open
     globals.deskDb = openDb(":memory:");
