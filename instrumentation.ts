@@ -8,6 +8,9 @@ export async function register() {
   // scripts/serve.mjs answers platform events with this (docs/loops.md, "Where the server starts")
   const { publishPlatformReceiver } = await import("@/app/_server/platform-receiver");
   publishPlatformReceiver(getDb);
+  // …and an agent's decisions with the route's own handler (docs/decisions/0011-decisions-on-the-fast-path.md)
+  const { publishFastRoutes } = await import("@/app/_server/fast-routes");
+  publishFastRoutes();
   const { startBackgroundLoops } = await import("@/app/_server/loops");
   // OUTBOX_SENDER=off (the bench) leaves the platform loops out: outbox, token upkeep, TMC
   startBackgroundLoops(getDb, { platformLoops: process.env.OUTBOX_SENDER !== "off", tmcConsumer: process.env.TMC_CONSUMER });

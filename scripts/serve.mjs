@@ -5,6 +5,7 @@
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { announceClientAddressHeader, parseTrustedProxies, stampClientAddress } from "./client-address.mjs";
+import { createFastRoutesListener } from "./fast-routes.mjs";
 import { createPlatformEventsListener } from "./platform-events.mjs";
 
 const { values: options } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
@@ -23,7 +24,7 @@ await app.prepare();
 // goes through Next as every event would before the receiver exists, and the warning below says so.
 await (await app.server?.getServer?.())?.prepare?.();
 const getReceiver = () => globalThis.deskPlatformReceiver;
-if (getReceiver()) console.log("[serve] platform events answered by node:http, everything else by Next");
+if (getReceiver()) console.log("[serve] platform events and decisions answered by node:http, everything else by Next");
 else console.warn("[serve] instrumentation published no platform receiver: platform events go through Next");
 
 // Per-address sign-in limits key on the socket's peer, or on X-Forwarded-For only when that peer is one of
@@ -40,7 +41,7 @@ const fallback = (request, response) =>
     if (!response.headersSent) response.writeHead(500).end();
     else response.destroy();
   });
-const listener = createPlatformEventsListener({ getReceiver, fallback });
+const listener = createPlatformEventsListener({ getReceiver, fallback: createFastRoutesListener({ getRoutes: () => globalThis.deskFastRoutes, fallback }) });
 const server = http.createServer((request, response) => {
   stampClientAddress(request, trustedProxies);
   listener(request, response);

@@ -1,0 +1,103 @@
+// API routes answered straight from node:http with the route's own handler (app/_server/fast-routes.ts,
+// docs/decisions/0011-decisions-on-the-fast-path.md). The node request becomes the Request Next would have built
+// (same URL, headers and streamed body, so the route's byte cap still reads it), and the route's Response is
+// written back with the security headers Next would have added.
+import { Buffer } from "node:buffer";
+const { Headers, ReadableStream, Request } = globalThis;
+
+function findRoute(routes, method, url) {
+  const queryAt = url.indexOf("?");
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    try {
+      return { route, params: Object.fromEntries(route.paramNames.map((name, index) => [name, decodeURIComponent(match[index + 1])])) };
+    } catch {
+      // A malformed %-escape: Next answers it as it would any bad path
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The node request's body as a web stream that stops reading when the route stops: once the route's cap cancels
+ * it, no further byte is taken off the socket (node's Readable.toWeb throws on data arriving after a cancel).
+ */
+function bodyStream(request) {
+  let isDone = false;
+  const onData = (controller) => (chunk) => {
+    if (isDone) return;
+    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (controller.desiredSize !== null && controller.desiredSize <= 0) request.pause();
+  };
+  return new ReadableStream({
+    start(controller) {
+      request.on("data", onData(controller));
+      request.once("end", () => {
+        if (isDone) return;
+        isDone = true;
+        controller.close();
+      });
+      request.once("error", (error) => {
+        if (isDone) return;
+        isDone = true;
+        controller.error(error);
+      });
+    },
+    pull() {
+      request.resume();
+    },
+    cancel() {
+      isDone = true;
+      request.pause();
+    },
+  });
+}
+
+function toWebRequest(request) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  return new Request(`http://${request.headers.host ?? "localhost"}${request.url}`, {
+    method: request.method,
+    headers,
+    ...(hasBody ? { body: bodyStream(request), duplex: "half" } : {}),
+  });
+}
+
+async function answer(published, { route, params }, request, response) {
+  const answered = await route.handler(toWebRequest(request), { params: Promise.resolve(params) });
+  const body = Buffer.from(await answered.arrayBuffer());
+  const headers = { ...published.answerHeaders };
+  answered.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers[name] = value;
+  });
+  const cookies = answered.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  headers["content-length"] = body.length;
+  response.writeHead(answered.status, headers);
+  response.end(body);
+}
+
+/** A node:http listener: a request one of `getRoutes()`'s routes matches is answered here, anything else by `fallback`. */
+export function createFastRoutesListener({ getRoutes, fallback, logError = console.error }) {
+  return (request, response) => {
+    const published = getRoutes();
+    const match = published ? findRoute(published.routes, request.method ?? "", request.url ?? "") : null;
+    if (!match) return fallback(request, response);
+    answer(published, match, request, response).catch((error) => {
+      logError("[fast routes] the route failed:", error);
+      if (response.headersSent) return response.destroy();
+      const payload = JSON.stringify(published.internalError.body);
+      response.writeHead(published.internalError.status, { ...published.answerHeaders, "content-type": "application/json", "content-length": Buffer.byteLength(payload), connection: "close" });
+      response.end(payload);
+    });
+  };
+}
