@@ -13,6 +13,7 @@ import { webhookEvent, type WebhookEvent } from "@/lib/webhook/events";
 import { decisionEvent, idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import { checkTimestamp, getSignedHeaders, verifySignature, webhookHeaders } from "@/lib/webhook/signature";
 import { demoShopIds, getDemoWebhookSecret } from "@/db/seed-webhooks";
+import { dayMs, hourMs } from "@/lib/time";
 
 const { values: options } = parseArgs({
   options: {
@@ -127,7 +128,7 @@ function buildRequestEvents(platform: Platform, now: Date): WebhookEvent[] {
         category: product.category,
         title: product.title,
         amountFen: product.amountFen,
-        completedAt: new Date(now.getTime() - random.int(1, 10) * 86_400_000).toISOString(),
+        completedAt: new Date(now.getTime() - random.int(1, 10) * dayMs).toISOString(),
         supportedKinds: product.kinds.filter((candidate): candidate is Exclude<RequestKind, "entry_reopen"> => candidate !== "entry_reopen"),
         priorRefund: "none",
       },
@@ -136,7 +137,7 @@ function buildRequestEvents(platform: Platform, now: Date): WebhookEvent[] {
       reasonText: getBuyerReasonLabel(reasonCode, "zh"),
       evidence: Array.from({ length: evidenceCount }, () => `http://localhost:${receiverPort}/evidence/${random.int(1, 99)}.svg`),
       amountFen: product.amountFen,
-      platformDeadline: new Date(now.getTime() + (platform === "douyin" ? 48 : 36) * 3_600_000).toISOString(),
+      platformDeadline: new Date(now.getTime() + (platform === "douyin" ? 48 : 36) * hourMs).toISOString(),
     },
   };
   const later = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
