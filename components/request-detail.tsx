@@ -21,7 +21,7 @@ import { formatShanghaiDate } from "@/components/policy/format";
 import { ReassignControl } from "@/components/reassign-control";
 import { Button } from "@/components/ui/button";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
-import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
+import { isBuyerReasonCode } from "@/lib/buyer-reasons";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { formatFen } from "@/lib/money";
 
@@ -118,7 +118,7 @@ export function RequestDetail({
           <dl className="divide-y divide-slate-100">
             <Field label={t("card.shop")}>{card.shop.name}</Field>
             <Field label={t("card.buyer")}>{card.buyerNick}</Field>
-            <Field label={t("card.reason")}>{getBuyerReasonLabel(card.reasonCode, locale)}</Field>
+            <Field label={t("card.reason")}>{isBuyerReasonCode(card.reasonCode) ? t(`buyerReason.${card.reasonCode}`) : card.reasonCode}</Field>
             {card.kind !== "entry_reopen" ? <Field label={t("card.requested")}>{formatFen(card.amountFen)}</Field> : null}
             <Field label={t("card.claim")}>{card.claim ?? t("detail.none")}</Field>
             <Field label={t("card.evidence")}>
@@ -145,7 +145,7 @@ export function RequestDetail({
             </Field>
             <Field label={t("card.orderAmount")}>{formatFen(card.order.amountFen)}</Field>
             <Field label={t("detail.category")}>
-              {t.has(`detail.categories.${card.order.category}`) ? t(`detail.categories.${card.order.category}`) : t("card.categoryUnknown", { category: card.order.category })}
+              {t.has(`category.${card.order.category}`) ? t(`category.${card.order.category}`) : t("card.categoryUnknown", { category: card.order.category })}
             </Field>
             <Field label={t("detail.completedAt")}>{when(card.order.completedAt)}</Field>
             <Field label={t("detail.goodsReceivedAt")}>{when(card.order.receivedAt)}</Field>

@@ -6,6 +6,7 @@ import { accounts } from "@/db/schema";
 import type { Platform } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { createRandom } from "@/lib/random";
+import { dayMs, hourMs } from "@/lib/time";
 
 // The bench's own database: 2 shops, 50 agents, a year of decided history and a large pending queue.
 // Raw prepared statements in one transaction: about a million rows in seconds.
@@ -20,8 +21,6 @@ export const getBenchWebhookSecret = (platform: Platform) => `bench-webhook-secr
 
 export type BenchShop = { id: string; platform: Platform };
 export type BenchData = { shopIds: string[]; shops: BenchShop[]; ownerEmail: string; agentEmails: string[] };
-
-const day = 24 * 60 * 60_000;
 
 export async function seedBench(db: Db, options: { history: number; pending: number; now: Date; agents?: number }): Promise<BenchData> {
   const random = createRandom(7);
@@ -71,11 +70,11 @@ export async function seedBench(db: Db, options: { history: number; pending: num
       const isPending = index >= options.history;
       const shopIndex = index % 2;
       const platform = shopIndex === 0 ? "tmall" : "douyin";
-      const receivedAt = isPending ? now - random.int(1, 600) * 1000 : now - random.int(60_000, 365 * day);
+      const receivedAt = isPending ? now - random.int(1, 600) * 1000 : now - random.int(60_000, 365 * dayMs);
       const orderId = newId("ord");
       const amountFen = random.int(1_000, 90_000);
-      const completedAt = receivedAt - random.int(1, 10) * day;
-      insertOrder.run(orderId, shopIds[shopIndex], platform, `b${index}`, `压测商品 ${index}`, amountFen, `buyer${index % 5000}`, completedAt, completedAt - 3 * day, completedAt - day, receivedAt);
+      const completedAt = receivedAt - random.int(1, 10) * dayMs;
+      insertOrder.run(orderId, shopIds[shopIndex], platform, `b${index}`, `压测商品 ${index}`, amountFen, `buyer${index % 5000}`, completedAt, completedAt - 3 * dayMs, completedAt - dayMs, receivedAt);
       const responseMs = random.chance(0.9) ? random.int(5, 180) * 1000 : random.int(181, 3600) * 1000;
       const approved = random.chance(0.85);
       insertRequest.run(
@@ -89,7 +88,7 @@ export async function seedBench(db: Db, options: { history: number; pending: num
         amountFen,
         receivedAt,
         receivedAt + 180_000,
-        receivedAt + 36 * 60 * 60_000,
+        receivedAt + 36 * hourMs,
         isPending ? null : approved ? "approve" : "reject",
         isPending ? null : receivedAt + responseMs,
         isPending ? null : userIds[1 + (index % (userIds.length - 1))],

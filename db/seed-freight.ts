@@ -5,11 +5,11 @@ import { orders, requests, shops } from "@/db/schema";
 import { freightSettings } from "@/db/schema-freight";
 import { defaultFreightSettings } from "@/lib/return-freight/api";
 import { createRandom } from "@/lib/random";
+import { dayMs } from "@/lib/time";
 
 // Demo data for the 退货宝 page (docs/return-freight.md): where each shop ships from, when its orders shipped, and the
 // orders that shipped without any after-sales request, so return rates come out realistic (docs/return-freight.md).
 
-const dayMs = 24 * 60 * 60 * 1000;
 
 /** The shop's own return rates for the demo (shipped-back ÷ shipped); apparel near docs/return-freight.md's 30%. */
 const demoReturnRates: Record<string, number> = {

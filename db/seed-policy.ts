@@ -6,13 +6,12 @@ import { auditLog, orders, requests } from "@/db/schema";
 import { getDemoClaims } from "@/db/seed-claims";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import type { Platform } from "@/lib/domain";
+import { dayMs, minuteMs } from "@/lib/time";
 
 // Demo cards for the platform rules (docs/domain/README.md), so the rules show on first start: re-open cards (eligible, not eligible,
 // answered by the system while open), a Douyin card under a live platform proposal and one whose
 // proposal is invalid, and a Taobao refund-only after receipt where seller and buyer negotiate.
 
-const minuteMs = 60_000;
-const dayMs = 24 * 60 * minuteMs;
 
 type DemoShops = { tmall: string; douyin: string; taobao: string };
 

@@ -9,7 +9,7 @@ import { demoClaims, isDemoCategory } from "@/db/seed-claims";
 import { orders, requests, users } from "@/db/schema";
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import { resolveReportRange } from "@/lib/metrics/report-range";
-import { dayMs, getShanghaiDay } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiDay } from "@/lib/time";
 
 describe("the demo seed", () => {
   // 17:36 UTC is already 01:36 the next day in Shanghai: seeded by UTC days, "yesterday" came out empty

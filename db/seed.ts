@@ -10,7 +10,7 @@ import { accounts, auditLog, evidenceFiles, orders, requests } from "@/db/schema
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 import { afterSalesKinds, type Platform, type RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
-import { getShanghaiDay, getShanghaiDayStart } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiDay, getShanghaiDayStart, hourMs, minuteMs } from "@/lib/time";
 import { createRandom, type Random } from "@/lib/random";
 
 // The demo shop: realistic enough that a merchant recognises the queue on first start.
@@ -93,15 +93,11 @@ const reasonEvidenceLabel: Partial<Record<BuyerReasonCode, string>> = {
 
 type ShopPlan = { id: string; platform: Platform; products: Product[] };
 
-const minute = 60_000;
-const hour = 60 * minute;
-const day = 24 * hour;
-
 /** Platform deadlines by kind (the policy profiles' fallbacks, lib/policy/profiles.ts: Taobao 36 h 仅退款 shipped, 5 d returns; Douyin 48 h). */
 function getPlatformDeadline(platform: Platform, kind: RequestKind, receivedAt: Date): Date | null {
   if (kind === "entry_reopen") return null;
   const hours = platform === "douyin" ? 48 : kind === "refund_only" ? 36 : 120;
-  return new Date(receivedAt.getTime() + hours * hour);
+  return new Date(receivedAt.getTime() + hours * hourMs);
 }
 
 /** Re-open requests exist only where the seller can open the entry (Taobao/Tmall, docs/domain/after-sales-entry.md). */
@@ -117,8 +113,8 @@ function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidenc
     kind === "entry_reopen" ? "late_problem" : kind === "repair" ? "needs_repair" : random.pick(getDemoReasons(product.category));
   const completedAt =
     kind === "entry_reopen"
-      ? new Date(receivedAt.getTime() - random.int(20, 600) * day)
-      : new Date(receivedAt.getTime() - random.int(1, 12) * day);
+      ? new Date(receivedAt.getTime() - random.int(20, 600) * dayMs)
+      : new Date(receivedAt.getTime() - random.int(1, 12) * dayMs);
   const order = buildOrder({
     shopId: shop.id,
     platform: shop.platform,
@@ -130,7 +126,7 @@ function buildCard(random: Random, shop: ShopPlan, receivedAt: Date, withEvidenc
     buyerNick: random.pick(buyerNicks),
     province: random.pick(provinces),
     completedAt,
-    receivedAt: new Date(completedAt.getTime() - random.int(1, 3) * day),
+    receivedAt: new Date(completedAt.getTime() - random.int(1, 3) * dayMs),
     supportedKinds: product.kinds.length ? product.kinds : [...afterSalesKinds],
     priorRefund: kind === "entry_reopen" ? random.pick(["none", "none", "closed"] as const) : "none",
   });
@@ -181,11 +177,11 @@ type DeskAgent = { userId: string; shopIds: string[]; shiftStartMin: number; shi
 /** The first instant from `fromMs` on at which the agent is on shift. */
 function getNextOnShiftMs(agent: DeskAgent, fromMs: number): number {
   const dayStartMs = getShanghaiDayStart(getShanghaiDay(new Date(fromMs))).getTime();
-  const startMs = dayStartMs + agent.shiftStartMin * minute;
-  const endMs = dayStartMs + agent.shiftEndMin * minute;
+  const startMs = dayStartMs + agent.shiftStartMin * minuteMs;
+  const endMs = dayStartMs + agent.shiftEndMin * minuteMs;
   if (fromMs < startMs) return startMs;
   if (fromMs < endMs) return fromMs;
-  return startMs + day;
+  return startMs + dayMs;
 }
 
 export async function seedDemo(db: Db, now: Date, seed = 20261123) {
@@ -270,14 +266,14 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     { userId: userIds["owner@beian.demo"], shopIds: [taobao], shiftStartMin: 9 * 60, shiftEndMin: 23 * 60, freeAtMs: 0 },
   ];
   for (let dayIndex = 30; dayIndex >= 1; dayIndex--) {
-    const dayStartMs = getShanghaiDayStart(getShanghaiDay(new Date(now.getTime() - dayIndex * day))).getTime();
+    const dayStartMs = getShanghaiDayStart(getShanghaiDay(new Date(now.getTime() - dayIndex * dayMs))).getTime();
     const arrivals: { shop: ShopPlan; receivedAt: Date }[] = [];
     for (const shop of [...shopsA, shopB]) {
       const perDay = shop === shopB ? random.int(8, 15) : shop.platform === "tmall" ? random.int(70, 110) : random.int(35, 60);
       for (let i = 0; i < perDay; i++) {
         const hourOfDay = random.chance(0.7) ? random.int(9, 22) : random.int(0, 23);
-        const receivedAt = new Date(dayStartMs + hourOfDay * hour + random.int(0, 59) * minute + random.int(0, 59) * 1000);
-        if (receivedAt.getTime() < now.getTime() - 5 * minute) arrivals.push({ shop, receivedAt });
+        const receivedAt = new Date(dayStartMs + hourOfDay * hourMs + random.int(0, 59) * minuteMs + random.int(0, 59) * 1000);
+        if (receivedAt.getTime() < now.getTime() - 5 * minuteMs) arrivals.push({ shop, receivedAt });
       }
     }
     arrivals.sort((left, right) => left.receivedAt.getTime() - right.receivedAt.getTime());
@@ -295,8 +291,8 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
       }
       const decidedAtMs = startMs + sampleHandleMs(random);
       // A card its agent would only finish after now is left out: the pending queue is seeded on its own
-      if (!agent || (!cancelled && decidedAtMs >= now.getTime() - minute)) continue;
-      if (!cancelled) agent.freeAtMs = decidedAtMs + (random.chance(0.03) ? random.int(5, 25) * minute : 0);
+      if (!agent || (!cancelled && decidedAtMs >= now.getTime() - minuteMs)) continue;
+      if (!cancelled) agent.freeAtMs = decidedAtMs + (random.chance(0.03) ? random.int(5, 25) * minuteMs : 0);
       const decidedAt = new Date(decidedAtMs);
       const decidedBy = agent.userId;
       Object.assign(card.request, cancelled

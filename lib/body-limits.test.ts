@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bulkDecisionBody, decisionBody } from "@/lib/api-schemas";
 import { bodyLimits, isDeclaredLengthOver, maxEvidenceFileBytes, multipartOverheadBytes } from "@/lib/body-limits";
-import { buyerReasons } from "@/lib/buyer-reasons";
+import { buyerReasonCodes } from "@/lib/buyer-reasons";
 import { platforms, requestKinds } from "@/lib/domain";
 import { productCategories } from "@/lib/policy/categories";
 import { backtestBody, saveRulesBody } from "@/lib/rules/schema";
@@ -25,7 +25,7 @@ function fullRule(index: number) {
       maxRequestedAmountFen: 10_000_000_000,
       minDaysSinceCompleted: 3650,
       maxDaysSinceCompleted: 3650,
-      reasonCodes: Object.keys(buyerReasons),
+      reasonCodes: [...buyerReasonCodes],
       hasEvidence: true,
       maxBuyerRequests90d: 10_000,
       isNoReason7d: false,

@@ -6,13 +6,15 @@
 // Everything is for a local demo: secrets default to the seed's DEMO_WEBHOOK_SECRET values.
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { getBuyerReasonLabel, buyerReasons } from "@/lib/buyer-reasons";
+import { buyerReasonCodes } from "@/lib/buyer-reasons";
 import type { Platform, RequestKind } from "@/lib/domain";
+import zh from "@/lib/i18n/messages/zh-CN.json";
 import { createRandom } from "@/lib/random";
 import { webhookEvent, type WebhookEvent } from "@/lib/webhook/events";
 import { decisionEvent, idempotencyKeyHeader } from "@/lib/webhook/outbound";
 import { checkTimestamp, getSignedHeaders, verifySignature, webhookHeaders } from "@/lib/webhook/signature";
 import { demoShopIds, getDemoWebhookSecret } from "@/db/seed-webhooks";
+import { dayMs, hourMs } from "@/lib/time";
 
 const { values: options } = parseArgs({
   options: {
@@ -101,7 +103,6 @@ const products: Record<Platform, Product[]> = {
   wechat: [{ title: "纯棉四件套 1.8m 床", category: "home_textile", amountFen: 25900, kinds: ["refund_only", "return_refund", "exchange"] }],
 };
 const nicks = ["小鱼儿爱吃鱼", "快乐的柚子", "星河滚烫", "momo酱", "一只橘猫", "晴天娃娃"];
-const reasonCodes = Object.keys(buyerReasons) as (keyof typeof buyerReasons)[];
 
 let sequence = 0;
 const runId = Date.now().toString(36);
@@ -113,7 +114,7 @@ function buildRequestEvents(platform: Platform, now: Date): WebhookEvent[] {
   const kind: RequestKind = random.chance(0.1) ? "entry_reopen" : random.pick(product.kinds);
   const requestId = digits(18);
   const occurredAt = now.toISOString();
-  const reasonCode = random.pick(reasonCodes);
+  const reasonCode = random.pick(buyerReasonCodes);
   const evidenceCount = random.int(0, 2);
   const created: WebhookEvent = {
     id: nextEventId(),
@@ -127,16 +128,17 @@ function buildRequestEvents(platform: Platform, now: Date): WebhookEvent[] {
         category: product.category,
         title: product.title,
         amountFen: product.amountFen,
-        completedAt: new Date(now.getTime() - random.int(1, 10) * 86_400_000).toISOString(),
+        completedAt: new Date(now.getTime() - random.int(1, 10) * dayMs).toISOString(),
         supportedKinds: product.kinds.filter((candidate): candidate is Exclude<RequestKind, "entry_reopen"> => candidate !== "entry_reopen"),
         priorRefund: "none",
       },
       buyer: { id: digits(13), nick: random.pick(nicks) },
       reasonCode,
-      reasonText: getBuyerReasonLabel(reasonCode, "zh"),
+      // The buyer's reason in the words the platform shows them
+      reasonText: zh.buyerReason[reasonCode],
       evidence: Array.from({ length: evidenceCount }, () => `http://localhost:${receiverPort}/evidence/${random.int(1, 99)}.svg`),
       amountFen: product.amountFen,
-      platformDeadline: new Date(now.getTime() + (platform === "douyin" ? 48 : 36) * 3_600_000).toISOString(),
+      platformDeadline: new Date(now.getTime() + (platform === "douyin" ? 48 : 36) * hourMs).toISOString(),
     },
   };
   const later = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();

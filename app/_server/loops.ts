@@ -8,6 +8,7 @@ import { startTmcConsumer } from "@/app/_server/platforms/tmc-consumer";
 import { startTmcWsConsumer } from "@/app/_server/platforms/tmc-ws-consumer";
 import { getPresenceTracker, type PresenceTracker } from "@/app/_server/presence";
 import { presenceHeartbeatMs } from "@/lib/presence";
+import { dayMs } from "@/lib/time";
 
 // Every background loop of the desk starts here, once per process, from instrumentation.ts (docs/loops.md lists
 // them with their periods). None depends on an open live stream: the live hub only fans events out. Each pass
@@ -32,7 +33,7 @@ export const loopPeriods = {
 } as const;
 
 /** Presence rows older than this are deleted (their users then count as offline since the loops started). */
-const presenceRetentionMs = 24 * 60 * 60_000;
+const presenceRetentionMs = dayMs;
 
 export type LoopsOptions = {
   periods?: Partial<Record<keyof typeof loopPeriods, number>>;

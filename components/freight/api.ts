@@ -28,7 +28,8 @@ export async function deleteScenario(id: string): Promise<void> {
   await requestJson(`/api/freight/scenarios/${id}`, { method: "DELETE" });
 }
 
-export function getScenarioExportUrl(shopId: string, locale: "zh" | "en", ids?: string[]): string {
+/** `locale` is the page's own (useLocale()): the file's headings and sentences come in it. */
+export function getScenarioExportUrl(shopId: string, locale: string, ids?: string[]): string {
   const params = new URLSearchParams({ shop: shopId, locale });
   if (ids?.length) params.set("ids", ids.join(","));
   return `/api/freight/scenarios/export?${params}`;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { usePathname, useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
@@ -15,7 +15,7 @@ import { Button } from "@/components/ui/button";
 import type { Platform } from "@/lib/domain";
 import { fenToYuanText, formatFen, parseYuanToFen } from "@/lib/money";
 import { classifyRequestError } from "@/lib/request-error";
-import { productCategoryLabels, isProductCategory } from "@/lib/policy/categories";
+import { isProductCategory } from "@/lib/policy/categories";
 import { freightWindowDays, type FreightInputsResponse, type FreightSettings, type ModelOverrides, type SavedScenario } from "@/lib/return-freight/api";
 import { estimateReturnFreight, formatVerdictSentence, getCategoryBreakdown, getSensitivityGrid, getVerdict } from "@/lib/return-freight/estimator";
 import { buyerZones, getDefaultSellerPaysShare, modelParameterDefaults, platformClaimedSavingShare, type BuyerZone } from "@/lib/return-freight/parameters";
@@ -49,10 +49,10 @@ type SourcedParameter = "zoneMix" | "freightFen" | "payoutFen" | "payoutCapFen" 
 export function FreightEstimator({ shops, shopId: initialShopId, windowDays: initialWindowDays, initial, initialScenarios }: FreightEstimatorProps) {
   const t = useTranslations("freight");
   const tz = useTranslations("freight.zones");
+  const tCategory = useTranslations("category");
   const tOwner = useTranslations("ownerPages");
   // A default's source in the merchant's words, and how sure it is (the model's own notes are in docs/return-freight.md)
   const sourced = (name: SourcedParameter) => ({ source: tOwner(`freight.source.${name}`), confidence: modelParameterDefaults[name].confidence });
-  const locale = useLocale();
   const router = useRouter();
   const pathname = usePathname();
   const queryClient = useQueryClient();
@@ -198,7 +198,7 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
         <>
           <div className="rounded-lg bg-emerald-50 p-4 ring-1 ring-emerald-200" aria-live="polite">
             <p className="text-base font-semibold text-emerald-900" data-testid="freight-verdict">
-              {formatVerdictSentence(verdict, locale === "en" ? "en" : "zh")}
+              {formatVerdictSentence(verdict, t)}
             </p>
             <p className="mt-1 text-xs text-emerald-800">{t("outOfMoney")}</p>
           </div>
@@ -357,7 +357,7 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
                     {breakdown.map((row) => (
                       <tr key={row.categoryId}>
                         <th className="px-2 py-1 text-left font-medium">
-                          {isProductCategory(row.categoryId) ? productCategoryLabels[row.categoryId][locale === "en" ? "en" : "zh"] : row.categoryId}
+                          {isProductCategory(row.categoryId) ? tCategory(row.categoryId) : row.categoryId}
                         </th>
                         <td className="px-2 py-1">{Math.round(row.shippedOrders).toLocaleString("en-US")}</td>
                         <td className="px-2 py-1">{formatShare(row.returnRate)}</td>

@@ -23,8 +23,9 @@ type ScenariosPanelProps = {
 
 export function ScenariosPanel({ shopId, windowDays, parameters, initialScenarios }: ScenariosPanelProps) {
   const t = useTranslations("freight.scenarios");
+  const tFreight = useTranslations("freight");
   const tError = useTranslations("ownerPages.requestError");
-  const locale = useLocale() === "en" ? "en" : "zh";
+  const locale = useLocale();
   const format = useFormatter();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
@@ -65,7 +66,7 @@ export function ScenariosPanel({ shopId, windowDays, parameters, initialScenario
     { label: t("saving"), value: (scenario) => formatFen(estimateReturnFreight(scenario.parameters).savingFen) },
     { label: t("savingShare"), value: (scenario) => formatShare(estimateReturnFreight(scenario.parameters).savingShare) },
     { label: t("breakEven"), value: (scenario) => formatFen(estimateReturnFreight(scenario.parameters).breakEvenPremiumFen) },
-    { label: t("verdict"), value: (scenario) => formatVerdictSentence(getVerdict(scenario.parameters), locale) },
+    { label: t("verdict"), value: (scenario) => formatVerdictSentence(getVerdict(scenario.parameters), tFreight) },
   ];
 
   return (

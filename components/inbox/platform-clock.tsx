@@ -6,9 +6,10 @@ import { cn } from "@/components/ui/cn";
 import type { RequestCard } from "@/lib/api-types";
 import { formatDuration, getPlatformClock } from "@/lib/platform-clock";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { hourMs } from "@/lib/time";
 
 // Under two hours the platform's own clock deserves attention too.
-const soonMs = 2 * 60 * 60_000;
+const soonMs = 2 * hourMs;
 
 export function PlatformClockBadge({ card, now }: { card: RequestCard; now: Date }) {
   const t = useTranslations("platformClock");

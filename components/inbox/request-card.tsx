@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { memo, useState } from "react";
 import { CardFreightLine } from "@/components/freight/card-freight";
 import { InterventionBadge, KindBadge, PlatformBadge, StatusText } from "@/components/inbox/badges";
@@ -20,7 +20,7 @@ import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
 import { CounterOfferDialog } from "@/components/policy/counter-offer-dialog";
 import { Button } from "@/components/ui/button";
 import type { RequestCard as RequestCardData } from "@/lib/api-types";
-import { getBuyerReasonLabel } from "@/lib/buyer-reasons";
+import { isBuyerReasonCode } from "@/lib/buyer-reasons";
 import { formatFen } from "@/lib/money";
 
 type RequestCardProps = {
@@ -81,7 +81,7 @@ function CardActions({ card, onApprove, onReject, onCounterOffer }: CardActionsP
 
 function RequestCardView({ card, onDecide }: RequestCardProps) {
   const t = useTranslations("card");
-  const locale = useLocale();
+  const tReason = useTranslations("buyerReason");
   const format = useFormatter();
   const [isRejecting, setIsRejecting] = useState(false);
   const [isCounterOffering, setIsCounterOffering] = useState(false);
@@ -134,7 +134,7 @@ function RequestCardView({ card, onDecide }: RequestCardProps) {
             </div>
             <div className="flex gap-1">
               <dt>{t("reason")}</dt>
-              <dd className="text-slate-800">{getBuyerReasonLabel(card.reasonCode, locale)}</dd>
+              <dd className="text-slate-800">{isBuyerReasonCode(card.reasonCode) ? tReason(card.reasonCode) : card.reasonCode}</dd>
             </div>
             <div className="flex gap-1">
               <dt>{t("receivedAt")}</dt>

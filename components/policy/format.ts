@@ -1,4 +1,4 @@
-import { getShanghaiDate } from "@/lib/policy/shanghai-time";
+import { getShanghaiDate } from "@/lib/time";
 
 /** "2026-12-07": the calendar date in Asia/Shanghai, whatever the browser's zone (docs/domain/README.md#conventions). */
 export function formatShanghaiDate(instant: Date | string): string {

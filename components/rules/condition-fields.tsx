@@ -1,10 +1,10 @@
 "use client";
 
-import { useLocale, useTranslations } from "next-intl";
-import { buyerReasons } from "@/lib/buyer-reasons";
+import { useTranslations } from "next-intl";
+import { buyerReasonCodes } from "@/lib/buyer-reasons";
 import { fenToYuan, yuanToFen } from "@/lib/money";
 import { platforms, requestKinds } from "@/lib/domain";
-import { productCategories, productCategoryLabels } from "@/lib/policy/categories";
+import { productCategories } from "@/lib/policy/categories";
 import type { RuleConditions } from "@/lib/rules/schema";
 
 type Props = { conditions: RuleConditions; onChange: (conditions: RuleConditions) => void; disabled: boolean; idPrefix: string };
@@ -126,7 +126,6 @@ function ChoiceField({
 /** Every condition a rule can set; each edit hands back the whole conditions object. */
 export function ConditionFields({ conditions, onChange, disabled, idPrefix }: Props) {
   const t = useTranslations();
-  const locale = useLocale();
   const set = <K extends keyof RuleConditions>(key: K, value: RuleConditions[K]) => {
     const next = { ...conditions };
     if (value === undefined) delete next[key];
@@ -152,14 +151,14 @@ export function ConditionFields({ conditions, onChange, disabled, idPrefix }: Pr
       />
       <CheckboxGroup
         legend={t("rules.conditions.categories")}
-        options={productCategories.map((value) => ({ value, label: locale === "en" ? productCategoryLabels[value].en : productCategoryLabels[value].zh }))}
+        options={productCategories.map((value) => ({ value, label: t(`category.${value}`) }))}
         value={conditions.categories}
         onChange={(value) => set("categories", value)}
         disabled={disabled}
       />
       <CheckboxGroup
         legend={t("rules.conditions.reasonCodes")}
-        options={Object.entries(buyerReasons).map(([value, label]) => ({ value, label: locale === "en" ? label.en : label.zh }))}
+        options={buyerReasonCodes.map((value) => ({ value, label: t(`buyerReason.${value}`) }))}
         value={conditions.reasonCodes}
         onChange={(value) => set("reasonCodes", value)}
         disabled={disabled}

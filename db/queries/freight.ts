@@ -20,11 +20,11 @@ import {
 import { getBuyerZone, getOrderReturnFreight } from "@/lib/return-freight/order-freight";
 import { categoryIds, type BuyerZone, type CategoryId } from "@/lib/return-freight/parameters";
 import { getZoneParameters, sellerFaultReasonCodes } from "@/lib/return-freight/shop-parameters";
+import { dayMs } from "@/lib/time";
 
 // 退货宝 estimator data: the shop's shipped orders and returns over a window, the owner's saved settings,
 // named scenarios. Every function takes the caller's scope; a shop outside it answers like a missing one.
 
-const dayMs = 24 * 60 * 60 * 1000;
 
 /** Kinds whose approval ships a parcel back that 退货宝 pays on; repairs are not paid (order-freight.ts), so not counted. */
 const returnKinds: RequestKind[] = ["return_refund", "exchange"];

@@ -18,7 +18,7 @@ import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { resolveReportRange } from "@/lib/metrics/report-range";
 import { addCardInto, createEmptyRollup, getRangeFigures, getRollupKey, ruleAgentId, type RollupCounters } from "@/lib/metrics/response-metrics";
-import { getShanghaiDay } from "@/lib/metrics/shanghai-time";
+import { getShanghaiDay } from "@/lib/time";
 import { createRandom } from "@/lib/random";
 
 // Monday 2026-11-23, 14:00 in Shanghai

@@ -10,8 +10,8 @@ import { addBacktestRow, createBacktest, createBuyerHistoryCounter, getBacktestR
 import { usesBuyerHistory } from "@/lib/rules/match";
 import type { RuleSet } from "@/lib/rules/schema";
 import { findUnreachableRules } from "@/lib/rules/unreachable";
+import { dayMs } from "@/lib/time";
 
-const dayMs = 86_400_000;
 /** A rule's "buyer's requests in 90 days" counts this window, live (db/workflows/auto-rules.ts) and in the backtest alike. */
 export const buyerWindowMs = 90 * dayMs;
 

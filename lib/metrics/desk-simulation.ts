@@ -1,5 +1,6 @@
 import type { PersonDecision } from "@/lib/metrics/handle-time";
 import type { Random } from "@/lib/random";
+import { hourMs } from "@/lib/time";
 
 // A seeded simulation of a desk, to check the staffing forecast against (lib/metrics/staffing.test.ts):
 // cards arrive as a Poisson process, wait in one first-come-first-served queue, and each goes to the
@@ -27,8 +28,8 @@ export function simulateDesk({ random, agents, arrivalsPerHour, hours, drawHandl
   if (!Number.isSafeInteger(agents) || agents < 1) throw new RangeError(`Need at least one agent, got ${agents}`);
   if (!(arrivalsPerHour > 0) || !(hours > 0)) throw new RangeError("Need arrivals and hours > 0");
   const freeAtMs = new Array<number>(agents).fill(start.getTime());
-  const endMs = start.getTime() + hours * 3_600_000;
-  const meanGapMs = 3_600_000 / arrivalsPerHour;
+  const endMs = start.getTime() + hours * hourMs;
+  const meanGapMs = hourMs / arrivalsPerHour;
   const decisions: SimulatedDecision[] = [];
   for (let arrivalMs = start.getTime() + drawExponential(random, meanGapMs); arrivalMs < endMs; arrivalMs += drawExponential(random, meanGapMs)) {
     let agent = 0;

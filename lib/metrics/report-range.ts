@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "@/lib/ids";
 import { getPreviousRange, type TimeRange } from "@/lib/metrics/response-metrics";
-import { dayMs, getShanghaiDay, getShanghaiDayStart, getShanghaiTimeOfDayMs } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiDay, getShanghaiDayStart, getShanghaiTimeOfDayMs, hourMs, minuteMs } from "@/lib/time";
 
 // The owner page's range picker: presets count whole Shanghai days ending with today so far.
 
@@ -64,7 +64,7 @@ export type PeriodDays = { firstDay: string; lastDay: string; endClock: string |
 
 export function getPeriodDays(range: TimeRange): PeriodDays {
   const endTimeMs = getShanghaiTimeOfDayMs(range.end);
-  const clock = (ms: number) => `${String(Math.floor(ms / 3_600_000)).padStart(2, "0")}:${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, "0")}`;
+  const clock = (ms: number) => `${String(Math.floor(ms / hourMs)).padStart(2, "0")}:${String(Math.floor((ms % hourMs) / minuteMs)).padStart(2, "0")}`;
   return {
     firstDay: getShanghaiDay(range.start),
     lastDay: getShanghaiDay(new Date(range.end.getTime() - 1)),

@@ -1,6 +1,6 @@
 import type { Platform, RequestKind, RequestStatus } from "@/lib/domain";
 import { defaultScoringWindows, isInScoringHours, type ScoringWindows } from "@/lib/metrics/scoring-window";
-import { dayMs, getShanghaiHourBucket } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiHourBucket } from "@/lib/time";
 
 /** `answeredBy` / `agentId` of a card that an automatic rule answered. */
 export const ruleAgentId = "rule";

@@ -1,5 +1,5 @@
 import type { Platform } from "@/lib/domain";
-import { getShanghaiTimeOfDayMs } from "@/lib/metrics/shanghai-time";
+import { getShanghaiTimeOfDayMs } from "@/lib/time";
 
 /** Wall-clock hours in Asia/Shanghai during which the platform scores the 3-minute rate, "HH:MM". */
 export type ScoringWindow = { start: string; end: string };

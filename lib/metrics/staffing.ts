@@ -1,5 +1,5 @@
 import type { HandleProfile } from "@/lib/metrics/handle-time";
-import { dayMs, getShanghaiDayStart, getShanghaiHourBucket, hourMs } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiDayStart, getShanghaiHourBucket, hourMs } from "@/lib/time";
 
 // Erlang C models the desk as an M/M/N queue: Poisson arrivals within the hour, agents on nothing else,
 // cards answered first come first served, no buyer gives up, and the hour long enough to reach steady

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { shanghaiOffsetMs } from "@/lib/time";
 
 // Shared by every platform adapter (docs/platforms/README.md): lossless JSON, ids, money and times as the platforms send them.
 
@@ -62,7 +63,7 @@ export function chinaTimeToIso(text: string): string {
 
 /** A UTC instant → Taobao's `yyyy-MM-dd HH:mm:ss` in China time (API timestamps). */
 export function isoToChinaTime(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+  return new Date(instant.getTime() + shanghaiOffsetMs).toISOString().slice(0, 19).replace("T", " ");
 }
 
 export function unixSecondsToIso(seconds: unknown, field: string): string {

@@ -1,9 +1,8 @@
 import { getRefreshFrom, isWithinRefreshMargin, type TokenTimes } from "@/lib/platforms/token-policy";
+import { hourMs, minuteMs } from "@/lib/time";
 
 // How the owner's 平台连接 judges one shop's connection (docs/platforms/tokens.md): pure, clock passed in.
 
-const minuteMs = 60_000;
-const hourMs = 60 * minuteMs;
 
 /** An error this recent flags the connection unless a later success (answer delivered, token refreshed) followed it. */
 export const recentErrorWindowMs = hourMs;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Platform } from "@/lib/domain";
 import { getConnectionProblems, getRelativeTime, toPlatformWords, type ConnectionProblem, type RelativeTime } from "@/lib/platforms/connection-health";
 import type { PlatformAppSettings, Protocol } from "@/lib/platforms/types";
+import { shanghaiOffsetMs } from "@/lib/time";
 
 // Connect a shop to its platform (docs/platforms/README.md): the credentials each adapter needs, as the owner enters them on the
 // settings page. Secrets are write-only: the API shows them masked, and a blank secret on save keeps the stored one.
@@ -30,7 +31,6 @@ const optionalText = (pattern: RegExp, message: string) => z.preprocess(blankToU
 const apiBaseUrl = z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: "An http(s) URL" }).max(500).optional());
 const addressId = optionalText(/^[A-Za-z0-9_-]+$/, "Letters, digits, _ and - only");
 
-const shanghaiOffsetMs = 8 * 3_600_000;
 const localDateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 /**

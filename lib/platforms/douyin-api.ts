@@ -1,6 +1,7 @@
 import { PlatformMessageError, toIdString } from "@/lib/platforms/common";
 import { readDouyinResponse } from "@/lib/platforms/douyin/open-api";
 import type { PlatformRejectReason, TokenGrant } from "@/lib/platforms/types";
+import { dayMs } from "@/lib/time";
 
 // Reading Douyin open-API answers beyond the after-sale itself (docs/platforms/douyin.md): the shop's reject
 // reasons, a refreshed token, and the two steps that turn a proof image into a URL the platform accepts.
@@ -66,7 +67,7 @@ export function parseDouyinTokenGrant(body: unknown, now: Date, expectedShopId?:
     accessToken,
     accessTokenExpiresAt: new Date(expiresIn > 1_000_000_000 ? expiresIn * 1000 : now.getTime() + expiresIn * 1000),
     refreshToken,
-    refreshTokenExpiresAt: refreshToken ? new Date(now.getTime() + douyinRefreshTokenDays * 86_400_000) : null,
+    refreshTokenExpiresAt: refreshToken ? new Date(now.getTime() + douyinRefreshTokenDays * dayMs) : null,
   };
 }
 

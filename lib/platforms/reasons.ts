@@ -1,7 +1,7 @@
 import type { BuyerReasonCode } from "@/lib/buyer-reasons";
 
 // Platform buyer reasons → our reason codes (lib/buyer-reasons.ts). Unmapped reasons keep the platform's
-// own text as the code, which the card shows as-is (getBuyerReasonLabel falls back to the code).
+// own text as the code, which the card shows as-is (a code with no `buyerReason` message is shown verbatim).
 
 /** Douyin reason_code (docs/platforms/buyer-reasons.md); `noReason` marks the 无理由 codes. */
 export const douyinReasons: Record<number, { code: BuyerReasonCode | null; noReason: boolean }> = {

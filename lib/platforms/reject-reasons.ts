@@ -1,11 +1,12 @@
 import type { PlatformRejectReason } from "@/lib/platforms/types";
 import type { RejectReason } from "@/lib/policy/profiles";
+import { dayMs } from "@/lib/time";
 
 // A connected shop rejects with its platform's own reasons (docs/platforms/reject-reasons.md): the platform's id is
 // the reason code the desk stores and sends back, and the platform's flag says whether proof is required.
 
 /** How old a shop's cached reason list may be before it is read again from the platform. */
-export const rejectReasonsMaxAgeMs = 24 * 60 * 60 * 1000;
+export const rejectReasonsMaxAgeMs = dayMs;
 
 export function isRejectReasonListStale(fetchedAt: Date, now: Date): boolean {
   return now.getTime() - fetchedAt.getTime() >= rejectReasonsMaxAgeMs;

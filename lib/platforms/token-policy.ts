@@ -1,11 +1,10 @@
 import type { Protocol } from "@/lib/platforms/types";
+import { hourMs, minuteMs } from "@/lib/time";
 
 // When a shop's access token is refreshed (docs/platforms/tokens.md). Pure: the clock is always passed in.
 // app/_server/platforms/token-upkeep.ts asks decideTokenRefresh every round; the settings page asks
 // getConnectionHealth (lib/platforms/connection-health.ts) whether the owner must be warned.
 
-const minuteMs = 60_000;
-const hourMs = 60 * minuteMs;
 
 /**
  * How long before its expiry a token is refreshed. Douyin tokens live days and Taobao session keys days to

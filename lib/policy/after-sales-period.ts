@@ -1,7 +1,7 @@
 import type { ProductCategory } from "@/lib/policy/categories";
 import type { Confidence, PolicyProfile } from "@/lib/policy/profiles";
+import { dayMs } from "@/lib/time";
 
-const dayMs = 24 * 60 * 60 * 1000;
 
 export type AfterSalesPeriodOrder = {
   /** 交易成功, a UTC instant. */

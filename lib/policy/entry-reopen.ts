@@ -1,8 +1,7 @@
 import type { PriorRefundState } from "@/lib/domain";
 import type { EntryReopenRule, PolicyProfile } from "@/lib/policy/profiles";
-import { addCalendarYears, getEndOfShanghaiDay, getShanghaiDate } from "@/lib/policy/shanghai-time";
+import { addCalendarYears, dayMs, getEndOfShanghaiDay, getShanghaiDate } from "@/lib/time";
 
-const dayMs = 24 * 60 * 60 * 1000;
 
 type EntryReopenProfile = Pick<PolicyProfile, "entryReopen">;
 

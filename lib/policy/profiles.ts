@@ -1,5 +1,6 @@
 import { afterSalesKinds, type AfterSalesKind, type Platform, type PriorRefundState } from "@/lib/domain";
 import type { ProductCategory } from "@/lib/policy/categories";
+import { dayMs, hourMs } from "@/lib/time";
 
 // Platform rules as versioned data (docs/decisions/0006-policy-profiles.md): numbers live here, never as literals.
 // Sources: each rule's page in docs/domain/. Confidence: H official/press, M, L, E (our estimate).
@@ -97,8 +98,6 @@ export type PolicyProfile = {
   sellerBuyerNegotiation: { confidence: Confidence } | null;
 };
 
-const hourMs = 60 * 60 * 1000;
-const dayMs = 24 * hourMs;
 const megabyte = 1024 * 1024;
 
 const commonRejectReasons: RejectReason[] = [

@@ -1,5 +1,8 @@
 import fc from "fast-check";
+import { createTranslator, type AbstractIntlMessages } from "next-intl";
 import { describe, expect, it } from "vitest";
+import enMessages from "@/lib/i18n/messages/en.json";
+import zhMessages from "@/lib/i18n/messages/zh-CN.json";
 import {
   estimateReturnFreight,
   formatVerdictSentence,
@@ -17,6 +20,7 @@ import {
   getVerdict,
   roundFen,
   scaleToMonth,
+  type FreightTranslate,
   type Verdict,
 } from "@/lib/return-freight/estimator";
 import {
@@ -257,6 +261,14 @@ describe("getCategoryBreakdown", () => {
 });
 
 describe("getVerdict and formatVerdictSentence", () => {
+  // The sentences as the messages files word them
+  function getFreightWords(locale: string, messages: unknown): FreightTranslate {
+    const t = createTranslator({ locale, messages: messages as AbstractIntlMessages, namespace: "freight" });
+    return (key, values) => t(key, values as never);
+  }
+  const zhFreight = getFreightWords("zh-CN", zhMessages);
+  const enFreight = getFreightWords("en", enMessages);
+
   it.each([
     [
       "quote below p* saves",
@@ -296,8 +308,8 @@ describe("getVerdict and formatVerdictSentence", () => {
   ] as const)("%s", (_label, params, verdict, zh, en) => {
     const actual = getVerdict(params);
     expect(actual).toMatchObject(verdict);
-    expect(formatVerdictSentence(actual, "zh")).toBe(zh);
-    expect(formatVerdictSentence(actual, "en")).toBe(en);
+    expect(formatVerdictSentence(actual, zhFreight)).toBe(zh);
+    expect(formatVerdictSentence(actual, enFreight)).toBe(en);
   });
 
   it("rounds the monthly sum to whole yuan half away from zero and groups thousands", () => {
@@ -310,7 +322,7 @@ describe("getVerdict and formatVerdictSentence", () => {
       breakEvenPremiumFen: 0,
       lowestPremiumFen: 24,
     };
-    expect(formatVerdictSentence(verdict, "zh")).toBe("按当前报价 ¥12,345.67/单，订阅每月约省 ¥1,234,568");
+    expect(formatVerdictSentence(verdict, zhFreight)).toBe("按当前报价 ¥12,345.67/单，订阅每月约省 ¥1,234,568");
   });
 });
 

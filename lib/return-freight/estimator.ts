@@ -199,7 +199,7 @@ export function getCategoryBreakdown(params: EstimatorParameters): CategoryBreak
 
 export type VerdictReason = "saves" | "no_saving" | "costs_more" | "break_even_below_floor";
 
-/** What the page says in one sentence; `formatVerdictSentence` renders it in zh or en. */
+/** What the page says in one sentence; `formatVerdictSentence` words it in the reader's language. */
 export type Verdict = {
   isWorthSubscribing: boolean;
   reason: VerdictReason;
@@ -233,7 +233,8 @@ export function getVerdict(params: EstimatorParameters): Verdict {
   };
 }
 
-export type VerdictLocale = "zh" | "en";
+/** A translator for the `freight` messages, as next-intl's `t` is: the words live in the messages files, not here. */
+export type FreightTranslate = (key: string, values?: Record<string, string>) => string;
 
 /** "¥1,240" (whole yuan, half away from zero) or "¥3.20" (two decimals); sign dropped, words carry it. */
 function formatYuan(amountFen: number, decimals: 0 | 2): string {
@@ -244,36 +245,16 @@ function formatYuan(amountFen: number, decimals: 0 | 2): string {
   return `¥${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
 }
 
-/** e.g. "按当前报价 ¥3.20/单，订阅每月约省 ¥1,240" (docs/return-freight.md) or its English twin. */
-export function formatVerdictSentence(verdict: Verdict, locale: VerdictLocale): string {
-  const premium = formatYuan(verdict.premiumFen, 2);
-  const saving = formatYuan(verdict.savingPerMonthFen, 0);
-  const breakEven = formatYuan(verdict.breakEvenPremiumFen, 2);
-  const lowest = formatYuan(verdict.lowestPremiumFen, 2);
-  if (locale === "zh") {
-    const at = `${verdict.premiumSource === "quote" ? "按当前报价" : "按估算保费"} ${premium}/单`;
-    switch (verdict.reason) {
-      case "saves":
-        return `${at}，订阅每月约省 ${saving}`;
-      case "no_saving":
-        return `${at}，订阅与不订阅成本持平，不省钱`;
-      case "costs_more":
-        return `${at}，订阅每月约多花 ${saving}，不建议订阅（保本保费 ${breakEven}/单）`;
-      case "break_even_below_floor":
-        return `保本保费仅 ${breakEven}/单，低于最低保费 ${lowest}/单，仅按运费计不值得订阅`;
-    }
-  }
-  const at = `At the ${verdict.premiumSource === "quote" ? "quoted" : "estimated"} ${premium}/order`;
-  switch (verdict.reason) {
-    case "saves":
-      return `${at}, subscribing saves about ${saving} a month`;
-    case "no_saving":
-      return `${at}, subscribing costs the same as not subscribing: no saving`;
-    case "costs_more":
-      return `${at}, subscribing costs about ${saving} more a month; don't subscribe (break-even ${breakEven}/order)`;
-    case "break_even_below_floor":
-      return `The break-even premium is only ${breakEven}/order, below the lowest premium of ${lowest}/order: not worth subscribing on freight alone`;
-  }
+/** e.g. "按当前报价 ¥3.20/单，订阅每月约省 ¥1,240" (docs/return-freight.md), worded by `freight.verdictSentence` in the messages. */
+export function formatVerdictSentence(verdict: Verdict, t: FreightTranslate): string {
+  const figures = {
+    premium: formatYuan(verdict.premiumFen, 2),
+    saving: formatYuan(verdict.savingPerMonthFen, 0),
+    breakEven: formatYuan(verdict.breakEvenPremiumFen, 2),
+    lowest: formatYuan(verdict.lowestPremiumFen, 2),
+  };
+  const at = t(verdict.premiumSource === "quote" ? "verdictSentence.atQuote" : "verdictSentence.atEstimate", figures);
+  return t(`verdictSentence.${verdict.reason}`, { ...figures, at });
 }
 
 export type SensitivityCell = {

@@ -4,12 +4,11 @@ import { isProductCategory } from "@/lib/policy/categories";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { findFirstMatch, getEffectiveRules, isApproveAllowed, type RuleFacts } from "@/lib/rules/match";
 import type { AutoRule, RuleSet } from "@/lib/rules/schema";
+import { dayMs, shanghaiOffsetMs } from "@/lib/time";
 
 // What a draft rule set would have done to a shop's past requests, one row at a time (rows come in
 // receipt order, so the accumulator keeps no history, only counts). Pure: the caller reads the rows.
 
-const dayMs = 86_400_000;
-const shanghaiOffsetMs = 8 * 3_600_000;
 const sampleLimit = 20;
 const refundKinds: readonly RequestKind[] = ["refund_only", "return_refund"];
 

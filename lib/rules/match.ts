@@ -3,11 +3,11 @@ import { getAllowedActions, type ActionOrder, type ActionRequest } from "@/lib/p
 import { isProductCategory } from "@/lib/policy/categories";
 import type { PolicyProfile } from "@/lib/policy/profiles";
 import type { AutoRule, RuleConditions, RuleSet } from "@/lib/rules/schema";
+import { dayMs } from "@/lib/time";
 
 // The one matcher: the webhook's live path and the backtest both ask it, so a backtest shows exactly
 // what switching the rules on would do.
 
-const dayMs = 86_400_000;
 
 /** What the conditions read about a request at the moment it arrives; instants as epoch ms. */
 export type RuleFacts = {

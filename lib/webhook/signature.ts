@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { dayMs } from "@/lib/time";
 
 /** Header names of our public webhook contract (docs/webhooks.md), shared by the route, the sender and the simulator. */
 export const webhookHeaders = {
@@ -10,7 +11,7 @@ export const webhookHeaders = {
 export const timestampToleranceS = 300;
 
 /** A rotated-out secret keeps working this long so platforms can switch over (docs/webhooks.md). */
-export const secretRotationGraceMs = 24 * 60 * 60 * 1000;
+export const secretRotationGraceMs = dayMs;
 
 const signatureBytes = 32;
 const lowercaseHexSignature = /^[0-9a-f]{64}$/;

@@ -5,7 +5,7 @@ import { MetricsView, type MetricsParams } from "@/components/metrics/metrics-vi
 import { getDb } from "@/db/client";
 import { listScopeShops } from "@/db/queries/users";
 import { getCustomRangeProblem, metricsQuery } from "@/lib/metrics/report-range";
-import { getShanghaiDay } from "@/lib/metrics/shanghai-time";
+import { getShanghaiDay } from "@/lib/time";
 
 export default async function MetricsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const scope = await requirePageScope();

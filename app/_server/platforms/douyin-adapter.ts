@@ -16,6 +16,7 @@ import {
   type DouyinOrderDetail,
 } from "@/lib/platforms/douyin-order";
 import type { AnswerOutcome, OrderFacts, PlatformRejectReason } from "@/lib/platforms/types";
+import { dayMs } from "@/lib/time";
 
 // Douyin 抖店 over its open API (docs/platforms/douyin.md): order facts, the shop's reject reasons, answers with
 // proof uploaded to the platform's material centre, and token refresh. The pure halves live in lib/platforms/douyin*.ts.
@@ -37,7 +38,7 @@ export type DouyinOrderRef = { orderId: string | null; aftersaleId: string; afte
  * /shop/getShopCategory names the same cids. Entries older than a day are read again.
  */
 const categoryCache = new Map<string, { at: number; children: { id: string; name: string }[] }>();
-const categoryCacheMs = 24 * 3_600_000;
+const categoryCacheMs = dayMs;
 
 async function getCategoryChildren(deps: ClientDeps, config: DouyinApiConfig, parentCid: string) {
   const key = `${config.baseUrl} ${parentCid}`;

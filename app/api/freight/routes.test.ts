@@ -6,6 +6,14 @@ import type { FreightInputsResponse, FreightSettings, SavedScenario } from "@/li
 import { createEstimatorParameters } from "@/lib/return-freight/parameters";
 
 vi.mock("server-only", () => ({}));
+// The CSV export reads its words through next-intl in the locale its link names; outside Next there is no request config
+vi.mock("next-intl/server", async () => {
+  const { createTranslator } = await import("next-intl");
+  const messages = { "zh-CN": (await import("@/lib/i18n/messages/zh-CN.json")).default, en: (await import("@/lib/i18n/messages/en.json")).default };
+  return {
+    getTranslations: async ({ locale, namespace }: { locale: "zh-CN" | "en"; namespace: "freight" }) => createTranslator({ locale, messages: messages[locale], namespace }),
+  };
+});
 
 // The 退货宝 estimator's routes: all owner-only (app/api/freight/owner.ts), all scoped to the owner's merchant.
 const { GET: getInputs } = await import("@/app/api/freight/inputs/route");
@@ -115,6 +123,8 @@ describe("the scenarios", () => {
     const text = bytes.toString("utf8");
     expect(text).toContain("报价 2.80");
     expect(text).not.toContain("报价 3.20");
+    // In the language the link asked for
+    expect(text).toContain("Scenario,Shipped orders per month");
 
     const deleted = await callRoute(deleteScenario, { as: desk.owner, method: "DELETE", params: { id: first.id } });
     expect(deleted.status).toBe(204);

@@ -8,7 +8,7 @@ import type { Scope } from "@/db/queries/users";
 import type { MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
 import { apiError } from "@/lib/api-error";
 import { metricsQuery, resolveReportRange } from "@/lib/metrics/report-range";
-import { dayMs, getShanghaiDay } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiDay } from "@/lib/time";
 
 // Shared by the metrics page, its JSON routes and the CSV exports, so all read the same figures.
 

@@ -5,7 +5,7 @@ import { metricHourly } from "@/db/schema-metrics";
 import { createEmptyRollup, defaultRollupPolicy, type RollupCounters } from "@/lib/metrics/response-metrics";
 import type { LiveHourStatus } from "@/lib/metrics/report-types";
 import { isInScoringHours } from "@/lib/metrics/scoring-window";
-import { getShanghaiHourBucket } from "@/lib/metrics/shanghai-time";
+import { getShanghaiHourBucket } from "@/lib/time";
 import { getShopPlatforms } from "@/db/queries/metrics/names";
 import { responseRateTarget, sumRows, type ReadRow } from "@/db/queries/metrics/report";
 import { getTableCounterColumns, pickCounters, type StoredKey } from "@/db/queries/metrics/tables";

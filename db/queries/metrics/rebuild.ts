@@ -4,7 +4,7 @@ import { requests, shops } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
 import { getStatement } from "@/db/statements";
 import { addCardInto, createEmptyRollup, defaultRollupPolicy, type RollupCounters, type RollupPolicy } from "@/lib/metrics/response-metrics";
-import { dayMs, getNextShanghaiMonthStart, getShanghaiHourBucket, hourMs } from "@/lib/metrics/shanghai-time";
+import { dayMs, getNextShanghaiMonthStart, getShanghaiHourBucket, hourMs } from "@/lib/time";
 import { rollupSourceColumns, toCardFacts } from "@/db/queries/metrics/card-facts";
 import {
   addInto,

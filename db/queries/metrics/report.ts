@@ -17,7 +17,7 @@ import {
   getShanghaiHourOfDay,
   getShanghaiWeekday,
   hourMs,
-} from "@/lib/metrics/shanghai-time";
+} from "@/lib/time";
 import { recordedSources } from "@/db/queries/metrics/card-facts";
 import { getShopNames, getShopPlatforms, getUserNames } from "@/db/queries/metrics/names";
 import { addInto, getBucketColumn, getTableCounterColumns, isKeyedTable, scalarCounterNames, toDayMs, toMonthMs, type CounterTable, type RollupTable, type StoredKey } from "@/db/queries/metrics/tables";

@@ -6,7 +6,7 @@ import type { Scope } from "@/db/queries/users";
 import { defaultRollupPolicy } from "@/lib/metrics/response-metrics";
 import { awayGapMs, getMedianSeconds, measureHandleTimes, toHandleProfile } from "@/lib/metrics/handle-time";
 import type { StaffingForecast } from "@/lib/metrics/report-types";
-import { dayMs, getShanghaiDayStart } from "@/lib/metrics/shanghai-time";
+import { dayMs, getShanghaiDayStart } from "@/lib/time";
 import { forecastArrivals, planStaffing } from "@/lib/metrics/staffing";
 import { getUserNames } from "@/db/queries/metrics/names";
 

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, unansweredAgentId } from "@/db/schema-metrics";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { createEmptyRollup, getRollupKey, type CardFacts, type RollupCounters } from "@/lib/metrics/response-metrics";
-import { getShanghaiDay, getShanghaiDayStart, getShanghaiMonthStart } from "@/lib/metrics/shanghai-time";
+import { getShanghaiDay, getShanghaiDayStart, getShanghaiMonthStart } from "@/lib/time";
 
 // The rollup tables' shape, shared by the upkeep, the rebuilds and the reads: keys, buckets, counter columns
 

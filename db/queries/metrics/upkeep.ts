@@ -3,7 +3,7 @@ import { requests } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily } from "@/db/schema-metrics";
 import { getPrepared, getStatement } from "@/db/statements";
 import { addCardInto, createEmptyRollup, defaultRollupPolicy, type CardFacts, type RollupCounters, type RollupPolicy } from "@/lib/metrics/response-metrics";
-import { getShanghaiHourBucket, getShanghaiMonthStart } from "@/lib/metrics/shanghai-time";
+import { getShanghaiHourBucket, getShanghaiMonthStart } from "@/lib/time";
 import { rollupSourceColumns, toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
 import { rebuildShopHours } from "@/db/queries/metrics/rebuild";
 import {

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import type { BreakdownRow, MetricsReport } from "@/lib/metrics/report-types";
 import { unansweredAgentId } from "@/db/schema-metrics";
 import { apiError } from "@/lib/api-error";
-import { csvYuan, toCsv, type CsvCell } from "@/lib/metrics/csv";
+import { csvYuan, toCsv, type CsvCell } from "@/lib/csv";
 import { ruleAgentId, type RangeFigures } from "@/lib/metrics/response-metrics";
 import { getStaffingCsvRows } from "@/lib/metrics/staffing";
 

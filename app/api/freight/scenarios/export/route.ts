@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { zodIssues } from "@/app/_server/api";
 import { withOwner } from "@/app/api/freight/owner";
 import { getDb } from "@/db/client";
 import { listScenarios } from "@/db/queries/freight";
 import { apiError } from "@/lib/api-error";
+import { defaultLocale, locales } from "@/lib/i18n/locales";
 import { idSchema } from "@/lib/ids";
 import { toScenarioCsv } from "@/lib/return-freight/scenario-csv";
 
@@ -15,7 +17,8 @@ const exportQuery = z.object({
     .optional()
     .transform((value) => (value ? value.split(",") : undefined))
     .pipe(z.array(idSchema("fsc")).max(100).optional()),
-  locale: z.enum(["zh", "en"]).default("zh"),
+  /** The reader's language, as the page passes it: the headings and sentences are in it. */
+  locale: z.enum(locales).default(defaultLocale),
 });
 
 export const GET = withOwner(async (request, { scope }) => {
@@ -23,8 +26,8 @@ export const GET = withOwner(async (request, { scope }) => {
   if (!query.success) return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
   const scenarios = await listScenarios(getDb(), scope, query.data.shop, query.data.ids);
   if (!scenarios) return apiError("not_found", `No shop ${query.data.shop}`);
-  // The BOM makes Excel read the file as UTF-8 (scenario-csv.ts leaves it to the caller).
-  const csv = "\uFEFF" + toScenarioCsv(scenarios, query.data.locale);
+  const t = await getTranslations({ locale: query.data.locale, namespace: "freight" });
+  const csv = toScenarioCsv(scenarios, t);
   return new Response(csv, {
     headers: {
       "content-type": "text/csv; charset=utf-8",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvDecimal, csvYuan, toCsv, type CsvCell } from "@/lib/metrics/csv";
+import { csvDecimal, csvYuan, toCsv, type CsvCell } from "@/lib/csv";
 
 const bom = "\uFEFF";
 

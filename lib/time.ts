@@ -1,9 +1,14 @@
+// The one home of the desk's time units and its Asia/Shanghai calendar. Pure: every helper takes the instant it
+// works on, none reads the clock or the machine's time zone.
 // Asia/Shanghai is UTC+8 all year: China has observed no daylight saving time since 1991, so a fixed
-// offset is exact for every instant the desk stores, and no helper here reads the machine's time zone.
+// offset is exact for every instant the desk stores.
 
-const shanghaiOffsetMs = 8 * 3_600_000;
-export const hourMs = 3_600_000;
-export const dayMs = 86_400_000;
+export const minuteMs = 60_000;
+export const hourMs = 60 * minuteMs;
+export const dayMs = 24 * hourMs;
+
+/** Shanghai wall-clock time minus UTC, in milliseconds (UTC+08:00). */
+export const shanghaiOffsetMs = 8 * hourMs;
 
 const dayPattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -61,4 +66,25 @@ export function getShanghaiMonthStart(instant: Date): Date {
 export function getNextShanghaiMonthStart(instant: Date): Date {
   const shanghai = new Date(instant.getTime() + shanghaiOffsetMs);
   return new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() + 1, 1) - shanghaiOffsetMs);
+}
+
+/** A calendar date; month is 1–12. */
+export type CalendarDate = { year: number; month: number; day: number };
+
+/** The Shanghai calendar date of `instant`. */
+export function getShanghaiDate(instant: Date): CalendarDate {
+  const shifted = new Date(instant.getTime() + shanghaiOffsetMs);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+/** Same month and day `years` later; a day the target month lacks (29 Feb) becomes its last day (docs/domain/after-sales-entry.md). */
+export function addCalendarYears(date: CalendarDate, years: number): CalendarDate {
+  const year = date.year + years;
+  const lastDayOfMonth = new Date(Date.UTC(year, date.month, 0)).getUTCDate();
+  return { year, month: date.month, day: Math.min(date.day, lastDayOfMonth) };
+}
+
+/** The last millisecond of a Shanghai calendar day: 23:59:59.999+08:00. */
+export function getEndOfShanghaiDay(date: CalendarDate): Date {
+  return new Date(Date.UTC(date.year, date.month - 1, date.day + 1) - shanghaiOffsetMs - 1);
 }
