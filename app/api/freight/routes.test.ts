@@ -125,6 +125,10 @@ describe("the scenarios", () => {
     expect(text).not.toContain("报价 3.20");
     // In the language the link asked for
     expect(text).toContain("Scenario,Shipped orders per month");
+    // A link from before the locales were the app's own (locale=zh) is still answered, in Chinese
+    const older = await callRoute(exportScenarios, { as: desk.owner, path: `/api/freight/scenarios/export?shop=${desk.shops.tmall}&ids=${second.id}&locale=zh` });
+    expect(older.status).toBe(200);
+    expect(await older.text()).not.toContain("Scenario,Shipped orders per month");
 
     const deleted = await callRoute(deleteScenario, { as: desk.owner, method: "DELETE", params: { id: first.id } });
     expect(deleted.status).toBe(204);

@@ -18,7 +18,8 @@ const exportQuery = z.object({
     .transform((value) => (value ? value.split(",") : undefined))
     .pipe(z.array(idSchema("fsc")).max(100).optional()),
   /** The reader's language, as the page passes it: the headings and sentences are in it. */
-  locale: z.enum(locales).default(defaultLocale),
+  // "zh" is what export links said before the locales were the app's own: such a link still works
+  locale: z.preprocess((value) => (value === "zh" ? "zh-CN" : value), z.enum(locales).default(defaultLocale)),
 });
 
 export const GET = withOwner(async (request, { scope }) => {
