@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { zodIssues } from "@/app/_server/api";
-import { withOwner } from "@/app/api/freight/owner";
+import { withScope, zodIssues } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { listScenarios } from "@/db/queries/freight";
 import { apiError } from "@/lib/api-error";
@@ -18,7 +17,7 @@ const exportQuery = z.object({
   locale: z.enum(["zh", "en"]).default("zh"),
 });
 
-export const GET = withOwner(async (request, { scope }) => {
+export const GET = withScope(async (request, { scope }) => {
   const query = exportQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
   const scenarios = await listScenarios(getDb(), scope, query.data.shop, query.data.ids);
@@ -32,4 +31,4 @@ export const GET = withOwner(async (request, { scope }) => {
       "cache-control": "no-store",
     },
   });
-});
+}, { role: "owner" });
