@@ -4,7 +4,8 @@
 import os from "node:os";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
-import { readBacktestHistory, runBacktest } from "@/db/queries/rules";
+import { readBacktestHistory } from "@/db/queries/backtest-scan";
+import { runBacktest } from "@/db/queries/rules";
 import { getScope } from "@/db/queries/users";
 import { users } from "@/db/schema";
 import { createBuyerHistoryCounter } from "@/lib/rules/backtest";
