@@ -39,7 +39,8 @@ function apiErrorOf(code: ApiErrorCode) {
   return Object.assign(new Error(body.error.message), { status, code });
 }
 
-// Every answer the toasts' calls can get (claim/release, assign, assignment settings, sign-out, bulk approve, 立即刷新)
+// Every answer the toasts' calls can get (claim/release, assign, assignment settings, sign-out, bulk approve, 立即刷新,
+// delivery retry, secret rotation, endpoint, the inbox list)
 const toastCalls: [ApiErrorCode | "network_error" | "bad_answer", unknown][] = [
   ...(
     [
