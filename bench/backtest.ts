@@ -4,12 +4,14 @@
 import os from "node:os";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
-import { readBacktestHistory, runBacktest } from "@/db/queries/rules";
+import { readBacktestHistory } from "@/db/queries/backtest-scan";
+import { runBacktest } from "@/db/queries/rules";
 import { getScope } from "@/db/queries/users";
 import { users } from "@/db/schema";
 import { createBuyerHistoryCounter } from "@/lib/rules/backtest";
 import { getEffectiveRules, usesBuyerHistory } from "@/lib/rules/match";
 import type { Platform } from "@/lib/domain";
+import { dayMs } from "@/lib/time";
 import type { RuleSet } from "@/lib/rules/schema";
 
 /**
@@ -59,7 +61,6 @@ export type BacktestMeasure = {
   loadAverage: { before: number; after: number };
 };
 
-const dayMs = 86_400_000;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -6,9 +6,11 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
+import { classifyRequestError } from "@/lib/request-error";
 
 export function AssignmentSettings({ shop }: { shop: { id: string; name: string; autoAssign: boolean; assignCap: number } }) {
   const t = useTranslations("claim");
+  const tError = useTranslations("ownerPages.requestError");
   const [autoAssign, setAutoAssign] = useState(shop.autoAssign);
   const [cap, setCap] = useState(shop.assignCap);
   const save = useMutation({
@@ -16,7 +18,7 @@ export function AssignmentSettings({ shop }: { shop: { id: string; name: string;
       await requestJson(`/api/shops/${shop.id}/assignment`, { method: "PUT", json: { autoAssign, cap } });
     },
     onSuccess: () => toast.success(t("saved")),
-    onError: (error: Error) => toast.error(error.message),
+    onError: (error) => toast.error(tError(classifyRequestError(error))),
   });
   return (
     <form

@@ -7,10 +7,12 @@ import { toast } from "sonner";
 import { requestKeys } from "@/components/inbox/api";
 import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
+import { classifyRequestError } from "@/lib/request-error";
 
 /** The owner hands a pending card to a team member who may work its shop. */
 export function ReassignControl({ requestId, assignees, currentId }: { requestId: string; assignees: { id: string; name: string }[]; currentId: string | null }) {
   const t = useTranslations("claim");
+  const tError = useTranslations("ownerPages.requestError");
   const queryClient = useQueryClient();
   const [userId, setUserId] = useState(currentId ?? "");
   const assign = useMutation({
@@ -18,7 +20,7 @@ export function ReassignControl({ requestId, assignees, currentId }: { requestId
       await requestJson(`/api/requests/${requestId}/assign`, { method: "POST", json: { userId } });
     },
     onSuccess: () => toast.success(t("saved")),
-    onError: (error: Error) => toast.error(error.message),
+    onError: (error) => toast.error(tError(classifyRequestError(error))),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: requestKeys.all }),
   });
   return (

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { PlatformApp } from "@/db/queries/platforms";
 import { merchants, orders, requests, shopAccess, shops, users } from "@/db/schema";
 import { afterSalesKinds, type Platform, type PriorRefundState, type RequestKind, type RequestStatus, type Role } from "@/lib/domain";
 import { newId } from "@/lib/ids";
@@ -107,4 +108,25 @@ export async function createRequest(db: Db, values: RequestValues): Promise<stri
   const row = buildRequest(values);
   await db.insert(requests).values(row);
   return row.id;
+}
+
+type PlatformAppValues = Pick<PlatformApp, "protocol" | "appKey" | "appSecret" | "platformShopId" | "apiBaseUrl" | "updatedAt"> & Partial<PlatformApp>;
+
+/** A shop's platform app row as db/queries/platforms.ts reads it (opened), for tests that call an adapter without a database: no tokens, no health, consumer off unless given. */
+export function buildPlatformApp(values: PlatformAppValues): PlatformApp {
+  return {
+    shopId: "shop_1",
+    accessToken: null,
+    refreshToken: null,
+    accessTokenExpiresAt: null,
+    refreshTokenExpiresAt: null,
+    tokenRefreshedAt: null,
+    lastMessageAt: null,
+    lastAnswerAt: null,
+    lastError: null,
+    lastErrorAt: null,
+    consumerEnabled: false,
+    settings: {},
+    ...values,
+  };
 }

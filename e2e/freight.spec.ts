@@ -88,7 +88,7 @@ test("an agent sees the freight on a return card but neither the 退货宝 page 
   expect((await page.goto("/freight"))?.status()).toBe(404);
   const api = await page.request.get(`/api/freight/inputs?shop=${shop.id}`);
   expect(api.status()).toBe(403);
-  expect(await api.json()).toEqual({ error: { code: "forbidden", message: "Only the shop owner may use the 退货宝 estimator" } });
+  expect(await api.json()).toEqual({ error: { code: "forbidden", message: "Only the shop owner may do this" } });
   const save = await page.request.put(`/api/freight/settings?shop=${shop.id}`, {
     data: { quotedPremiumFen: 1, isFreeReturnPromised: true, isSubscribed: true, overrides: {} },
     headers: { origin: baseURL },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { classifyRequestError } from "@/lib/request-error";
+import { getApiErrorAnswer, type ApiErrorCode } from "@/lib/api-error";
+import en from "@/lib/i18n/messages/en.json";
+import zhCN from "@/lib/i18n/messages/zh-CN.json";
+import { classifyRequestError, type RequestErrorKey } from "@/lib/request-error";
 
 class StatusError extends Error {
   constructor(readonly status: number) {
@@ -15,6 +18,7 @@ describe("classifyRequestError", () => {
     ["403", new StatusError(403), "forbidden"],
     ["404", new StatusError(404), "notFound"],
     ["409", new StatusError(409), "conflict"],
+    ["409 claimed_by_other", Object.assign(new StatusError(409), { code: "claimed_by_other" }), "claimedByOther"],
     ["400", new StatusError(400), "invalid"],
     ["422", new StatusError(422), "invalid"],
     ["413", new StatusError(413), "tooLarge"],
@@ -26,5 +30,55 @@ describe("classifyRequestError", () => {
     ["a string", "boom", "unknown"],
   ] as const)("%s → %s", (_label, error, key) => {
     expect(classifyRequestError(error)).toBe(key);
+  });
+});
+
+/** An error as components/request-json.ts throws it for a typed answer: the route's status and code. */
+function apiErrorOf(code: ApiErrorCode) {
+  const { status, body } = getApiErrorAnswer(code, "An English sentence the user must not read");
+  return Object.assign(new Error(body.error.message), { status, code });
+}
+
+// Every answer the toasts' calls can get (claim/release, assign, assignment settings, sign-out, bulk approve, 立即刷新,
+// delivery retry, secret rotation, endpoint, the inbox list)
+const toastCalls: [ApiErrorCode | "network_error" | "bad_answer", unknown][] = [
+  ...(
+    [
+      "unauthenticated",
+      "cross_origin",
+      "forbidden",
+      "invalid_id",
+      "invalid_body",
+      "malformed_json",
+      "not_found",
+      "conflict",
+      "claimed_by_other",
+      "payload_too_large",
+      "unsupported_media_type",
+      "too_many_requests",
+      "internal_error",
+    ] as const
+  ).map((code) => [code, apiErrorOf(code)] as [ApiErrorCode, unknown]),
+  ["network_error", Object.assign(new Error("Failed to fetch"), { status: null, code: "network_error" })],
+  ["bad_answer", Object.assign(new Error("HTTP 502"), { status: 502, code: "bad_answer" })],
+];
+
+const sentences = (messages: { ownerPages: { requestError: Record<RequestErrorKey, string> } }) => messages.ownerPages.requestError;
+
+describe("what a toast says when one of those calls fails", () => {
+  it.each(toastCalls)("%s: a Chinese sentence in zh-CN, never the API's English or a code", (_code, error) => {
+    const zh = sentences(zhCN)[classifyRequestError(error)];
+    expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    expect([...zh].some((char) => char.charCodeAt(0) > 0x7f)).toBe(true);
+    expect(zh).not.toMatch(/[a-z]+_[a-z]+/);
+    expect(sentences(en)[classifyRequestError(error)]).toMatch(/^[A-Z]/);
+  });
+
+  it("every key has its sentence in both languages", () => {
+    expect(Object.keys(sentences(zhCN)).sort()).toEqual(Object.keys(sentences(en)).sort());
+  });
+
+  it("a card someone else claimed is said as such, not as a card someone changed", () => {
+    expect(sentences(zhCN)[classifyRequestError(apiErrorOf("claimed_by_other"))]).toContain("认领");
   });
 });

@@ -1,13 +1,30 @@
-// What went wrong with a request from an owner page, as one of a few words the page can say (ownerPages.
-// requestError) instead of an API's English message or "TypeError: Failed to fetch".
+// What went wrong with a request from a page (an owner's or an agent's toast), as one of a few words the page can say
+// (ownerPages.requestError) instead of an API's English message or "TypeError: Failed to fetch".
 
-export type RequestErrorKey = "network" | "signedOut" | "forbidden" | "notFound" | "conflict" | "invalid" | "tooLarge" | "tooMany" | "server" | "unknown";
+export type RequestErrorKey =
+  | "network"
+  | "signedOut"
+  | "forbidden"
+  | "notFound"
+  | "conflict"
+  | "claimedByOther"
+  | "invalid"
+  | "tooLarge"
+  | "tooMany"
+  | "server"
+  | "unknown";
+
+/** API codes that say more than their status: a card someone else holds is not a card someone else changed. */
+const keyByCode: Record<string, RequestErrorKey> = { claimed_by_other: "claimedByOther" };
 
 /**
  * `error` is what a fetch helper threw: an error with the HTTP `status` of the answer, or, when no answer came, one
- * with code network_error (components/request-json.ts) or the browser's own.
+ * with code network_error (components/request-json.ts) or the browser's own. An API `code` with words of its own wins
+ * over the status.
  */
 export function classifyRequestError(error: unknown): RequestErrorKey {
+  const code = typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : null;
+  if (code !== null && Object.hasOwn(keyByCode, code)) return keyByCode[code]!;
   const status = typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : null;
   if (status === null) {
     // fetch() rejects with a TypeError when the network fails (WHATWG Fetch, "network error")

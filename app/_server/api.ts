@@ -12,13 +12,16 @@ type Handler<Params> = (request: Request, context: { scope: Scope; params: Param
 type ScopeOptions = {
   /** The body cap for this route (lib/body-limits.ts); a JSON API's unless it says otherwise. */
   maxBodyBytes?: number;
+  /** Owner-only routes: anyone else gets 403 forbidden, answered before the body is read. */
+  role?: "owner";
 };
 
 /**
  * Every API route: a session (401 JSON otherwise), and same-origin for anything that changes state. The
  * body is then read within the route's cap (413 at the cap) before the handler runs, and the handler gets
- * a Request over the bytes read. Both checks before it read headers only; answering them closes the
- * connection when a body was sent, so the unread body is never drained.
+ * a Request over the bytes read. The checks before it (origin, session, and the role when the route names
+ * one) read headers only; answering them closes the connection when a body was sent, so the unread body is
+ * never drained.
  */
 export function withScope<Params = Record<string, never>>(handler: Handler<Params>, options: ScopeOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? bodyLimits.json;
@@ -29,11 +32,15 @@ export function withScope<Params = Record<string, never>>(handler: Handler<Param
     }
     const scope = await getSessionScope(request.headers);
     if (!scope) return answerUnread(apiError("unauthenticated", "Sign in first"));
+    if (options.role && scope.role !== options.role) return answerUnread(apiError("forbidden", "Only the shop owner may do this"));
     const capped = await capRequestBody(request, maxBodyBytes);
     if ("error" in capped) return capped.error;
     return handler(capped.request, { scope, params: await context.params });
   };
 }
+
+/** Headers for an answer no cache may keep (owner data, settings, secrets masked or not). */
+export const noStore = { "cache-control": "no-store" };
 
 export function zodIssues(error: z.ZodError) {
   return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));

@@ -1,28 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { startLoop, type LoopTimers } from "@/app/_server/loop";
-
-/** Timers run by hand: `tick()` fires whatever is due next and says after how many ms. */
-function manualTimers() {
-  const pending = new Map<number, { run: () => void; ms: number }>();
-  let next = 1;
-  const timers: LoopTimers = {
-    setTimeout: (run, ms) => {
-      pending.set(next, { run, ms });
-      return next++;
-    },
-    clearTimeout: (handle) => void pending.delete(handle as number),
-  };
-  const tick = async () => {
-    const [first] = pending;
-    if (!first) return null;
-    pending.delete(first[0]);
-    first[1].run();
-    // let the pass (and its rescheduling) finish
-    await new Promise((resolve) => setImmediate(resolve));
-    return first[1].ms;
-  };
-  return { timers, tick, pending };
-}
+import { startLoop } from "@/app/_server/loop";
+import { manualTimers } from "@/app/_server/loop.fixture";
 
 describe("startLoop", () => {
   it("runs a pass every period, the first after one period unless told otherwise", async () => {

@@ -5,35 +5,13 @@ import { writePresence } from "@/db/queries/presence";
 import { setShopAssignment } from "@/db/queries/users";
 import { auditLog, requests } from "@/db/schema";
 import { PresenceTracker } from "@/app/_server/presence";
-import type { LoopTimers } from "@/app/_server/loop";
+import { manualTimers } from "@/app/_server/loop.fixture";
 
 // The loops module starts the platform loops too; they stay off here (platformLoops: false)
 vi.mock("server-only", () => ({}));
 const { loopPeriods, startBackgroundLoops } = await import("@/app/_server/loops");
 
 const now = new Date("2026-11-23T06:00:00.000Z");
-
-/** Records what was scheduled; `fire(name-period)` runs the pending timers of that period. */
-function manualTimers() {
-  const pending = new Map<number, { run: () => void; ms: number }>();
-  let next = 1;
-  const timers: LoopTimers = {
-    setTimeout: (run, ms) => {
-      pending.set(next, { run, ms });
-      return next++;
-    },
-    clearTimeout: (handle) => void pending.delete(handle as number),
-  };
-  const fire = async (ms: number) => {
-    for (const [handle, timer] of [...pending]) {
-      if (timer.ms !== ms) continue;
-      pending.delete(handle);
-      timer.run();
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  };
-  return { timers, fire, pending };
-}
 
 let stop = () => {};
 afterEach(() => stop());

@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { BulkDecisionResult, RequestCard } from "@/lib/api-types";
 import { formatFen } from "@/lib/money";
+import { classifyRequestError } from "@/lib/request-error";
 
 function postBulkApprove(ids: string[]): Promise<{ results: BulkDecisionResult[]; approved: number }> {
   return requestJson("/api/requests/bulk-decision", { method: "POST", json: { decision: "approve", ids } });
@@ -24,6 +25,7 @@ type BulkBarProps = {
 
 export function BulkBar({ selected, selectableCount, onSelectAll, onClear }: BulkBarProps) {
   const t = useTranslations("bulk");
+  const tError = useTranslations("ownerPages.requestError");
   const format = useFormatter();
   const queryClient = useQueryClient();
   const [isConfirming, setIsConfirming] = useState(false);
@@ -39,7 +41,7 @@ export function BulkBar({ selected, selectableCount, onSelectAll, onClear }: Bul
       setSkipped(notApproved.length ? notApproved : null);
       onClear();
     },
-    onError: (error: Error) => toast.error(error.message),
+    onError: (error) => toast.error(tError(classifyRequestError(error))),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: requestKeys.all }),
   });
 

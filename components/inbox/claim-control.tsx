@@ -9,6 +9,7 @@ import { requestJson } from "@/components/request-json";
 import { useCurrentUser } from "@/components/current-user";
 import { Button } from "@/components/ui/button";
 import type { RequestCard } from "@/lib/api-types";
+import { classifyRequestError } from "@/lib/request-error";
 
 function sendClaim(id: string, method: "POST" | "DELETE") {
   return requestJson(`/api/requests/${id}/claim`, { method });
@@ -17,11 +18,12 @@ function sendClaim(id: string, method: "POST" | "DELETE") {
 /** 认领: who is working this card; claim it, or give your claim back. */
 export function ClaimControl({ card }: { card: RequestCard }) {
   const t = useTranslations("claim");
+  const tError = useTranslations("ownerPages.requestError");
   const user = useCurrentUser();
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: (method: "POST" | "DELETE") => sendClaim(card.id, method),
-    onError: (error: Error) => toast.error(error.message),
+    onError: (error) => toast.error(tError(classifyRequestError(error))),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: requestKeys.all }),
   });
   if (card.status !== "pending") return null;

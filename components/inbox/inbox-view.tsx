@@ -27,6 +27,7 @@ import { cn } from "@/components/ui/cn";
 import type { RequestCard as RequestCardData, RequestPage } from "@/lib/api-types";
 import { formatDensityCookie, inboxDensities, type InboxDensity } from "@/lib/inbox-density";
 import type { Platform } from "@/lib/domain";
+import { classifyRequestError } from "@/lib/request-error";
 
 type InboxViewProps = {
   filters: InboxFilters;
@@ -79,6 +80,7 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
   const tBulk = useTranslations("bulk");
+  const tError = useTranslations("ownerPages.requestError");
   const policyText = usePolicyText();
   const router = useRouter();
   const pathname = usePathname();
@@ -275,7 +277,7 @@ export function InboxView({ filters, shops, initialPage, density: initialDensity
 
       {query.isError ? (
         <div role="alert" className="flex items-center justify-between rounded-md bg-rose-50 px-4 py-3 text-sm text-rose-800">
-          {t("error")}: {query.error.message}
+          {t("error")}: {tError(classifyRequestError(query.error))}
           <Button size="sm" onClick={() => query.refetch()}>
             {t("retry")}
           </Button>

@@ -9,6 +9,7 @@ import { settingsApi } from "@/components/settings/settings-api";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import type { DeliveryRow, OutboxStatus, WebhookEventRow } from "@/lib/webhook/settings-types";
+import { classifyRequestError } from "@/lib/request-error";
 
 const dateTime = { dateStyle: "short", timeStyle: "medium" } as const;
 const cell = "px-3 py-2";
@@ -67,6 +68,7 @@ export function EventsTable({ events, shopNames }: { events: WebhookEventRow[]; 
 
 export function DeliveriesTable({ deliveries, shopNames }: { deliveries: DeliveryRow[]; shopNames: Record<string, string> }) {
   const t = useTranslations("webhooks");
+  const tError = useTranslations("ownerPages.requestError");
   const format = useFormatter();
   const router = useRouter();
   const [isPending, startTransition] = useTransition();
@@ -78,7 +80,7 @@ export function DeliveriesTable({ deliveries, shopNames }: { deliveries: Deliver
         toast.success(t("retried"));
         router.refresh();
       } catch (error) {
-        toast.error(t("failed", { message: error instanceof Error ? error.message : String(error) }));
+        toast.error(t("failed", { message: tError(classifyRequestError(error)) }));
       }
     });
   }

@@ -10,12 +10,14 @@ import { settingsApi } from "@/components/settings/settings-api";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { ShopConnection } from "@/lib/webhook/settings-types";
+import { classifyRequestError } from "@/lib/request-error";
 
 const dateTime = { dateStyle: "short", timeStyle: "medium" } as const;
 
 export function ConnectionCard({ connection }: { connection: ShopConnection }) {
   const t = useTranslations("webhooks");
   const tSecrets = useTranslations("secrets");
+  const tError = useTranslations("ownerPages.requestError");
   const format = useFormatter();
   const router = useRouter();
   // The new secret from the rotation's answer: shown once in a dialog, never again (the list answers it masked)
@@ -32,7 +34,7 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
         toast.success(success);
         router.refresh();
       } catch (error) {
-        toast.error(t("failed", { message: error instanceof Error ? error.message : String(error) }));
+        toast.error(t("failed", { message: tError(classifyRequestError(error)) }));
       }
     });
   }
@@ -45,7 +47,7 @@ export function ConnectionCard({ connection }: { connection: ShopConnection }) {
         toast.success(t("rotated"));
         router.refresh();
       } catch (error) {
-        toast.error(t("failed", { message: error instanceof Error ? error.message : String(error) }));
+        toast.error(t("failed", { message: tError(classifyRequestError(error)) }));
       }
     });
   }

@@ -7,6 +7,7 @@ import { requestJson } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 import type { ConnectionHealthView, PlatformAppView, RefreshNowResponse } from "@/lib/platforms/connection";
 import { displayTimeZone } from "@/lib/i18n/locales";
+import { classifyRequestError } from "@/lib/request-error";
 
 // One shop's connection health on the owner's 平台连接 (docs/platforms/tokens.md): last message in, last answer out,
 // the token's expiry and last refresh, the last error in the platform's words, and 立即刷新.
@@ -19,6 +20,7 @@ function postRefreshNow(shopId: string): Promise<RefreshNowResponse> {
 
 export function ConnectionHealth({ shop, health, onRefreshed }: { shop: { id: string; name: string }; health: ConnectionHealthView; onRefreshed: (app: PlatformAppView) => void }) {
   const t = useTranslations("connectionHealth");
+  const tError = useTranslations("ownerPages.requestError");
   const format = useFormatter();
   const [isPending, startTransition] = useTransition();
   const at = (instant: string | null) => (instant ? format.dateTime(new Date(instant), dateTime) : t("never"));
@@ -31,7 +33,7 @@ export function ConnectionHealth({ shop, health, onRefreshed }: { shop: { id: st
         if (answer.refreshed) toast.success(t("refreshed", { shop: shop.name }));
         else toast.error(t("refreshFailed", { shop: shop.name }));
       } catch (caught) {
-        toast.error(t("requestFailed", { message: caught instanceof Error ? caught.message : String(caught) }));
+        toast.error(t("requestFailed", { message: tError(classifyRequestError(caught)) }));
       }
     });
   }

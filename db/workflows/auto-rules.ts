@@ -31,6 +31,15 @@ function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; re
   return row?.count ?? 0;
 }
 
+type RuleAuditEntry = Pick<typeof auditLog.$inferInsert, "action" | "detail" | "fromStatus" | "toStatus">;
+
+/** The card's audit row for what a rule did or would have done: no actor, the rule named in the detail. */
+function writeRuleAudit(tx: Tx, card: { shopId: string; requestId: string; orderId: string }, entry: RuleAuditEntry, now: Date): void {
+  tx.insert(auditLog)
+    .values({ ...card, actorId: null, ...entry, at: now })
+    .run();
+}
+
 /**
  * Runs the shop's rules on a request just stored, inside the transaction that stored it (webhook
  * ingest): a live rule approves it at once (a re-open opens the entry), like an agent's approval but
@@ -72,19 +81,10 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
   });
   if (!answer) return null;
   const ruleDetail = { ruleId: answer.rule.id, ruleName: answer.rule.name };
+  const card = { shopId: request.shopId, requestId, orderId: order.id };
   if (answer.outcome !== "approve") {
     // 只记录, or matched but the platform forbids approving: the card says so, a person decides
-    tx.insert(auditLog)
-      .values({
-        shopId: request.shopId,
-        requestId,
-        orderId: order.id,
-        actorId: null,
-        action: answer.outcome === "dry_run" ? "rule_dry_run" : "rule_not_eligible",
-        detail: { ...ruleDetail, wouldDecide: "approve" },
-        at: now,
-      })
-      .run();
+    writeRuleAudit(tx, card, { action: answer.outcome === "dry_run" ? "rule_dry_run" : "rule_not_eligible", detail: { ...ruleDetail, wouldDecide: "approve" } }, now);
     return answer;
   }
   const updated = tx
@@ -94,19 +94,7 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
     .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
     .run();
   if (updated.changes !== 1) return null;
-  tx.insert(auditLog)
-    .values({
-      shopId: request.shopId,
-      requestId,
-      orderId: order.id,
-      actorId: null,
-      action: "approved_by_rule",
-      fromStatus: "pending",
-      toStatus: "approved",
-      detail: ruleDetail,
-      at: now,
-    })
-    .run();
+  writeRuleAudit(tx, card, { action: "approved_by_rule", fromStatus: "pending", toStatus: "approved", detail: ruleDetail }, now);
   // Approving a re-open request opens the order's entry (docs/domain/after-sales-entry.md); eligibility was checked just above in this transaction
   if (request.kind === "entry_reopen") {
     const opened = openOrderEntry(tx, { orderId: order.id, actorId: null, requestId, source: "request", now });

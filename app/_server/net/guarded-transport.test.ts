@@ -5,6 +5,7 @@ import { createGuardedFetch } from "@/app/_server/net/guarded-fetch";
 import { douyinAdapter } from "@/app/_server/platforms/douyin-adapter";
 import { taobaoAdapter } from "@/app/_server/platforms/taobao-adapter";
 import { makeNoisyPng } from "@/app/_server/platforms/test-photos";
+import { buildPlatformApp } from "@/db/factories";
 import type { PlatformApp } from "@/db/queries/platforms";
 import type { OutboundPolicy } from "@/lib/net/outbound-url";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
@@ -24,20 +25,7 @@ afterEach(() => {
 });
 
 function baseApp(values: Pick<PlatformApp, "protocol" | "appKey" | "appSecret" | "platformShopId" | "apiBaseUrl" | "accessToken" | "settings">): PlatformApp {
-  return {
-    shopId: "shop_1",
-    refreshToken: null,
-    accessTokenExpiresAt: null,
-    refreshTokenExpiresAt: null,
-    tokenRefreshedAt: null,
-    lastMessageAt: null,
-    lastAnswerAt: null,
-    lastError: null,
-    lastErrorAt: null,
-    consumerEnabled: false,
-    updatedAt: now,
-    ...values,
-  };
+  return buildPlatformApp({ ...values, updatedAt: now });
 }
 
 describe("the guarded transport against the platform fakes on 127.0.0.1", () => {

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { makeNoisyPng } from "@/app/_server/platforms/test-photos";
 import { beforeEach, describe, expect, it } from "vitest";
+import { buildPlatformApp } from "@/db/factories";
 import type { PlatformApp } from "@/db/queries/platforms";
 import type { AnswerInput, ProofImage } from "@/app/_server/platforms/adapter";
 import { douyinAdapter, douyinProofTarget } from "@/app/_server/platforms/douyin-adapter";
@@ -15,27 +16,8 @@ let platform: FakeDouyin;
 const deps = () => ({ fetch: platform.fetch, now: () => now, timeoutMs: 1_000 });
 
 function makeApp(changes: Partial<PlatformApp> = {}): PlatformApp {
-  return {
-    shopId: "shop_dy",
-    protocol: "douyin_push",
-    appKey: shop.appKey,
-    appSecret: shop.appSecret,
-    platformShopId: shop.shopId,
-    apiBaseUrl: "http://fake-douyin",
-    accessToken: null,
-    refreshToken: null,
-    accessTokenExpiresAt: null,
-    refreshTokenExpiresAt: null,
-    tokenRefreshedAt: null,
-    lastMessageAt: null,
-    lastAnswerAt: null,
-    lastError: null,
-    lastErrorAt: null,
-    consumerEnabled: false,
-    settings: { returnAddressId: "700001" },
-    updatedAt: now,
-    ...changes,
-  };
+  const app = { shopId: "shop_dy", protocol: "douyin_push", appKey: shop.appKey, appSecret: shop.appSecret, platformShopId: shop.shopId, apiBaseUrl: "http://fake-douyin" } as const;
+  return buildPlatformApp({ ...app, settings: { returnAddressId: "700001" }, updatedAt: now, ...changes });
 }
 
 /** The native state a push of `record` leaves (what answers.ts loads from the database). */

@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { makeNoisyPng } from "@/app/_server/platforms/test-photos";
 import { beforeEach, describe, expect, it } from "vitest";
+import { buildPlatformApp } from "@/db/factories";
 import type { PlatformApp } from "@/db/queries/platforms";
 import type { ProofImage } from "@/app/_server/platforms/adapter";
 import { clearTaobaoCategoryCache, fetchTaobaoRejectReasons, taobaoAdapter } from "@/app/_server/platforms/taobao-adapter";
@@ -15,27 +16,8 @@ let top: FakeTaobao;
 const deps = () => ({ fetch: top.fetch, now: () => now, timeoutMs: 5_000 });
 
 function makeApp(settings: PlatformAppSettings, values: Partial<PlatformApp> = {}): PlatformApp {
-  return {
-    shopId: "shop_1",
-    protocol: "taobao_tmc",
-    appKey: keys.appKey,
-    appSecret: keys.appSecret,
-    platformShopId: keys.sellerNick,
-    apiBaseUrl: "http://fake-top/router/rest",
-    accessToken: "sess",
-    refreshToken: "refresh-0",
-    accessTokenExpiresAt: null,
-    refreshTokenExpiresAt: null,
-    tokenRefreshedAt: null,
-    lastMessageAt: null,
-    lastAnswerAt: null,
-    lastError: null,
-    lastErrorAt: null,
-    consumerEnabled: true,
-    settings,
-    updatedAt: now,
-    ...values,
-  };
+  const app = { protocol: "taobao_tmc", appKey: keys.appKey, appSecret: keys.appSecret, platformShopId: keys.sellerNick, apiBaseUrl: "http://fake-top/router/rest" } as const;
+  return buildPlatformApp({ ...app, accessToken: "sess", refreshToken: "refresh-0", consumerEnabled: true, settings, updatedAt: now, ...values });
 }
 
 const makePhoto = (width = 1200, height = 900) => makeNoisyPng(width, height);

@@ -15,7 +15,7 @@ vi.mock("next-intl/server", async () => {
   };
 });
 
-// The 退货宝 estimator's routes: all owner-only (app/api/freight/owner.ts), all scoped to the owner's merchant.
+// The 退货宝 estimator's routes: all owner-only (withScope's role option, app/_server/api.ts), all scoped to the owner's merchant.
 const { GET: getInputs } = await import("@/app/api/freight/inputs/route");
 const { PUT: putSettings } = await import("@/app/api/freight/settings/route");
 const { GET: listScenarios, POST: createScenario } = await import("@/app/api/freight/scenarios/route");

@@ -1,10 +1,8 @@
-import { parseJsonBody, withScope } from "@/app/_server/api";
+import { noStore, parseJsonBody, withScope } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { listRuleSettings, saveRuleSettings } from "@/db/queries/rules";
 import { apiError } from "@/lib/api-error";
 import { saveRulesBody } from "@/lib/rules/schema";
-
-const noStore = { "cache-control": "no-store" };
 
 /** Every shop's switch and rules, for owners and (read-only) agents. */
 export const GET = withScope(async (_request, { scope }) => {
@@ -13,7 +11,6 @@ export const GET = withScope(async (_request, { scope }) => {
 
 /** The owner saves one shop's switch and ordered rules; agents get 403 whatever the UI shows. */
 export const PUT = withScope(async (request, { scope }) => {
-  if (scope.role !== "owner") return apiError("forbidden", "Only the shop owner may change the automatic rules");
   const body = await parseJsonBody(request, saveRulesBody);
   if ("error" in body) return body.error;
   const result = await saveRuleSettings(getDb(), scope, body.data, new Date());
@@ -24,4 +21,4 @@ export const PUT = withScope(async (request, { scope }) => {
     });
   }
   return apiError("not_found", `No shop ${body.data.shopId}`);
-});
+}, { role: "owner" });

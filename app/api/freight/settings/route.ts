@@ -1,5 +1,4 @@
-import { parseJsonBody, zodIssues } from "@/app/_server/api";
-import { noStore, withOwner } from "@/app/api/freight/owner";
+import { noStore, parseJsonBody, withScope, zodIssues } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { saveFreightSettings } from "@/db/queries/freight";
 import { apiError } from "@/lib/api-error";
@@ -7,7 +6,7 @@ import { freightInputsQuery, freightSettingsSchema } from "@/lib/return-freight/
 
 const shopQuery = freightInputsQuery.pick({ shop: true });
 
-export const PUT = withOwner(async (request, { scope }) => {
+export const PUT = withScope(async (request, { scope }) => {
   const query = shopQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
   const body = await parseJsonBody(request, freightSettingsSchema);
@@ -15,4 +14,4 @@ export const PUT = withOwner(async (request, { scope }) => {
   const settings = await saveFreightSettings(getDb(), scope, query.data.shop, body.data, new Date());
   if (!settings) return apiError("not_found", `No shop ${query.data.shop}`);
   return Response.json({ settings }, { headers: noStore });
-});
+}, { role: "owner" });

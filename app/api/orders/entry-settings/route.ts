@@ -9,10 +9,9 @@ const entrySettingBody = z.object({ shopId: idSchema("shop"), agentsMayOpenEntry
 
 /** The owner lets agents open the after-sales entry in one shop, or stops them (audited). */
 export const PUT = withScope(async (request, { scope }) => {
-  if (scope.role !== "owner") return apiError("forbidden", "Only the owner changes who may open the entry");
   const body = await parseJsonBody(request, entrySettingBody);
   if ("error" in body) return body.error;
   const changed = await setAgentsMayOpenEntry(getDb(), scope, body.data.shopId, body.data.agentsMayOpenEntry, new Date());
   if (!changed) return apiError("not_found", `No shop ${body.data.shopId}`);
   return Response.json({ shopId: body.data.shopId, agentsMayOpenEntry: body.data.agentsMayOpenEntry });
-});
+}, { role: "owner" });

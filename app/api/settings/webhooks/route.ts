@@ -2,11 +2,9 @@ import { withScope } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { listRecentDeliveries } from "@/db/queries/outbox";
 import { listRecentEvents, listShopConnections } from "@/db/queries/webhooks";
-import { apiError } from "@/lib/api-error";
 
 /** The settings page's data: connections, the last 50 events and the last 50 deliveries. */
 export const GET = withScope(async (_request, { scope }) => {
-  if (scope.role !== "owner") return apiError("forbidden", "Only the shop owner manages platform connections");
   const db = getDb();
   const [connections, events, deliveries] = await Promise.all([
     listShopConnections(db, scope.merchantId, scope.shopIds, new Date()),
@@ -14,4 +12,4 @@ export const GET = withScope(async (_request, { scope }) => {
     listRecentDeliveries(db, scope.shopIds),
   ]);
   return Response.json({ connections, events, deliveries }, { headers: { "cache-control": "no-store" } });
-});
+}, { role: "owner" });

@@ -1,7 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { zodIssues } from "@/app/_server/api";
-import { withOwner } from "@/app/api/freight/owner";
+import { withScope, zodIssues } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { listScenarios } from "@/db/queries/freight";
 import { apiError } from "@/lib/api-error";
@@ -22,7 +21,7 @@ const exportQuery = z.object({
   locale: z.preprocess((value) => (value === "zh" ? "zh-CN" : value), z.enum(locales).default(defaultLocale)),
 });
 
-export const GET = withOwner(async (request, { scope }) => {
+export const GET = withScope(async (request, { scope }) => {
   const query = exportQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return apiError("invalid_query", query.error.issues[0]?.message ?? "Invalid query", { issues: zodIssues(query.error) });
   const scenarios = await listScenarios(getDb(), scope, query.data.shop, query.data.ids);
@@ -36,4 +35,4 @@ export const GET = withOwner(async (request, { scope }) => {
       "cache-control": "no-store",
     },
   });
-});
+}, { role: "owner" });

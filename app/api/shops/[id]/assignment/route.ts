@@ -10,7 +10,6 @@ const shopId = idSchema("shop");
 
 /** PUT: the owner switches auto-assignment for a shop and sets the per-agent cap of open claims. */
 export const PUT = withScope<{ id: string }>(async (request, { scope, params }) => {
-  if (scope.role !== "owner") return apiError("forbidden", "Only an owner can change assignment");
   const id = shopId.safeParse(params.id);
   if (!id.success) return apiError("invalid_id", `Not a shop id: ${params.id}`);
   const body = await parseJsonBody(request, assignmentBody);
@@ -18,4 +17,4 @@ export const PUT = withScope<{ id: string }>(async (request, { scope, params }) 
   const updated = await setShopAssignment(getDb(), scope.merchantId, id.data, body.data, new Date());
   if (!updated) return apiError("not_found", `No shop ${id.data}`);
   return Response.json(body.data);
-});
+}, { role: "owner" });

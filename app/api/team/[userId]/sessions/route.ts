@@ -10,7 +10,6 @@ const userId = idSchema("usr");
 
 /** DELETE: the owner signs a team member out of every device at once. */
 export const DELETE = withScope<{ userId: string }>(async (_request, { scope, params }) => {
-  if (scope.role !== "owner") return apiError("forbidden", "Only an owner can sign team members out");
   const id = userId.safeParse(params.userId);
   if (!id.success) return apiError("invalid_id", `Not a user id: ${params.userId}`);
   const revoked = await revokeUserSessions(getDb(), scope.merchantId, id.data);
@@ -19,4 +18,4 @@ export const DELETE = withScope<{ userId: string }>(async (_request, { scope, pa
   forgetUser(id.data);
   getStreamGuard().closeUser(id.data);
   return Response.json({ revokedSessions: revoked });
-});
+}, { role: "owner" });

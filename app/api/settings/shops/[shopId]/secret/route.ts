@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { withScope } from "@/app/_server/api";
-import { checkOwnerShop } from "@/app/api/settings/owner-shop";
+import { ownedShop } from "@/app/api/settings/owner-shop";
 import { getDb } from "@/db/client";
 import { rotateShopSecret } from "@/db/queries/webhooks";
 import { maskSecret } from "@/lib/platforms/connection";
@@ -12,7 +12,7 @@ import { secretRotationGraceMs } from "@/lib/webhook/signature";
  * carries the new secret in clear (it is stored sealed and every other answer shows it masked).
  */
 export const POST = withScope<{ shopId: string }>(async (_request, { scope, params }) => {
-  const owned = checkOwnerShop(scope, params.shopId);
+  const owned = ownedShop(scope, params.shopId);
   if ("error" in owned) return owned.error;
   const now = new Date();
   const secret = `whsec_${randomBytes(24).toString("hex")}`;
@@ -24,4 +24,4 @@ export const POST = withScope<{ shopId: string }>(async (_request, { scope, para
     previousValidUntil: new Date(now.getTime() + secretRotationGraceMs).toISOString(),
   };
   return Response.json(body, { headers: { "cache-control": "no-store" } });
-});
+}, { role: "owner" });

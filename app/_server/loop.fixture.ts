@@ -1,0 +1,38 @@
+// For tests of the background loops: timers run by hand, so a test says which pass happens and when, never waits.
+import type { LoopTimers } from "@/app/_server/loop";
+
+/** Lets a pass that was just run (and its rescheduling) finish. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Records what was scheduled. `tick()` fires the timer scheduled first and says after how many ms it was due (null
+ * when none is pending); `fire(ms)` fires every pending timer of that period.
+ */
+export function manualTimers() {
+  const pending = new Map<number, { run: () => void; ms: number }>();
+  let next = 1;
+  const timers: LoopTimers = {
+    setTimeout: (run, ms) => {
+      pending.set(next, { run, ms });
+      return next++;
+    },
+    clearTimeout: (handle) => void pending.delete(handle as number),
+  };
+  const tick = async () => {
+    const [first] = pending;
+    if (!first) return null;
+    pending.delete(first[0]);
+    first[1].run();
+    await settle();
+    return first[1].ms;
+  };
+  const fire = async (ms: number) => {
+    for (const [handle, timer] of [...pending]) {
+      if (timer.ms !== ms) continue;
+      pending.delete(handle);
+      timer.run();
+    }
+    await settle();
+  };
+  return { timers, tick, fire, pending };
+}

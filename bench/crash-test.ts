@@ -1,0 +1,52 @@
+// The crash test (scripts/crash-test.mjs) run against the bench's build, its summary read back into figures.
+import { spawn } from "node:child_process";
+import { distDir, port } from "@/bench/config";
+
+type CrashTest = {
+  rounds: number;
+  exitCode: number | null;
+  acked: number;
+  lost: number;
+  duplicated: number;
+  answered: number;
+  committed: number;
+  delivered: number;
+  resends: number;
+  problems: number;
+  seconds: number;
+};
+
+/** scripts/crash-test.mjs (docs/webhooks.md) against the bench's build; its summary lines are read back. */
+export async function runCrashTest(rounds: number): Promise<CrashTest> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ["scripts/crash-test.mjs", "--rounds", String(rounds), "--port", String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    process.stdout.write(chunk);
+  });
+  const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const number = (pattern: RegExp) => Number(pattern.exec(output)?.[1] ?? NaN);
+  // Only the first 20 problems are listed; any listed beyond lost/duplicated still fail the row via `problems`
+  const problemLines = output.split("\n").map((line) => line.trim());
+  const storedTimes = problemLines.flatMap((line) => {
+    const match = /^event \S+ stored (\d+) times$/.exec(line) ?? /^request \S+ has (\d+) cards$/.exec(line);
+    return match ? [Number(match[1])] : [];
+  });
+  return {
+    rounds,
+    exitCode,
+    acked: number(/2xx distinct event ids (\d+)/),
+    lost: storedTimes.filter((times) => times === 0).length,
+    duplicated: storedTimes.filter((times) => times > 1).length,
+    answered: number(/decisions answered 200: (\d+)/),
+    committed: number(/decisions committed \(incl\. answers lost to a kill\): (\d+)/),
+    delivered: number(/delivered to the platform: (\d+) distinct keys/),
+    resends: number(/(\d+) resends with the same key/),
+    problems: /OK: nothing lost, nothing doubled/.test(output) ? 0 : number(/FAILED \((\d+)\)/),
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+}
