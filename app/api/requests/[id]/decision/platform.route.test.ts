@@ -1,0 +1,120 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
+import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
+import { createShop } from "@/db/factories";
+import { evidenceFiles, requests } from "@/db/schema";
+import { platformApps, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
+import { outbox } from "@/db/schema-webhooks";
+import type { Platform } from "@/lib/domain";
+import { newId } from "@/lib/ids";
+import type { NativeRefund, PlatformRejectReason, Protocol } from "@/lib/platforms/types";
+
+vi.mock("server-only", () => ({}));
+
+// The decision endpoint for a shop connected to its platform: what the platform's API cannot take is refused before
+// the desk records anything (db/queries/decision-policy.ts, lib/platforms/answer-table.ts). Each shop here has its
+// platform app, today's reason list cached (so no platform is called) and the refund's native state stored.
+
+const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
+
+const desk = setUpRouteDesk();
+const hourMs = 60 * 60 * 1000;
+const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+const protocolOf: Record<Platform, Protocol> = { taobao: "taobao_tmc", tmall: "taobao_tmc", douyin: "douyin_push", wechat: "wechat_ec" };
+
+const douyinReasons: PlatformRejectReason[] = [
+  { id: "101", text: "买家已使用商品", tips: "请上传商品使用痕迹照片", isEvidenceRequired: true },
+  { id: "102", text: "已与买家协商一致", tips: null, isEvidenceRequired: false },
+];
+const tmallReasons: PlatformRejectReason[] = [{ id: "3001", text: "商品无质量问题", tips: null, isEvidenceRequired: true }];
+
+async function connectShop(platform: Platform, kinds: string[], reasons: PlatformRejectReason[]): Promise<string> {
+  const shopId = await createShop(desk.db, { merchantId: desk.merchantId, platform, name: `A ${platform} 已连接 ${newId("shop").slice(-4)}` });
+  await desk.db.insert(platformApps).values({
+    shopId,
+    protocol: protocolOf[platform],
+    appKey: "7001",
+    appSecret: "secret",
+    platformShopId: `p-${shopId}`,
+    apiBaseUrl: "http://127.0.0.1:9/never-called",
+    accessToken: "token",
+    settings: platform === "tmall" ? { isTmall: true } : {},
+    updatedAt: new Date(),
+  });
+  for (const kind of kinds) await desk.db.insert(platformRejectReasons).values({ shopId, kind, reasons, fetchedAt: new Date(Date.now() - hourMs) });
+  return shopId;
+}
+
+/** A pending card on a shipped order with its platform state stored (the desk's own rules let it be refused). */
+async function addConnectedCard(shopId: string, kind: "refund_only" | "return_refund" | "repair", native: Pick<NativeRefund, "protocol" | "status" | "platformType"> & Partial<NativeRefund>) {
+  const platformRequestId = `rf-${newId("req").slice(-8)}`;
+  const card = await addPendingRequest(desk.db, shopId, {
+    kind,
+    platformRequestId,
+    order: { shippedAt: new Date(Date.now() - 48 * hourMs), receivedAt: new Date(Date.now() - 3 * hourMs) },
+  });
+  await desk.db.insert(platformRefunds).values({
+    shopId,
+    platformRequestId,
+    native: { refundId: platformRequestId, orderId: "o-1", kind, version: "1", intervention: null, ...native },
+    updatedAt: new Date(),
+  });
+  return card;
+}
+
+async function addProof(shopId: string): Promise<string> {
+  const id = newId("evd");
+  await desk.db.insert(evidenceFiles).values({ id, shopId, name: "签收照片.png", mimeType: "image/png", bytes: png });
+  return id;
+}
+
+const reject = (id: string, body: Record<string, unknown>) => callRoute(decide, { as: desk.owner, method: "POST", params: { id }, json: { decision: "reject", ...body } });
+const approve = (id: string) => callRoute(decide, { as: desk.owner, method: "POST", params: { id }, json: { decision: "approve" } });
+
+/** Refused and nothing stored: the card is still pending and no answer waits in the outbox. */
+async function expectRefusedUnchanged(requestId: string, call: () => Promise<Response>) {
+  const response = await expectNothingChanged(desk.db, call);
+  const [row] = await desk.db.select({ status: requests.status }).from(requests).where(eq(requests.id, requestId));
+  expect(row.status).toBe("pending");
+  expect(await desk.db.select().from(outbox).where(eq(outbox.requestId, requestId))).toEqual([]);
+  return response;
+}
+
+describe("POST /api/requests/:id/decision for a connected platform shop", () => {
+  it("422 platform_refuses for a Tmall message too long as TOP counts it (UTF-16 units), though short in characters", async () => {
+    const shopId = await connectShop("tmall", ["refund_only"], tmallReasons);
+    const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND", refundPhase: "onsale" });
+    // 150 characters (the desk's own bound is 200) but 300 UTF-16 units: TOP refuses refuse_message over 200
+    const message = "😀".repeat(150);
+    const proof = await addProof(shopId);
+    const withProof = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "3001", message, evidenceIds: [proof] }));
+    expect((await expectApiError(withProof, 422, "platform_refuses")).problems).toEqual([{ code: "message_length", min: 2, max: 200, chars: 300 }]);
+  });
+
+  it("422 answer_not_offered for refusing a Douyin 未发货仅退款 (aftersale_type 2): shipping the order is the refusal", async () => {
+    const shopId = await connectShop("douyin", ["refund_only"], douyinReasons);
+    const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "douyin_push", status: "6", platformType: "2" });
+    const response = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "102", message: "已与买家协商一致" }));
+    expect(await expectApiError(response, 422, "answer_not_offered")).toMatchObject({ reason: "unshipped_refund_cannot_reject" });
+  });
+
+  it.each([
+    ["approving a Tmall 维修, which has no open API", "tmall", "repair", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REPAIR" }, "no_api_for_kind"],
+    ["approving a Douyin refund the platform has moved past the seller's answer", "douyin", "refund_only", { protocol: "douyin_push", status: "12", platformType: "1" }, "no_api_for_state"],
+  ] as const)("422 answer_not_offered with the reason for %s", async (_label, platform, kind, native, reason) => {
+    const shopId = await connectShop(platform, [kind], platform === "douyin" ? douyinReasons : tmallReasons);
+    const { requestId } = await addConnectedCard(shopId, kind, native);
+    const response = await expectRefusedUnchanged(requestId, () => approve(requestId));
+    expect(await expectApiError(response, 422, "answer_not_offered")).toMatchObject({ reason });
+  });
+
+  it("422 rejection_incomplete when the platform's reason wants proof and none is attached; with it the rejection goes out", async () => {
+    const shopId = await connectShop("douyin", ["return_refund"], douyinReasons);
+    const { requestId } = await addConnectedCard(shopId, "return_refund", { protocol: "douyin_push", status: "6", platformType: "0" });
+    const response = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "101", message: "买家已使用商品" }));
+    expect((await expectApiError(response, 422, "rejection_incomplete")).missing).toEqual([{ code: "evidence_missing", requiredBy: "reason" }]);
+    const proof = await addProof(shopId);
+    const accepted = await reject(requestId, { reasonCode: "101", message: "买家已使用商品", evidenceIds: [proof] });
+    expect(accepted.status).toBe(200);
+  });
+});
