@@ -30,7 +30,8 @@ export type FakeTrade = { tid: string; status: string; consignTime?: string; end
 export type FakeCategory = { name: string; parentCid: string };
 export type FakeAddress = { contactId: string; name: string; province: string; city: string; country: string; addr: string; zip: string; phone: string; mobile: string; cancelDef: boolean };
 export type FakeProof = { field: string; fileName: string; mimeType: string; bytes: Uint8Array };
-export type FakeTopCall = { method: string; params: Record<string, string>; accepted: boolean; error?: string; hasProof: boolean; proof?: FakeProof };
+/** `proofFiles`: how many file parts the call carried (TOP's refuse APIs take one; `proof` is the first). */
+export type FakeTopCall = { method: string; params: Record<string, string>; accepted: boolean; error?: string; hasProof: boolean; proofFiles: number; proof?: FakeProof };
 
 /** What failNext() makes the next (matching) call answer. */
 export type FakeTopFault =
@@ -198,7 +199,7 @@ export class FakeTaobao {
     const { fields: params, files } = boundary ? parseMultipart(buffer, boundary) : { fields: Object.fromEntries(new URLSearchParams(buffer.toString("utf8"))), files: [] as FakeProof[] };
     const method = params.method ?? "";
     const proof = files[0];
-    const record = (accepted: boolean, error?: string) => this.calls.push({ method, params, accepted, hasProof: Boolean(proof), ...(proof ? { proof } : {}), ...(error ? { error } : {}) });
+    const record = (accepted: boolean, error?: string) => this.calls.push({ method, params, accepted, hasProof: Boolean(proof), proofFiles: files.length, ...(proof ? { proof } : {}), ...(error ? { error } : {}) });
     const reply = (text: string): TopReply => ({ status: 200, body: text });
     if (params.app_key !== this.app.appKey || params.sign_method !== "md5" || params.sign !== topSign(params, this.app.appSecret)) {
       record(false, "Invalid signature");

@@ -91,6 +91,15 @@ describe("POST /api/requests/:id/decision for a connected platform shop", () => 
     expect((await expectApiError(withProof, 422, "platform_refuses")).problems).toEqual([{ code: "message_length", min: 2, max: 200, chars: 300 }]);
   });
 
+  it("422 rejection_incomplete for two proof images on a Tmall shop: its refuse API takes one, and the desk never drops one", async () => {
+    const shopId = await connectShop("tmall", ["refund_only"], tmallReasons);
+    const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND", refundPhase: "onsale" });
+    const proofs = [await addProof(shopId), await addProof(shopId)];
+    const response = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "3001", message: "商品无质量问题", evidenceIds: proofs }));
+    expect((await expectApiError(response, 422, "rejection_incomplete")).missing).toEqual([{ code: "evidence_too_many", maxFiles: 1, files: 2 }]);
+    expect((await reject(requestId, { reasonCode: "3001", message: "商品无质量问题", evidenceIds: proofs.slice(0, 1) })).status).toBe(200);
+  });
+
   it("422 answer_not_offered for refusing a Douyin 未发货仅退款 (aftersale_type 2): shipping the order is the refusal", async () => {
     const shopId = await connectShop("douyin", ["refund_only"], douyinReasons);
     const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "douyin_push", status: "6", platformType: "2" });
