@@ -155,7 +155,7 @@ async function answer(deps: ClientDeps, app: PlatformApp, input: AnswerInput) {
 export const taobaoAdapter: PlatformAdapter = {
   protocol: "taobao_tmc",
   async fetchOrderFacts(deps, app, native) {
-    if (!native.orderId) return { shippedAt: null, receivedAt: null, completedAt: null, category: "", priorRefund: "none", subOrderId: null, unknown: [...orderFacts] };
+    if (!native.orderId) return { shippedAt: null, receivedAt: null, completedAt: null, category: "", priorRefund: "unknown", subOrderId: null, unknown: [...orderFacts] };
     return (await fetchTaobaoOrderFacts(deps, app, { refundId: native.refundId, tid: native.orderId, oid: null })).facts;
   },
   /** Taobao's reason lists are per refund: pass the refund (the consumer does, and caches them per kind). */
