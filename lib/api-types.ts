@@ -156,4 +156,5 @@ export type BulkDecisionResult = {
 /** GET /api/requests/{id}/reject-reasons: the platform's own reasons for a connected shop (null: could not be read). */
 export type RejectReasonsBody =
   | { source: "desk" }
-  | { source: "platform"; reasons: PlatformRejectReason[] | null; fetchedAt: string | null };
+  /** isStale: the platform could not be read just now; these are the reasons it listed at fetchedAt. */
+  | { source: "platform"; reasons: PlatformRejectReason[] | null; fetchedAt: string | null; isStale: boolean };

@@ -14,6 +14,7 @@ import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { RequestCard } from "@/lib/api-types";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRejectionRequirements, takeWithinFileLimit, validateRejection } from "@/lib/policy/rejection";
+import { formatShanghaiDate } from "@/components/policy/format";
 
 type RejectDialogProps = {
   open: boolean;
@@ -192,6 +193,9 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
             </select>
           </label>
           {isConnected && reasonList ? <p className="text-xs text-slate-500">{t("platformReasonsSource")}</p> : null}
+          {isConnected && reasonList && platformReasons.data?.source === "platform" && platformReasons.data.isStale && platformReasons.data.fetchedAt ? (
+            <p className="text-xs text-amber-800">{t("platformReasonsStale", { date: formatShanghaiDate(platformReasons.data.fetchedAt) })}</p>
+          ) : null}
           {isReasonListMissing ? (
             <p className="text-sm text-rose-700" role="alert">
               {t("platformReasonsUnavailable")}

@@ -114,6 +114,8 @@ export class FakeTaobao {
     ["4001", { text: "买家已使用商品，影响二次销售", tips: "请上传商品使用痕迹的照片" }],
     ["4002", { text: "商品无质量问题", tips: "请上传商品完好的照片" }],
   ]);
+  /** Lists for one refund_phase ("onsale"/"aftersale") where the shop's differ by phase; else refuseReasons. */
+  readonly refuseReasonsByPhase = new Map<string, Map<string, { text: string; tips: string }>>();
   readonly exchangeReasons = new Map([
     ["5001", "买家退回的商品不是原商品"],
     ["5002", "换货商品已影响二次销售"],
@@ -287,7 +289,7 @@ export class FakeTaobao {
       case "taobao.refund.refusereason.get": {
         if (!refund) return refuse("退款不存在", "isv.refund-not-exist");
         if (!params.refund_phase || !params.fields) return refuse("缺少 refund_phase 或 fields", "isv.missing-parameter");
-        const reasons = [...this.refuseReasons].map(([id, reason]) => `{"reason_id":${id},"reason_text":${JSON.stringify(reason.text)},"reason_tips":${JSON.stringify(reason.tips)}}`);
+        const reasons = [...(this.refuseReasonsByPhase.get(params.refund_phase) ?? this.refuseReasons)].map(([id, reason]) => `{"reason_id":${id},"reason_text":${JSON.stringify(reason.text)},"reason_tips":${JSON.stringify(reason.tips)}}`);
         return ok(`{"reasons":{"reason":[${reasons.join(",")}]},"total_results":${reasons.length},"has_next":false}`);
       }
       case "tmall.exchange.refusereason.get": {

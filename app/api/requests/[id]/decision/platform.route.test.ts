@@ -3,10 +3,12 @@ import { describe, expect, it, vi } from "vitest";
 import { addPendingRequest, callRoute, expectApiError, expectNothingChanged, setUpRouteDesk } from "@/app/_server/test-support";
 import { createShop } from "@/db/factories";
 import { evidenceFiles, requests } from "@/db/schema";
-import { platformApps, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
+import { upsertPlatformApp } from "@/db/queries/platforms";
+import { platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import { outbox } from "@/db/schema-webhooks";
 import type { Platform } from "@/lib/domain";
 import { newId } from "@/lib/ids";
+import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
 import type { NativeRefund, PlatformRejectReason, Protocol } from "@/lib/platforms/types";
 
 vi.mock("server-only", () => ({}));
@@ -16,6 +18,7 @@ vi.mock("server-only", () => ({}));
 // platform app, today's reason list cached (so no platform is called) and the refund's native state stored.
 
 const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
+const { GET: rejectReasons } = await import("@/app/api/requests/[id]/reject-reasons/route");
 
 const desk = setUpRouteDesk();
 const hourMs = 60 * 60 * 1000;
@@ -28,20 +31,27 @@ const douyinReasons: PlatformRejectReason[] = [
 ];
 const tmallReasons: PlatformRejectReason[] = [{ id: "3001", text: "商品无质量问题", tips: null, isEvidenceRequired: true }];
 
-async function connectShop(platform: Platform, kinds: string[], reasons: PlatformRejectReason[]): Promise<string> {
+const reasonsOfShop = new Map<string, PlatformRejectReason[]>();
+
+/** A shop connected to its platform; `reasons` is the list its platform gives, cached an hour ago for each card. */
+async function connectShop(platform: Platform, reasons: PlatformRejectReason[]): Promise<string> {
   const shopId = await createShop(desk.db, { merchantId: desk.merchantId, platform, name: `A ${platform} 已连接 ${newId("shop").slice(-4)}` });
-  await desk.db.insert(platformApps).values({
-    shopId,
-    protocol: protocolOf[platform],
-    appKey: "7001",
-    appSecret: "secret",
-    platformShopId: `p-${shopId}`,
-    apiBaseUrl: "http://127.0.0.1:9/never-called",
-    accessToken: "token",
-    settings: platform === "tmall" ? { isTmall: true } : {},
-    updatedAt: new Date(),
-  });
-  for (const kind of kinds) await desk.db.insert(platformRejectReasons).values({ shopId, kind, reasons, fetchedAt: new Date(Date.now() - hourMs) });
+  // Stored as the settings page stores it: the secrets sealed
+  await upsertPlatformApp(
+    desk.db,
+    {
+      shopId,
+      protocol: protocolOf[platform],
+      appKey: "7001",
+      appSecret: "secret",
+      platformShopId: `p-${shopId}`,
+      apiBaseUrl: "http://127.0.0.1:9/never-answers",
+      accessToken: "token",
+      settings: platform === "tmall" ? { isTmall: true } : {},
+    },
+    new Date(),
+  );
+  reasonsOfShop.set(shopId, reasons);
   return shopId;
 }
 
@@ -53,12 +63,12 @@ async function addConnectedCard(shopId: string, kind: "refund_only" | "return_re
     platformRequestId,
     order: { shippedAt: new Date(Date.now() - 48 * hourMs), receivedAt: new Date(Date.now() - 3 * hourMs) },
   });
-  await desk.db.insert(platformRefunds).values({
-    shopId,
-    platformRequestId,
-    native: { refundId: platformRequestId, orderId: "o-1", kind, version: "1", intervention: null, ...native },
-    updatedAt: new Date(),
-  });
+  const stored: NativeRefund = { refundId: platformRequestId, orderId: "o-1", kind, version: "1", intervention: null, ...native };
+  await desk.db.insert(platformRefunds).values({ shopId, platformRequestId, native: stored, updatedAt: new Date() });
+  await desk.db
+    .insert(platformRejectReasons)
+    .values({ shopId, kind: getRejectReasonListKey(kind, stored), reasons: reasonsOfShop.get(shopId) ?? [], fetchedAt: new Date(Date.now() - hourMs) })
+    .onConflictDoNothing();
   return card;
 }
 
@@ -82,7 +92,7 @@ async function expectRefusedUnchanged(requestId: string, call: () => Promise<Res
 
 describe("POST /api/requests/:id/decision for a connected platform shop", () => {
   it("422 platform_refuses for a Tmall message too long as TOP counts it (UTF-16 units), though short in characters", async () => {
-    const shopId = await connectShop("tmall", ["refund_only"], tmallReasons);
+    const shopId = await connectShop("tmall", tmallReasons);
     const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND", refundPhase: "onsale" });
     // 150 characters (the desk's own bound is 200) but 300 UTF-16 units: TOP refuses refuse_message over 200
     const message = "😀".repeat(150);
@@ -92,7 +102,7 @@ describe("POST /api/requests/:id/decision for a connected platform shop", () => 
   });
 
   it("422 rejection_incomplete for two proof images on a Tmall shop: its refuse API takes one, and the desk never drops one", async () => {
-    const shopId = await connectShop("tmall", ["refund_only"], tmallReasons);
+    const shopId = await connectShop("tmall", tmallReasons);
     const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND", refundPhase: "onsale" });
     const proofs = [await addProof(shopId), await addProof(shopId)];
     const response = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "3001", message: "商品无质量问题", evidenceIds: proofs }));
@@ -101,7 +111,7 @@ describe("POST /api/requests/:id/decision for a connected platform shop", () => 
   });
 
   it("422 answer_not_offered for refusing a Douyin 未发货仅退款 (aftersale_type 2): shipping the order is the refusal", async () => {
-    const shopId = await connectShop("douyin", ["refund_only"], douyinReasons);
+    const shopId = await connectShop("douyin", douyinReasons);
     const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "douyin_push", status: "6", platformType: "2" });
     const response = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "102", message: "已与买家协商一致" }));
     expect(await expectApiError(response, 422, "answer_not_offered")).toMatchObject({ reason: "unshipped_refund_cannot_reject" });
@@ -111,19 +121,52 @@ describe("POST /api/requests/:id/decision for a connected platform shop", () => 
     ["approving a Tmall 维修, which has no open API", "tmall", "repair", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REPAIR" }, "no_api_for_kind"],
     ["approving a Douyin refund the platform has moved past the seller's answer", "douyin", "refund_only", { protocol: "douyin_push", status: "12", platformType: "1" }, "no_api_for_state"],
   ] as const)("422 answer_not_offered with the reason for %s", async (_label, platform, kind, native, reason) => {
-    const shopId = await connectShop(platform, [kind], platform === "douyin" ? douyinReasons : tmallReasons);
+    const shopId = await connectShop(platform, platform === "douyin" ? douyinReasons : tmallReasons);
     const { requestId } = await addConnectedCard(shopId, kind, native);
     const response = await expectRefusedUnchanged(requestId, () => approve(requestId));
     expect(await expectApiError(response, 422, "answer_not_offered")).toMatchObject({ reason });
   });
 
   it("422 rejection_incomplete when the platform's reason wants proof and none is attached; with it the rejection goes out", async () => {
-    const shopId = await connectShop("douyin", ["return_refund"], douyinReasons);
+    const shopId = await connectShop("douyin", douyinReasons);
     const { requestId } = await addConnectedCard(shopId, "return_refund", { protocol: "douyin_push", status: "6", platformType: "0" });
     const response = await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "101", message: "买家已使用商品" }));
     expect((await expectApiError(response, 422, "rejection_incomplete")).missing).toEqual([{ code: "evidence_missing", requiredBy: "reason" }]);
     const proof = await addProof(shopId);
     const accepted = await reject(requestId, { reasonCode: "101", message: "买家已使用商品", evidenceIds: [proof] });
     expect(accepted.status).toBe(200);
+  });
+});
+
+describe("GET /api/requests/:id/reject-reasons for a connected platform shop", () => {
+  it("returns the platform's own reason ids, whether each wants proof, and its tips, from today's list", async () => {
+    const shopId = await connectShop("douyin", douyinReasons);
+    const { requestId } = await addConnectedCard(shopId, "return_refund", { protocol: "douyin_push", status: "6", platformType: "0" });
+    const response = await callRoute(rejectReasons, { as: desk.owner, params: { id: requestId } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const body = await response.json();
+    expect(body).toEqual({ source: "platform", reasons: douyinReasons, fetchedAt: expect.any(String), isStale: false });
+    expect(body.reasons.map((reason: PlatformRejectReason) => [reason.id, reason.isEvidenceRequired, reason.tips])).toEqual([
+      ["101", true, "请上传商品使用痕迹照片"],
+      ["102", false, null],
+    ]);
+  });
+
+  it("a Taobao/Tmall refund gets the list for its own phase and state, not another refund's: with none cached and the platform unreachable, none", async () => {
+    const shopId = await connectShop("tmall", tmallReasons);
+    const { requestId } = await addConnectedCard(shopId, "refund_only", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND", refundPhase: "onsale" });
+    // A refund of the same kind in the other phase: its list was never read, and the platform (a closed port) cannot be
+    const other = await addPendingRequest(desk.db, shopId, { kind: "refund_only", platformRequestId: "rf-aftersale-1" });
+    await desk.db.insert(platformRefunds).values({
+      shopId,
+      platformRequestId: "rf-aftersale-1",
+      native: { protocol: "taobao_tmc", refundId: "rf-aftersale-1", orderId: "o-2", kind: "refund_only", status: "WAIT_SELLER_AGREE", platformType: "REFUND", refundPhase: "aftersale", version: "1", intervention: null },
+      updatedAt: new Date(),
+    });
+    const mine = await (await callRoute(rejectReasons, { as: desk.owner, params: { id: requestId } })).json();
+    expect(mine.reasons).toEqual(tmallReasons);
+    const theirs = await (await callRoute(rejectReasons, { as: desk.owner, params: { id: other.requestId } })).json();
+    expect(theirs).toEqual({ source: "platform", reasons: null, fetchedAt: null, isStale: false });
   });
 });
