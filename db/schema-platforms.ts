@@ -89,7 +89,10 @@ export const platformRejectReasons = sqliteTable(
     shopId: text("shop_id")
       .notNull()
       .references(() => shops.id),
-    /** Our request kind the list is for (the platforms list different reasons per kind). */
+    /**
+     * The list's key (lib/platforms/reject-reasons.ts getRejectReasonListKey): our request kind, and on Taobao/Tmall
+     * also the refund's type, phase and state, which its list depends on.
+     */
     kind: text("kind").notNull(),
     reasons: text("reasons", { mode: "json" }).$type<PlatformRejectReason[]>().notNull(),
     fetchedAt: instant("fetched_at").notNull(),

@@ -114,11 +114,13 @@ export type CardCounterOffer = { kind: "partial_refund" | "return_refund"; amoun
 /** Why the entry cannot be opened now, as JSON (lib/policy/entry-reopen.ts). */
 export type EntryIneligibility = {
   eligible: false;
-  reason: "not_supported" | "not_completed" | "already_open" | "too_old" | "prior_refund" | "limit_reached";
+  reason: "not_supported" | "not_completed" | "already_open" | "too_old" | "prior_refund" | "limit_reached" | "unknown_facts";
   openUntil?: string;
   deadline?: string;
   priorRefundState?: PriorRefundState;
   maxOpenings?: number;
+  /** unknown_facts: the facts the platform could not tell, without which the rule cannot answer. */
+  unknownFacts?: OrderFact[];
 };
 
 /** One row of the Orders page (docs/domain/after-sales-entry.md). */
@@ -154,4 +156,5 @@ export type BulkDecisionResult = {
 /** GET /api/requests/{id}/reject-reasons: the platform's own reasons for a connected shop (null: could not be read). */
 export type RejectReasonsBody =
   | { source: "desk" }
-  | { source: "platform"; reasons: PlatformRejectReason[] | null; fetchedAt: string | null };
+  /** isStale: the platform could not be read just now; these are the reasons it listed at fetchedAt. */
+  | { source: "platform"; reasons: PlatformRejectReason[] | null; fetchedAt: string | null; isStale: boolean };

@@ -19,7 +19,10 @@ export type Decision = (typeof decisions)[number];
 export const roles = ["owner", "agent"] as const;
 export type Role = (typeof roles)[number];
 
-export const priorRefundStates = ["none", "succeeded", "closed"] as const;
+/** What an order's earlier after-sales refund came to, as a platform can tell it (the webhook contract's values). */
+export const knownPriorRefundStates = ["none", "succeeded", "closed"] as const;
+/** As stored: "unknown" when the platform could not tell, so no rule reads it as "none" (docs/platforms/order-facts.md). */
+export const priorRefundStates = [...knownPriorRefundStates, "unknown"] as const;
 
 /** Facts about an order the rules read; a platform may be unable to tell any of them (docs/platforms/order-facts.md). */
 export const orderFacts = ["shipped", "received", "completed", "category", "prior_refund"] as const;

@@ -13,7 +13,8 @@ import { cn } from "@/components/ui/cn";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { RequestCard } from "@/lib/api-types";
 import { getPolicyProfile } from "@/lib/policy/profiles";
-import { getRejectionRequirements, validateRejection } from "@/lib/policy/rejection";
+import { getRejectionRequirements, takeWithinFileLimit, validateRejection } from "@/lib/policy/rejection";
+import { formatShanghaiDate } from "@/components/policy/format";
 
 type RejectDialogProps = {
   open: boolean;
@@ -34,6 +35,7 @@ function ChecklistItem({ isDone, children }: { isDone: boolean; children: React.
 export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialogProps) {
   const t = useTranslations("reject");
   const tp = useTranslations("policy.reject");
+  const tPlatform = useTranslations("platform");
   const tb = useTranslations("bodyLimits");
   const locale = useLocale();
   const isConnected = Boolean(card.answers);
@@ -144,8 +146,11 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
     setUploadError(null);
     setNotSent(null);
     setIsUploading(true);
+    // The platform takes no more proof than its limit (Taobao/Tmall: one image): files past it are not uploaded, and said so
+    const { taken, skipped } = evidenceRule ? takeWithinFileLimit(files, evidence.length, evidenceRule.maxFiles) : { taken: files, skipped: [] };
+    if (skipped.length > 0 && evidenceRule) setUploadError(tp("uploadSkipped", { platform: tPlatform(card.platform), files: evidenceRule.maxFiles, names: skipped.map((file) => file.name).join("、") }));
     try {
-      for (const file of files) {
+      for (const file of taken) {
         // The server reads no further than its cap; a file over the limit is not sent at all
         if (evidenceRule && file.size > evidenceRule.maxBytesEach) {
           setUploadError(tb("fileTooLarge", { name: file.name, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 }));
@@ -188,6 +193,9 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
             </select>
           </label>
           {isConnected && reasonList ? <p className="text-xs text-slate-500">{t("platformReasonsSource")}</p> : null}
+          {isConnected && reasonList && platformReasons.data?.source === "platform" && platformReasons.data.isStale && platformReasons.data.fetchedAt ? (
+            <p className="text-xs text-amber-800">{t("platformReasonsStale", { date: formatShanghaiDate(platformReasons.data.fetchedAt) })}</p>
+          ) : null}
           {isReasonListMissing ? (
             <p className="text-sm text-rose-700" role="alert">
               {t("platformReasonsUnavailable")}
@@ -231,7 +239,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
                 ref={fileInputRef}
                 id={fileInputId}
                 type="file"
-                multiple
+                multiple={evidenceRule.maxFiles > 1}
                 accept={acceptTypes.join(",")}
                 onChange={upload}
                 className="peer sr-only"
@@ -248,6 +256,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
                 {tp("upload")}
               </label>
               <span className="ml-2 text-xs text-slate-500">{tp(isConnected ? "uploadHintImages" : "uploadHint", { files: evidenceRule.maxFiles, megabytes: evidenceRule.maxBytesEach / 1024 / 1024 })}</span>
+              {canUploadMore ? null : <p className="text-xs text-slate-600">{tp("uploadLimitReached", { platform: tPlatform(card.platform), files: evidenceRule.maxFiles })}</p>}
               {evidence.length ? (
                 <ul className="space-y-1">
                   {evidence.map((file) => (

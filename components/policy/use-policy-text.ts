@@ -4,14 +4,17 @@ import { useTranslations } from "next-intl";
 import { formatShanghaiDate } from "@/components/policy/format";
 import type { ActionPermission } from "@/lib/policy/allowed-actions";
 
-type Ineligibility = { reason: string; openUntil?: Date | string; deadline?: Date | string };
+/** `facts` (the rule's) or `unknownFacts` (the API's JSON): what the platform could not tell for unknown_facts. */
+type Ineligibility = { reason: string; openUntil?: Date | string; deadline?: Date | string; facts?: readonly string[]; unknownFacts?: readonly string[] };
 
 /** Why a button is disabled, in words, for the card, the dialog and the Orders page. */
 export function usePolicyText() {
   const t = useTranslations("policy");
+  const tCard = useTranslations("card");
   const ineligibility = (eligibility: Ineligibility) => {
     const date = eligibility.openUntil ?? eligibility.deadline;
-    return t(`notEligible.${eligibility.reason}`, { date: date ? formatShanghaiDate(date) : "" });
+    const facts = (eligibility.facts ?? eligibility.unknownFacts ?? []).map((fact) => tCard(`facts.${fact}`)).join("、");
+    return t(`notEligible.${eligibility.reason}`, { date: date ? formatShanghaiDate(date) : "", facts });
   };
   const permission = (allowed: ActionPermission): string | null => {
     if (allowed.isAllowed) return null;

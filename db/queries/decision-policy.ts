@@ -5,12 +5,12 @@ import { evidenceFiles, orders, requests } from "@/db/schema";
 import { platformProposals } from "@/db/schema-policy";
 import { toEntryIneligibility, toPolicyOrder } from "@/db/queries/orders";
 import type { EntryIneligibility } from "@/lib/api-types";
-import type { Decision } from "@/lib/domain";
+import type { Decision, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { getAllowedActions, withPlatformAnswers, type ActionOrder, type ActionRequest, type SellerAction } from "@/lib/policy/allowed-actions";
 import type { PlatformProposal } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile, type PolicyProfile, type UnrejectableRule } from "@/lib/policy/profiles";
-import { toProfileReasons } from "@/lib/platforms/reject-reasons";
+import { getRejectReasonListKey, toProfileReasons } from "@/lib/platforms/reject-reasons";
 import { checkPlatformAnswer, getAnswerAvailability } from "@/lib/platforms/answer-table";
 import type { AnswerProblem, NativeRefund, NotOfferedReason, PlatformRejectReason } from "@/lib/platforms/types";
 import { platformApps, platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
@@ -50,7 +50,7 @@ export type PolicySnapshot = {
   platform: PlatformSnapshot | null;
 };
 
-function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string, kind: string): PlatformSnapshot | null {
+function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string, kind: RequestKind): PlatformSnapshot | null {
   const connected = getPrepared(tx, "policy-snapshot:app", () =>
     tx.select({ shopId: platformApps.shopId }).from(platformApps).where(eq(platformApps.shopId, sql.placeholder("shopId"))).prepare(),
   ).get({ shopId });
@@ -62,13 +62,15 @@ function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string,
       .where(and(eq(platformRefunds.shopId, sql.placeholder("shopId")), eq(platformRefunds.platformRequestId, sql.placeholder("platformRequestId"))))
       .prepare(),
   ).get({ shopId, platformRequestId });
+  // The list for this refund as the platform lists it (Taobao: per phase and state), never another refund's
+  const listKey = getRejectReasonListKey(kind, native?.native ?? null);
   const reasons = getPrepared(tx, "policy-snapshot:reasons", () =>
     tx
       .select({ reasons: platformRejectReasons.reasons })
       .from(platformRejectReasons)
       .where(and(eq(platformRejectReasons.shopId, sql.placeholder("shopId")), eq(platformRejectReasons.kind, sql.placeholder("kind"))))
       .prepare(),
-  ).get({ shopId, kind });
+  ).get({ shopId, kind: listKey });
   return { native: native?.native ?? null, reasons: reasons?.reasons ?? null };
 }
 

@@ -4,7 +4,7 @@ import { auditLog, orders, shops } from "@/db/schema";
 import { buyerNickMatches } from "@/db/queries/buyer-nick";
 import type { Scope } from "@/db/queries/users";
 import type { EntryIneligibility, OrderRow } from "@/lib/api-types";
-import { orderFacts, type OrderFact, type Platform } from "@/lib/domain";
+import { orderFacts, type OrderFact, type Platform, type PriorRefundState } from "@/lib/domain";
 import { maskNickname } from "@/lib/mask";
 import { getAfterSalesPeriodEnd } from "@/lib/policy/after-sales-period";
 import type { ActionOrder } from "@/lib/policy/allowed-actions";
@@ -14,6 +14,11 @@ import { getPolicyProfile } from "@/lib/policy/profiles";
 
 type OrderRecord = typeof orders.$inferSelect;
 
+/** The prior refund as stored: a row written before "unknown" was stored names the fact in unknown_facts instead. */
+export function readPriorRefund(order: Pick<OrderRecord, "priorRefund" | "unknownFacts">): PriorRefundState {
+  return order.unknownFacts.includes("prior_refund") ? "unknown" : order.priorRefund;
+}
+
 /** The order as the pure rules see it; an unmapped category is "other", which no rule singles out. */
 export function toPolicyOrder(order: OrderRecord): ActionOrder & { warrantyDays: number | null; sellerPromiseDays: number | null } {
   return {
@@ -22,7 +27,7 @@ export function toPolicyOrder(order: OrderRecord): ActionOrder & { warrantyDays:
     shippedAt: order.shippedAt,
     receivedAt: order.receivedAt,
     completedAt: order.completedAt,
-    priorRefundState: order.priorRefund,
+    priorRefundState: readPriorRefund(order),
     entryOpenedAt: order.entryOpenedAt,
     timesOpened: order.entryTimesOpened,
     warrantyDays: order.warrantyDays,
@@ -49,7 +54,7 @@ function toOrderRow(order: OrderRecord, shop: { name: string; agentsMayOpenEntry
     periodEndsAt: order.completedAt ? getAfterSalesPeriodEnd(profile, { ...policyOrder, completedAt: order.completedAt }).toISOString() : null,
     entryOpenUntil: isOpen && order.entryOpenedAt ? (getEntryOpenUntil(profile, order.entryOpenedAt)?.toISOString() ?? null) : null,
     entryTimesOpened: order.entryTimesOpened,
-    priorRefund: order.priorRefund,
+    priorRefund: readPriorRefund(order),
     eligibility: eligibility.eligible ? { eligible: true } : toEntryIneligibility(eligibility),
     canOpenEntry: scope.role === "owner" || shop.agentsMayOpenEntry,
   };
@@ -66,6 +71,8 @@ export function toEntryIneligibility(eligibility: Extract<EntryReopenEligibility
       return { eligible: false, reason: eligibility.reason, priorRefundState: eligibility.priorRefundState };
     case "limit_reached":
       return { eligible: false, reason: eligibility.reason, maxOpenings: eligibility.maxOpenings };
+    case "unknown_facts":
+      return { eligible: false, reason: eligibility.reason, unknownFacts: [...eligibility.facts] };
     default:
       return { eligible: false, reason: eligibility.reason };
   }

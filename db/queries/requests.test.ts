@@ -193,6 +193,25 @@ describe("requests queries", () => {
     expect((await listRequests(db, data.ownerB, { status: "all", limit: 50, q: "测试商品" }, now)).items).toHaveLength(1);
   });
 
+  it("searches by the platform's refund id (退款编号), exactly: a part of it or another merchant's finds nothing", async () => {
+    const refundId = "2026112399001234";
+    const orderId = (await db.select().from(orders).where(eq(orders.shopId, data.shops.tmall)))[0].id;
+    const mine = await createRequest(db, { shopId: data.shops.tmall, orderId, platform: "tmall", platformRequestId: refundId, receivedAt: minutesAgo(3) });
+    const search = (scope: Scope, q: string) => listRequests(db, scope, { status: "all", limit: 50, q }, now).then((page) => page.items.map((card) => card.id));
+    expect(await search(data.owner, refundId)).toEqual([mine]);
+    for (const part of [refundId.slice(0, 10), refundId.slice(4)]) expect(await search(data.owner, part)).toEqual([]);
+    // Merchant B has a card under the same 退款编号 on its own shop: each merchant finds only its own
+    const orderB = (await db.select().from(orders).where(eq(orders.shopId, data.shops.shopB)))[0].id;
+    const theirs = await createRequest(db, { shopId: data.shops.shopB, orderId: orderB, platform: "taobao", platformRequestId: refundId, receivedAt: minutesAgo(3) });
+    expect(await search(data.owner, refundId)).toEqual([mine]);
+    expect(await search(data.ownerB, refundId)).toEqual([theirs]);
+    // B's own refund id never shows A's people B's card
+    const onlyB = "2026112399009999";
+    await createRequest(db, { shopId: data.shops.shopB, orderId: orderB, platform: "taobao", platformRequestId: onlyB, receivedAt: minutesAgo(2) });
+    expect(await search(data.owner, onlyB)).toEqual([]);
+    expect(await search(data.douyinAgent, refundId)).toEqual([]);
+  });
+
   it("filters by platform, kind and shop", async () => {
     const douyinOnly = await listRequests(db, data.owner, { status: "pending", limit: 50, platform: "douyin" }, now);
     expect(douyinOnly.items.map((card) => card.id)).toEqual([data.douyinCard]);

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { readPriorRefund } from "@/db/queries/orders";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
@@ -94,7 +95,7 @@ function toCard(row: CardRow): RequestCard {
       completedAt: iso(order.completedAt),
       receivedAt: iso(order.receivedAt),
       shippedAt: iso(order.shippedAt),
-      priorRefund: order.priorRefund,
+      priorRefund: readPriorRefund(order),
       warrantyDays: order.warrantyDays,
       sellerPromiseDays: order.sellerPromiseDays,
       entryOpenedAt: iso(order.entryOpenedAt),

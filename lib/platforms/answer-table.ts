@@ -28,8 +28,16 @@ export function getNotOfferedReason(cell: AnswerCell): NotOfferedReason | null {
 export function checkPlatformAnswer(platform: Platform, draft: AnswerDraft): AnswerProblem[] {
   const reason = getNotOfferedReason(getAnswerCell(platform, draft.kind, draft.action));
   if (reason) return [{ code: "answer_not_offered", reason }];
+  const problems = checkNativeAnswer(platform, draft);
+  // The refund's state may leave no answer at all (Douyin 未发货仅退款): that is said first, reasons or not
+  const notOffered = problems.filter((problem) => problem.code === "answer_not_offered");
+  if (notOffered.length > 0) return notOffered;
   // A rejection carries one of the platform's own reasons: without its list the desk cannot send a valid one
   if (draft.action === "reject" && draft.reasons === null) return [{ code: "reasons_unavailable" }];
+  return problems;
+}
+
+function checkNativeAnswer(platform: Platform, draft: AnswerDraft): AnswerProblem[] {
   switch (platform) {
     case "taobao":
     case "tmall":

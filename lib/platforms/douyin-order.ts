@@ -2,6 +2,7 @@ import type { OrderFact, PriorRefundState } from "@/lib/domain";
 import { PlatformMessageError, toIdString, unixSecondsToIso } from "@/lib/platforms/common";
 import type { OrderFacts } from "@/lib/platforms/types";
 import { mapCategoryName, type ProductCategory } from "@/lib/policy/categories";
+import { toWebhookPriorRefund } from "@/lib/platforms/order-facts";
 import type { WebhookOrder } from "@/lib/webhook/events";
 
 // The order behind a Douyin after-sale (docs/platforms/douyin.md "Order facts"): /order/orderDetail gives each
@@ -226,7 +227,7 @@ export function toWebhookOrderFacts(
     ...(isKnown("shipped") ? { shippedAt: facts.shippedAt } : {}),
     ...(isKnown("received") ? { receivedAt: facts.receivedAt } : {}),
     ...(isKnown("completed") ? { completedAt: facts.completedAt } : {}),
-    ...(isKnown("prior_refund") ? { priorRefund: facts.priorRefund } : {}),
+    ...toWebhookPriorRefund(facts),
     ...(facts.unknown.length > 0 ? { unknownFacts: [...facts.unknown] } : {}),
     ...(facts.subOrderId ? { subOrderId: facts.subOrderId } : {}),
   };

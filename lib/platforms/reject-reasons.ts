@@ -1,4 +1,5 @@
-import type { PlatformRejectReason } from "@/lib/platforms/types";
+import type { RequestKind } from "@/lib/domain";
+import type { NativeRefund, PlatformRejectReason } from "@/lib/platforms/types";
 import type { RejectReason } from "@/lib/policy/profiles";
 import { dayMs } from "@/lib/time";
 
@@ -15,4 +16,15 @@ export function isRejectReasonListStale(fetchedAt: Date, now: Date): boolean {
 /** The platform's reasons in the shape the rejection rules read from a policy profile. */
 export function toProfileReasons(reasons: readonly PlatformRejectReason[]): RejectReason[] {
   return reasons.map((reason) => ({ code: reason.id, labelZh: reason.text, labelEn: reason.text, isEvidenceRequired: reason.isEvidenceRequired }));
+}
+
+/**
+ * What a shop's cached reason list is keyed by, besides the shop: whatever the platform's list depends on. Douyin and
+ * WeChat list reasons per kind; Taobao/Tmall per refund (taobao.refund.refusereason.get takes refund_id and
+ * refund_phase, tmall.exchange.refusereason.get the dispute type), so a refund's type, phase and state go in the key
+ * and a refund in another phase or state never gets a list read for a different one.
+ */
+export function getRejectReasonListKey(kind: RequestKind, native: Pick<NativeRefund, "protocol" | "platformType" | "refundPhase" | "status"> | null): string {
+  if (native?.protocol !== "taobao_tmc") return kind;
+  return [kind, native.platformType, native.refundPhase ?? "", native.status].join("|");
 }

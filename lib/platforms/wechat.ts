@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash } from "node:crypto";
 import type { AfterSalesKind, RequestKind } from "@/lib/domain";
 import { PlatformMessageError, digestsEqual, parseJsonLossless, platformEventId, toIdString, unixSecondsToIso } from "@/lib/platforms/common";
-import { unknownOrderFacts } from "@/lib/platforms/order-facts";
+import { toWebhookPriorRefund, unknownOrderFacts } from "@/lib/platforms/order-facts";
 import { wechatReasons } from "@/lib/platforms/reasons";
 import type { AnswerAction, AnswerDraft, AnswerProblem, AnswerTable, MappedMessage, NativeRefund, NotOfferedReason, OrderFacts } from "@/lib/platforms/types";
 import type { WebhookEvent } from "@/lib/webhook/events";
@@ -233,7 +233,7 @@ export function mapWechatUpdate(update: WechatAftersaleUpdate, detail: WechatDet
           ...(unknown.has("shipped") ? {} : { shippedAt: facts.shippedAt }),
           ...(unknown.has("received") ? {} : { receivedAt: facts.receivedAt }),
           ...(unknown.has("completed") ? {} : { completedAt: facts.completedAt }),
-          ...(unknown.has("prior_refund") ? {} : { priorRefund: facts.priorRefund }),
+          ...toWebhookPriorRefund(facts),
           ...(facts.unknown.length ? { unknownFacts: [...facts.unknown] } : {}),
           ...(facts.subOrderId ? { subOrderId: facts.subOrderId } : {}),
           // The buyer could open this kind on this product: that much the platform has shown

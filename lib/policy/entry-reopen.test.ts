@@ -87,6 +87,34 @@ describe("getEntryReopenEligibility", () => {
   });
 });
 
+describe("getEntryReopenEligibility when the platform could not tell a fact", () => {
+  // Completed 23:30 Shanghai on the leap day: the last instant to open is the end of 28 Feb 2026, Shanghai
+  const completedAt = at("2024-02-29T23:30:00+08:00");
+  const deadline = at("2026-02-28T15:59:59.999Z");
+  const before = at("2025-09-01T02:00:00Z");
+
+  it.each([
+    ["completion unknown: never not_completed", { completedAt: null, priorRefundState: "none", unknownFacts: ["completed"] }, before, { eligible: false, reason: "unknown_facts", facts: ["completed"] }],
+    ["completion unknown, whatever the clock", { completedAt: null, priorRefundState: "none", unknownFacts: ["completed"] }, at("2040-01-01T00:00:00Z"), { eligible: false, reason: "unknown_facts", facts: ["completed"] }],
+    ["prior refund stored unknown: never as if none", { completedAt, priorRefundState: "unknown" }, before, { eligible: false, reason: "unknown_facts", facts: ["prior_refund"] }],
+    ["prior refund listed unknown beside an old 'none'", { completedAt, priorRefundState: "none", unknownFacts: ["prior_refund"] }, before, { eligible: false, reason: "unknown_facts", facts: ["prior_refund"] }],
+    ["prior refund unknown, exactly at the deadline", { completedAt, priorRefundState: "unknown" }, deadline, { eligible: false, reason: "unknown_facts", facts: ["prior_refund"] }],
+    ["prior refund unknown, 1 ms past the deadline: too_old is known", { completedAt, priorRefundState: "unknown" }, plus(deadline, 1), { eligible: false, reason: "too_old", deadline }],
+    ["both unknown: both named", { completedAt: null, priorRefundState: "unknown", unknownFacts: ["completed", "prior_refund"] }, before, { eligible: false, reason: "unknown_facts", facts: ["completed", "prior_refund"] }],
+    ["completion unknown but a refund succeeded: prior_refund is known", { completedAt: null, priorRefundState: "succeeded", unknownFacts: ["completed"] }, before, { eligible: false, reason: "prior_refund", priorRefundState: "succeeded" }],
+    ["unknown shipping does not matter here", { completedAt, priorRefundState: "none", unknownFacts: ["shipped", "received"] }, deadline, { eligible: true, deadline, openUntil: plus(deadline, 30 * dayMs) }],
+  ] as const)("%s", (_label, order: EntryReopenOrder, clock, expected) => {
+    expect(getEntryReopenEligibility(taobao, order, clock)).toEqual(expected);
+  });
+
+  it("an open entry still answers already_open, known from the desk's own record", () => {
+    const openedAt = at("2025-08-20T02:00:00Z");
+    const order: EntryReopenOrder = { completedAt: null, priorRefundState: "unknown", unknownFacts: ["completed", "prior_refund"], entryOpenedAt: openedAt };
+    expect(getEntryReopenEligibility(taobao, order, plus(openedAt, 30 * dayMs))).toEqual({ eligible: false, reason: "already_open", openUntil: plus(openedAt, 30 * dayMs) });
+    expect(getEntryReopenEligibility(taobao, order, plus(openedAt, 30 * dayMs + 1))).toEqual({ eligible: false, reason: "unknown_facts", facts: ["completed", "prior_refund"] });
+  });
+});
+
 describe("getEntryOpenUntil", () => {
   it.each([
     ["Taobao: 30 days later", taobao, "2026-03-01T00:00:00.000Z"],

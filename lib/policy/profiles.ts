@@ -118,6 +118,9 @@ const evidenceLimits: RejectRule["evidence"] = {
   maxFiles: 5,
 };
 
+/** Taobao's refuse APIs take one refuse_proof image (docs/platforms/proof.md): a second would never reach the platform. */
+const taobaoEvidenceLimits: RejectRule["evidence"] = { ...evidenceLimits, maxFiles: 1 };
+
 const taobao: PolicyProfile = {
   platform: "taobao",
   version: "2026-01-draft",
@@ -129,7 +132,7 @@ const taobao: PolicyProfile = {
     isEvidenceAlwaysRequired: false,
     // docs/domain/rejections.md: unshipped and 7天无理由 refunds cannot be refused (M)
     unrejectable: ["refund_only_unshipped", "seven_day_no_reason"],
-    evidence: evidenceLimits,
+    evidence: taobaoEvidenceLimits,
   },
   timeouts: {
     refund_only_unshipped_seller: { durationMs: 24 * hourMs, onTimeout: "auto_refund", confidence: "M" },

@@ -3,6 +3,7 @@ import { getPolicyProfile } from "@/lib/policy/profiles";
 import {
   getRejectionRequirements,
   getUnrejectableRules,
+  takeWithinFileLimit,
   validateRejection,
   type EvidenceFile,
   type RejectionDraft,
@@ -91,8 +92,10 @@ describe("validateRejection", () => {
     ["empty file", taobao, { ...complete, evidence: [{ ...photo, sizeBytes: 0 }] }, { ok: false, missing: [{ code: "evidence_empty", fileName: photo.name }] }],
     ["SVG is refused", taobao, { ...complete, evidence: [{ name: "a.svg", type: "image/svg+xml", sizeBytes: 900 }] }, { ok: false, missing: [{ code: "evidence_type", fileName: "a.svg", type: "image/svg+xml" }] }],
     ["a video is refused", taobao, { ...complete, evidence: [{ name: "开箱.mp4", type: "video/mp4", sizeBytes: megabyte }] }, { ok: false, missing: [{ code: "evidence_type", fileName: "开箱.mp4", type: "video/mp4" }] }],
-    ["5 files", taobao, { ...complete, evidence: Array.from({ length: 5 }, () => photo) }, { ok: true }],
-    ["6 files", taobao, { ...complete, evidence: Array.from({ length: 6 }, () => photo) }, { ok: false, missing: [{ code: "evidence_too_many", maxFiles: 5, files: 6 }] }],
+    ["1 file on Taobao (its refuse API takes one image)", taobao, { ...complete, evidence: [photo] }, { ok: true }],
+    ["2 files on Taobao", taobao, { ...complete, evidence: [photo, photo] }, { ok: false, missing: [{ code: "evidence_too_many", maxFiles: 1, files: 2 }] }],
+    ["5 files on Douyin", douyin, { ...complete, evidence: Array.from({ length: 5 }, () => photo) }, { ok: true }],
+    ["6 files on Douyin", douyin, { ...complete, evidence: Array.from({ length: 6 }, () => photo) }, { ok: false, missing: [{ code: "evidence_too_many", maxFiles: 5, files: 6 }] }],
     [
       "everything wrong at once, every item reported",
       tmall,
@@ -116,5 +119,15 @@ describe("validateRejection", () => {
     ["7天无理由", shipped, { kind: "return_refund", isSevenDayNoReason: true }, "seven_day_no_reason"],
   ] as const)("refuses a complete rejection of a request that may not be rejected: %s", (_label, order, request: RejectionRequest, rule) => {
     expect(validateRejection(taobao, order, request, complete)).toEqual({ ok: false, missing: [{ code: "not_rejectable", rule }] });
+  });
+});
+
+describe("takeWithinFileLimit: the reject dialog's upload stops at the platform's limit", () => {
+  it.each([
+    ["Taobao's one image, none attached, three picked", getPolicyProfile("taobao").reject.evidence.maxFiles, 0, ["a", "b", "c"], ["a"], ["b", "c"]],
+    ["Tmall's one image already attached", getPolicyProfile("tmall").reject.evidence.maxFiles, 1, ["a"], [], ["a"]],
+    ["Douyin's five, three attached, three picked", getPolicyProfile("douyin").reject.evidence.maxFiles, 3, ["a", "b", "c"], ["a", "b"], ["c"]],
+  ] as const)("%s", (_label, maxFiles, attached, files, taken, skipped) => {
+    expect(takeWithinFileLimit(files, attached, maxFiles)).toEqual({ taken, skipped });
   });
 });

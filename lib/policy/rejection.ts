@@ -128,3 +128,9 @@ export function validateRejection(
   missing.push(...getEvidenceProblems(profile, draft.evidence));
   return missing.length === 0 ? { ok: true } : { ok: false, missing };
 }
+
+/** The files of one pick that fit beside those attached under the platform's limit, and those that do not (never sent). */
+export function takeWithinFileLimit<File>(files: readonly File[], attached: number, maxFiles: number): { taken: File[]; skipped: File[] } {
+  const room = Math.max(0, maxFiles - attached);
+  return { taken: files.slice(0, room), skipped: files.slice(room) };
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { afterSalesKinds, orderFacts, platforms, priorRefundStates, requestKinds } from "@/lib/domain";
+import { afterSalesKinds, knownPriorRefundStates, orderFacts, platforms, requestKinds } from "@/lib/domain";
 import { productCategories } from "@/lib/policy/categories";
 
 // The public contract of POST /api/platforms/{platform}/events (docs/webhooks.md). No transforms, so
@@ -53,7 +53,7 @@ export const webhookOrder = z.object({
   shippedAt: orderInstant,
   // Kinds the product allows (docs/domain/kinds.md); entry_reopen is a request, not a product option
   supportedKinds: z.array(z.enum(afterSalesKinds)).max(afterSalesKinds.length),
-  priorRefund: z.enum(priorRefundStates).optional(),
+  priorRefund: z.enum(knownPriorRefundStates).optional(),
   /** Facts the sender could not read (they count as unknown even when a value is given). */
   unknownFacts: z.array(z.enum(orderFacts)).max(orderFacts.length).optional(),
   /** The sub-order (Taobao oid, Douyin sku order id) the request is about. */

@@ -30,7 +30,8 @@ export type FakeTrade = { tid: string; status: string; consignTime?: string; end
 export type FakeCategory = { name: string; parentCid: string };
 export type FakeAddress = { contactId: string; name: string; province: string; city: string; country: string; addr: string; zip: string; phone: string; mobile: string; cancelDef: boolean };
 export type FakeProof = { field: string; fileName: string; mimeType: string; bytes: Uint8Array };
-export type FakeTopCall = { method: string; params: Record<string, string>; accepted: boolean; error?: string; hasProof: boolean; proof?: FakeProof };
+/** `proofFiles`: how many file parts the call carried (TOP's refuse APIs take one; `proof` is the first). */
+export type FakeTopCall = { method: string; params: Record<string, string>; accepted: boolean; error?: string; hasProof: boolean; proofFiles: number; proof?: FakeProof };
 
 /** What failNext() makes the next (matching) call answer. */
 export type FakeTopFault =
@@ -113,6 +114,8 @@ export class FakeTaobao {
     ["4001", { text: "买家已使用商品，影响二次销售", tips: "请上传商品使用痕迹的照片" }],
     ["4002", { text: "商品无质量问题", tips: "请上传商品完好的照片" }],
   ]);
+  /** Lists for one refund_phase ("onsale"/"aftersale") where the shop's differ by phase; else refuseReasons. */
+  readonly refuseReasonsByPhase = new Map<string, Map<string, { text: string; tips: string }>>();
   readonly exchangeReasons = new Map([
     ["5001", "买家退回的商品不是原商品"],
     ["5002", "换货商品已影响二次销售"],
@@ -198,7 +201,7 @@ export class FakeTaobao {
     const { fields: params, files } = boundary ? parseMultipart(buffer, boundary) : { fields: Object.fromEntries(new URLSearchParams(buffer.toString("utf8"))), files: [] as FakeProof[] };
     const method = params.method ?? "";
     const proof = files[0];
-    const record = (accepted: boolean, error?: string) => this.calls.push({ method, params, accepted, hasProof: Boolean(proof), ...(proof ? { proof } : {}), ...(error ? { error } : {}) });
+    const record = (accepted: boolean, error?: string) => this.calls.push({ method, params, accepted, hasProof: Boolean(proof), proofFiles: files.length, ...(proof ? { proof } : {}), ...(error ? { error } : {}) });
     const reply = (text: string): TopReply => ({ status: 200, body: text });
     if (params.app_key !== this.app.appKey || params.sign_method !== "md5" || params.sign !== topSign(params, this.app.appSecret)) {
       record(false, "Invalid signature");
@@ -286,7 +289,7 @@ export class FakeTaobao {
       case "taobao.refund.refusereason.get": {
         if (!refund) return refuse("退款不存在", "isv.refund-not-exist");
         if (!params.refund_phase || !params.fields) return refuse("缺少 refund_phase 或 fields", "isv.missing-parameter");
-        const reasons = [...this.refuseReasons].map(([id, reason]) => `{"reason_id":${id},"reason_text":${JSON.stringify(reason.text)},"reason_tips":${JSON.stringify(reason.tips)}}`);
+        const reasons = [...(this.refuseReasonsByPhase.get(params.refund_phase) ?? this.refuseReasons)].map(([id, reason]) => `{"reason_id":${id},"reason_text":${JSON.stringify(reason.text)},"reason_tips":${JSON.stringify(reason.tips)}}`);
         return ok(`{"reasons":{"reason":[${reasons.join(",")}]},"total_results":${reasons.length},"has_next":false}`);
       }
       case "tmall.exchange.refusereason.get": {

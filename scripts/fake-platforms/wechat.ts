@@ -10,7 +10,8 @@ import type { AddressInfo } from "node:net";
 // acceptexchangereship, rejectexchangereship and stable_token. `failNext` answers the next call with an errcode.
 // Values marked ⚑ are the fake's own (no public source gives them).
 
-export type FakeWechatType = "REFUND" | "RETURN" | "EXCHANGE";
+/** RESHIP (补寄) is a WeChat type the desk has no kind for and no answer to (its answer-table cells are not offered). */
+export type FakeWechatType = "REFUND" | "RETURN" | "EXCHANGE" | "RESHIP";
 
 export type FakeWechatAftersale = {
   afterSaleOrderId: string;
@@ -382,7 +383,7 @@ export class FakeWechat {
   }
 
   private nextStatus(path: string, record: FakeWechatAftersale, body: Record<string, unknown>): string {
-    if (path.endsWith("/rejectapply")) return { REFUND: "MERCHANT_REJECT_REFUND", RETURN: "MERCHANT_REJECT_RETURN", EXCHANGE: "MERCHANT_REJECT_EXCHANGE" }[record.type];
+    if (path.endsWith("/rejectapply")) return { REFUND: "MERCHANT_REJECT_REFUND", RETURN: "MERCHANT_REJECT_RETURN", EXCHANGE: "MERCHANT_REJECT_EXCHANGE", RESHIP: record.status }[record.type];
     if (path.endsWith("/rejectexchangereship")) return "MERCHANT_REJECT_RESHIP";
     if (path.endsWith("/acceptexchangereship")) return "USER_WAIT_RECEIPT";
     if (record.type === "REFUND") return "MERCHANT_REFUND_SUCCESS";
@@ -393,6 +394,8 @@ export class FakeWechat {
     const badState = { errcode: 10020001, error: "售后单状态不合法" };
     const badParam = (what: string) => ({ errcode: 9700224, error: `参数错误: ${what}` });
     const { type, status } = record;
+    // 补寄 has no answer call on the desk's side; the fake refuses any it is sent (⚑ the fake's own answer)
+    if (type === "RESHIP") return badState;
     if (path.endsWith("/acceptapply")) {
       // accept_type 1: agree that the goods come back (return/exchange); 2: refund (refund-only, or goods received)
       const acceptType = body.accept_type;
@@ -411,7 +414,7 @@ export class FakeWechat {
     }
     const isReship = path.endsWith("/rejectexchangereship");
     if (isReship ? type !== "EXCHANGE" || status !== "MERCHANT_WAIT_RECEIPT" : !["MERCHANT_PROCESSING", "MERCHANT_WAIT_RECEIPT"].includes(status) || (type === "EXCHANGE" && status !== "MERCHANT_PROCESSING")) return badState;
-    const scene = isReship ? 6 : { REFUND: 1, RETURN: 4, EXCHANGE: 5 }[type];
+    const scene = isReship ? 6 : { REFUND: 1, RETURN: 4, EXCHANGE: 5 }[type as Exclude<FakeWechatType, "RESHIP">];
     if (typeof body.reject_reason_type !== "number" || !this.rejectReasons.some((reason) => reason.type === body.reject_reason_type && reason.scene === scene)) return badParam("reject_reason_type");
     if (body.reject_reason !== undefined && typeof body.reject_reason !== "string") return badParam("reject_reason");
     const certificates = body.reject_certificates;

@@ -5,6 +5,7 @@ import { platformAdapters } from "@/app/_server/platforms/adapters";
 import type { ClientDeps } from "@/app/_server/platforms/client";
 import { describePlatformError } from "@/lib/platforms/connection-health";
 import type { AnswerOutcome, OutboundDecision } from "@/lib/platforms/types";
+import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
 import { decisionEvent } from "@/lib/webhook/outbound";
 
 // The outbox's platform leg: a shop with a platform app gets the platform's own answer call instead of our signed
@@ -24,7 +25,7 @@ export async function answerOnPlatform(db: Db, row: DueDelivery, deps: ClientDep
   if (adapter.isAlreadyAnswered(native)) return { ok: true, detail: `already answered (status ${native.status})` };
   const isReject = decision.decision === "reject";
   const proof = isReject ? await getRejectionProofs(db, row.shopId, decision.requestId) : [];
-  const reason = isReject && decision.reasonCode && native.kind ? await getCachedRejectReason(db, row.shopId, native.kind, decision.reasonCode) : null;
+  const reason = isReject && decision.reasonCode && native.kind ? await getCachedRejectReason(db, row.shopId, getRejectReasonListKey(native.kind, native), decision.reasonCode) : null;
   const outcome = await adapter.answer(deps, app, { native, decision, proof, reason });
   // A call that did not go through (network, 5xx, expired token) is the connection's health; a refusal is the card's
   if (!outcome.ok && !outcome.refused) await recordPlatformError(db, row.shopId, describePlatformError("answer", outcome.error), deps.now());

@@ -130,6 +130,19 @@ describe("taobaoAdapter.answer: proof, reasons and the platform's verdict", () =
     expect(call.proof!.bytes.byteLength).toBeLessThanOrEqual(130_000);
     expect(sniffImage(call.proof!.bytes)).toBe("jpeg");
     expect(call.proof?.fileName).toBe("IMG_2041.jpg");
+    expect(call.proofFiles).toBe(1);
+  });
+
+  it("sends exactly the one proof image a rejection carries; two go back to the agents and nothing reaches TOP (none is dropped)", async () => {
+    top = new FakeTaobao({ ...keys, isTmall: true });
+    const one = await answer({ tmall: true, kind: "refund_only", decision: "reject", proof: [{ name: "签收.png", mimeType: "image/png", bytes: await makePhoto(400, 300) }] });
+    expect(one).toMatchObject({ ok: true });
+    expect(answerCalls().map((call) => [call.method, call.proofFiles, call.proof?.fileName])).toEqual([["taobao.refund.refuse", 1, "签收.jpg"]]);
+    top.calls.splice(0);
+    const photo = { name: "p.png", mimeType: "image/png", bytes: await makePhoto(400, 300) };
+    const two = await answer({ tmall: true, kind: "refund_only", decision: "reject", proof: [photo, { ...photo, name: "q.png" }] });
+    expect(two).toMatchObject({ ok: false, refused: true, code: "proof_too_many" });
+    expect(answerCalls()).toEqual([]);
   });
 
   it("Tmall 拒绝退货 (rp.returngoods.refuse) takes the photo under its own 5,000,000-byte limit", async () => {

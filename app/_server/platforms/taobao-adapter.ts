@@ -119,6 +119,9 @@ async function answer(deps: ClientDeps, app: PlatformApp, input: AnswerInput) {
     reasonId = decision.reasonCode ?? input.reason?.id ?? null;
     if (!reasonId) return refusedByDesk("reason_missing", "拒绝需选择平台提供的拒绝原因");
     if (!measureRefuseMessage(decision.message).ok) return refusedByDesk("message_length", "拒绝说明需为 2–200 个字");
+    // Each refuse API takes one image and the desk lets a Taobao/Tmall rejection carry one (lib/policy/profiles.ts):
+    // more than that is never cut down to the first, it goes back to the agents
+    if (input.proof.length > 1) return refusedByDesk("proof_too_many", `淘宝/天猫拒绝只能附 1 张凭证图片（这次附了 ${input.proof.length} 张），请只留一张后重新拒绝`);
     const [proof] = input.proof;
     if (route.proof && proof) {
       try {
@@ -152,7 +155,7 @@ async function answer(deps: ClientDeps, app: PlatformApp, input: AnswerInput) {
 export const taobaoAdapter: PlatformAdapter = {
   protocol: "taobao_tmc",
   async fetchOrderFacts(deps, app, native) {
-    if (!native.orderId) return { shippedAt: null, receivedAt: null, completedAt: null, category: "", priorRefund: "none", subOrderId: null, unknown: [...orderFacts] };
+    if (!native.orderId) return { shippedAt: null, receivedAt: null, completedAt: null, category: "", priorRefund: "unknown", subOrderId: null, unknown: [...orderFacts] };
     return (await fetchTaobaoOrderFacts(deps, app, { refundId: native.refundId, tid: native.orderId, oid: null })).facts;
   },
   /** Taobao's reason lists are per refund: pass the refund (the consumer does, and caches them per kind). */

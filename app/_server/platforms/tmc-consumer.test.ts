@@ -5,7 +5,8 @@ import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { consumeOnce } from "@/app/_server/platforms/tmc-consumer";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
-import { getCachedRejectReasons, listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
+import { getCachedRejectReasons, getNativeRefund, listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
+import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
 import { getRequestCard } from "@/db/queries/requests";
 import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
@@ -59,8 +60,10 @@ describe("TMC consumer (HTTP consume/confirm)", () => {
     top.publish("taobao_refund_RefundCreated", refund.refundId);
     await consume();
     expect(await orderOf(refund.tid)).toMatchObject({ category: "apparel", shippedAt: new Date("2026-11-18T01:30:00.000Z"), completedAt: null, subOrderId: refund.oid, unknownFacts: ["received", "prior_refund"] });
-    // The shop's reject reasons for 仅退款 are read with the refund (Taobao lists them per refund)
-    expect((await getCachedRejectReasons(db, shopId, "refund_only"))?.reasons.map((reason) => reason.id)).toEqual(["4001", "4002"]);
+    // The shop's reject reasons for 仅退款 are read with the refund, kept for its type, phase and state (Taobao lists them per refund)
+    const native = await getNativeRefund(db, shopId, refund.refundId);
+    expect(getRejectReasonListKey("refund_only", native)).toBe("refund_only|REFUND|aftersale|WAIT_SELLER_AGREE");
+    expect((await getCachedRejectReasons(db, shopId, getRejectReasonListKey("refund_only", native)))?.reasons.map((reason) => reason.id)).toEqual(["4001", "4002"]);
   });
 
   it("when the order API fails the card is stored anyway with every fact unknown; a later message fills them in", async () => {

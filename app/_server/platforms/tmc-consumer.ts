@@ -8,6 +8,7 @@ import { PlatformMessageError } from "@/lib/platforms/common";
 import { routeTaobaoAnswer } from "@/lib/platforms/taobao/answers";
 import { getTaobaoRefundId, isTaobaoRefundTopic, mapTaobaoMessage, parseTaobaoRefund, parseTmcMessage, taobaoRefundFields, type TaobaoRefundDetail } from "@/lib/platforms/taobao/messages";
 import { buildTopCall, readTopResponse } from "@/lib/platforms/taobao/top-api";
+import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
 import type { NativeRefund } from "@/lib/platforms/types";
 
 // The Taobao TMC consumer (docs/platforms/taobao.md), HTTP variant: taobao.tmc.messages.consume every 5 s, each
@@ -31,12 +32,12 @@ async function readOrderFacts(deps: ClientDeps, app: PlatformApp, detail: Taobao
   }
 }
 
-/** Taobao lists reject reasons per refund: each refund the seller can still refuse refreshes the shop's list for its kind. */
+/** Taobao lists reject reasons per refund: each refund the seller can still refuse refreshes the shop's list for its kind, phase and state. */
 async function cacheRejectReasons(db: Db, target: TmcTarget, native: NativeRefund, deps: ClientDeps): Promise<void> {
   if (!native.kind || !routeTaobaoAnswer(native, "reject", target.app.settings.isTmall === true).ok) return;
   try {
     const reasons = await fetchTaobaoRejectReasons(deps, target.app, native);
-    if (reasons.length > 0) await storeRejectReasons(db, target.shop.id, native.kind, reasons, deps.now());
+    if (reasons.length > 0) await storeRejectReasons(db, target.shop.id, getRejectReasonListKey(native.kind, native), reasons, deps.now());
   } catch (error) {
     console.warn(`[tmc] reject reasons for refund ${native.refundId} could not be read:`, error instanceof Error ? error.message : error);
   }

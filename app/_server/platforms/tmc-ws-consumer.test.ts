@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import WebSocket from "ws";
-import { connectTmc, type TmcStatus } from "@/app/_server/platforms/tmc-ws-consumer";
+import { connectTmc, startTmcWsConsumer, type TmcStatus } from "@/app/_server/platforms/tmc-ws-consumer";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop } from "@/db/factories";
 import { upsertPlatformApp } from "@/db/queries/platforms";
@@ -16,6 +16,7 @@ const app = { appKey: "12497914", appSecret: "unit-secret-taobao", sellerNick: "
 const now = new Date("2026-11-20T02:05:00.000Z");
 
 let db: Db;
+let shopId: string;
 let top: FakeTaobao;
 let tmc: FakeTmcServer;
 let url: string;
@@ -27,7 +28,7 @@ beforeEach(async () => {
   vi.stubEnv("ALLOW_LOCAL_ENDPOINTS", "1");
   db = openDb(":memory:");
   const merchant = await createMerchant(db, "A");
-  const shopId = await createShop(db, { merchantId: merchant, platform: "taobao", name: "A 店" });
+  shopId = await createShop(db, { merchantId: merchant, platform: "taobao", name: "A 店" });
   await upsertPlatformApp(
     db,
     { shopId, protocol: "taobao_tmc", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.sellerNick, apiBaseUrl: "http://fake-top/router/rest", accessToken: "sess", consumerEnabled: true, settings: { defaultCategory: "apparel" } },
@@ -194,5 +195,53 @@ describe("fake TMC server", () => {
     // version 2, CONNECTACK, status code tag 2 = 401
     expect([...replies[0].data.subarray(0, 8)]).toEqual([2, 1, 2, 0, 0x91, 0x01, 0, 0]);
     expect(tmc.log).toEqual([{ type: "refused", detail: "CONNECT first" }]);
+  });
+});
+
+describe("startTmcWsConsumer: the TMC_CONSUMER=ws entry point", () => {
+  /** The shop's app as the settings page stores it, pointed at the fake TMC (settings.tmcUrl). */
+  const saveApp = (values: { consumerEnabled: boolean }) =>
+    upsertPlatformApp(
+      db,
+      { shopId, protocol: "taobao_tmc", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.sellerNick, apiBaseUrl: "http://fake-top/router/rest", accessToken: "sess", consumerEnabled: values.consumerEnabled, settings: { defaultCategory: "apparel", tmcUrl: url } },
+      now,
+    );
+  const deps = () => ({ fetch: top.fetch, now: () => now, timeoutMs: 1_000 });
+  let consumer: { stop: () => void } | undefined;
+
+  afterEach(() => {
+    consumer?.stop();
+    consumer = undefined;
+  });
+
+  it("connects for each consuming app over binary frames, pulls, stores the card, confirms it, and stops cleanly", async () => {
+    await saveApp({ consumerEnabled: true });
+    top.addRefund({ refundId: "231500112233445590" });
+    const message = top.publish("taobao_refund_RefundCreated", "231500112233445590");
+    consumer = startTmcWsConsumer(() => db, deps(), 60_000);
+    // One process, one consumer: a second start hands back the running one
+    expect(startTmcWsConsumer(() => db, deps(), 60_000)).toBe(consumer);
+    await waitFor(() => expect(tmc.log.filter((entry) => entry.type === "confirmed")).toEqual([{ type: "confirmed", id: message.id }]));
+    // Signed CONNECT for the app's group, never a text frame (the fake rejects those)
+    expect(tmc.log.filter((entry) => entry.type !== "delivered" && entry.type !== "confirmed")).toEqual([{ type: "connect", detail: "default" }]);
+    expect(top.queue).toEqual([]);
+    expect((await cards()).map((card) => card.platformRequestId)).toEqual(["231500112233445590"]);
+    expect(tmc.connectedCount).toBe(1);
+    consumer.stop();
+    await waitFor(() => expect(tmc.connectedCount).toBe(0));
+    // Stopped for good: a new start is a new consumer, not the stopped one
+    consumer = startTmcWsConsumer(() => db, deps(), 60_000);
+    await waitFor(() => expect(tmc.connectedCount).toBe(1));
+    expect(tmc.log.filter((entry) => entry.type === "connect")).toHaveLength(2);
+  });
+
+  it("re-reads the apps: a shop that stops consuming has its connection closed, one that starts is connected", async () => {
+    await saveApp({ consumerEnabled: false });
+    consumer = startTmcWsConsumer(() => db, deps(), 30);
+    await saveApp({ consumerEnabled: true });
+    await waitFor(() => expect(tmc.connectedCount).toBe(1));
+    await saveApp({ consumerEnabled: false });
+    await waitFor(() => expect(tmc.connectedCount).toBe(0));
+    expect(tmc.log.filter((entry) => entry.type === "connect")).toHaveLength(1);
   });
 });

@@ -101,6 +101,22 @@ describe("wechatAdapter.answer: every cell of the answer table against the fake 
     expect(platform.calls).toEqual([]);
   });
 
+  it.each(["approve", "reject"] as const)("补寄 (RESHIP) %s: no WeChat API answers it (the table's no_api_for_kind), refused with the words the card shows and no call made", async (decision) => {
+    const record = aftersale("RESHIP", "MERCHANT_PROCESSING");
+    const outcome = decision === "approve" ? await approve(record) : await reject(record, "6");
+    expect(outcome).toEqual({ ok: false, refused: true, message: "微信小店接口不能处理这类售后，请在微信小店后台处理" });
+    expect(platform.calls).toEqual([]);
+    expect(record.status).toBe("MERCHANT_PROCESSING");
+  });
+
+  it("a state past the seller's answer (a return the buyer is sending back) takes neither answer: no_api_for_state, no call", async () => {
+    const record = aftersale("RETURN", "USER_WAIT_RETURN");
+    expect(await approve(record)).toEqual({ ok: false, refused: true, message: "售后单当前状态不能通过接口处理，请在微信小店后台查看" });
+    expect(await reject(record, "20")).toEqual({ ok: false, refused: true, message: "售后单当前状态不能通过接口处理，请在微信小店后台查看" });
+    expect(platform.calls).toEqual([]);
+    expect(record.status).toBe("USER_WAIT_RETURN");
+  });
+
   it("approving a return without the shop's address_id is refused before any call", async () => {
     await connect({});
     const record = aftersale("RETURN", "MERCHANT_PROCESSING");

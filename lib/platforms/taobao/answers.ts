@@ -213,7 +213,7 @@ export function checkTaobaoAnswer(draft: AnswerDraft, options: { isTmall: boolea
   if (!measured.ok) problems.push({ code: "message_length", min: 2, max: 200, chars: measured.chars });
   const isProofRequired = route?.ok ? route.proof?.isRequired === true : options.isTmall;
   if (isProofRequired && draft.proof.length === 0) problems.push({ code: "proof_required" });
-  // Only the first proof is sent (each API takes one image); it is converted, so any type sharp reads will do
+  // Each API takes one image (the profile allows one, lib/policy/profiles.ts); it is converted, so any type sharp reads will do
   const [first] = draft.proof;
   if (first && !(convertibleProofTypes as readonly string[]).includes(first.type.toLowerCase())) problems.push({ code: "proof_type", fileName: first.name, type: first.type });
   if (!draft.reasonCode) problems.push({ code: "reason_not_platform", reasonCode: "" });

@@ -4,6 +4,7 @@ import { PlatformMessageError, chinaTimeToIso, parseJsonLossless, platformEventI
 import { mapTaobaoReason } from "@/lib/platforms/reasons";
 import { readTopResponse, topText } from "@/lib/platforms/taobao/top-api";
 import type { MappedMessage, NativeRefund, OrderFacts } from "@/lib/platforms/types";
+import { toWebhookPriorRefund } from "@/lib/platforms/order-facts";
 import type { WebhookEvent, WebhookOrder } from "@/lib/webhook/events";
 
 // Taobao/Tmall TMC messages (docs/platforms/taobao.md): parsing a message, refund.get → our events and the native state
@@ -131,7 +132,7 @@ export function toWebhookOrderFacts(facts: OrderFacts | null): Pick<WebhookOrder
     ...(unknown.has("shipped") ? {} : { shippedAt: facts.shippedAt }),
     ...(unknown.has("received") ? {} : { receivedAt: facts.receivedAt }),
     ...(unknown.has("completed") ? {} : { completedAt: facts.completedAt }),
-    ...(unknown.has("prior_refund") ? {} : { priorRefund: facts.priorRefund }),
+    ...toWebhookPriorRefund(facts),
     ...(facts.unknown.length > 0 ? { unknownFacts: [...facts.unknown] } : {}),
     ...(facts.subOrderId ? { subOrderId: facts.subOrderId } : {}),
   };

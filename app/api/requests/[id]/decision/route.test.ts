@@ -99,6 +99,16 @@ describe("POST /api/requests/:id/decision", () => {
     expect(await expectApiError(response, 422, "not_eligible")).toMatchObject({ reason: "prior_refund", eligibility: { eligible: false } });
   });
 
+  it.each([
+    ["a prior refund stored as unknown", { priorRefund: "unknown", unknownFacts: ["prior_refund"], completedAt: new Date(Date.now() - 100 * 24 * hourMs) }, ["prior_refund"]],
+    ["a row from before 'unknown' was stored: 'none' beside prior_refund in unknown_facts", { priorRefund: "none", unknownFacts: ["prior_refund"], completedAt: new Date(Date.now() - 100 * 24 * hourMs) }, ["prior_refund"]],
+    ["a completion the platform could not tell", { priorRefund: "none", unknownFacts: ["completed"], completedAt: null }, ["completed"]],
+  ] as const)("422 not_eligible unknown_facts for re-opening with %s, never not_completed or as if no refund", async (_label, order, facts) => {
+    const { requestId } = await addPendingRequest(desk.db, desk.shops.tmall, { kind: "entry_reopen", amountFen: 0, order: { ...order, unknownFacts: [...order.unknownFacts] } });
+    const response = await expectNothingChanged(desk.db, () => callRoute(decide, { as: desk.agent, method: "POST", params: { id: requestId }, json: { decision: "approve" } }));
+    expect(await expectApiError(response, 422, "not_eligible")).toMatchObject({ reason: "unknown_facts", eligibility: { eligible: false, reason: "unknown_facts", unknownFacts: facts } });
+  });
+
   it("422 evidence_not_found for proof uploaded to another shop", async () => {
     const { requestId } = await addShippedRefund(desk.shops.tmall);
     const elsewhere = newId("evd");

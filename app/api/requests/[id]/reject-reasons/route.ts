@@ -16,6 +16,6 @@ export const GET = withScope<{ id: string }>(async (_request, { scope, params })
   const headers = { "cache-control": "no-store" };
   if (!card.answers) return Response.json({ source: "desk" } satisfies RejectReasonsBody, { headers });
   const list = await ensureRejectReasons(db, { shopId: card.shop.id, kind: card.kind, platformRequestId: card.platformRequestId }, new Date());
-  const body: RejectReasonsBody = { source: "platform", reasons: list?.reasons ?? null, fetchedAt: list?.fetchedAt.toISOString() ?? null };
+  const body: RejectReasonsBody = { source: "platform", reasons: list?.reasons ?? null, fetchedAt: list?.fetchedAt.toISOString() ?? null, isStale: list?.isStale ?? false };
   return Response.json(body, { headers });
 });
