@@ -38,11 +38,24 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   // Reads of a large history (backtests, bench) go through the page cache instead of read() calls.
   if (file !== ":memory:") sqlite.pragma("mmap_size = 268435456");
   const db = drizzle(sqlite, { schema });
+  beginTransactionsImmediate(db);
   migrate(db, { migrationsFolder });
   restrictDatabaseFiles(file);
   attachKeyring(db, options.keyring ?? loadKeyring(file));
   sealClearSecrets(db);
   return db;
+}
+
+/**
+ * Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), unless it asks otherwise. A deferred
+ * transaction that reads and then writes cannot wait for another connection's write: SQLite answers it
+ * SQLITE_BUSY at once, whatever the busy timeout, because its snapshot is already stale. Another process on the
+ * same file (a second instance, a test, the CLI) then made a pass fail; an immediate one waits its turn instead.
+ * In one process it costs nothing: better-sqlite3 runs one transaction at a time.
+ */
+function beginTransactionsImmediate(db: Db | BetterSQLite3Database<typeof schema>): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => transaction(run, { behavior: "immediate", ...config })) as typeof db.transaction;
 }
 
 const globalForDb = globalThis as unknown as { deskDb?: Db };
