@@ -22,6 +22,11 @@ export const bodyLimits = {
   json: 64 * kibibyte,
   /** The rejection-evidence upload: one file of at most maxEvidenceFileBytes, as multipart/form-data. */
   evidenceUpload: maxEvidenceFileBytes + multipartOverheadBytes,
+  /**
+   * A POST to a page path, which Next reads itself as a possible Server Action (next.config.ts): the language switch
+   * is the desk's only one and sends a few bytes.
+   */
+  serverAction: 16 * kibibyte,
 } as const;
 
 /**

@@ -86,18 +86,33 @@ async function answer(published, { route, params }, request, response) {
   response.end(body);
 }
 
-/** A node:http listener: a request one of `getRoutes()`'s routes matches is answered here, anything else by `fallback`. */
+function writeJson(response, headers, { status, body }) {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, { ...headers, "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(payload), connection: "close" });
+  response.end(payload);
+}
+
+/** A POST to a page path (not /api/) declaring a body over the cap: Next would read it as a Server Action. */
+function isOversizedPagePost(published, request) {
+  if (request.method !== "POST" || (request.url ?? "").startsWith("/api/")) return false;
+  const declared = request.headers["content-length"];
+  return declared !== undefined && /^\s*\d+\s*$/.test(declared) && Number(declared) > published.pagePostMaxBytes;
+}
+
+/**
+ * A node:http listener: a request one of `getRoutes()`'s routes matches is answered here, as is a page POST declaring
+ * a body over the Server Actions cap (413, nothing read); anything else goes to `fallback`.
+ */
 export function createFastRoutesListener({ getRoutes, fallback, logError = console.error }) {
   return (request, response) => {
     const published = getRoutes();
+    if (published && isOversizedPagePost(published, request)) return writeJson(response, published.answerHeaders, published.pagePostTooLarge);
     const match = published ? findRoute(published.routes, request.method ?? "", request.url ?? "") : null;
     if (!match) return fallback(request, response);
     answer(published, match, request, response).catch((error) => {
       logError("[fast routes] the route failed:", error);
       if (response.headersSent) return response.destroy();
-      const payload = JSON.stringify(published.internalError.body);
-      response.writeHead(published.internalError.status, { ...published.answerHeaders, "content-type": "application/json", "content-length": Buffer.byteLength(payload), connection: "close" });
-      response.end(payload);
+      writeJson(response, published.answerHeaders, published.internalError);
     });
   };
 }

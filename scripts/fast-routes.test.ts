@@ -95,6 +95,18 @@ describe("decisions on the node:http fast path", () => {
     expect(fallbackCalls).toEqual(["GET /api/requests/req_1/decision", "POST /api/requests/req_1/undo", "POST /api/requests/req_1/decision/x"]);
   });
 
+  it("a page POST declaring more than the Server Actions cap is refused 413 before Next reads it; a smaller one goes to Next", async () => {
+    fallbackCalls.length = 0;
+    const tooLarge = await fetch(`${baseUrl}/login`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "x".repeat(bodyLimits.serverAction + 1) });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    expect(tooLarge.headers.get("connection")).toBe("close");
+    expect((await fetch(`${baseUrl}/login`, { method: "POST", body: "x".repeat(bodyLimits.serverAction) })).status).toBe(299);
+    // An API route's own cap answers for it, not this one
+    expect((await fetch(`${baseUrl}/api/other`, { method: "POST", body: "x".repeat(bodyLimits.serverAction + 1) })).status).toBe(299);
+    expect(fallbackCalls).toEqual(["POST /login", "POST /api/other"]);
+  });
+
   it("a route that throws answers 500 in the API's error shape and is logged", async () => {
     routes = { ...fastRoutes, routes: [{ ...fastRoutes.routes[0], handler: async () => Promise.reject(new Error("boom")) }] };
     try {

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import nextConfig from "@/next.config";
+import { bodyLimits } from "@/lib/body-limits";
 import { locales } from "@/lib/i18n/locales";
 
 // Every request body is read within a cap (docs/security.md, "Request bodies"): the ones Next reads itself
@@ -22,6 +23,8 @@ describe("Server Actions body cap (next.config.ts)", () => {
   it("is set, and far below Next's 1 MB default", () => {
     expect(limit, "experimental.serverActions.bodySizeLimit").toBeDefined();
     expect(parseSize(limit!)).toBeLessThanOrEqual(16 * kibibyte);
+    // The node:http layer refuses a page POST declaring more than this before Next reads it (scripts/fast-routes.mjs)
+    expect(parseSize(limit!)).toBe(bodyLimits.serverAction);
   });
 
   it("still takes the language switch's call with room to spare", async () => {
