@@ -14,6 +14,7 @@ import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { RequestCard } from "@/lib/api-types";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRejectionRequirements, takeWithinFileLimit, validateRejection } from "@/lib/policy/rejection";
+import { classifyRequestError } from "@/lib/request-error";
 import { formatShanghaiDate } from "@/components/policy/format";
 
 type RejectDialogProps = {
@@ -37,6 +38,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const tp = useTranslations("policy.reject");
   const tPlatform = useTranslations("platform");
   const tb = useTranslations("bodyLimits");
+  const tError = useTranslations("ownerPages.requestError");
   const locale = useLocale();
   const isConnected = Boolean(card.answers);
   // A connected shop rejects with its platform's own reasons, read (and cached a day) by the server
@@ -160,7 +162,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
         setEvidence((current) => [...current, uploaded]);
       }
     } catch (error) {
-      setUploadError(tp("uploadFailed", { message: error instanceof Error ? error.message : String(error) }));
+      setUploadError(tp("uploadFailed", { message: tError(classifyRequestError(error)) }));
     } finally {
       setIsUploading(false);
       isFocusDueAfterUpload.current = true;
