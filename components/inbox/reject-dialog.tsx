@@ -1,12 +1,13 @@
 "use client";
 
 import { Check, Circle, Paperclip, X } from "lucide-react";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { toCardPolicyOrder, toCardPolicyRequest } from "@/components/policy/card-policy-state";
 import { useQuery } from "@tanstack/react-query";
 import { fetchRejectReasons, requestKeys } from "@/components/inbox/api";
 import { uploadRejectionEvidence, type UploadedEvidence } from "@/components/policy/api";
+import { useRejectReasonLabel } from "@/components/policy/reject-reason-label";
 import { toProfileReasons } from "@/lib/platforms/reject-reasons";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -39,7 +40,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const tPlatform = useTranslations("platform");
   const tb = useTranslations("bodyLimits");
   const tError = useTranslations("ownerPages.requestError");
-  const locale = useLocale();
+  const reasonLabel = useRejectReasonLabel();
   const isConnected = Boolean(card.answers);
   // A connected shop rejects with its platform's own reasons, read (and cached a day) by the server
   const platformReasons = useQuery({
@@ -188,7 +189,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
               <option value="">{isConnected && platformReasons.isPending ? t("platformReasonsLoading") : t("choose")}</option>
               {policy.rejectReasons.map((reason) => (
                 <option key={reason.code} value={reason.code}>
-                  {locale === "en" ? reason.labelEn : reason.labelZh}
+                  {reasonLabel(reason)}
                   {isConnected && reason.isEvidenceRequired ? `（${t("needsProof")}）` : ""}
                 </option>
               ))}
