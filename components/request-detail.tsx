@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useFormatter, useLocale, useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 import { CardFreightLine, isCardFreightShown } from "@/components/freight/card-freight";
 import { fetchRequestDetail, requestKeys } from "@/components/inbox/api";
@@ -18,11 +18,11 @@ import { getCardPolicyState } from "@/components/policy/card-policy-state";
 import { CardPolicyNotes } from "@/components/policy/card-policy-notes";
 import { CounterOfferDialog } from "@/components/policy/counter-offer-dialog";
 import { formatShanghaiDate } from "@/components/policy/format";
+import { useRejectReasonLabel } from "@/components/policy/reject-reason-label";
 import { ReassignControl } from "@/components/reassign-control";
 import { Button } from "@/components/ui/button";
 import type { AuditEntry, RequestCard } from "@/lib/api-types";
 import { isBuyerReasonCode } from "@/lib/buyer-reasons";
-import { getPolicyProfile } from "@/lib/policy/profiles";
 import { formatFen } from "@/lib/money";
 
 const timeFormat = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false } as const;
@@ -44,7 +44,7 @@ export function RequestDetail({
   assignees?: { id: string; name: string }[] | null;
 }) {
   const t = useTranslations();
-  const locale = useLocale();
+  const reasonLabel = useRejectReasonLabel();
   const format = useFormatter();
   const now = useNow();
   const decide = useDecide();
@@ -58,7 +58,6 @@ export function RequestDetail({
   const { card, audit } = data;
   const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), timeFormat) : t("detail.none"));
   const policy = getCardPolicyState(card, now);
-  const rejectReason = getPolicyProfile(card.platform).rejectReasons.find((reason) => reason.code === card.rejectReasonCode);
 
   return (
     <div className="space-y-5">
@@ -129,7 +128,7 @@ export function RequestDetail({
             <Field label={t("card.platformDeadline")}>{when(card.platformDeadline)}</Field>
             {card.status === "rejected" ? (
               <>
-                <Field label={t("detail.rejectReason")}>{rejectReason ? (locale === "en" ? rejectReason.labelEn : rejectReason.labelZh) : card.rejectReasonCode}</Field>
+                <Field label={t("detail.rejectReason")}>{card.rejectReasonCode ? reasonLabel({ code: card.rejectReasonCode }) : null}</Field>
                 <Field label={t("detail.rejectMessage")}>{card.rejectMessage}</Field>
               </>
             ) : null}

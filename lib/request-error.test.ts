@@ -19,9 +19,21 @@ describe("classifyRequestError", () => {
     ["404", new StatusError(404), "notFound"],
     ["409", new StatusError(409), "conflict"],
     ["409 claimed_by_other", Object.assign(new StatusError(409), { code: "claimed_by_other" }), "claimedByOther"],
+    ["409 already_decided", Object.assign(new StatusError(409), { code: "already_decided" }), "alreadyDecided"],
+    ["409 undo_refused", Object.assign(new StatusError(409), { code: "undo_refused" }), "undoRefused"],
+    ["409 negotiation_lock", Object.assign(new StatusError(409), { code: "negotiation_lock" }), "negotiationLock"],
+    ["422 not_eligible", Object.assign(new StatusError(422), { code: "not_eligible" }), "notEligible"],
+    ["422 not_rejectable", Object.assign(new StatusError(422), { code: "not_rejectable" }), "notRejectable"],
+    ["422 not_negotiable", Object.assign(new StatusError(422), { code: "not_negotiable" }), "notNegotiable"],
+    ["422 rejection_incomplete", Object.assign(new StatusError(422), { code: "rejection_incomplete" }), "rejectionIncomplete"],
+    ["422 invalid_counter_offer", Object.assign(new StatusError(422), { code: "invalid_counter_offer" }), "invalidCounterOffer"],
+    ["422 evidence_not_found", Object.assign(new StatusError(422), { code: "evidence_not_found" }), "evidenceNotFound"],
+    ["422 answer_not_offered", Object.assign(new StatusError(422), { code: "answer_not_offered" }), "answerNotOffered"],
+    ["422 platform_refuses", Object.assign(new StatusError(422), { code: "platform_refuses" }), "platformRefuses"],
     ["400", new StatusError(400), "invalid"],
     ["422", new StatusError(422), "invalid"],
     ["413", new StatusError(413), "tooLarge"],
+    ["415", new StatusError(415), "unsupportedType"],
     ["429", new StatusError(429), "tooMany"],
     ["500", new StatusError(500), "server"],
     ["503", new StatusError(503), "server"],
@@ -40,7 +52,8 @@ function apiErrorOf(code: ApiErrorCode) {
 }
 
 // Every answer the toasts' calls can get (claim/release, assign, assignment settings, sign-out, bulk approve, 立即刷新,
-// delivery retry, secret rotation, endpoint, the inbox list)
+// delivery retry, secret rotation, endpoint, the inbox list, a decision and its undo, a counter-offer, a proof upload,
+// a platform app's save)
 const toastCalls: [ApiErrorCode | "network_error" | "bad_answer", unknown][] = [
   ...(
     [
@@ -53,6 +66,17 @@ const toastCalls: [ApiErrorCode | "network_error" | "bad_answer", unknown][] = [
       "not_found",
       "conflict",
       "claimed_by_other",
+      "already_decided",
+      "undo_refused",
+      "negotiation_lock",
+      "not_eligible",
+      "not_rejectable",
+      "not_negotiable",
+      "rejection_incomplete",
+      "invalid_counter_offer",
+      "evidence_not_found",
+      "answer_not_offered",
+      "platform_refuses",
       "payload_too_large",
       "unsupported_media_type",
       "too_many_requests",

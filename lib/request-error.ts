@@ -8,14 +8,42 @@ export type RequestErrorKey =
   | "notFound"
   | "conflict"
   | "claimedByOther"
+  | "alreadyDecided"
+  | "undoRefused"
+  | "negotiationLock"
+  | "notEligible"
+  | "notRejectable"
+  | "notNegotiable"
+  | "rejectionIncomplete"
+  | "invalidCounterOffer"
+  | "evidenceNotFound"
+  | "answerNotOffered"
+  | "platformRefuses"
   | "invalid"
+  | "unsupportedType"
   | "tooLarge"
   | "tooMany"
   | "server"
   | "unknown";
 
-/** API codes that say more than their status: a card someone else holds is not a card someone else changed. */
-const keyByCode: Record<string, RequestErrorKey> = { claimed_by_other: "claimedByOther" };
+/**
+ * API codes that say more than their status (lib/api-error.ts): a card someone else holds is not a card someone else
+ * changed, and a platform rule the answer broke is not a form filled in wrong.
+ */
+const keyByCode: Record<string, RequestErrorKey> = {
+  claimed_by_other: "claimedByOther",
+  already_decided: "alreadyDecided",
+  undo_refused: "undoRefused",
+  negotiation_lock: "negotiationLock",
+  not_eligible: "notEligible",
+  not_rejectable: "notRejectable",
+  not_negotiable: "notNegotiable",
+  rejection_incomplete: "rejectionIncomplete",
+  invalid_counter_offer: "invalidCounterOffer",
+  evidence_not_found: "evidenceNotFound",
+  answer_not_offered: "answerNotOffered",
+  platform_refuses: "platformRefuses",
+};
 
 /**
  * `error` is what a fetch helper threw: an error with the HTTP `status` of the answer, or, when no answer came, one
@@ -36,6 +64,7 @@ export function classifyRequestError(error: unknown): RequestErrorKey {
   if (status === 404) return "notFound";
   if (status === 409) return "conflict";
   if (status === 413) return "tooLarge";
+  if (status === 415) return "unsupportedType";
   if (status === 429) return "tooMany";
   if (status === 400 || status === 422) return "invalid";
   if (status >= 500) return "server";

@@ -1,12 +1,13 @@
 "use client";
 
 import { Check, Circle, Paperclip, X } from "lucide-react";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { toCardPolicyOrder, toCardPolicyRequest } from "@/components/policy/card-policy-state";
 import { useQuery } from "@tanstack/react-query";
 import { fetchRejectReasons, requestKeys } from "@/components/inbox/api";
 import { uploadRejectionEvidence, type UploadedEvidence } from "@/components/policy/api";
+import { useRejectReasonLabel } from "@/components/policy/reject-reason-label";
 import { toProfileReasons } from "@/lib/platforms/reject-reasons";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -14,6 +15,7 @@ import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { RequestCard } from "@/lib/api-types";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { getRejectionRequirements, takeWithinFileLimit, validateRejection } from "@/lib/policy/rejection";
+import { classifyRequestError } from "@/lib/request-error";
 import { formatShanghaiDate } from "@/components/policy/format";
 
 type RejectDialogProps = {
@@ -37,7 +39,8 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
   const tp = useTranslations("policy.reject");
   const tPlatform = useTranslations("platform");
   const tb = useTranslations("bodyLimits");
-  const locale = useLocale();
+  const tError = useTranslations("ownerPages.requestError");
+  const reasonLabel = useRejectReasonLabel();
   const isConnected = Boolean(card.answers);
   // A connected shop rejects with its platform's own reasons, read (and cached a day) by the server
   const platformReasons = useQuery({
@@ -160,7 +163,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
         setEvidence((current) => [...current, uploaded]);
       }
     } catch (error) {
-      setUploadError(tp("uploadFailed", { message: error instanceof Error ? error.message : String(error) }));
+      setUploadError(tp("uploadFailed", { message: tError(classifyRequestError(error)) }));
     } finally {
       setIsUploading(false);
       isFocusDueAfterUpload.current = true;
@@ -186,7 +189,7 @@ export function RejectDialog({ open, onOpenChange, card, onSubmit }: RejectDialo
               <option value="">{isConnected && platformReasons.isPending ? t("platformReasonsLoading") : t("choose")}</option>
               {policy.rejectReasons.map((reason) => (
                 <option key={reason.code} value={reason.code}>
-                  {locale === "en" ? reason.labelEn : reason.labelZh}
+                  {reasonLabel(reason)}
                   {isConnected && reason.isEvidenceRequired ? `（${t("needsProof")}）` : ""}
                 </option>
               ))}

@@ -66,7 +66,8 @@ describe("useDecide", () => {
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(listedIds()).toEqual(["req_a", "req_b", "req_c"]);
     expect(toast.error).toHaveBeenCalledTimes(1);
-    expect(toast.error).toHaveBeenCalledWith("操作失败：The after-sales entry cannot be opened: prior_refund");
+    // The agent reads the refusal in Chinese, never the API's English message
+    expect(toast.error).toHaveBeenCalledWith("操作失败：这个订单现在不能开启售后入口，刷新页面可查看原因");
     expect(toast.success).not.toHaveBeenCalled();
   });
 
@@ -75,7 +76,7 @@ describe("useDecide", () => {
     answer(new Response("<html>Bad Gateway</html>", { status: 502 }));
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(listedIds()).toEqual(["req_a", "req_b", "req_c"]);
-    expect(toast.error).toHaveBeenCalledWith("操作失败：HTTP 502");
+    expect(toast.error).toHaveBeenCalledWith("操作失败：服务器出错，请稍后重试");
   });
 
   it("puts the platform's refusal in the agent's words", async () => {
@@ -107,5 +108,26 @@ describe("useDecide", () => {
     expect(listedIds()).toEqual(["req_a", "req_c"]);
     expect(toast.success).toHaveBeenCalledWith(zh.card.approved, expect.objectContaining({ action: expect.objectContaining({ label: zh.card.undo }) }));
     expect(toast.error).not.toHaveBeenCalled();
+  });
+
+  it("says why the server refused the undo, in Chinese", async () => {
+    const result = await decide("req_b");
+    answer(Response.json({ card: { ...card("req_b"), status: "approved" } }));
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    const [, options] = toast.success.mock.calls[0] as [string, { action: { onClick: () => void } }];
+    act(() => options.action.onClick());
+    expect(fetch).toHaveBeenLastCalledWith("/api/requests/req_b/undo", expect.objectContaining({ method: "POST" }));
+    answer(Response.json({ error: { code: "undo_refused", message: "The decision is final and has been sent to the platform", reason: "final" } }, { status: 409 }));
+    await waitFor(() => expect(toast.error).toHaveBeenCalledWith("无法撤销：决定已发送给平台，不能再撤销"));
+  });
+
+  it("says a failed undo without a reason by what kind of failure it was, in Chinese", async () => {
+    const result = await decide("req_b");
+    answer(Response.json({ card: { ...card("req_b"), status: "approved" } }));
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    const [, options] = toast.success.mock.calls[0] as [string, { action: { onClick: () => void } }];
+    act(() => options.action.onClick());
+    answer(Response.json({ error: { code: "not_found", message: "No request req_b" } }, { status: 404 }));
+    await waitFor(() => expect(toast.error).toHaveBeenCalledWith("无法撤销：找不到要操作的内容，可能已被删除"));
   });
 });

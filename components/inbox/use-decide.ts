@@ -5,8 +5,13 @@ import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
 import { useDecisionErrorText } from "@/components/inbox/use-decision-error-text";
 import { getAlreadyDecided, postDecision, postUndo, requestKeys, type DecisionInput } from "@/components/inbox/api";
+import { ApiError } from "@/components/request-json";
 import type { RequestPage } from "@/lib/api-types";
-import { undoWindowMs } from "@/lib/undo";
+import { classifyRequestError } from "@/lib/request-error";
+import { undoWindowMs, type UndoCheck } from "@/lib/undo";
+
+type UndoRefusal = Extract<UndoCheck, { ok: false }>["reason"];
+const isUndoRefusal = (reason: unknown): reason is UndoRefusal => reason === "not_decided" || reason === "not_yours" || reason === "final";
 
 type ListSnapshot = [readonly unknown[], InfiniteData<RequestPage> | undefined][];
 
@@ -16,7 +21,13 @@ export function useDecide() {
   const t = useTranslations("card");
   const tStatus = useTranslations("status");
   const format = useFormatter();
+  const tError = useTranslations("ownerPages.requestError");
   const errorText = useDecisionErrorText();
+  // A refused undo says why (lib/undo.ts's reasons), else what kind of failure it was
+  const undoErrorText = (error: unknown): string => {
+    const reason = error instanceof ApiError && error.code === "undo_refused" ? error.detail.reason : null;
+    return isUndoRefusal(reason) ? t(`undoRefused.${reason}`) : tError(classifyRequestError(error));
+  };
 
   return useMutation({
     mutationFn: ({ id, input }: { id: string; input: DecisionInput }) => postDecision(id, input),
@@ -42,7 +53,7 @@ export function useDecide() {
           onClick: () => {
             postUndo(id)
               .then(() => toast.info(t("undone")))
-              .catch((error: Error) => toast.error(t("undoFailed", { message: error.message })))
+              .catch((error: unknown) => toast.error(t("undoFailed", { message: undoErrorText(error) })))
               .finally(() => void queryClient.invalidateQueries({ queryKey: requestKeys.all }));
           },
         },

@@ -3,11 +3,13 @@
 import { useTranslations } from "next-intl";
 import { ApiError } from "@/components/request-json";
 import type { AnswerProblem, NotOfferedReason } from "@/lib/platforms/types";
+import { classifyRequestError } from "@/lib/request-error";
 
-/** A refused decision in the agent's words: what the platform would not take, else the server's own message. */
+/** A refused decision in the agent's words: what the platform would not take, else what kind of refusal it was (never the API's English). */
 export function useDecisionErrorText() {
   const t = useTranslations("card");
   const tPolicy = useTranslations("policy");
+  const tError = useTranslations("ownerPages.requestError");
   const problemText = (problem: AnswerProblem): string => {
     switch (problem.code) {
       case "answer_not_offered":
@@ -24,10 +26,10 @@ export function useDecisionErrorText() {
     }
   };
   return (error: Error): string => {
-    if (!(error instanceof ApiError)) return error.message;
+    if (!(error instanceof ApiError)) return tError(classifyRequestError(error));
     const detail = error.detail;
     if (error.code === "answer_not_offered") return problemText({ code: "answer_not_offered", reason: detail.reason as NotOfferedReason });
     if (error.code === "platform_refuses" && Array.isArray(detail.problems)) return (detail.problems as AnswerProblem[]).map(problemText).join("；") || t("platformProblem.other");
-    return error.message;
+    return tError(classifyRequestError(error));
   };
 }

@@ -6,16 +6,19 @@ import { useId, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { requestKeys } from "@/components/inbox/api";
 import { postCounterOffer } from "@/components/policy/api";
+import { ApiError } from "@/components/request-json";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import type { RequestCard } from "@/lib/api-types";
 import { formatFen, parseYuanToFen } from "@/lib/money";
-import { validateCounterOffer, type CounterOffer } from "@/lib/policy/seller-negotiation";
+import { validateCounterOffer, type CounterOffer, type CounterOfferProblem } from "@/lib/policy/seller-negotiation";
+import { classifyRequestError } from "@/lib/request-error";
 
 type CounterOfferDialogProps = { card: RequestCard; open: boolean; onOpenChange: (open: boolean) => void };
 
 export function CounterOfferDialog({ card, open, onOpenChange }: CounterOfferDialogProps) {
   const t = useTranslations("policy.counterOffer");
+  const tError = useTranslations("ownerPages.requestError");
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<CounterOffer["kind"]>("partial_refund");
   const [amountText, setAmountText] = useState("");
@@ -29,9 +32,17 @@ export function CounterOfferDialog({ card, open, onOpenChange }: CounterOfferDia
       toast.success(t("sent"));
       onOpenChange(false);
     },
-    onError: (error) => toast.error(t("failed", { message: error.message })),
+    onError: (error) => toast.error(t("failed", { message: getErrorText(error) })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: requestKeys.all }),
   });
+
+  /** The rule the server's check found broken, in the dialog's own words; else what kind of refusal it was. */
+  function getErrorText(error: unknown): string {
+    const problems = error instanceof ApiError && error.code === "invalid_counter_offer" && Array.isArray(error.detail.problems) ? (error.detail.problems as CounterOfferProblem[]) : [];
+    const known = problems.filter((problem) => t.has(`problems.${problem.code}`));
+    if (known.length > 0) return known.map((problem) => t(`problems.${problem.code}`, { amount: formatFen(card.amountFen) })).join("；");
+    return tError(classifyRequestError(error));
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();

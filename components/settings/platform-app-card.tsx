@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import type { Platform } from "@/lib/domain";
 import { defaultApiBaseUrls, getProtocolForPlatform, pushPaths, type PlatformAppView } from "@/lib/platforms/connection";
 import type { Protocol } from "@/lib/platforms/types";
+import { classifyRequestError } from "@/lib/request-error";
 
 // One shop's platform app (docs/platforms/README.md): the credentials its adapter needs. Secrets are write-only: the stored one
 // shows masked, and a secret field left blank keeps it.
@@ -62,6 +63,23 @@ const fieldsByProtocol: Record<Protocol, Field[]> = {
   ],
 };
 
+const fieldNames: Record<FieldName, true> = {
+  appKey: true,
+  appId: true,
+  appSecret: true,
+  platformShopId: true,
+  accessToken: true,
+  token: true,
+  encodingAesKey: true,
+  tmcGroup: true,
+  tmcUrl: true,
+  returnAddressId: true,
+  apiBaseUrl: true,
+  refreshToken: true,
+  accessTokenExpiresAt: true,
+  refreshTokenExpiresAt: true,
+};
+
 function getInitialValues(app: PlatformAppView | null): Record<FieldName, string> {
   return {
     appKey: app?.appKey ?? "",
@@ -86,16 +104,17 @@ async function putPlatformApp(shopId: string, body: Record<string, unknown>): Pr
   return answer.app;
 }
 
-/** A refused save names the first field the server's check refused, else says the server's message. */
-function getSaveErrorText(caught: unknown): string {
-  if (!(caught instanceof ApiError)) return caught instanceof Error ? caught.message : String(caught);
-  const issue = Array.isArray(caught.detail.issues) ? (caught.detail.issues[0] as { path?: unknown; message?: unknown } | undefined) : undefined;
-  return issue ? `${String(issue.path)}: ${String(issue.message)}` : caught.message;
+/** The field a refused save names (the route's check answers invalid_body with the field as the issue's path), if any. */
+function getRefusedFieldName(caught: unknown): FieldName | null {
+  if (!(caught instanceof ApiError) || caught.code !== "invalid_body" || !Array.isArray(caught.detail.issues)) return null;
+  const path = (caught.detail.issues[0] as { path?: unknown } | undefined)?.path;
+  return typeof path === "string" && Object.hasOwn(fieldNames, path) ? (path as FieldName) : null;
 }
 
 export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string; name: string; platform: Platform }; app: PlatformAppView | null }) {
   const t = useTranslations("platformConnect");
   const tHealth = useTranslations("connectionHealth");
+  const tError = useTranslations("ownerPages.requestError");
   const router = useRouter();
   const protocol = getProtocolForPlatform(shop.platform);
   const [app, setApp] = useState(initialApp);
@@ -107,6 +126,10 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
   const titleId = `${idPrefix}-title`;
   const pushPath = pushPaths[protocol];
   const isFailing = app?.health.isFailing ?? false;
+
+  function getFieldLabel(field: Field): string {
+    return tokenFieldNames.includes(field.name) ? tHealth(`field.${field.name as TokenFieldName}`) : t(`field.${field.label ?? (field.name as LabelKey)}`);
+  }
 
   function save(event: FormEvent) {
     event.preventDefault();
@@ -120,7 +143,10 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
         toast.success(t("saved", { shop: shop.name }));
         router.refresh();
       } catch (caught) {
-        const message = getSaveErrorText(caught);
+        // A refused field is named by its label on this card; anything else is said by what kind of failure it was
+        const refused = getRefusedFieldName(caught);
+        const field = refused ? fieldsByProtocol[protocol].find((candidate) => candidate.name === refused) : undefined;
+        const message = field ? t("fieldRefused", { field: getFieldLabel(field) }) : tError(classifyRequestError(caught));
         setError(message);
         toast.error(t("failed", { message }));
       }
@@ -166,7 +192,7 @@ export function PlatformAppCard({ shop, app: initialApp }: { shop: { id: string;
           return (
             <div key={field.name} className="flex flex-col gap-1">
               <label htmlFor={inputId} className="text-slate-700">
-                {tokenFieldNames.includes(field.name) ? tHealth(`field.${field.name as TokenFieldName}`) : t(`field.${field.label ?? (field.name as LabelKey)}`)}
+                {getFieldLabel(field)}
                 {field.isOptional ? <span className="text-slate-500"> {t("optional")}</span> : null}
               </label>
               <input

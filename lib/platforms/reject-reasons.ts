@@ -15,7 +15,7 @@ export function isRejectReasonListStale(fetchedAt: Date, now: Date): boolean {
 
 /** The platform's reasons in the shape the rejection rules read from a policy profile. */
 export function toProfileReasons(reasons: readonly PlatformRejectReason[]): RejectReason[] {
-  return reasons.map((reason) => ({ code: reason.id, labelZh: reason.text, labelEn: reason.text, isEvidenceRequired: reason.isEvidenceRequired }));
+  return reasons.map((reason) => ({ code: reason.id, platformText: reason.text, isEvidenceRequired: reason.isEvidenceRequired }));
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { platforms } from "@/lib/domain";
-import { getPolicyProfile, policyProfiles } from "@/lib/policy/profiles";
+import en from "@/lib/i18n/messages/en.json";
+import zhCN from "@/lib/i18n/messages/zh-CN.json";
+import { fallbackRejectReasonCodes, getPolicyProfile, isFallbackRejectReasonCode, policyProfiles } from "@/lib/policy/profiles";
 
 const hourMs = 60 * 60 * 1000;
 
@@ -42,10 +44,22 @@ describe("policy profiles: the numbers of docs/domain/", () => {
     expect(profile.rejectMessageChars).toEqual({ min: 2, max: 200 });
   });
 
-  it.each(platforms.map((platform) => [platform]))("%s has unique reason codes, each labelled in zh and en", (platform) => {
+  it.each(platforms.map((platform) => [platform]))("%s has unique reason codes, each a fallback code with no platform words of its own", (platform) => {
     const reasons = policyProfiles[platform].rejectReasons;
     expect(new Set(reasons.map((reason) => reason.code)).size).toBe(reasons.length);
-    for (const reason of reasons) expect(reason.labelZh && reason.labelEn).toBeTruthy();
+    for (const reason of reasons) {
+      expect(isFallbackRejectReasonCode(reason.code), reason.code).toBe(true);
+      expect(reason.platformText).toBeUndefined();
+    }
+  });
+
+  it("labels every fallback reason in the messages, in zh-CN and en, and no code it does not have", () => {
+    expect(Object.keys(zhCN.rejectReason).sort()).toEqual([...fallbackRejectReasonCodes].sort());
+    expect(Object.keys(en.rejectReason).sort()).toEqual([...fallbackRejectReasonCodes].sort());
+    for (const code of fallbackRejectReasonCodes) {
+      expect(zhCN.rejectReason[code]).toMatch(/[\u4e00-\u9fff]/);
+      expect(en.rejectReason[code]).toMatch(/^[A-Z]/);
+    }
   });
 
   it.each(platforms.map((platform) => [platform]))("%s takes images and PDF up to 5 MB, no SVG", (platform) => {

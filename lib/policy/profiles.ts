@@ -8,10 +8,22 @@ import { dayMs, hourMs } from "@/lib/time";
 /** H official doc or seed · M rule table or two 3p sources · L one weak source · E our estimate (warnings only). */
 export type Confidence = "H" | "M" | "L" | "E";
 
+/**
+ * The desk's own reject reasons, offered where the platform's list is not read (a shop not connected to its platform).
+ * A code means the same on every platform; its words are in the messages files (`rejectReason.<code>`).
+ */
+export const fallbackRejectReasonCodes = ["goods_intact_used", "no_quality_issue", "past_period", "buyer_agreed_other", "not_received_return", "amount_wrong", "fresh_no_return", "other"] as const;
+
+export type FallbackRejectReasonCode = (typeof fallbackRejectReasonCodes)[number];
+
+export function isFallbackRejectReasonCode(code: string): code is FallbackRejectReasonCode {
+  return (fallbackRejectReasonCodes as readonly string[]).includes(code);
+}
+
 export type RejectReason = {
   code: string;
-  labelZh: string;
-  labelEn: string;
+  /** The platform's own words for a reason its API listed (lib/platforms/reject-reasons.ts); absent for the fallback reasons. */
+  platformText?: string;
   /** The reason is a claim about facts the seller must prove (举证, docs/domain/rejections.md). Absent means no. */
   isEvidenceRequired?: boolean;
 };
@@ -100,14 +112,14 @@ export type PolicyProfile = {
 
 const megabyte = 1024 * 1024;
 
-const commonRejectReasons: RejectReason[] = [
-  { code: "goods_intact_used", labelZh: "商品已使用/影响二次销售", labelEn: "Goods used or not resellable", isEvidenceRequired: true },
-  { code: "no_quality_issue", labelZh: "商品无质量问题，凭证不足", labelEn: "No quality issue shown by the evidence", isEvidenceRequired: true },
-  { code: "past_period", labelZh: "已超出售后期限", labelEn: "Past the after-sales period" },
-  { code: "buyer_agreed_other", labelZh: "已与买家协商其他方案", labelEn: "Agreed another solution with the buyer", isEvidenceRequired: true },
-  { code: "not_received_return", labelZh: "未收到退货", labelEn: "Return not received", isEvidenceRequired: true },
-  { code: "amount_wrong", labelZh: "退款金额与协商不符", labelEn: "Refund amount differs from what was agreed", isEvidenceRequired: true },
-  { code: "other", labelZh: "其他原因", labelEn: "Other reason", isEvidenceRequired: true },
+const commonRejectReasons: (RejectReason & { code: FallbackRejectReasonCode })[] = [
+  { code: "goods_intact_used", isEvidenceRequired: true },
+  { code: "no_quality_issue", isEvidenceRequired: true },
+  { code: "past_period" },
+  { code: "buyer_agreed_other", isEvidenceRequired: true },
+  { code: "not_received_return", isEvidenceRequired: true },
+  { code: "amount_wrong", isEvidenceRequired: true },
+  { code: "other", isEvidenceRequired: true },
 ];
 
 // Our uploads: images or PDF, ≤ 5 MB each (docs/domain/rejections.md); Taobao's proof API takes ≤ 130,000 bytes, so images are shrunk on send.
@@ -185,8 +197,8 @@ export const policyProfiles: Record<Platform, PolicyProfile> = {
     rejectMessageChars: { min: 2, max: 200 },
     rejectReasons: [
       ...commonRejectReasons.filter((reason) => reason.code !== "other"),
-      { code: "fresh_no_return", labelZh: "生鲜商品不支持无理由退换", labelEn: "Fresh goods: no no-reason returns" },
-      { code: "other", labelZh: "其他原因", labelEn: "Other reason", isEvidenceRequired: true },
+      { code: "fresh_no_return" },
+      { code: "other", isEvidenceRequired: true },
     ],
     // No public source for Douyin's unrejectable cases; the 48 h auto refund covers unshipped (docs/domain/clocks.md, L)
     reject: { isEvidenceAlwaysRequired: false, unrejectable: [], evidence: evidenceLimits },
