@@ -128,7 +128,7 @@ export function RequestDetail({
             <Field label={t("card.platformDeadline")}>{when(card.platformDeadline)}</Field>
             {card.status === "rejected" ? (
               <>
-                <Field label={t("detail.rejectReason")}>{card.rejectReasonCode ? reasonLabel({ code: card.rejectReasonCode }) : null}</Field>
+                <Field label={t("detail.rejectReason")}>{card.rejectReasonCode ? reasonLabel({ code: card.rejectReasonCode, platformText: card.rejectReasonText ?? undefined }) : null}</Field>
                 <Field label={t("detail.rejectMessage")}>{card.rejectMessage}</Field>
               </>
             ) : null}

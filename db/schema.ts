@@ -218,6 +218,8 @@ export const requests = sqliteTable(
     claimedBy: text("claimed_by").references(() => users.id),
     claimedAt: instant("claimed_at"),
     rejectReasonCode: text("reject_reason_code"),
+    /** A connected shop's rejection: the platform's own words for the reason (its code alone means nothing to a reader). */
+    rejectReasonText: text("reject_reason_text"),
     rejectMessage: text("reject_message"),
     /** The platform refused our last answer (not a network error): its own words, and when. The card is pending again. */
     platformRefusal: text("platform_refusal"),

@@ -27,6 +27,8 @@ export type RequestCard = {
   /** 认领: who is working the card now. */
   claimedBy: { id: string; name: string } | null;
   rejectReasonCode: string | null;
+  /** The platform's words for the reason when its list gave them (a connected shop), else null. */
+  rejectReasonText: string | null;
   rejectMessage: string | null;
   version: number;
   buyerNick: string;

@@ -25,6 +25,7 @@ function card(id: string, label: string, extra: Partial<RequestCard> = {}): Requ
     decidedBy: null,
     claimedBy: null,
     rejectReasonCode: null,
+    rejectReasonText: null,
     rejectMessage: null,
     version: 1,
     buyerNick: "a**",

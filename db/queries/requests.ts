@@ -83,6 +83,7 @@ function toCard(row: CardRow): RequestCard {
     decidedBy: request.decidedBy && row.deciderName ? { id: request.decidedBy, name: row.deciderName } : null,
     claimedBy: request.claimedBy && row.claimerName ? { id: request.claimedBy, name: row.claimerName } : null,
     rejectReasonCode: request.rejectReasonCode,
+    rejectReasonText: request.rejectReasonText,
     rejectMessage: request.rejectMessage,
     version: request.version,
     buyerNick: maskNickname(order.buyerNick),

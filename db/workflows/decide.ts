@@ -15,7 +15,14 @@ import { getFinalAt } from "@/lib/undo";
 // the order's entry opened for an approved re-open card, the metrics rollup, and the answer queued for the
 // platform in the outbox (sent by the outbox loop, docs/loops.md). Undo: db/workflows/undo.ts.
 
-export type DecideInput = { decision: Decision; reasonCode?: string; message?: string; evidenceIds?: string[] };
+export type DecideInput = {
+  decision: Decision;
+  reasonCode?: string;
+  /** The platform's own words for `reasonCode`, from its reason list (never from the agent's request). */
+  reasonText?: string;
+  message?: string;
+  evidenceIds?: string[];
+};
 
 export type DecideResult =
   | { ok: true; card: RequestCard }
@@ -50,6 +57,7 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
         decidedBy: scope.userId,
         finalAt: getFinalAt(now),
         rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
+        rejectReasonText: input.decision === "reject" ? (input.reasonText ?? null) : null,
         rejectMessage: input.decision === "reject" ? input.message : null,
         // A card the platform sent back shows why until it is answered again
         platformRefusal: null,

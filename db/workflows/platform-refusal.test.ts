@@ -115,6 +115,7 @@ describe("a refusal by the platform", () => {
       decidedBy: null,
       finalAt: null,
       rejectReasonCode: null,
+      rejectReasonText: null,
       rejectMessage: null,
       platformRefusal: "售后单状态已变更，不能执行该操作",
       platformRefusedAt: finalAt,

@@ -32,6 +32,7 @@ export const undecidedColumns = {
   decidedBy: null,
   finalAt: null,
   rejectReasonCode: null,
+  rejectReasonText: null,
   rejectMessage: null,
 } as const satisfies Partial<typeof requests.$inferInsert>;
 

@@ -136,6 +136,19 @@ describe("POST /api/requests/:id/decision for a connected platform shop", () => 
     const accepted = await reject(requestId, { reasonCode: "101", message: "买家已使用商品", evidenceIds: [proof] });
     expect(accepted.status).toBe(200);
   });
+
+  it("keeps the platform's own words for the reason with the rejection, never words the request brings", async () => {
+    const shopId = await connectShop("douyin", douyinReasons);
+    const { requestId } = await addConnectedCard(shopId, "return_refund", { protocol: "douyin_push", status: "6", platformType: "0" });
+    // The words cannot come with the request: the body takes no such field
+    await expectApiError(await expectRefusedUnchanged(requestId, () => reject(requestId, { reasonCode: "102", message: "已与买家协商一致", reasonText: "买家同意了（伪造）" })), 422, "invalid_body");
+    const accepted = await reject(requestId, { reasonCode: "102", message: "已与买家协商一致" });
+    expect(accepted.status).toBe(200);
+    const { card } = (await accepted.json()) as { card: { rejectReasonCode: string; rejectReasonText: string | null } };
+    expect(card).toMatchObject({ rejectReasonCode: "102", rejectReasonText: "已与买家协商一致" });
+    const [row] = await desk.db.select({ text: requests.rejectReasonText }).from(requests).where(eq(requests.id, requestId));
+    expect(row.text).toBe("已与买家协商一致");
+  });
 });
 
 describe("GET /api/requests/:id/reject-reasons for a connected platform shop", () => {

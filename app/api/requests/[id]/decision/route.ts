@@ -27,7 +27,9 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
     const issues = checkDecisionInput(platformReasons ? { ...profile, rejectReasons: toProfileReasons(platformReasons.reasons) } : profile, body.data);
     if (issues.length > 0) return apiError("invalid_body", issues[0].message, { issues });
   }
-  const result = await decideRequest(db, scope, id.data, body.data, now, card);
+  // The platform's words for its reason are kept with the rejection, so the card reads them and not the bare id
+  const reasonText = platformReasons?.reasons.find((reason) => reason.id === body.data.reasonCode)?.text;
+  const result = await decideRequest(db, scope, id.data, { ...body.data, reasonText }, now, card);
   if (result.ok) return Response.json({ card: result.card });
   if (result.code === "not_found") return apiError("not_found", `No request ${id.data}`);
   if (result.code !== "already_decided") return policyRefusalError(result);

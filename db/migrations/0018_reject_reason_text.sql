@@ -1,0 +1,1 @@
+ALTER TABLE `requests` ADD `reject_reason_text` text;
