@@ -20,6 +20,7 @@ import { freightWindowDays, type FreightInputsResponse, type FreightSettings, ty
 import { estimateReturnFreight, formatVerdictSentence, getCategoryBreakdown, getSensitivityGrid, getVerdict } from "@/lib/return-freight/estimator";
 import { buyerZones, getDefaultSellerPaysShare, modelParameterDefaults, platformClaimedSavingShare, type BuyerZone } from "@/lib/return-freight/parameters";
 import { buildShopParameters } from "@/lib/return-freight/shop-parameters";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 
 type FreightEstimatorProps = {
   shops: { id: string; name: string; platform: Platform }[];
@@ -340,36 +341,36 @@ export function FreightEstimator({ shops, shopId: initialShopId, windowDays: ini
                 <h2 id="categories-title" className="mb-2 font-medium">
                   {t("categoriesTitle")}
                 </h2>
-                <table className="w-full text-right text-sm tabular-nums">
-                  <thead className="text-xs text-slate-500">
+                <Table density="compact">
+                  <TableHead className="text-slate-500">
                     <tr>
-                      <th className="px-2 py-1 text-left font-medium">{t("category")}</th>
-                      <th className="px-2 py-1 font-medium">{t("shippedPerMonth")}</th>
-                      <th className="px-2 py-1 font-medium">{t("returnRate")}</th>
-                      <th className="px-2 py-1 font-medium">{t("sellerPays")}</th>
-                      <th className="px-2 py-1 font-medium">{t("costWithout")}</th>
-                      <th className="px-2 py-1 font-medium">{t("costWith")}</th>
-                      <th className="px-2 py-1 font-medium">{t("saving")}</th>
-                      <th className="px-2 py-1 font-medium">{t("breakEven")}</th>
+                      <Th>{t("category")}</Th>
+                      <Th isNumeric>{t("shippedPerMonth")}</Th>
+                      <Th isNumeric>{t("returnRate")}</Th>
+                      <Th isNumeric>{t("sellerPays")}</Th>
+                      <Th isNumeric>{t("costWithout")}</Th>
+                      <Th isNumeric>{t("costWith")}</Th>
+                      <Th isNumeric>{t("saving")}</Th>
+                      <Th isNumeric>{t("breakEven")}</Th>
                     </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
+                  </TableHead>
+                  <TableBody>
                     {breakdown.map((row) => (
                       <tr key={row.categoryId}>
-                        <th className="px-2 py-1 text-left font-medium">
-                          {isProductCategory(row.categoryId) ? tCategory(row.categoryId) : row.categoryId}
-                        </th>
-                        <td className="px-2 py-1">{Math.round(row.shippedOrders).toLocaleString("en-US")}</td>
-                        <td className="px-2 py-1">{formatShare(row.returnRate)}</td>
-                        <td className="px-2 py-1">{formatShare(row.sellerPaysShare, 0)}</td>
-                        <td className="px-2 py-1">{formatFen(row.costWithoutFen)}</td>
-                        <td className="px-2 py-1">{formatFen(row.costWithFen)}</td>
-                        <td className={row.savingFen >= 0 ? "px-2 py-1 text-emerald-700" : "px-2 py-1 text-rose-700"}>{formatFen(row.savingFen)}</td>
-                        <td className="px-2 py-1">{formatFen(row.breakEvenPremiumFen)}</td>
+                        <Th scope="row">{isProductCategory(row.categoryId) ? tCategory(row.categoryId) : row.categoryId}</Th>
+                        <Td isNumeric>{Math.round(row.shippedOrders).toLocaleString("en-US")}</Td>
+                        <Td isNumeric>{formatShare(row.returnRate)}</Td>
+                        <Td isNumeric>{formatShare(row.sellerPaysShare, 0)}</Td>
+                        <Td isNumeric>{formatFen(row.costWithoutFen)}</Td>
+                        <Td isNumeric>{formatFen(row.costWithFen)}</Td>
+                        <Td isNumeric className={row.savingFen >= 0 ? "text-emerald-700" : "text-rose-700"}>
+                          {formatFen(row.savingFen)}
+                        </Td>
+                        <Td isNumeric>{formatFen(row.breakEvenPremiumFen)}</Td>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
+                  </TableBody>
+                </Table>
               </section>
             </>
           )}

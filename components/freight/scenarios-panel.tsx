@@ -13,6 +13,7 @@ import { classifyRequestError } from "@/lib/request-error";
 import type { SavedScenario } from "@/lib/return-freight/api";
 import { estimateReturnFreight, formatVerdictSentence, getVerdict } from "@/lib/return-freight/estimator";
 import type { EstimatorParameters } from "@/lib/return-freight/parameters";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 
 type ScenariosPanelProps = {
   shopId: string;
@@ -143,32 +144,37 @@ export function ScenariosPanel({ shopId, windowDays, parameters, initialScenario
         </ul>
       )}
       {compared.length === 2 ? (
-        <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={t("compareTitle")}>
-          <table className="w-full text-sm" aria-label={t("compareTitle")}>
-            <thead>
-              <tr className="text-left text-xs text-slate-500">
-                <th className="px-2 py-1 font-medium">{t("compareTitle")}</th>
+        <Table
+          density="compact"
+          isFramed
+          aria-label={t("compareTitle")}
+          frameProps={{ className: "rounded bg-transparent ring-0 focus-visible:outline-2 focus-visible:outline-emerald-700", tabIndex: 0, role: "group", "aria-label": t("compareTitle") }}
+        >
+          <TableHead>
+            <tr className="text-slate-500">
+              <Th>{t("compareTitle")}</Th>
+              {compared.map((scenario) => (
+                <Th key={scenario.id} className="text-slate-800">
+                  {scenario.name}
+                </Th>
+              ))}
+            </tr>
+          </TableHead>
+          <TableBody>
+            {rows.map((row) => (
+              <tr key={row.label}>
+                <Th scope="row" className="font-normal text-slate-500">
+                  {row.label}
+                </Th>
                 {compared.map((scenario) => (
-                  <th key={scenario.id} className="px-2 py-1 font-medium text-slate-800">
-                    {scenario.name}
-                  </th>
+                  <Td key={scenario.id} className="tabular-nums">
+                    {row.value(scenario)}
+                  </Td>
                 ))}
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((row) => (
-                <tr key={row.label}>
-                  <th className="px-2 py-1 text-left font-normal text-slate-500">{row.label}</th>
-                  {compared.map((scenario) => (
-                    <td key={scenario.id} className="px-2 py-1 tabular-nums">
-                      {row.value(scenario)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </TableBody>
+        </Table>
       ) : scenarios.length >= 2 ? (
         <p className="text-xs text-slate-500">{t("compareHint")}</p>
       ) : null}

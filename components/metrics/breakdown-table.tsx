@@ -3,6 +3,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { formatDuration, formatPercent } from "@/components/metrics/format";
 import { formatFen } from "@/lib/money";
 import type { BreakdownRow } from "@/lib/metrics/report-types";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 
 export type BreakdownName = "shop" | "agent" | "platform" | "kind" | "day";
 
@@ -34,36 +35,41 @@ export function BreakdownTable({ name, rows, csvHref, getLabel }: { name: Breakd
         <p className="px-4 py-6 text-center text-sm text-slate-500">{t("noRows")}</p>
       ) : (
         // A scrolling region must be reachable by keyboard to scroll it (WCAG 2.1.1): focusable, named, with a visible focus ring
-        <div className="max-h-96 overflow-auto rounded-b-lg focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={tOwner("scrollRegion", { name: t("breakdownTitle", { name: title }) })}>
-          <table className="w-full text-left text-sm">
-            <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600">
+        <Table
+          frameProps={{
+            className: "max-h-96 overflow-auto rounded-none rounded-b-lg bg-transparent ring-0 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-emerald-700",
+            tabIndex: 0,
+            role: "group",
+            "aria-label": tOwner("scrollRegion", { name: t("breakdownTitle", { name: title }) }),
+          }}
+        >
+            <TableHead className="sticky top-0 text-xs">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">{title}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">{t("figure.received")}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">{t("figure.responseRate")}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">{t("figure.scoringHoursResponseRate")}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">{t("figure.p90ResponseMs")}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">{t("figure.rejected")}</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">{t("figure.refundFen")}</th>
+                <Th>{title}</Th>
+                <Th isNumeric>{t("figure.received")}</Th>
+                <Th isNumeric>{t("figure.responseRate")}</Th>
+                <Th isNumeric>{t("figure.scoringHoursResponseRate")}</Th>
+                <Th isNumeric>{t("figure.p90ResponseMs")}</Th>
+                <Th isNumeric>{t("figure.rejected")}</Th>
+                <Th isNumeric>{t("figure.refundFen")}</Th>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+            </TableHead>
+            <TableBody>
               {rows.map((row) => (
                 <tr key={row.key}>
-                  <th scope="row" className="px-3 py-1.5 font-medium" data-user-text={isUserText || undefined}>
+                  <Th scope="row" className="py-1.5" data-user-text={isUserText || undefined}>
                     {getLabel(row)}
-                  </th>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{row.figures.received}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{formatPercent(row.figures.responseRate, locale)}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{formatPercent(row.figures.scoringHoursResponseRate, locale)}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{formatDuration(row.figures.p90ResponseMs, locale)}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{row.figures.rejected}</td>
-                  <td className="px-3 py-1.5 text-right tabular-nums">{formatFen(row.figures.refundFen)}</td>
+                  </Th>
+                  <Td isNumeric className="py-1.5">{row.figures.received}</Td>
+                  <Td isNumeric className="py-1.5">{formatPercent(row.figures.responseRate, locale)}</Td>
+                  <Td isNumeric className="py-1.5">{formatPercent(row.figures.scoringHoursResponseRate, locale)}</Td>
+                  <Td isNumeric className="py-1.5">{formatDuration(row.figures.p90ResponseMs, locale)}</Td>
+                  <Td isNumeric className="py-1.5">{row.figures.rejected}</Td>
+                  <Td isNumeric className="py-1.5">{formatFen(row.figures.refundFen)}</Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </TableBody>
+        </Table>
       )}
     </section>
   );

@@ -5,6 +5,7 @@ import { formatDuration, formatPercent } from "@/components/metrics/format";
 import type { MetricsParams } from "@/components/metrics/metrics-params";
 import type { StaffingForecast } from "@/lib/metrics/report-types";
 import { floorLevel } from "@/lib/metrics/staffing";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 
 const clock = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
 const targetOptions = ["0.8", "0.9", "0.95"];
@@ -70,28 +71,33 @@ export function StaffingPanel({ staffing, params, csvHref }: { staffing: Staffin
           <StaffingChart hours={staffing.hours} />
           <details className="text-sm">
             <summary className="cursor-pointer font-medium text-slate-700">{tOwner("tableTitle")}</summary>
-            <div className="mt-2 max-h-80 overflow-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={tOwner("tableTitle")}>
-              <table className="w-full text-left text-sm" data-testid="staffing-hours">
-                <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600">
-                  <tr>
-                    <th scope="col" className="px-2 py-1 font-medium">{tOwner("hour")}</th>
-                    <th scope="col" className="px-2 py-1 text-right font-medium">{t("arrivals")}</th>
-                    <th scope="col" className="px-2 py-1 text-right font-medium">{t("agentsNeeded")}</th>
-                    <th scope="col" className="px-2 py-1 text-right font-medium">{tOwner("levelOnShift", { agents: staffing.agentsOnShift })}</th>
+            <Table
+              density="compact"
+              isFramed
+              data-testid="staffing-hours"
+              frameProps={{ className: "mt-2 max-h-80 overflow-auto rounded bg-transparent ring-0 focus-visible:outline-2 focus-visible:outline-emerald-700", tabIndex: 0, role: "group", "aria-label": tOwner("tableTitle") }}
+            >
+              <TableHead className="sticky top-0 bg-slate-50">
+                <tr>
+                  <Th>{tOwner("hour")}</Th>
+                  <Th isNumeric>{t("arrivals")}</Th>
+                  <Th isNumeric>{t("agentsNeeded")}</Th>
+                  <Th isNumeric>{tOwner("levelOnShift", { agents: staffing.agentsOnShift })}</Th>
+                </tr>
+              </TableHead>
+              <TableBody>
+                {staffing.hours.map((hour) => (
+                  <tr key={hour.hour} className={hour.isShort ? "bg-amber-50" : undefined}>
+                    <Th scope="row" className="font-normal tabular-nums">
+                      {clock(hour.hour)}
+                    </Th>
+                    <Td isNumeric>{new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(hour.arrivals)}</Td>
+                    <Td isNumeric>{hour.agentsNeeded === null ? tOwner("unreachableCell") : hour.agentsNeeded}</Td>
+                    <Td isNumeric>{hour.levelOnShift === null ? "—" : level(hour.levelOnShift)}</Td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {staffing.hours.map((hour) => (
-                    <tr key={hour.hour} className={hour.isShort ? "bg-amber-50" : undefined}>
-                      <th scope="row" className="px-2 py-1 font-normal tabular-nums">{clock(hour.hour)}</th>
-                      <td className="px-2 py-1 text-right tabular-nums">{new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(hour.arrivals)}</td>
-                      <td className="px-2 py-1 text-right tabular-nums">{hour.agentsNeeded === null ? tOwner("unreachableCell") : hour.agentsNeeded}</td>
-                      <td className="px-2 py-1 text-right tabular-nums">{hour.levelOnShift === null ? "—" : level(hour.levelOnShift)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </TableBody>
+            </Table>
           </details>
         </>
       )}

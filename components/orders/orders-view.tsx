@@ -11,6 +11,7 @@ import { postOpenEntry, putEntrySetting } from "@/components/policy/api";
 import { formatShanghaiDate } from "@/components/policy/format";
 import { usePolicyText } from "@/components/policy/use-policy-text";
 import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import type { OrderRow } from "@/lib/api-types";
@@ -142,21 +143,20 @@ export function OrdersView({ q, orders, entrySettings }: { q: string; orders: Or
       {rows.length === 0 ? (
         <p className="rounded-lg bg-white px-4 py-12 text-center text-sm text-slate-600 ring-1 ring-slate-200">{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={t("title")}>
-          <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left text-slate-600">
+        <Table frameProps={{ className: "focus-visible:outline-2 focus-visible:outline-emerald-700", tabIndex: 0, role: "group", "aria-label": t("title") }}>
+            <TableHead>
               <tr>
                 {(["order", "buyer", "period", "entry", "times", "refund", "action"] as const).map((column) => (
-                  <th key={column} scope="col" className="px-3 py-2 font-medium">
+                  <Th key={column}>
                     {t(`columns.${column}`)}
-                  </th>
+                  </Th>
                 ))}
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+            </TableHead>
+            <TableBody>
               {rows.map((order) => (
                 <tr key={order.id} data-order-id={order.id} className="align-top">
-                  <td className="px-3 py-2">
+                  <Td>
                     <div className="flex items-center gap-2">
                       <PlatformBadge platform={order.platform} />
                       <span className="font-mono text-xs text-slate-600">{order.platformOrderId}</span>
@@ -167,28 +167,27 @@ export function OrdersView({ q, orders, entrySettings }: { q: string; orders: Or
                     <div className="text-xs text-slate-600">
                       <span data-user-text>{order.shop.name}</span> · {formatFen(order.amountFen)}
                     </div>
-                  </td>
-                  <td className="px-3 py-2" data-user-text>
+                  </Td>
+                  <Td data-user-text>
                     {order.buyerNick}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{order.periodEndsAt ? formatShanghaiDate(order.periodEndsAt) : t("notCompleted")}</td>
-                  <td className="px-3 py-2">
+                  </Td>
+                  <Td className="tabular-nums">{order.periodEndsAt ? formatShanghaiDate(order.periodEndsAt) : t("notCompleted")}</Td>
+                  <Td>
                     {order.entryOpenUntil ? (
                       <span className="text-emerald-700">{t("entryOpenUntil", { date: formatShanghaiDate(order.entryOpenUntil) })}</span>
                     ) : (
                       <span className="text-slate-600">{t("entryClosed")}</span>
                     )}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{order.entryTimesOpened}</td>
-                  <td className="px-3 py-2">{t(`priorRefund.${order.priorRefund}`)}</td>
-                  <td className="px-3 py-2">
+                  </Td>
+                  <Td className="tabular-nums">{order.entryTimesOpened}</Td>
+                  <Td>{t(`priorRefund.${order.priorRefund}`)}</Td>
+                  <Td>
                     <OpenEntryCell order={order} onOpened={(updated) => setRows((current) => current.map((row) => (row.id === updated.id ? updated : row)))} />
-                  </td>
+                  </Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </TableBody>
+        </Table>
       )}
     </section>
   );

@@ -8,12 +8,11 @@ import { DeliveryErrorText } from "@/components/settings/delivery-error-text";
 import { settingsApi } from "@/components/settings/settings-api";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import type { DeliveryRow, OutboxStatus, WebhookEventRow } from "@/lib/webhook/settings-types";
 import { classifyRequestError } from "@/lib/request-error";
 
 const dateTime = { dateStyle: "short", timeStyle: "medium" } as const;
-const cell = "px-3 py-2";
-const head = "px-3 py-2 font-medium";
 
 const statusStyles: Record<OutboxStatus, string> = {
   pending: "bg-amber-50 text-amber-800 ring-amber-200",
@@ -33,34 +32,32 @@ export function EventsTable({ events, shopNames }: { events: WebhookEventRow[]; 
       {events.length === 0 ? (
         <p className="text-sm text-slate-600">{t("noEvents")}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-slate-600">
+        <Table>
+            <TableHead>
               <tr>
-                <th className={head}>{t("receivedAt")}</th>
-                <th className={head}>{t("shop")}</th>
-                <th className={head}>{t("type")}</th>
-                <th className={head}>{t("eventId")}</th>
-                <th className={head}>{t("requestId")}</th>
+                <Th>{t("receivedAt")}</Th>
+                <Th>{t("shop")}</Th>
+                <Th>{t("type")}</Th>
+                <Th>{t("eventId")}</Th>
+                <Th>{t("requestId")}</Th>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+            </TableHead>
+            <TableBody>
               {events.map((event) => (
                 <tr key={event.id}>
-                  <td className={cn(cell, "tabular-nums")}>{format.dateTime(new Date(event.receivedAt), dateTime)}</td>
-                  <td className={cell}>{shopNames[event.shopId]}</td>
-                  <td className={cell}>
+                  <Td className="tabular-nums">{format.dateTime(new Date(event.receivedAt), dateTime)}</Td>
+                  <Td>{shopNames[event.shopId]}</Td>
+                  <Td>
                     <code>{event.type}</code>
-                  </td>
-                  <td className={cell}>
+                  </Td>
+                  <Td>
                     <code className="break-all">{event.eventId}</code>
-                  </td>
-                  <td className={cn(cell, "tabular-nums")}>{event.platformRequestId ?? "—"}</td>
+                  </Td>
+                  <Td className="tabular-nums">{event.platformRequestId ?? "—"}</Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </TableBody>
+        </Table>
       )}
     </section>
   );
@@ -93,51 +90,49 @@ export function DeliveriesTable({ deliveries, shopNames }: { deliveries: Deliver
       {deliveries.length === 0 ? (
         <p className="text-sm text-slate-600">{t("noDeliveries")}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-slate-600">
+        <Table>
+            <TableHead>
               <tr>
-                <th className={head}>{t("createdAt")}</th>
-                <th className={head}>{t("shop")}</th>
-                <th className={head}>{t("requestId")}</th>
-                <th className={head}>{t("status")}</th>
-                <th className={head}>{t("attempts")}</th>
-                <th className={head}>{t("nextAttempt")}</th>
-                <th className={head}>{t("lastError")}</th>
-                <th className={head}>{t("actions")}</th>
+                <Th>{t("createdAt")}</Th>
+                <Th>{t("shop")}</Th>
+                <Th>{t("requestId")}</Th>
+                <Th>{t("status")}</Th>
+                <Th>{t("attempts")}</Th>
+                <Th>{t("nextAttempt")}</Th>
+                <Th>{t("lastError")}</Th>
+                <Th>{t("actions")}</Th>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+            </TableHead>
+            <TableBody>
               {deliveries.map((delivery) => (
                 <tr key={delivery.id} data-testid="delivery-row" data-status={delivery.status}>
-                  <td className={cn(cell, "tabular-nums")}>{format.dateTime(new Date(delivery.createdAt), dateTime)}</td>
-                  <td className={cell}>{shopNames[delivery.shopId]}</td>
-                  <td className={cn(cell, "tabular-nums")}>{delivery.platformRequestId}</td>
-                  <td className={cell}>
+                  <Td className="tabular-nums">{format.dateTime(new Date(delivery.createdAt), dateTime)}</Td>
+                  <Td>{shopNames[delivery.shopId]}</Td>
+                  <Td className="tabular-nums">{delivery.platformRequestId}</Td>
+                  <Td>
                     <span className={cn("rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset", statusStyles[delivery.status])}>
                       {t(`deliveryStatus.${delivery.status}`)}
                     </span>
-                  </td>
-                  <td className={cn(cell, "tabular-nums")}>{delivery.attempts}</td>
-                  <td className={cn(cell, "tabular-nums")}>
+                  </Td>
+                  <Td className="tabular-nums">{delivery.attempts}</Td>
+                  <Td className="tabular-nums">
                     {delivery.status === "pending" ? format.dateTime(new Date(delivery.nextAttemptAt), dateTime) : "—"}
-                  </td>
-                  <td className={cn(cell, "max-w-64 text-slate-600")}>
+                  </Td>
+                  <Td className="max-w-64 text-slate-600">
                     <DeliveryErrorText error={delivery.lastError} status={delivery.status} />
-                  </td>
-                  <td className={cell}>
+                  </Td>
+                  <Td>
                     {/* A dead row whose card came back (or a refused one) is answered by the agents' next decision, not resent */}
                     {delivery.isRetryable ? (
                       <Button size="sm" onClick={() => retry(delivery.id)} disabled={isPending}>
                         {t("retry")}
                       </Button>
                     ) : null}
-                  </td>
+                  </Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </TableBody>
+        </Table>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { listAgentLoads } from "@/db/queries/claims";
 import { listOnlineUserIds } from "@/db/queries/presence";
 import { listShopAssignments, listTeam } from "@/db/queries/users";
 import { AssignmentSettings } from "@/components/assignment-settings";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 
 export default async function TeamPage() {
   const scope = await requirePageScope();
@@ -23,25 +24,24 @@ export default async function TeamPage() {
       <h1 id="team-title" className="text-lg font-semibold">
         {t("team.title")}
       </h1>
-      <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-slate-600">
+      <Table>
+          <TableHead>
             <tr>
-              <th className="px-4 py-2 font-medium">{t("team.name")}</th>
-              <th className="px-4 py-2 font-medium">{t("team.email")}</th>
-              <th className="px-4 py-2 font-medium">{t("team.role")}</th>
-              <th className="px-4 py-2 font-medium">{t("team.shops")}</th>
-              <th className="px-4 py-2 font-medium">{t("claim.load")}</th>
-              <th className="px-4 py-2 font-medium">{t("team.actions")}</th>
+              <Th className="px-4">{t("team.name")}</Th>
+              <Th className="px-4">{t("team.email")}</Th>
+              <Th className="px-4">{t("team.role")}</Th>
+              <Th className="px-4">{t("team.shops")}</Th>
+              <Th className="px-4">{t("claim.load")}</Th>
+              <Th className="px-4">{t("team.actions")}</Th>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          </TableHead>
+          <TableBody>
             {team.map((member) => (
               <tr key={member.id}>
-                <td className="px-4 py-2 font-medium">{member.name}</td>
-                <td className="px-4 py-2 text-slate-600">{member.email}</td>
-                <td className="px-4 py-2">{t(`nav.role.${member.role}`)}</td>
-                <td className="px-4 py-2">
+                <Td className="px-4 font-medium">{member.name}</Td>
+                <Td className="px-4 text-slate-600">{member.email}</Td>
+                <Td className="px-4">{t(`nav.role.${member.role}`)}</Td>
+                <Td className="px-4">
                   <div className="flex flex-wrap items-center gap-2">
                     {member.allShops ? <span className="text-slate-500">{t("team.allShops")}:</span> : null}
                     {member.shops.map((shop) => (
@@ -51,17 +51,16 @@ export default async function TeamPage() {
                       </span>
                     ))}
                   </div>
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">
+                </Td>
+                <Td className="px-4 whitespace-nowrap">
                   <span className={online.has(member.id) ? "text-emerald-700" : "text-slate-500"}>● {online.has(member.id) ? t("claim.online") : t("claim.offline")}</span>
                   <span className="ml-2 text-slate-700">{t("claim.openClaims", { count: openClaims.get(member.id) ?? 0 })}</span>
-                </td>
-                <td className="px-4 py-2">{member.id === scope.userId ? null : <RevokeSessionsButton userId={member.id} name={member.name} />}</td>
+                </Td>
+                <Td className="px-4">{member.id === scope.userId ? null : <RevokeSessionsButton userId={member.id} name={member.name} />}</Td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </TableBody>
+      </Table>
       <section aria-labelledby="assignment-title" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
         <h2 id="assignment-title" className="font-medium">
           {t("claim.assignment")}
