@@ -28,11 +28,13 @@ export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore:
   const { request } = row;
   // Every outbox row left on this request is an earlier answer the platform saw (an undo deletes an unsent one):
   // after a refusal the new decision is the next in line and gets its own key (docs/platforms/refusals.md)
-  const earlier = tx
-    .select({ count: sql<number>`count(*)` })
-    .from(outbox)
-    .where(eq(outbox.requestId, requestId))
-    .get();
+  const earlier = getPrepared(tx, "outbox:earlier-answers", () =>
+    tx
+      .select({ count: sql<number>`count(*)` })
+      .from(outbox)
+      .where(eq(outbox.requestId, sql.placeholder("requestId")))
+      .prepare(),
+  ).get({ requestId });
   const event = buildDecisionEvent({
     requestId: request.id,
     platformRequestId: request.platformRequestId,
@@ -44,18 +46,28 @@ export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore:
     decidedAt: request.decidedAt ?? now,
     sequence: (earlier?.count ?? 0) + 1,
   });
-  tx.insert(outbox)
-    .values({
-      shopId: request.shopId,
-      requestId: request.id,
-      idempotencyKey: event.id,
-      payload: JSON.stringify(event),
-      // Not before the decision is final: an undo inside the window deletes this row unsent.
-      nextAttemptAt: notBefore,
-      createdAt: now,
-    })
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .run();
+  getPrepared(tx, "outbox:enqueue", () =>
+    tx
+      .insert(outbox)
+      .values({
+        shopId: sql.placeholder("shopId"),
+        requestId: sql.placeholder("requestId"),
+        idempotencyKey: sql.placeholder("idempotencyKey"),
+        payload: sql.placeholder("payload"),
+        nextAttemptAt: sql.placeholder("nextAttemptAt"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing({ target: outbox.idempotencyKey })
+      .prepare(),
+  ).run({
+    shopId: request.shopId,
+    requestId: request.id,
+    idempotencyKey: event.id,
+    payload: JSON.stringify(event),
+    // Not before the decision is final: an undo inside the window deletes this row unsent.
+    nextAttemptAt: notBefore,
+    createdAt: now,
+  });
 }
 
 export type DueDelivery = {

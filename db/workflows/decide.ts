@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { getPrepared } from "@/db/statements";
 import { auditLog, requests } from "@/db/schema";
 import { checkDecisionPolicy, type PolicyRefusal } from "@/db/queries/decision-policy";
 import { applyDecisionToRollup } from "@/db/queries/metrics/upkeep";
@@ -37,6 +38,62 @@ export type DecideResult =
       decidedAt: string | null;
     };
 
+// Every decision runs these two writes: prepared once per connection and number of shops in scope (db/statements.ts)
+const param = (name: string) => sql.placeholder(name) as unknown as SQL;
+const shopParams = (shopIds: readonly string[]) => Object.fromEntries(shopIds.map((shopId, index) => [`shop${index}`, shopId]));
+
+function getDecideUpdate(tx: Tx, shopCount: number) {
+  return getPrepared(tx, `decide:update:${shopCount}`, () =>
+    tx
+      .update(requests)
+      .set({
+        // A placeholder in set() is encoded by its column like a value (a Date becomes epoch ms)
+        status: param("status"),
+        decision: param("decision"),
+        decidedAt: param("decidedAt"),
+        decidedBy: param("decidedBy"),
+        finalAt: param("finalAt"),
+        rejectReasonCode: param("rejectReasonCode"),
+        rejectReasonText: param("rejectReasonText"),
+        rejectMessage: param("rejectMessage"),
+        // A card the platform sent back shows why until it is answered again
+        platformRefusal: null,
+        platformRefusedAt: null,
+        version: sql`${requests.version} + 1`,
+      })
+      .where(
+        and(
+          eq(requests.id, sql.placeholder("id")),
+          eq(requests.status, "pending"),
+          inArray(
+            requests.shopId,
+            Array.from({ length: shopCount }, (_, index) => sql.placeholder(`shop${index}`)),
+          ),
+        ),
+      )
+      .prepare(),
+  );
+}
+
+function getAuditInsert(tx: Tx) {
+  return getPrepared(tx, "decide:audit", () =>
+    tx
+      .insert(auditLog)
+      .values({
+        shopId: sql.placeholder("shopId"),
+        requestId: sql.placeholder("requestId"),
+        orderId: sql.placeholder("orderId"),
+        actorId: sql.placeholder("actorId"),
+        action: sql.placeholder("action"),
+        fromStatus: sql.placeholder("fromStatus"),
+        toStatus: sql.placeholder("toStatus"),
+        detail: sql.placeholder("detail"),
+        at: sql.placeholder("at"),
+      })
+      .prepare(),
+  );
+}
+
 /**
  * One decision per card: the update only touches a pending row, so of two racing agents exactly one
  * changes it; the audit row is written in the same transaction. `read` is the card as the caller has just read it through the same scope (the route does, to check the input), saving a read. */
@@ -48,38 +105,30 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
     // Platform rules first (docs/domain/README.md): the same check the card's buttons run, inside this transaction
     const refusal = checkDecisionPolicy(tx, id, input, now);
     if (refusal) return refusal;
-    const updated = tx
-      .update(requests)
-      .set({
-        status: toStatus,
-        decision: input.decision,
-        decidedAt: now,
-        decidedBy: scope.userId,
-        finalAt: getFinalAt(now),
-        rejectReasonCode: input.decision === "reject" ? input.reasonCode : null,
-        rejectReasonText: input.decision === "reject" ? (input.reasonText ?? null) : null,
-        rejectMessage: input.decision === "reject" ? input.message : null,
-        // A card the platform sent back shows why until it is answered again
-        platformRefusal: null,
-        platformRefusedAt: null,
-        version: sql`${requests.version} + 1`,
-      })
-      .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, scope.shopIds)))
-      .run();
+    const updated = getDecideUpdate(tx, scope.shopIds.length).run({
+      id,
+      status: toStatus,
+      decision: input.decision,
+      decidedAt: now,
+      decidedBy: scope.userId,
+      finalAt: getFinalAt(now),
+      rejectReasonCode: input.decision === "reject" ? (input.reasonCode ?? null) : null,
+      rejectReasonText: input.decision === "reject" ? (input.reasonText ?? null) : null,
+      rejectMessage: input.decision === "reject" ? (input.message ?? null) : null,
+      ...shopParams(scope.shopIds),
+    });
     if (updated.changes !== 1) return false;
-    tx.insert(auditLog)
-      .values({
-        shopId: card.shop.id,
-        requestId: id,
-        orderId: card.order.id,
-        actorId: scope.userId,
-        action: input.decision === "approve" ? "approved" : "rejected",
-        fromStatus: "pending",
-        toStatus,
-        detail: input.decision === "reject" ? { reasonCode: input.reasonCode, message: input.message, evidenceIds: input.evidenceIds ?? [] } : {},
-        at: now,
-      })
-      .run();
+    getAuditInsert(tx).run({
+      shopId: card.shop.id,
+      requestId: id,
+      orderId: card.order.id,
+      actorId: scope.userId,
+      action: input.decision === "approve" ? "approved" : "rejected",
+      fromStatus: "pending",
+      toStatus,
+      detail: input.decision === "reject" ? { reasonCode: input.reasonCode, message: input.message, evidenceIds: input.evidenceIds ?? [] } : {},
+      at: now,
+    });
     // Approving a re-open card opens the order's entry in the same transaction (docs/domain/after-sales-entry.md)
     if (input.decision === "approve" && card.kind === "entry_reopen") {
       const opened = openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
