@@ -51,9 +51,10 @@ export function TableBody({ className, ...props }: ComponentProps<"tbody">) {
 
 type CellOptions = { isNumeric?: boolean; children?: ReactNode };
 
-export function Th({ isNumeric, className, ...props }: ComponentProps<"th"> & CellOptions) {
+export function Th({ isNumeric, className, scope = "col", ...props }: ComponentProps<"th"> & CellOptions) {
   const density = useContext(DensityContext);
-  return <th scope="col" className={cn(cellPadding[density], "font-medium", isNumeric && "text-right", className)} {...props} />;
+  // A column's name stays on one line (a narrow column broke 角色 into one character a line); row headers may wrap
+  return <th scope={scope} className={cn(cellPadding[density], "font-medium", scope === "col" && "whitespace-nowrap", isNumeric && "text-right", className)} {...props} />;
 }
 
 export function Td({ isNumeric, className, ...props }: ComponentProps<"td"> & CellOptions) {
