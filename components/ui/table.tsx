@@ -53,8 +53,10 @@ type CellOptions = { isNumeric?: boolean; children?: ReactNode };
 
 export function Th({ isNumeric, className, scope = "col", ...props }: ComponentProps<"th"> & CellOptions) {
   const density = useContext(DensityContext);
-  // A column's name stays on one line (a narrow column broke 角色 into one character a line); row headers may wrap
-  return <th scope={scope} className={cn(cellPadding[density], "font-medium", scope === "col" && "whitespace-nowrap", isNumeric && "text-right", className)} {...props} />;
+  // In a framed list a column's name stays on one line (a narrow column broke 角色 into one character a line) and the
+  // frame scrolls; compact tables sit unframed in panels, where a long name wraps rather than widen the page
+  const isOneLine = scope === "col" && density === "comfortable";
+  return <th scope={scope} className={cn(cellPadding[density], "font-medium", isOneLine && "whitespace-nowrap", isNumeric && "text-right", className)} {...props} />;
 }
 
 export function Td({ isNumeric, className, ...props }: ComponentProps<"td"> & CellOptions) {
