@@ -84,6 +84,11 @@ test("a shipped and received Tmall 仅退款 is refused with Tmall's reason, a m
     expect(refuse.proof!.bytes.byteLength).toBeLessThanOrEqual(130_000);
     expect(sniffImage(refuse.proof!.bytes)).toBe("jpeg");
     expect(top.calls.some((call) => call.method.includes("agree"))).toBe(false);
+
+    // The card's page names the reason in Tmall's own words, kept with the rejection, not by its bare id
+    await page.goto(`/requests/${card.id}`);
+    await expect(page.getByText("买家已使用商品，影响二次销售", { exact: true })).toBeVisible();
+    await expect(page.getByText("4001", { exact: true })).toHaveCount(0);
   } finally {
     server.close();
   }
