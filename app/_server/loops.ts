@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { prunePresence } from "@/db/queries/presence";
 import { releaseLapsedClaimsNow, sweepAutoAssignments } from "@/db/workflows/assignment";
+import { startWalCheckpointer } from "@/db/wal-checkpointer";
 import { startLoop, type Loop, type LoopTimers } from "@/app/_server/loop";
 import { startOutboxSender } from "@/app/_server/outbox-sender";
 import { startTokenUpkeep } from "@/app/_server/platforms/token-upkeep";
@@ -30,6 +31,8 @@ export const loopPeriods = {
   tmc: 5_000,
   /** Taobao TMC over WebSocket: which apps want a connection (app/_server/platforms/tmc-ws-consumer.ts). */
   tmcWs: 60_000,
+  /** Copies SQLite's write-ahead log back into the database, on a worker thread (db/wal-checkpointer.ts). */
+  walCheckpoint: 1_000,
 } as const;
 
 /** Presence rows older than this are deleted (their users then count as offline since the loops started). */
@@ -74,6 +77,9 @@ export function startBackgroundLoops(getDb: () => Db, options: LoopsOptions = {}
     }),
   ];
   const others: Pick<Loop, "name" | "everyMs" | "stop">[] = [];
+  // Off the request thread: a commit no longer stalls while SQLite checkpoints (a file database only)
+  const checkpointer = startWalCheckpointer(getDb(), { everyMs: periods.walCheckpoint });
+  if (checkpointer) others.push({ name: "wal-checkpoint", everyMs: periods.walCheckpoint, stop: () => void checkpointer.stop() });
   if (options.platformLoops ?? true) {
     others.push({ name: "outbox", everyMs: periods.outbox, ...startOutboxSender(getDb, periods.outbox) });
     // Platform access tokens refreshed before they expire (docs/platforms/tokens.md)
