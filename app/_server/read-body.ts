@@ -18,14 +18,34 @@ export type BodyRead =
  * request without touching the connection, so the 413 can still be written (with Connection: close).
  */
 export async function readBodyWithin(request: Request, maxBytes: number): Promise<BodyRead> {
-  const tooLarge = { ok: false, reason: "too_large", maxBytes } as const;
-  if (isDeclaredLengthOver(request.headers.get("content-length"), maxBytes)) {
-    await cancelQuietly(request.body);
-    return tooLarge;
+  if (request.body && !isDeclaredLengthOver(request.headers.get("content-length"), maxBytes) && (request.bodyUsed || request.body.locked)) {
+    return { ok: false, reason: "unreadable" };
   }
-  if (!request.body) return { ok: true, bytes: new Uint8Array() };
-  if (request.bodyUsed || request.body.locked) return { ok: false, reason: "unreadable" };
-  const reader = request.body.getReader();
+  try {
+    const read = await readStreamWithin(request.body, request.headers.get("content-length"), maxBytes);
+    return read.ok ? read : { ok: false, reason: "too_large", maxBytes };
+  } catch {
+    return { ok: false, reason: "unreadable" };
+  }
+}
+
+/**
+ * The counting read under every capped body, a request's here and an outbound answer's
+ * (app/_server/net/read-response.ts): a declared length over maxBytes is refused before a byte is read, the first
+ * chunk over it stops the read, and either way the stream is cancelled. A stream that fails is cancelled and its
+ * error thrown.
+ */
+export async function readStreamWithin(
+  body: ReadableStream<Uint8Array> | null,
+  declaredLength: string | null,
+  maxBytes: number,
+): Promise<{ ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false }> {
+  if (isDeclaredLengthOver(declaredLength, maxBytes)) {
+    await cancelQuietly(body);
+    return { ok: false };
+  }
+  if (!body) return { ok: true, bytes: new Uint8Array() };
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -35,13 +55,13 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        return tooLarge;
+        return { ok: false };
       }
       chunks.push(value);
     }
-  } catch {
+  } catch (error) {
     await reader.cancel().catch(() => undefined);
-    return { ok: false, reason: "unreadable" };
+    throw error;
   }
   return { ok: true, bytes: concat(chunks, total) };
 }

@@ -1,4 +1,4 @@
-import { isDeclaredLengthOver } from "@/lib/body-limits";
+import { readStreamWithin } from "@/app/_server/read-body";
 
 // The one way the desk reads an answer to its own outbound calls (docs/security.md, "Outbound calls"): chunk by
 // chunk, counting, and stopping the moment the count passes the cap, so an endpoint an owner set cannot make
@@ -27,33 +27,9 @@ export class ResponseTooLargeError extends Error {
  * and ResponseTooLargeError thrown. A body that fails mid-way rejects as the stream does (a transport error).
  */
 export async function readResponseWithin(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (isDeclaredLengthOver(response.headers.get("content-length"), maxBytes)) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new ResponseTooLargeError(maxBytes);
-  }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw new ResponseTooLargeError(maxBytes);
-      chunks.push(value);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    throw error;
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  const read = await readStreamWithin(response.body, response.headers.get("content-length"), maxBytes);
+  if (!read.ok) throw new ResponseTooLargeError(maxBytes);
+  return read.bytes;
 }
 
 /** The body as UTF-8 text (as response.text() decodes it), read within maxBytes. */
