@@ -3,17 +3,14 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createGuardedFetch, type Transport } from "@/app/_server/net/guarded-fetch";
+import { seedDueDecision } from "@/app/_server/net/due-decision.fixture";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
 import { runAnswerCalls } from "@/app/_server/platforms/run-calls";
-import { openDb, type Db } from "@/db/client";
-import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { decideRequest } from "@/db/workflows/decide";
-import { getScope } from "@/db/queries/users";
-import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
+import { type Db } from "@/db/client";
+import { setShopEndpoint } from "@/db/queries/webhooks";
 import { outbox } from "@/db/schema-webhooks";
 import type { OutboundPolicy } from "@/lib/net/outbound-url";
 import { describePlatformError } from "@/lib/platforms/connection-health";
-import { undoWindowMs } from "@/lib/undo";
 
 // What a refused call leaves behind: the outbox row's last error (and a platform app's) is one fixed sentence,
 // whatever address or port was tried, so the outbox cannot be used to scan the desk's network.
@@ -27,15 +24,7 @@ let db: Db;
 let shopId: string;
 
 beforeEach(async () => {
-  db = openDb(":memory:");
-  const merchant = await createMerchant(db, "A");
-  shopId = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
-  await rotateShopSecret(db, shopId, "local-demo-secret-tmall", now);
-  const owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
-  const orderId = await createOrder(db, { shopId, platform: "tmall", platformOrderId: "3723456789012345678" });
-  const requestId = await createRequest(db, { shopId, orderId, platform: "tmall", platformRequestId: "231500112233445566", receivedAt: now, kind: "refund_only" });
-  // Decided one undo window ago, so the decision is final (and due) at `now`
-  expect((await decideRequest(db, owner, requestId, { decision: "approve" }, new Date(now.getTime() - undoWindowMs))).ok).toBe(true);
+  ({ db, shopId } = await seedDueDecision(now));
 });
 
 const neverCalled: Transport = async () => {

@@ -3,18 +3,15 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGuardedFetch } from "@/app/_server/net/guarded-fetch";
 import { maxPlatformAnswerBytes, readResponseWithin, ResponseTooLargeError } from "@/app/_server/net/read-response";
+import { seedDueDecision } from "@/app/_server/net/due-decision.fixture";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
 import { performCall, type ClientDeps } from "@/app/_server/platforms/client";
 import { runAnswerCalls } from "@/app/_server/platforms/run-calls";
-import { openDb, type Db } from "@/db/client";
-import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { getScope } from "@/db/queries/users";
-import { rotateShopSecret, setShopEndpoint } from "@/db/queries/webhooks";
-import { decideRequest } from "@/db/workflows/decide";
+import { type Db } from "@/db/client";
+import { setShopEndpoint } from "@/db/queries/webhooks";
 import type { OutboundPolicy } from "@/lib/net/outbound-url";
 import type { PlatformCall } from "@/lib/platforms/types";
 import { contractBodyLimit } from "@/lib/webhook/answer-refusal";
-import { undoWindowMs } from "@/lib/undo";
 
 // Every answer to an outbound call is read within a cap (docs/security.md, "Outbound calls"): against a real
 // local server that sends more than the cap, the read stops there, the connection is let go, and the error is a
@@ -146,15 +143,7 @@ describe("the outbox reads a decision endpoint's refusal within contractBodyLimi
   let shopId: string;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
-    const merchant = await createMerchant(db, "A");
-    shopId = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
-    await rotateShopSecret(db, shopId, "local-demo-secret-tmall", now);
-    const owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
-    const orderId = await createOrder(db, { shopId, platform: "tmall", platformOrderId: "3723456789012345678" });
-    const requestId = await createRequest(db, { shopId, orderId, platform: "tmall", platformRequestId: "231500112233445566", receivedAt: now, kind: "refund_only" });
-    // Decided one undo window ago, so the decision is final (and due) at `now`
-    expect((await decideRequest(db, owner, requestId, { decision: "approve" }, new Date(now.getTime() - undoWindowMs))).ok).toBe(true);
+    ({ db, shopId } = await seedDueDecision(now));
   });
 
   it("a 422 whose body never ends: the read stops at the cap and the status alone refuses", async () => {
