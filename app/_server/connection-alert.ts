@@ -1,8 +1,8 @@
 import "server-only";
 import { getDb } from "@/db/client";
-import { listPlatformAppsForShops } from "@/db/queries/platforms";
+import { listConnectionHealthTimes } from "@/db/queries/platforms";
 import type { Scope } from "@/db/queries/users";
-import { toConnectionHealthView } from "@/lib/platforms/connection";
+import { getConnectionProblems } from "@/lib/platforms/connection-health";
 
 /**
  * How many of the owner's shops have a failing platform connection (token expired or expiring unrefreshed, or a
@@ -11,6 +11,7 @@ import { toConnectionHealthView } from "@/lib/platforms/connection";
  */
 export async function countFailingConnections(scope: Scope, now: Date): Promise<number> {
   if (scope.role !== "owner") return 0;
-  const apps = await listPlatformAppsForShops(getDb(), scope.merchantId, scope.shopIds);
-  return apps.filter((app) => toConnectionHealthView(app, now).isFailing).length;
+  // Read on every page an owner opens: the health columns only, no secret opened
+  const apps = await listConnectionHealthTimes(getDb(), scope.merchantId, scope.shopIds);
+  return apps.filter((app) => getConnectionProblems(app, now).length > 0).length;
 }

@@ -5,6 +5,7 @@ import { platformApps, platformMessages, platformRefunds, platformRejectReasons 
 import type { WebhookShop } from "@/db/queries/webhooks";
 import { openStored, openStoredOrNull, sealStored, sealStoredOrNull, secretPurposes } from "@/db/secrets";
 import type { Platform } from "@/lib/domain";
+import type { HealthTimes } from "@/lib/platforms/connection-health";
 import type { NativeRefund, PlatformRejectReason, Protocol, TokenGrant } from "@/lib/platforms/types";
 
 // Platform apps (credentials, tokens, connection health), their messages and the refunds' native state. Platform
@@ -113,6 +114,22 @@ export async function listPlatformAppsForShops(db: Db, merchantId: string, shopI
     .innerJoin(shops, eq(shops.id, platformApps.shopId))
     .where(and(eq(shops.merchantId, merchantId), inArray(platformApps.shopId, shopIds)));
   return rows.map((row) => openApp(db, row.app));
+}
+
+/** What says whether each shop's connection is failing (lib/platforms/connection-health.ts), read without opening a secret. */
+export async function listConnectionHealthTimes(db: Db, merchantId: string, shopIds: string[]): Promise<HealthTimes[]> {
+  if (shopIds.length === 0) return [];
+  return db
+    .select({
+      protocol: platformApps.protocol,
+      accessTokenExpiresAt: platformApps.accessTokenExpiresAt,
+      tokenRefreshedAt: platformApps.tokenRefreshedAt,
+      lastAnswerAt: platformApps.lastAnswerAt,
+      lastErrorAt: platformApps.lastErrorAt,
+    })
+    .from(platformApps)
+    .innerJoin(shops, eq(shops.id, platformApps.shopId))
+    .where(and(eq(shops.merchantId, merchantId), inArray(platformApps.shopId, shopIds)));
 }
 
 /** Saves a shop's app from the owner's form; conflict when that platform shop is already another shop's. */
