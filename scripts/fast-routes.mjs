@@ -94,9 +94,7 @@ function writeJson(response, headers, { status, body }) {
 
 /** A POST to a page path (not /api/) declaring a body over the cap: Next would read it as a Server Action. */
 function isOversizedPagePost(published, request) {
-  if (request.method !== "POST" || (request.url ?? "").startsWith("/api/")) return false;
-  const declared = request.headers["content-length"];
-  return declared !== undefined && /^\s*\d+\s*$/.test(declared) && Number(declared) > published.pagePostMaxBytes;
+  return request.method === "POST" && !(request.url ?? "").startsWith("/api/") && published.isPagePostTooLarge(request.headers["content-length"]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { POST as postDecision } from "@/app/api/requests/[id]/decision/route";
 import { getApiErrorAnswer } from "@/lib/api-error";
-import { bodyLimits } from "@/lib/body-limits";
+import { bodyLimits, isDeclaredLengthOver } from "@/lib/body-limits";
 import { apiSecurityHeaders } from "@/lib/security-headers";
 
 // API routes scripts/serve.mjs answers itself, in front of Next, with the route's own exported handler
@@ -27,7 +27,7 @@ export type FastRoutes = {
    * A POST to a page path declaring a longer body is answered 413 before Next reads any of it (Next's own cap,
    * next.config.ts, answers a longer chunked one with an error page instead: docs/security.md, "Request bodies").
    */
-  pagePostMaxBytes: number;
+  isPagePostTooLarge: (contentLength: string | undefined) => boolean;
   pagePostTooLarge: ReturnType<typeof getApiErrorAnswer>;
 };
 
@@ -38,7 +38,7 @@ export const fastRoutes: FastRoutes = {
   ],
   answerHeaders: apiSecurityHeaders,
   internalError: getApiErrorAnswer("internal_error", "Something went wrong on the server; try again"),
-  pagePostMaxBytes: bodyLimits.serverAction,
+  isPagePostTooLarge: (contentLength) => isDeclaredLengthOver(contentLength, bodyLimits.serverAction),
   pagePostTooLarge: getApiErrorAnswer("payload_too_large", `The body is over ${bodyLimits.serverAction} bytes`, { maxBytes: bodyLimits.serverAction }),
 };
 
