@@ -73,6 +73,8 @@ test("a shipped and received Tmall 仅退款 is refused with Tmall's reason, a m
     expect(photo.byteLength).toBeGreaterThan(800_000);
     await dialog.locator('input[type="file"]').setInputFiles({ name: "使用痕迹.png", mimeType: "image/png", buffer: photo });
     await expect(dialog.getByRole("link", { name: "使用痕迹.png" })).toBeVisible();
+    // Tmall's refuse API takes one proof image: the dialog says so instead of taking a second one it would drop
+    await expect(dialog.getByText("已达上限：天猫每次拒绝只接收 1 张凭证图片")).toBeVisible();
     await page.screenshot({ path: "test-results/tmall-refuse-dialog.png" });
     await dialog.getByRole("button", { name: "确认拒绝" }).click();
     await expect(article).toHaveCount(0);
