@@ -98,11 +98,11 @@ export async function measureBacktest(dbFile: string, options: BacktestMeasureOp
       const cpu = process.cpuUsage(cpuBefore);
       cpuTimings.push((cpu.user + cpu.system) / 1000);
       const scanStartedAt = performance.now();
-      readBacktestHistory(db, shop, range, { withBuyer }, () => {});
+      await readBacktestHistory(db, shop, range, { withBuyer }, () => {});
       scanTimings.push(performance.now() - scanStartedAt);
       const buyers = createBuyerHistoryCounter();
       const buyerStartedAt = performance.now();
-      readBacktestHistory(db, shop, range, { withBuyer }, (row) => row.buyerId !== null && buyers.countThenAdd(row.buyerId, row.receivedAtMs));
+      await readBacktestHistory(db, shop, range, { withBuyer }, (row) => row.buyerId !== null && buyers.countThenAdd(row.buyerId, row.receivedAtMs));
       buyerTimings.push(performance.now() - buyerStartedAt);
     }
     const scanMs = percentile(scanTimings, 50);

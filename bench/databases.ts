@@ -21,7 +21,7 @@ export async function prepareDatabase(history: number): Promise<{ file: string; 
   const data = await seedBench(db, { history, pending: pendingCount, now: new Date() });
   const seededMs = Date.now() - started;
   // The seed writes requests with raw SQL, past the rollups; the metrics routes read rollups only
-  const { cards } = rebuildRollups(db);
+  const { cards } = await rebuildRollups(db);
   db.$client.close();
   const seedMs = Date.now() - started;
   fs.writeFileSync(metaFile, JSON.stringify({ migrations, seedVersion: benchSeedVersion, data }));

@@ -7,6 +7,7 @@ import { buildCreatedEvent, postEvent } from "@/bench/events";
 import { baseUrl, idleHoldMs, idleSettleMs, idleStreams, sseEvents } from "@/bench/config";
 import { getInspectPort } from "@/bench/server";
 import { percentile } from "@/bench/table";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import type { BenchShop } from "@/db/bench-seed";
 import { buildOrder, buildRequest } from "@/db/factories";
@@ -53,7 +54,7 @@ async function insertLiveCard(db: Db, shopId: string): Promise<{ auditId: number
   const order = buildOrder({ shopId, platform: shop.platform, title: "实时压测" });
   const request = buildRequest({ shopId, orderId: order.id, platform: shop.platform, receivedAt: new Date() });
   const atMs = Date.now();
-  const auditId = db.transaction((tx) => {
+  const auditId = await transact(db, async (tx) => {
     tx.insert(orders).values(order).run();
     tx.insert(requests).values(request).run();
     return Number(tx.insert(auditLog).values({ shopId, requestId: request.id, orderId: order.id, action: "received", toStatus: "pending", at: new Date(atMs) }).run().lastInsertRowid);

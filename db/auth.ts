@@ -99,7 +99,7 @@ export function createAuth(db: Db, options: AuthOptions = {}) {
         const { email, addressKey } = signInAttempt(ctx);
         if (!addressLimit.take(addressKey, Date.now())) throw tooManySignIns();
         // Counted as a failure until it succeeds; a locked account is refused before any password check
-        if (email && !reserveLoginAttempt(db, email, new Date())) throw tooManySignIns();
+        if (email && !await reserveLoginAttempt(db, email, new Date())) throw tooManySignIns();
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== signInPath || ctx.context.returned instanceof APIError) return;

@@ -2,19 +2,22 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { openDb, transact, type Db } from "@/db/client";
 import { createMerchant } from "@/db/factories";
+import { merchants } from "@/db/schema";
 
-// A transaction holds the write lock from its first statement (BEGIN IMMEDIATE): another connection to the same
-// file cannot slip a write in between its read and its write, so it never fails with SQLITE_BUSY mid-way.
+// transact(): one transaction at a time on the connection, each holding the write lock from its first statement
+// (BEGIN IMMEDIATE), committed when its function resolves and rolled back when it throws.
 
 let dir: string;
 let db: Db;
-let other: Database.Database;
+let other: Database.Database | undefined;
 
 afterEach(() => {
   other?.close();
+  other = undefined;
   db?.$client.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -27,14 +30,16 @@ function openPair() {
   other.pragma("busy_timeout = 0");
 }
 
-describe("transactions begin immediate", () => {
+const nameOf = (id: string) => db.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, id)).get()?.name;
+
+describe("transact", () => {
   it("holds the write lock before its first write: another connection cannot start writing meanwhile", async () => {
     openPair();
     const merchantId = await createMerchant(db, "A");
-    const otherCouldBegin = db.transaction(() => {
+    const otherCouldBegin = await transact(db, async () => {
       try {
-        other.exec("BEGIN IMMEDIATE");
-        other.exec("ROLLBACK");
+        other!.exec("BEGIN IMMEDIATE");
+        other!.exec("ROLLBACK");
         return true;
       } catch (error) {
         expect((error as { code?: string }).code).toBe("SQLITE_BUSY");
@@ -43,18 +48,76 @@ describe("transactions begin immediate", () => {
     });
     expect(otherCouldBegin).toBe(false);
     expect(merchantId).toMatch(/^mer_/);
+    // and lets go of it once done
+    other!.exec("BEGIN IMMEDIATE");
+    other!.exec("ROLLBACK");
   });
 
-  it("a caller may still ask for a deferred one", () => {
-    openPair();
-    const otherCouldBegin = db.transaction(
-      () => {
-        other.exec("BEGIN IMMEDIATE");
-        other.exec("ROLLBACK");
-        return true;
-      },
-      { behavior: "deferred" },
-    );
-    expect(otherCouldBegin).toBe(true);
+  it("commits what its function wrote, and rolls all of it back when the function throws", async () => {
+    db = openDb(":memory:");
+    const id = await createMerchant(db, "before");
+    await transact(db, async (tx) => {
+      tx.update(merchants).set({ name: "committed" }).where(eq(merchants.id, id)).run();
+    });
+    expect(nameOf(id)).toBe("committed");
+    await expect(
+      transact(db, async (tx) => {
+        tx.update(merchants).set({ name: "lost" }).where(eq(merchants.id, id)).run();
+        await Promise.resolve();
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    expect(nameOf(id)).toBe("committed");
+    expect(db.$client.inTransaction).toBe(false);
+  });
+
+  it("runs transactions that await in between one after another, never interleaved", async () => {
+    db = openDb(":memory:");
+    const id = await createMerchant(db, "0");
+    const steps: string[] = [];
+    const increment = (label: string) =>
+      transact(db, async (tx) => {
+        steps.push(`${label} read`);
+        const current = Number(tx.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, id)).get()!.name);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        tx.update(merchants).set({ name: String(current + 1) }).where(eq(merchants.id, id)).run();
+        steps.push(`${label} wrote`);
+      });
+    await Promise.all([increment("a"), increment("b"), increment("c")]);
+    // Interleaved, two would read the same value and one increment would be lost
+    expect(nameOf(id)).toBe("3");
+    expect(steps).toEqual(["a read", "a wrote", "b read", "b wrote", "c read", "c wrote"]);
+  });
+
+  it("a transact inside an open one joins it (no deadlock), and its writes roll back with the outer one", async () => {
+    db = openDb(":memory:");
+    const id = await createMerchant(db, "start");
+    await expect(
+      transact(db, async () => {
+        await transact(db, async (tx) => {
+          tx.update(merchants).set({ name: "inner" }).where(eq(merchants.id, id)).run();
+        });
+        expect(nameOf(id)).toBe("inner");
+        throw new Error("outer fails");
+      }),
+    ).rejects.toThrow("outer fails");
+    expect(nameOf(id)).toBe("start");
+  });
+
+  it("work started inside a transaction that runs after it ended opens its own instead of joining a finished one", async () => {
+    db = openDb(":memory:");
+    const id = await createMerchant(db, "start");
+    let later: Promise<void> = Promise.resolve();
+    await transact(db, async () => {
+      later = new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() =>
+        transact(db, async (tx) => {
+          expect(db.$client.inTransaction).toBe(true);
+          tx.update(merchants).set({ name: "later" }).where(eq(merchants.id, id)).run();
+        }),
+      );
+    });
+    await later;
+    expect(db.$client.inTransaction).toBe(false);
+    expect(nameOf(id)).toBe("later");
   });
 });

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { buildOrder } from "@/db/factories";
 import { orders, requests, shops } from "@/db/schema";
@@ -99,7 +100,7 @@ export async function seedFreightDemo(db: Db, shopIds: string[], now: Date, seed
       });
     }
   }
-  db.transaction((tx) => {
+  await transact(db, async (tx) => {
     for (let i = 0; i < rows.length; i += 500) tx.insert(orders).values(rows.slice(i, i + 500)).run();
     // The Tmall apparel shop promises 包退运费, as many apparel shops do: it pays every return's freight.
     tx.insert(freightSettings)

@@ -1,3 +1,4 @@
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { buildOrder, buildRequest } from "@/db/factories";
 import { answerReopenIfEntryOpen } from "@/db/workflows/entry";
@@ -22,7 +23,7 @@ type DemoCard = {
   request: { kind: "refund_only" | "return_refund" | "repair" | "entry_reopen"; reasonCode: BuyerReasonCode; claim: string; amountFen: number; receivedAgoMs: number };
 };
 
-function insertCard(db: Db, card: DemoCard, now: Date) {
+async function insertCard(db: Db, card: DemoCard, now: Date) {
   const receivedAt = new Date(now.getTime() - card.request.receivedAgoMs);
   const order = {
     ...buildOrder({ shopId: card.shopId, platform: card.platform, buyerId: `b${card.order.title.length}${card.order.amountFen}`, province: "浙江" }),
@@ -51,7 +52,7 @@ function daysAgo(now: Date, days: number) {
 
 export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
   // Tmall: a re-open card the seller may approve (opened once before, long closed)
-  insertCard(db, {
+  await insertCard(db, {
     shopId: shops.tmall,
     platform: "tmall",
     order: {
@@ -68,7 +69,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
     request: { kind: "entry_reopen", reasonCode: "late_problem", claim: getDemoClaims("apparel", "late_problem")[0], amountFen: 0, receivedAgoMs: 40_000 },
   }, now);
   // Tmall: not eligible, the order's refund succeeded before: 同意 disabled with the reason
-  insertCard(db, {
+  await insertCard(db, {
     shopId: shops.tmall,
     platform: "tmall",
     order: {
@@ -84,7 +85,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
     request: { kind: "entry_reopen", reasonCode: "late_problem", claim: getDemoClaims("apparel", "late_problem")[1], amountFen: 0, receivedAgoMs: 70_000 },
   }, now);
   // Tmall: the entry is open, so a new re-open request is answered by the system ("已开启，至 …")
-  const open = insertCard(db, {
+  const open = await insertCard(db, {
     shopId: shops.tmall,
     platform: "tmall",
     order: {
@@ -101,9 +102,9 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
     },
     request: { kind: "entry_reopen", reasonCode: "late_problem", claim: getDemoClaims("3c_digital", "late_problem")[0], amountFen: 0, receivedAgoMs: 5 * minuteMs },
   }, now);
-  db.transaction((tx) => answerReopenIfEntryOpen(tx, open.requestId, now));
+  await transact(db, async (tx) => answerReopenIfEntryOpen(tx, open.requestId, now));
   // Tmall: 售后保, the seller promises two years on this watch, so the period runs far past 180 days
-  insertCard(db, {
+  await insertCard(db, {
     shopId: shops.tmall,
     platform: "tmall",
     order: {
@@ -121,7 +122,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
   }, now);
 
   // Douyin: full refund-only after receipt, the platform proposes return & refund; 11:42:10 of 12 h left
-  const proposed = insertCard(db, {
+  const proposed = await insertCard(db, {
     shopId: shops.douyin,
     platform: "douyin",
     order: {
@@ -136,7 +137,7 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
     request: { kind: "refund_only", reasonCode: "quality_issue", claim: getDemoClaims("food", "quality_issue")[0], amountFen: 8800, receivedAgoMs: 30 * minuteMs },
   }, now);
   // Douyin: the same kind of proposal on 生鲜 is recorded as invalid and locks nothing
-  const invalid = insertCard(db, {
+  const invalid = await insertCard(db, {
     shopId: shops.douyin,
     platform: "douyin",
     order: {
@@ -150,14 +151,14 @@ export async function seedPolicyDemo(db: Db, shops: DemoShops, now: Date) {
     },
     request: { kind: "refund_only", reasonCode: "spoiled", claim: getDemoClaims("fresh_food", "spoiled")[0], amountFen: 3990, receivedAgoMs: 25 * minuteMs },
   }, now);
-  db.transaction((tx) => {
+  await transact(db, async (tx) => {
     const proposedAt = new Date(now.getTime() - 17 * minuteMs - 50_000);
-    recordProposal(tx, { shopId: shops.douyin, requestId: proposed.requestId, platformProposalId: "demo-proposal-1", proposedAt, expiresAt: null, now: proposedAt });
-    recordProposal(tx, { shopId: shops.douyin, requestId: invalid.requestId, platformProposalId: "demo-proposal-2", proposedAt, expiresAt: null, now: proposedAt });
+    await recordProposal(tx, { shopId: shops.douyin, requestId: proposed.requestId, platformProposalId: "demo-proposal-1", proposedAt, expiresAt: null, now: proposedAt });
+    await recordProposal(tx, { shopId: shops.douyin, requestId: invalid.requestId, platformProposalId: "demo-proposal-2", proposedAt, expiresAt: null, now: proposedAt });
   });
 
   // Taobao (merchant B): refund-only after receipt, seller and buyer negotiate (counter-offer offered)
-  insertCard(db, {
+  await insertCard(db, {
     shopId: shops.taobao,
     platform: "taobao",
     order: {

@@ -36,7 +36,7 @@ describe("the demo's buyers and desk", () => {
   const now = new Date("2026-11-23T06:00:00Z");
   const db = openDb(":memory:");
   // One seed for both tests: seeding takes seconds on busy cores
-  beforeAll(() => seedDemo(db, now), 60_000);
+  beforeAll(async () => seedDemo(db, now), 60_000);
 
   it("gives every card a claim from its product's category and reason: no wilted oranges, no dress with a charging port", async () => {
     const rows = await db

@@ -1,4 +1,5 @@
 import { hashPassword } from "better-auth/crypto";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createUser } from "@/db/factories";
 import { createDemoShop, seedWebhookDemo } from "@/db/seed-webhooks";
@@ -325,7 +326,7 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
     }
   }
 
-  db.transaction((tx) => {
+  await transact(db, async (tx) => {
     for (let i = 0; i < orderRows.length; i += 500) tx.insert(orders).values(orderRows.slice(i, i + 500)).run();
     for (let i = 0; i < evidenceRows.length; i += 200) tx.insert(evidenceFiles).values(evidenceRows.slice(i, i + 200)).run();
     for (let i = 0; i < requestRows.length; i += 500) tx.insert(requests).values(requestRows.slice(i, i + 500)).run();
@@ -335,6 +336,6 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   await seedWebhookDemo(db, now);
   await seedPolicyDemo(db, { tmall, douyin, taobao }, now);
   // The history went in without the rollups; count it once, exactly (docs/decisions/0002-hourly-rollups.md)
-  rebuildRollups(db);
+  await rebuildRollups(db);
   return { merchantA, merchantB, shops: { tmall, douyin, taobao }, userIds, pending: requestRows.filter((row) => !row.status || row.status === "pending").length, total: requestRows.length };
 }

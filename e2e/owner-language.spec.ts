@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { hashPassword } from "better-auth/crypto";
 import { eq, inArray } from "drizzle-orm";
-import { openDb } from "@/db/client";
+import { openDb, transact } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createShop, createUser } from "@/db/factories";
 import { applyRollupChange } from "@/db/queries/metrics/upkeep";
 import { accounts, orders, requests, shops } from "@/db/schema";
@@ -74,10 +74,10 @@ async function seedMerchant(): Promise<Seeded> {
           rejectReasonCode: isRejected ? "no_quality_issue" : null,
           rejectMessage: isRejected ? "商品无质量问题" : null,
         };
-        db.transaction((tx) => {
+        await transact(db, async (tx) => {
           tx.insert(orders).values({ ...order, shippedAt: new Date(receivedAt.getTime() - 5 * dayMs) }).run();
           tx.insert(requests).values({ ...request, ...decided }).run();
-          applyRollupChange(tx, null, { shopId: shopIds[platform], platform: platform as Platform, kind: "refund_only", receivedAt, amountFen: 19_900, rejectEvidenceCount: 0, ...decided });
+          await applyRollupChange(tx, null, { shopId: shopIds[platform], platform: platform as Platform, kind: "refund_only", receivedAt, amountFen: 19_900, rejectEvidenceCount: 0, ...decided });
         });
         firstDecided ??= { requestId: request.id, shopId: shopIds[platform] };
       }

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import { openDb, type Db, transact } from "@/db/client";
 import { buildOrder, createRequest } from "@/db/factories";
 import { recordProposal } from "@/db/queries/proposals";
 import { orders, shops } from "@/db/schema";
@@ -110,10 +110,7 @@ test("a Douyin card under a valid proposal has 拒绝 disabled, and a forged API
   const proposedAt = new Date(Date.now() - 17 * 60_000 - 50_000);
   // IMMEDIATE: this test process writes beside the server; a deferred read-then-write transaction would
   // fail with SQLITE_BUSY (snapshot) if the server committed in between, without waiting.
-  getDb().transaction(
-    (tx) => recordProposal(tx, { shopId: card.shopId, requestId: card.id, platformProposalId: `e2e-${card.id}`, proposedAt, expiresAt: null, now: proposedAt }),
-    { behavior: "immediate" },
-  );
+  await transact(getDb(), async (tx) => recordProposal(tx, { shopId: card.shopId, requestId: card.id, platformProposalId: `e2e-${card.id}`, proposedAt, expiresAt: null, now: proposedAt }));
   await signIn(page, logins.lilei);
   await openInbox(page, `?q=${encodeURIComponent(card.title)}`);
   const article = cardByTitle(page, card.title);

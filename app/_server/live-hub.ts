@@ -18,10 +18,10 @@ class LiveHub {
   private lastId: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  subscribe(subscriber: Subscriber): () => void {
+  async subscribe(subscriber: Subscriber): Promise<() => void> {
     // Starting from idle: the tail begins at this instant, not at the first poll, so an event committed in between
     // still reaches this subscriber
-    if (this.lastId === null) this.lastId = getLatestAuditId(getDb());
+    if (this.lastId === null) this.lastId = await getLatestAuditId(getDb());
     this.subscribers.add(subscriber);
     if (!this.timer) this.schedule(0);
     return () => {
@@ -45,7 +45,7 @@ class LiveHub {
   private async poll() {
     try {
       const db = getDb();
-      this.lastId ??= getLatestAuditId(db);
+      this.lastId ??= await getLatestAuditId(db);
       let events: LiveEvent[];
       do {
         events = await listLiveEventsSince(db, this.lastId, batchSize);
@@ -53,7 +53,7 @@ class LiveHub {
           this.lastId = event.id;
           const recipients = [...this.subscribers].filter((subscriber) => subscriber.shopIds.has(event.shopId));
           // The card travels with its event: a colleague's desk shows an undo (or any change) without fetching it
-          if (recipients.length > 0 && event.requestId) event.card = getLiveCard(db, event.requestId, event.shopId);
+          if (recipients.length > 0 && event.requestId) event.card = await getLiveCard(db, event.requestId, event.shopId);
           for (const subscriber of recipients) subscriber.send(event);
         }
       } while (events.length === batchSize && this.subscribers.size > 0);

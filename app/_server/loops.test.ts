@@ -43,7 +43,7 @@ describe("startBackgroundLoops", () => {
     const agent = await createUser(db, { merchantId, name: "王芳", email: "w@a.test", role: "agent" });
     await setShopAssignment(db, merchantId, shopId, { autoAssign: true, cap: 2 }, new Date(now.getTime() - 60_000));
     // Online through another instance's row
-    writePresence(db, "ins_other", new Map([[agent, 1]]), now);
+    await writePresence(db, "ins_other", new Map([[agent, 1]]), now);
     const orderId = await createOrder(db, { shopId, platform: "tmall" });
     const id = await createRequest(db, { shopId, orderId, platform: "tmall", receivedAt: now });
     await db.insert(auditLog).values({ shopId, requestId: id, orderId, action: "received", toStatus: "pending", at: now });

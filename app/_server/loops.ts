@@ -64,15 +64,15 @@ export function startBackgroundLoops(getDb: () => Db, options: LoopsOptions = {}
   const startedAt = now();
   const loops: Loop[] = [
     startLoop({ name: "presence", everyMs: periods.presenceHeartbeat, timers: options.timers, run: () => presence.beat() }),
-    startLoop({ name: "assignment", everyMs: periods.assignmentSweep, timers: options.timers, run: () => sweepAutoAssignments(getDb(), now()) }),
+    startLoop({ name: "assignment", everyMs: periods.assignmentSweep, timers: options.timers, run: async () => sweepAutoAssignments(getDb(), now()) }),
     startLoop({
       name: "claim-lapse",
       everyMs: periods.claimLapse,
       timers: options.timers,
-      run: () => {
+      run: async () => {
         const at = now();
-        releaseLapsedClaimsNow(getDb(), at, startedAt);
-        prunePresence(getDb(), new Date(at.getTime() - presenceRetentionMs));
+        await releaseLapsedClaimsNow(getDb(), at, startedAt);
+        await prunePresence(getDb(), new Date(at.getTime() - presenceRetentionMs));
       },
     }),
   ];

@@ -93,8 +93,8 @@ async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<O
     return "delivered";
   }
   // A business refusal is never retried; a transient error is, until the last try
-  if (outcome.refused) return recordAnswerRefusal(db, row.id, outcome, deps.now()).status;
-  return recordAnswerFailure(db, row.id, outcome.error, deps.now(), deps.random).status;
+  if (outcome.refused) return (await recordAnswerRefusal(db, row.id, outcome, deps.now())).status;
+  return (await recordAnswerFailure(db, row.id, outcome.error, deps.now(), deps.random)).status;
 }
 
 /** One pass: every due row is tried once, in parallel; returns how each ended. */
@@ -122,12 +122,12 @@ export function startOutboxSender(getDb: () => Db, intervalMs = 250): { stop: ()
       console.error("[outbox] pass failed:", error);
     }
     if (!isStopped) {
-      timer = setTimeout(tick, delay);
+      timer = setTimeout(() => void tick(), delay);
       // Never the reason a process stays alive
       timer.unref();
     }
   };
-  timer = setTimeout(tick, intervalMs);
+  timer = setTimeout(() => void tick(), intervalMs);
   timer.unref();
   globalForSender.outboxSender = {
     stop: () => {

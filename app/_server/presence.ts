@@ -6,7 +6,7 @@ import { writePresence } from "@/db/queries/presence";
 // writes the counts to the presence table on connect, on close and on each heartbeat (the heartbeat loop in
 // app/_server/loops.ts calls beat()). Who is online is then read from the table, whichever instance holds the stream.
 
-export type PresenceWriter = (streamsByUser: ReadonlyMap<string, number>, now: Date) => void;
+export type PresenceWriter = (streamsByUser: ReadonlyMap<string, number>, now: Date) => void | Promise<void>;
 
 export class PresenceTracker {
   private readonly streams = new Map<string, number>();
@@ -21,31 +21,35 @@ export class PresenceTracker {
     this.logError = options.logError ?? console.error;
   }
 
-  /** A stream of this user opened here; call the returned function when it closes (more calls change nothing). */
-  enter(userId: string): () => void {
-    this.set(userId, (this.streams.get(userId) ?? 0) + 1);
+  /**
+   * A stream of this user opened here, resolved once the count is written (so the user is online before the
+   * stream's first byte); call the returned function when it closes (more calls change nothing).
+   */
+  async enter(userId: string): Promise<() => void> {
+    await this.set(userId, (this.streams.get(userId) ?? 0) + 1);
     let hasLeft = false;
     return () => {
       if (hasLeft) return;
       hasLeft = true;
-      this.set(userId, (this.streams.get(userId) ?? 1) - 1);
+      void this.set(userId, (this.streams.get(userId) ?? 1) - 1);
     };
   }
 
   /** Rewrites every user with a stream open here, as seen now (the heartbeat). */
-  beat(): void {
-    if (this.streams.size > 0) this.flush(this.streams);
+  async beat(): Promise<void> {
+    if (this.streams.size > 0) await this.flush(new Map(this.streams));
   }
 
-  private set(userId: string, count: number) {
+  private set(userId: string, count: number): Promise<void> {
     if (count > 0) this.streams.set(userId, count);
     else this.streams.delete(userId);
-    this.flush(new Map([[userId, Math.max(count, 0)]]));
+    return this.flush(new Map([[userId, Math.max(count, 0)]]));
   }
 
-  private flush(streamsByUser: ReadonlyMap<string, number>) {
+  /** Writes are started in call order (the database takes them in turn), so a close never lands before its open. */
+  private async flush(streamsByUser: ReadonlyMap<string, number>): Promise<void> {
     try {
-      this.write(streamsByUser, this.now());
+      await this.write(streamsByUser, this.now());
     } catch (error) {
       // The next heartbeat writes the counts again; until then the table may be a few seconds behind
       this.logError("[presence] write failed", error);

@@ -44,7 +44,7 @@ async function getSessionUserId(requestHeaders: Headers): Promise<string | null>
 /** The signed-in user's scope (merchant, role, shops), read fresh from the database on every call. */
 export async function getSessionScope(requestHeaders?: Headers): Promise<Scope | null> {
   const userId = await getSessionUserId(requestHeaders ?? (await headers()));
-  return userId ? getScope(getDb(), userId) : null;
+  return userId ? await getScope(getDb(), userId) : null;
 }
 
 /** Sessions signed out through this process: they are forgotten at once. */

@@ -23,7 +23,8 @@ function fakeTime() {
     },
     clearTimeout: (handle) => void pending.delete(handle as number),
   };
-  const advance = (ms: number) => {
+  /** Moves the clock, running each timer due on the way and letting the check it starts finish (it reads the database). */
+  const advance = async (ms: number) => {
     const until = nowMs + ms;
     for (;;) {
       const due = [...pending.entries()].filter(([, timer]) => timer.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
@@ -31,6 +32,7 @@ function fakeTime() {
       pending.delete(due[0]);
       nowMs = due[1].at;
       due[1].run();
+      await new Promise((resolve) => setImmediate(resolve));
     }
     nowMs = until;
   };
@@ -71,9 +73,9 @@ describe("stream guard over the database", () => {
     time = fakeTime();
     loads = 0;
     guard = new StreamGuard({
-      loadAccess: (tokens, now) => {
+      loadAccess: async (tokens, now) => {
         loads += 1;
-        return listStreamAccess(db, tokens, now);
+        return await listStreamAccess(db, tokens, now);
       },
       now: time.now,
       timers: time.timers,
@@ -89,13 +91,13 @@ describe("stream guard over the database", () => {
     const other = await signIn(agent);
     const stream = openStream(token, agent, [tmall]);
     const otherStream = openStream(other, agent, [tmall]);
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(stream.closedAt).toBeNull();
     // Signed out elsewhere (better-auth deletes the session row), just after a check
-    time.advance(1);
+    await time.advance(1);
     const signedOutAt = time.now().getTime();
     await db.delete(sessions).where(eq(sessions.token, token));
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(stream.closedAt).not.toBeNull();
     expect(stream.closedAt! - signedOutAt).toBeLessThanOrEqual(streamCheckMs);
     expect(otherStream.closedAt).toBeNull();
@@ -104,7 +106,7 @@ describe("stream guard over the database", () => {
 
   it("reads every open stream in one query per check", async () => {
     for (let index = 0; index < 20; index++) openStream(await signIn(owner), owner, [tmall, douyin]);
-    time.advance(streamCheckMs * 3);
+    await time.advance(streamCheckMs * 3);
     expect(loads).toBe(3);
     expect(guard.size).toBe(20);
   });
@@ -121,7 +123,7 @@ describe("stream guard over the database", () => {
     // Without the route's word (another process revoked them) the next check ends them too
     const third = openStream(await signIn(agent), agent, [tmall]);
     await revokeUserSessions(db, merchantId, agent);
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(third.closedAt).toBe(t0.getTime() + streamCheckMs);
     expect(owners.closedAt).toBeNull();
   });
@@ -142,17 +144,17 @@ describe("stream guard over the database", () => {
   ])("closes the stream at the next check after %s", async (_label, change) => {
     const stream = openStream(await signIn(agent), agent, [tmall]);
     await change(db, { agent, tmall, douyin });
-    time.advance(streamCheckMs - 1);
+    await time.advance(streamCheckMs - 1);
     expect(stream.closedAt).toBeNull();
-    time.advance(1);
+    await time.advance(1);
     expect(stream.closedAt).toBe(t0.getTime() + streamCheckMs);
   });
 
   it("closes a stream whose session expired", async () => {
     const stream = openStream(await signIn(agent, 3_000), agent, [tmall]);
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(stream.closedAt).toBeNull();
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(stream.closedAt).toBe(t0.getTime() + 2 * streamCheckMs);
   });
 
@@ -162,10 +164,10 @@ describe("stream guard over the database", () => {
     expect(time.pendingCount()).toBe(1);
     stop();
     expect(time.pendingCount()).toBe(0);
-    time.advance(streamCheckMs * 5);
+    await time.advance(streamCheckMs * 5);
     expect(loads).toBe(0);
     openStream(token, agent, [tmall]);
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(loads).toBe(1);
   });
 
@@ -182,7 +184,7 @@ describe("stream guard over the database", () => {
     let closed = 0;
     failing.watch({ token: "t1", userId: agent, shopIds: new Set([tmall]), close: () => (closed += 1) });
     failing.watch({ token: "t2", userId: owner, shopIds: new Set([tmall]), close: () => (closed += 1) });
-    time.advance(streamCheckMs);
+    await time.advance(streamCheckMs);
     expect(closed).toBe(2);
     expect(errors).toHaveLength(1);
     expect(failing.size).toBe(0);
@@ -209,12 +211,12 @@ describe("listStreamAccess", () => {
     for (const [token, userId, expiresInMs] of rows) {
       await db.insert(sessions).values({ id: newId("usr"), token, userId, expiresAt: new Date(t0.getTime() + expiresInMs) });
     }
-    const access = listStreamAccess(db, ["owner-token", "agent-token", "none-token", "expired-token", "unknown-token", "agent-token"], t0);
+    const access = await listStreamAccess(db, ["owner-token", "agent-token", "none-token", "expired-token", "unknown-token", "agent-token"], t0);
     expect(Object.fromEntries([...access].map(([token, shopIds]) => [token, [...shopIds].sort()]))).toEqual({
       "owner-token": [tmall, douyin].sort(),
       "agent-token": [douyin],
       "none-token": [],
     });
-    expect(listStreamAccess(db, [], t0).size).toBe(0);
+    expect((await listStreamAccess(db, [], t0)).size).toBe(0);
   });
 });

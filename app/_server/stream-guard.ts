@@ -8,7 +8,7 @@ export type GuardTimers = { setTimeout: (run: () => void, ms: number) => unknown
 
 export type StreamGuardOptions = {
   /** Per token still signed in: the shops its user may see now (listStreamAccess); one call per check. */
-  loadAccess: (tokens: string[], now: Date) => Map<string, Set<string>>;
+  loadAccess: (tokens: string[], now: Date) => Promise<Map<string, Set<string>>> | Map<string, Set<string>>;
   now?: () => Date;
   timers?: GuardTimers;
   checkEveryMs?: number;
@@ -73,11 +73,11 @@ export class StreamGuard {
   }
 
   /** One check of every open stream (the timer calls it; tests may too). */
-  check(): void {
+  async check(): Promise<void> {
     if (this.streams.size === 0) return;
     let access: Map<string, Set<string>>;
     try {
-      access = this.options.loadAccess([...new Set([...this.streams].map((stream) => stream.token))], this.now());
+      access = await this.options.loadAccess([...new Set([...this.streams].map((stream) => stream.token))], this.now());
     } catch (error) {
       // Unable to tell who is still signed in: end them all (clients reconnect through a fresh check)
       this.logError("[live] stream check failed", error);
@@ -112,9 +112,10 @@ export class StreamGuard {
 
   private schedule() {
     this.timer = this.timers.setTimeout(() => {
-      this.timer = null;
-      this.check();
-      if (this.streams.size > 0 && this.timer === null) this.schedule();
+      void this.check().finally(() => {
+        this.timer = null;
+        if (this.streams.size > 0) this.schedule();
+      });
     }, this.checkEveryMs);
   }
 }

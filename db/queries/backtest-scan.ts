@@ -115,13 +115,13 @@ function getReceiptOrder(times: Float64Array, count: number): Uint32Array {
  * numbers in one typed array (a million row objects cost more in garbage collection than the scan), then
  * visited in receipt order. `visit` gets the same object each time, refilled: copy what you keep.
  */
-export function readBacktestHistory(
+export async function readBacktestHistory(
   db: Db,
   shop: { id: string; platform: Platform },
   range: { fromMs: number; toMs: number },
   options: { withBuyer: boolean },
   visit: (row: BacktestHistoryRow) => void,
-): void {
+): Promise<void> {
   const kinds = createDictionary<RequestKind>();
   const statuses = createDictionary<RequestStatus>();
   const reasonCodes = createDictionary<string>();

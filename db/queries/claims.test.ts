@@ -36,7 +36,7 @@ describe("claims", () => {
 
   it("lets one of two racing agents claim, and names the holder to the other", async () => {
     const id = await newCard();
-    const [first, second] = await Promise.all([claimRequest(db, wang, id, now), claimRequest(db, zhao, id, now)]);
+    const [first, second] = await Promise.all([await claimRequest(db, wang, id, now), await claimRequest(db, zhao, id, now)]);
     expect(first).toEqual({ ok: true });
     expect(second).toEqual({ ok: false, code: "claimed_by_other", claimedBy: { id: wang.userId, name: "王芳" } });
   });

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
 import type { Scope } from "@/db/queries/users";
@@ -13,7 +14,7 @@ export type ClaimResult =
   | { ok: false; code: "claimed_by_other"; claimedBy: { id: string; name: string } | null }
   | { ok: false; code: "not_allowed" };
 
-function readScopedPending(tx: Tx, scope: Scope, id: string) {
+async function readScopedPending(tx: Tx, scope: Scope, id: string) {
   return tx
     .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy })
     .from(requests)
@@ -22,15 +23,15 @@ function readScopedPending(tx: Tx, scope: Scope, id: string) {
     .get();
 }
 
-function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: AuditAction, detail: Record<string, unknown>, now: Date) {
+async function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: AuditAction, detail: Record<string, unknown>, now: Date) {
   tx.insert(auditLog).values({ shopId: row.shopId, requestId: row.id, orderId: row.orderId, actorId, action, detail, at: now }).run();
 }
 
 /** 认领: only an unclaimed pending card (or one already yours); two agents racing → one wins. */
 export async function claimRequest(db: Db, scope: Scope, id: string, now: Date): Promise<ClaimResult> {
   if (scope.shopIds.length === 0) return { ok: false, code: "not_found" };
-  return db.transaction((tx): ClaimResult => {
-    const row = readScopedPending(tx, scope, id);
+  return transact(db, async (tx): Promise<ClaimResult> => {
+    const row = await readScopedPending(tx, scope, id);
     if (!row) return { ok: false, code: "not_found" };
     if (row.status !== "pending") return { ok: false, code: "not_pending" };
     const updated = tx
@@ -42,7 +43,7 @@ export async function claimRequest(db: Db, scope: Scope, id: string, now: Date):
       const holder = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.claimedBy ?? "")).get();
       return { ok: false, code: "claimed_by_other", claimedBy: holder ?? null };
     }
-    writeClaimAudit(tx, row, scope.userId, "claimed", {}, now);
+    await writeClaimAudit(tx, row, scope.userId, "claimed", {}, now);
     return { ok: true };
   });
 }
@@ -50,18 +51,18 @@ export async function claimRequest(db: Db, scope: Scope, id: string, now: Date):
 /** Gives a claim back: your own, or any as the owner. */
 export async function releaseClaim(db: Db, scope: Scope, id: string, now: Date): Promise<ClaimResult> {
   if (scope.shopIds.length === 0) return { ok: false, code: "not_found" };
-  return db.transaction((tx): ClaimResult => {
-    const row = readScopedPending(tx, scope, id);
+  return transact(db, async (tx): Promise<ClaimResult> => {
+    const row = await readScopedPending(tx, scope, id);
     if (!row) return { ok: false, code: "not_found" };
     if (!row.claimedBy) return { ok: true };
     if (row.claimedBy !== scope.userId && scope.role !== "owner") return { ok: false, code: "not_allowed" };
     tx.update(requests).set({ claimedBy: null, claimedAt: null }).where(and(eq(requests.id, id), eq(requests.claimedBy, row.claimedBy))).run();
-    writeClaimAudit(tx, row, scope.userId, "released", { from: row.claimedBy }, now);
+    await writeClaimAudit(tx, row, scope.userId, "released", { from: row.claimedBy }, now);
     return { ok: true };
   });
 }
 
-function mayWorkShop(tx: Tx, userId: string, shopId: string): boolean {
+async function mayWorkShop(tx: Tx, userId: string, shopId: string): Promise<boolean> {
   const user = tx.select({ merchantId: users.merchantId, allShops: users.allShops }).from(users).where(eq(users.id, userId)).get();
   const shop = tx.select({ merchantId: shops.merchantId }).from(shops).where(eq(shops.id, shopId)).get();
   if (!user || !shop || user.merchantId !== shop.merchantId) return false;
@@ -72,13 +73,13 @@ function mayWorkShop(tx: Tx, userId: string, shopId: string): boolean {
 /** The owner hands a card to someone who may work its shop. */
 export async function assignRequest(db: Db, scope: Scope, id: string, assigneeId: string, now: Date): Promise<ClaimResult> {
   if (scope.role !== "owner") return { ok: false, code: "not_allowed" };
-  return db.transaction((tx): ClaimResult => {
-    const row = readScopedPending(tx, scope, id);
+  return transact(db, async (tx): Promise<ClaimResult> => {
+    const row = await readScopedPending(tx, scope, id);
     if (!row) return { ok: false, code: "not_found" };
     if (row.status !== "pending") return { ok: false, code: "not_pending" };
-    if (!mayWorkShop(tx, assigneeId, row.shopId)) return { ok: false, code: "not_allowed" };
+    if (!await mayWorkShop(tx, assigneeId, row.shopId)) return { ok: false, code: "not_allowed" };
     tx.update(requests).set({ claimedBy: assigneeId, claimedAt: now }).where(eq(requests.id, id)).run();
-    writeClaimAudit(tx, row, scope.userId, "assigned", { to: assigneeId, from: row.claimedBy }, now);
+    await writeClaimAudit(tx, row, scope.userId, "assigned", { to: assigneeId, from: row.claimedBy }, now);
     return { ok: true };
   });
 }
@@ -109,7 +110,7 @@ const claimHistorySql = `select 1 from audit_log history where history.request_i
  * before, in a shop with auto-assignment on, arrived (their "received" audit row) at or after `arrivedSince` and
  * since the shop turned auto-assignment on. The literal action keeps the query on audit_received_idx.
  */
-export function listAssignableCards(db: Db, arrivedSince: Date): string[] {
+export async function listAssignableCards(db: Db, arrivedSince: Date): Promise<string[]> {
   return getStatement(
     db,
     `select received.request_id from audit_log received
@@ -130,7 +131,7 @@ export function listAssignableCards(db: Db, arrivedSince: Date): string[] {
  * may work its shop and is under the cap, else nobody (it stays in the shared queue). The update only lands on a
  * card still unclaimed, so of two sweeps (or a sweep and an agent's 认领) exactly one wins.
  */
-export function assignToOnlineAgent(tx: Tx, requestId: string, onlineUserIds: ReadonlySet<string>, now: Date): string | null {
+export async function assignToOnlineAgent(tx: Tx, requestId: string, onlineUserIds: ReadonlySet<string>, now: Date): Promise<string | null> {
   const row = tx
     .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy, autoAssign: shops.autoAssign, cap: shops.assignCap, merchantId: shops.merchantId })
     .from(requests)
@@ -144,12 +145,10 @@ export function assignToOnlineAgent(tx: Tx, requestId: string, onlineUserIds: Re
     .where(and(eq(auditLog.requestId, requestId), inArray(auditLog.action, [...claimHistoryActions])))
     .get();
   if (hasHistory) return null;
-  const agents = tx
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.merchantId, row.merchantId), eq(users.role, "agent")))
-    .all()
-    .filter((agent) => onlineUserIds.has(agent.id) && mayWorkShop(tx, agent.id, row.shopId));
+  const agents: { id: string }[] = [];
+  for (const agent of await tx.select({ id: users.id }).from(users).where(and(eq(users.merchantId, row.merchantId), eq(users.role, "agent")))) {
+    if (onlineUserIds.has(agent.id) && (await mayWorkShop(tx, agent.id, row.shopId))) agents.push(agent);
+  }
   // Idle = time since the agent last took or was given a card (claims stay on decided cards).
   const candidates = agents.map((agent) => {
     const stats = tx
@@ -170,12 +169,12 @@ export function assignToOnlineAgent(tx: Tx, requestId: string, onlineUserIds: Re
     .where(and(eq(requests.id, row.id), eq(requests.status, "pending"), isNull(requests.claimedBy)))
     .run();
   if (updated.changes !== 1) return null;
-  writeClaimAudit(tx, row, null, "assigned", { to: assignee, auto: true }, now);
+  await writeClaimAudit(tx, row, null, "assigned", { to: assignee, auto: true }, now);
   return assignee;
 }
 
 /** Who holds a claim on a pending card now. */
-export function listClaimHolders(db: Db): string[] {
+export async function listClaimHolders(db: Db): Promise<string[]> {
   return db
     .selectDistinct({ userId: requests.claimedBy })
     .from(requests)
@@ -185,7 +184,7 @@ export function listClaimHolders(db: Db): string[] {
 }
 
 /** Claims of agents offline for the grace period go back to the shared queue (and stay there: never auto-assigned again). */
-export function releaseLapsedClaims(db: Db, presence: (userId: string) => { isOnline: boolean; offlineSince: Date | null }, now: Date): number {
+export async function releaseLapsedClaims(db: Db, presence: (userId: string) => { isOnline: boolean; offlineSince: Date | null }, now: Date): Promise<number> {
   const claimed = db
     .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, claimedBy: requests.claimedBy, claimedAt: requests.claimedAt })
     .from(requests)
@@ -195,20 +194,17 @@ export function releaseLapsedClaims(db: Db, presence: (userId: string) => { isOn
   for (const row of claimed) {
     if (!row.claimedBy || !isClaimLapsed(presence(row.claimedBy), now, undefined, row.claimedAt)) continue;
     // IMMEDIATE: the write lock first, so a write by another connection in between waits instead of failing
-    db.transaction(
-      (tx) => {
+    await transact(db, async (tx) => {
         const updated = tx
           .update(requests)
           .set({ claimedBy: null, claimedAt: null })
           .where(and(eq(requests.id, row.id), eq(requests.status, "pending"), eq(requests.claimedBy, row.claimedBy!)))
           .run();
         if (updated.changes === 1) {
-          writeClaimAudit(tx, row, null, "claim_lapsed", { from: row.claimedBy }, now);
+          await writeClaimAudit(tx, row, null, "claim_lapsed", { from: row.claimedBy }, now);
           released++;
         }
-      },
-      { behavior: "immediate" },
-    );
+      });
   }
   return released;
 }

@@ -10,10 +10,10 @@ describe("listConnectionHealthTimes", () => {
     const db = openDb(":memory:");
     const merchant = await createMerchant(db, "A");
     const other = await createMerchant(db, "B");
-    const [expired, healthy, unconnected] = await Promise.all(["过期", "正常", "未连接"].map((name) => createShop(db, { merchantId: merchant, platform: "douyin", name })));
+    const [expired, healthy, unconnected] = await Promise.all(["过期", "正常", "未连接"].map(async (name) => createShop(db, { merchantId: merchant, platform: "douyin", name })));
     const othersShop = await createShop(db, { merchantId: other, platform: "douyin", name: "B 店" });
     const expiresAt = new Date("2026-12-01T00:00:00.000Z");
-    const app = (shopId: string, accessTokenExpiresAt: Date | null) =>
+    const app = async (shopId: string, accessTokenExpiresAt: Date | null) =>
       upsertPlatformApp(db, { shopId, protocol: "douyin_push", appKey: "7001", appSecret: "secret", platformShopId: `p-${shopId}`, apiBaseUrl: "https://openapi-fxg.jinritemai.com", accessToken: "t", accessTokenExpiresAt, settings: {} }, new Date());
     await app(expired, expiresAt);
     await app(healthy, null);

@@ -50,7 +50,7 @@ export type PolicySnapshot = {
   platform: PlatformSnapshot | null;
 };
 
-function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string, kind: RequestKind): PlatformSnapshot | null {
+async function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string, kind: RequestKind): Promise<PlatformSnapshot | null> {
   const connected = getPrepared(tx, "policy-snapshot:app", () =>
     tx.select({ shopId: platformApps.shopId }).from(platformApps).where(eq(platformApps.shopId, sql.placeholder("shopId"))).prepare(),
   ).get({ shopId });
@@ -74,7 +74,7 @@ function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string,
   return { native: native?.native ?? null, reasons: reasons?.reasons ?? null };
 }
 
-export function readPolicySnapshot(tx: Tx, requestId: string): PolicySnapshot | null {
+export async function readPolicySnapshot(tx: Tx, requestId: string): Promise<PolicySnapshot | null> {
   // Read inside every decision's transaction: prepared once per connection
   const row = getPrepared(tx, "policy-snapshot:request", () =>
     tx
@@ -100,7 +100,7 @@ export function readPolicySnapshot(tx: Tx, requestId: string): PolicySnapshot | 
     order: toPolicyOrder(row.order),
     policyRequest: toPolicyRequest(row.request),
     proposal: proposal ? toPlatformProposal(proposal) : null,
-    platform: readPlatformSnapshot(tx, row.request.shopId, row.request.platformRequestId, row.request.kind),
+    platform: await readPlatformSnapshot(tx, row.request.shopId, row.request.platformRequestId, row.request.kind),
   };
 }
 
@@ -142,8 +142,8 @@ export type DecisionPolicyInput = { decision: Decision; reasonCode?: string; mes
  * The rules a decision must pass, checked inside the deciding transaction. A card that is no longer
  * pending passes here, so the caller answers already_decided (who won matters more than why not).
  */
-export function checkDecisionPolicy(tx: Tx, requestId: string, input: DecisionPolicyInput, now: Date): PolicyRefusal | null {
-  const snapshot = readPolicySnapshot(tx, requestId);
+export async function checkDecisionPolicy(tx: Tx, requestId: string, input: DecisionPolicyInput, now: Date): Promise<PolicyRefusal | null> {
+  const snapshot = await readPolicySnapshot(tx, requestId);
   if (!snapshot || snapshot.request.status !== "pending") return null;
   const refusal = checkAction(snapshot, input.decision, now);
   if (refusal || input.decision === "approve") return refusal;

@@ -13,27 +13,29 @@ describe("reserveLoginAttempt", () => {
   });
 
   /** `count` attempts one second apart that all fail; what each reservation answered. */
-  function failAttempts(email: string, count: number): boolean[] {
-    return Array.from({ length: count }, (_, index) => reserveLoginAttempt(db, email, at(index * 1_000)));
+  async function failAttempts(email: string, count: number): Promise<boolean[]> {
+    const answers: boolean[] = [];
+    for (let index = 0; index < count; index++) answers.push(await reserveLoginAttempt(db, email, at(index * 1_000)));
+    return answers;
   }
 
   it.each([
     [4, false],
     [5, true],
   ])("after %i failures the account is locked: %s", async (failures, locked) => {
-    expect(failAttempts("wang@a.test", failures)).toEqual(Array(failures).fill(true));
-    expect(reserveLoginAttempt(db, "wang@a.test", at(failures * 1_000))).toBe(!locked);
+    expect(await failAttempts("wang@a.test", failures)).toEqual(Array(failures).fill(true));
+    expect(await reserveLoginAttempt(db, "wang@a.test", at(failures * 1_000))).toBe(!locked);
   });
 
   it("refuses the sixth attempt for the lock's 30 s and takes the next one after it", async () => {
-    failAttempts("Wang@A.test", 5);
+    await failAttempts("Wang@A.test", 5);
     const state = await getLoginThrottle(db, "wang@a.test");
     expect(state?.failures).toBe(5);
     expect(state?.lockedUntil?.getTime()).toBe(at(4_000).getTime() + loginThrottlePolicy.firstLockMs);
-    expect(reserveLoginAttempt(db, "wang@a.test", at(4_000 + 29_999))).toBe(false);
+    expect(await reserveLoginAttempt(db, "wang@a.test", at(4_000 + 29_999))).toBe(false);
     // A refused attempt does not count: the lock is not extended by hammering it
     expect((await getLoginThrottle(db, "wang@a.test"))?.failures).toBe(5);
-    expect(reserveLoginAttempt(db, "wang@a.test", at(4_000 + 30_000))).toBe(true);
+    expect(await reserveLoginAttempt(db, "wang@a.test", at(4_000 + 30_000))).toBe(true);
     expect((await getLoginThrottle(db, "wang@a.test"))?.lockedUntil?.getTime()).toBe(at(34_000).getTime() + 2 * loginThrottlePolicy.firstLockMs);
   });
 
@@ -43,11 +45,11 @@ describe("reserveLoginAttempt", () => {
   });
 
   it("keeps accounts apart, and a success (clear) starts the count again", async () => {
-    failAttempts("wang@a.test", 4);
-    expect(reserveLoginAttempt(db, "zhao@a.test", at(5_000))).toBe(true);
+    await failAttempts("wang@a.test", 4);
+    expect(await reserveLoginAttempt(db, "zhao@a.test", at(5_000))).toBe(true);
     await clearLoginThrottle(db, "wang@a.test");
-    expect(failAttempts("wang@a.test", 4)).toEqual([true, true, true, true]);
-    expect(reserveLoginAttempt(db, "wang@a.test", at(4_000))).toBe(true);
-    expect(reserveLoginAttempt(db, "wang@a.test", at(5_000))).toBe(false);
+    expect(await failAttempts("wang@a.test", 4)).toEqual([true, true, true, true]);
+    expect(await reserveLoginAttempt(db, "wang@a.test", at(4_000))).toBe(true);
+    expect(await reserveLoginAttempt(db, "wang@a.test", at(5_000))).toBe(false);
   });
 });

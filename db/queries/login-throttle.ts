@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { loginThrottles } from "@/db/schema";
 import { isLoginLocked, recordLoginFailure, type LoginThrottleState } from "@/lib/login-throttle";
@@ -18,9 +19,9 @@ export async function clearLoginThrottle(db: Db, email: string) {
  * attempts sent in parallel cannot all pass a lock check before any of them is counted. A sign-in that
  * then succeeds clears the count (clearLoginThrottle).
  */
-export function reserveLoginAttempt(db: Db, email: string, now: Date): boolean {
+export async function reserveLoginAttempt(db: Db, email: string, now: Date): Promise<boolean> {
   const key = email.toLowerCase();
-  return db.transaction((tx) => {
+  return transact(db, async (tx) => {
     const row = tx.select().from(loginThrottles).where(eq(loginThrottles.email, key)).get();
     const state: LoginThrottleState | null = row ? { failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil } : null;
     if (isLoginLocked(state, now)) return false;

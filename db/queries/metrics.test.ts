@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { eq, inArray } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { openDb, type Db, transact } from "@/db/client";
 import { buildRequest, createMerchant, createOrder, createShop, createUser } from "@/db/factories";
 import { toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
 import { getLiveHourStatus } from "@/db/queries/metrics/live-hour";
@@ -50,9 +50,9 @@ type Fixture = Awaited<ReturnType<typeof setUp>>;
 async function receive(db: Db, shopId: string, platform: Platform, receivedAt: Date, values: { kind?: RequestKind; amountFen?: number } = {}) {
   const orderId = await createOrder(db, { shopId, platform });
   const row = buildRequest({ shopId, orderId, platform, receivedAt, kind: values.kind ?? "refund_only", amountFen: values.amountFen ?? 1000 });
-  db.transaction((tx) => {
+  await transact(db, async (tx) => {
     tx.insert(requests).values(row).run();
-    addReceivedToRollup(tx, { ...row, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, kind: row.kind!, rejectEvidenceCount: 0 });
+    await addReceivedToRollup(tx, { ...row, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, kind: row.kind!, rejectEvidenceCount: 0 });
   });
   return row.id;
 }
@@ -187,7 +187,7 @@ describe("figures on a hand-computed history", () => {
       await db.insert(requests).values({ ...row, status: "rejected", decision: "reject", decidedAt: shanghai("2026-11-23T11:01:00"), decidedBy: fixture.agent.userId, rejectReasonCode: reasonCode, rejectMessage: message });
       await db.insert(auditLog).values({ shopId, requestId: row.id, action: "rejected", actorId: fixture.agent.userId, detail: { reasonCode, message }, at: shanghai("2026-11-23T11:01:00") });
     }
-    rebuildRollups(db);
+    await rebuildRollups(db);
     const { figures } = await report(db, fixture.owner, "today");
     expect(figures.rejected.current).toBe(3);
     expect(figures.rejectedWithoutReasonOrEvidence.current).toBe(2);
@@ -199,9 +199,9 @@ describe("figures on a hand-computed history", () => {
     const [row] = await db.select().from(requests).where(eq(requests.id, id));
     const before = { ...row, rejectEvidenceCount: 0 };
     const answered = { ...before, status: "approved" as const, decision: "approve" as const, decidedAt: after(before.receivedAt, 1), decidedBy: null };
-    db.transaction((tx) => {
+    await transact(db, async (tx) => {
       tx.update(requests).set({ status: answered.status, decision: answered.decision, decidedAt: answered.decidedAt }).where(eq(requests.id, id)).run();
-      applyRollupChange(tx, before, answered);
+      await applyRollupChange(tx, before, answered);
     });
     const { figures, breakdowns } = await report(db, fixture.owner, "today");
     expect(figures.autoAnsweredShare.current).toBe(1);
@@ -276,14 +276,14 @@ describe("rollups agree exactly with a scan of the requests", () => {
     // Undo a decision: the card goes back to pending, applyRollupChange takes its decided facts back and adds the pending ones
     const decided = { ...db.select().from(requests).where(eq(requests.id, acrossHour)).get()!, rejectEvidenceCount: 0 };
     const undone: RollupSource = { ...decided, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
-    db.transaction((tx) => {
+    await transact(db, async (tx) => {
       tx.update(requests).set({ status: "pending", decision: null, decidedAt: null, decidedBy: null }).where(eq(requests.id, acrossHour)).run();
-      applyRollupChange(tx, decided, undone);
+      await applyRollupChange(tx, decided, undone);
     });
 
     const incremental = readTables(db);
     expect(incremental.hourly.length).toBeGreaterThan(20);
-    rebuildRollups(db);
+    await rebuildRollups(db);
     expect(readTables(db)).toEqual(incremental);
 
     // Hand checks on the boundary rows: the undone card sits unanswered in its 20:00 hour; midnight splits the days
@@ -306,7 +306,7 @@ describe("rollups agree exactly with a scan of the requests", () => {
     await db.insert(requests).values(row); // as a test factory or an import does: no rollup
     await approve(db, fixture.agent, row.id!, shanghai("2026-11-23T12:11:00"));
     const incremental = readTables(db);
-    rebuildRollups(db);
+    await rebuildRollups(db);
     expect(readTables(db)).toEqual(incremental);
     expect(incremental.hourly.map((stored) => stored.received)).toEqual([1]);
   });

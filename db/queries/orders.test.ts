@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import { openDb, type Db, transact } from "@/db/client";
 import { buildOrder, createMerchant, createRequest, createShop, createUser, type OrderValues } from "@/db/factories";
 import { getOrderRow, listOrders, setAgentsMayOpenEntry } from "@/db/queries/orders";
 import { answerReopenIfEntryOpen, openEntryForScope } from "@/db/workflows/entry";
@@ -88,7 +88,7 @@ describe("a re-open request while the entry is open", () => {
     const openedAt = new Date(now.getTime() - 5 * dayMs);
     const orderId = await insertOrder({ entryOpenedAt: openedAt, entryTimesOpened: 1 });
     const cardId = await reopenCard(orderId);
-    expect(db.transaction((tx) => answerReopenIfEntryOpen(tx, cardId, now))).toBe(true);
+    expect(await transact(db, async (tx) => answerReopenIfEntryOpen(tx, cardId, now))).toBe(true);
     const [row] = await db.select().from(requests).where(eq(requests.id, cardId));
     expect(row).toMatchObject({ status: "approved", decision: "approve", decidedBy: null, decidedAt: now });
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.requestId, cardId));
@@ -98,7 +98,7 @@ describe("a re-open request while the entry is open", () => {
   it("is left to an agent once the entry closed by itself (30 days + 1 ms)", async () => {
     const orderId = await insertOrder({ entryOpenedAt: new Date(now.getTime() - 30 * dayMs - 1), entryTimesOpened: 1 });
     const cardId = await reopenCard(orderId);
-    expect(db.transaction((tx) => answerReopenIfEntryOpen(tx, cardId, now))).toBe(false);
+    expect(await transact(db, async (tx) => answerReopenIfEntryOpen(tx, cardId, now))).toBe(false);
     expect((await getRequestCard(db, agent, cardId))?.status).toBe("pending");
     expect((await decideRequest(db, agent, cardId, { decision: "approve" }, now)).ok).toBe(true);
     expect((await getOrder(orderId)).entryTimesOpened).toBe(2);

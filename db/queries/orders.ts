@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { auditLog, orders, shops } from "@/db/schema";
 import { buyerNickMatches } from "@/db/queries/buyer-nick";
@@ -133,7 +134,7 @@ export async function listEntrySettings(db: Db, scope: Scope): Promise<EntrySett
 
 export async function setAgentsMayOpenEntry(db: Db, scope: Scope, shopId: string, value: boolean, now: Date): Promise<boolean> {
   if (!scope.shopIds.includes(shopId)) return false;
-  return db.transaction((tx) => {
+  return transact(db, async (tx) => {
     const updated = tx
       .update(shops)
       .set({ agentsMayOpenEntry: value })

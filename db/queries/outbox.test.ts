@@ -87,13 +87,13 @@ describe("recordAnswerFailure: the retry schedule", () => {
     const { id } = await getRow();
     const delays: number[] = [];
     for (let attempt = 1; attempt < defaultRetrySchedule.maxAttempts; attempt++) {
-      const status = recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5).status;
+      const status = (await recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5)).status;
       expect(status).toBe("pending");
       delays.push((await getRow()).nextAttemptAt.getTime() - now.getTime());
     }
     // Half of 2 s · 2^(attempt−1), capped at 10 min
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
-    expect(recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5).status).toBe("dead");
+    expect((await recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5)).status).toBe("dead");
     expect(await getRow()).toMatchObject({ status: "dead", attempts: 12, lastError: "HTTP 503" });
     expect(await listDueDeliveries(db, new Date(now.getTime() + 3_600_000))).toEqual([]);
   });
@@ -101,9 +101,9 @@ describe("recordAnswerFailure: the retry schedule", () => {
   it("random() decides where in the window the next try falls", async () => {
     await decideOne();
     const { id } = await getRow();
-    recordAnswerFailure(db, id, "timeout", now, () => 0);
+    await recordAnswerFailure(db, id, "timeout", now, () => 0);
     expect((await getRow()).nextAttemptAt.getTime()).toBe(now.getTime());
-    recordAnswerFailure(db, id, "timeout", now, () => 0.999);
+    await recordAnswerFailure(db, id, "timeout", now, () => 0.999);
     expect((await getRow()).nextAttemptAt.getTime()).toBe(now.getTime() + 3_996);
   });
 });
@@ -127,7 +127,7 @@ describe("retryDelivery (the owner's button)", () => {
   ] as const)("a row %s is not sent again: the agents answer anew", async (_label, status) => {
     const requestId = await decideOne();
     const { id } = await getRow();
-    if (status === "dead") for (let i = 0; i < defaultRetrySchedule.maxAttempts; i++) recordAnswerFailure(db, id, "HTTP 500", now, () => 0);
+    if (status === "dead") for (let i = 0; i < defaultRetrySchedule.maxAttempts; i++) await recordAnswerFailure(db, id, "HTTP 500", now, () => 0);
     else await db.update(outbox).set({ status: "refused" }).where(eq(outbox.id, id));
     expect((await getRow()).status).toBe(status);
     if (status === "dead") expect((await db.select().from(requests).where(eq(requests.id, requestId)))[0].status).toBe("pending");
@@ -189,7 +189,7 @@ describe("deliverDueDecisions", () => {
     await decideOne();
     await setShopEndpoint(db, shopId, "http://127.0.0.1:4010/decisions", now);
     const { id } = await getRow();
-    recordAnswerFailure(db, id, "HTTP 500", now, () => 0.9);
+    await recordAnswerFailure(db, id, "HTTP 500", now, () => 0.9);
     const calls: Call[] = [];
     await deliverDueDecisions(db, deps(fakeFetch([200], calls)));
     expect(calls).toHaveLength(0);

@@ -13,7 +13,7 @@ import { defaultRetrySchedule, getNextAttemptDelayMs, isDeadLetter } from "@/lib
  * Called inside the decision's transaction, after the request row is decided: the decision and its
  * delivery are committed together or not at all. Sent from notBefore on (the end of the undo window).
  */
-export function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore: Date = now): void {
+export async function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore: Date = now): Promise<void> {
   // Run with every decision: prepared once per connection
   const row = getPrepared(tx, "outbox:decision", () =>
     tx
@@ -117,7 +117,7 @@ export type DeliveryFailure = { status: Extract<OutboxStatus, "pending" | "dead"
  * after the last. null when the row is no longer pending (someone settled it meanwhile). The outbox sender calls it
  * through db/workflows/platform-refusal.ts, which returns the card to the agents in the same transaction when dead.
  */
-export function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): DeliveryFailure | null {
+export async function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): Promise<DeliveryFailure | null> {
   const row = tx.select({ attempts: outbox.attempts, requestId: outbox.requestId }).from(outbox).where(eq(outbox.id, id)).get();
   if (!row) throw new Error(`No outbox row ${id}`);
   const attempts = row.attempts + 1;
@@ -132,7 +132,7 @@ export function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now
 }
 
 /** The platform said no to this row's answer: parked as refused with its words, inside the caller's transaction. */
-export function writeDeliveryRefused(tx: Tx, id: number, error: string, now: Date): { requestId: string } | null {
+export async function writeDeliveryRefused(tx: Tx, id: number, error: string, now: Date): Promise<{ requestId: string } | null> {
   const row = tx.select({ requestId: outbox.requestId }).from(outbox).where(and(eq(outbox.id, id), eq(outbox.status, "pending"))).get();
   if (!row) return null;
   tx.update(outbox)
@@ -143,7 +143,7 @@ export function writeDeliveryRefused(tx: Tx, id: number, error: string, now: Dat
 }
 
 /** Whether `id` is the request's latest answer: an older row speaks for a decision the card no longer holds. */
-export function isLatestDelivery(tx: Tx | Db, requestId: string, id: number): boolean {
+export async function isLatestDelivery(tx: Tx | Db, requestId: string, id: number): Promise<boolean> {
   const latest = tx
     .select({ id: sql<number>`max(${outbox.id})` })
     .from(outbox)
@@ -202,7 +202,7 @@ export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50
 }
 
 /** Undo: the decision's delivery goes too, but only if it was never tried (else it is already out). */
-export function cancelUnsentDecision(tx: Tx, requestId: string): boolean {
+export async function cancelUnsentDecision(tx: Tx, requestId: string): Promise<boolean> {
   const deleted = tx
     .delete(outbox)
     .where(and(eq(outbox.requestId, requestId), eq(outbox.status, "pending"), eq(outbox.attempts, 0), isNull(outbox.lastAttemptAt)))

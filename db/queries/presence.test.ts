@@ -22,9 +22,9 @@ describe("presence rows", () => {
   });
 
   it("keeps one row per user and instance, the last write winning", async () => {
-    writePresence(db, "ins_a", new Map([[wang, 1]]), ago(4_000));
-    writePresence(db, "ins_a", new Map([[wang, 2], [zhao, 1]]), ago(2_000));
-    writePresence(db, "ins_b", new Map([[wang, 1]]), ago(1_000));
+    await writePresence(db, "ins_a", new Map([[wang, 1]]), ago(4_000));
+    await writePresence(db, "ins_a", new Map([[wang, 2], [zhao, 1]]), ago(2_000));
+    await writePresence(db, "ins_b", new Map([[wang, 1]]), ago(1_000));
     const rows = await db.select().from(presence);
     expect(rows.map((row) => [row.userId === wang ? "wang" : "zhao", row.instanceId, row.streams, row.lastSeenAt.getTime()]).sort()).toEqual(
       [
@@ -35,28 +35,28 @@ describe("presence rows", () => {
     );
   });
 
-  it("lists as online the users with an open stream written within the grace window", () => {
-    writePresence(db, "ins_a", new Map([[wang, 1]]), ago(presenceGraceMs));
-    writePresence(db, "ins_a", new Map([[zhao, 1]]), ago(presenceGraceMs + 1));
-    expect(listOnlineUserIds(db, now)).toEqual(new Set([wang]));
-    writePresence(db, "ins_a", new Map([[wang, 0]]), now);
-    expect(listOnlineUserIds(db, now)).toEqual(new Set());
+  it("lists as online the users with an open stream written within the grace window", async () => {
+    await writePresence(db, "ins_a", new Map([[wang, 1]]), ago(presenceGraceMs));
+    await writePresence(db, "ins_a", new Map([[zhao, 1]]), ago(presenceGraceMs + 1));
+    expect(await listOnlineUserIds(db, now)).toEqual(new Set([wang]));
+    await writePresence(db, "ins_a", new Map([[wang, 0]]), now);
+    expect(await listOnlineUserIds(db, now)).toEqual(new Set());
   });
 
-  it("reads each user's presence across instances, and a user without rows as offline since the start", () => {
-    writePresence(db, "ins_a", new Map([[wang, 0]]), ago(30_000));
-    writePresence(db, "ins_b", new Map([[wang, 1]]), ago(20_000));
-    const read = readPresence(db, [wang, zhao], now, started);
+  it("reads each user's presence across instances, and a user without rows as offline since the start", async () => {
+    await writePresence(db, "ins_a", new Map([[wang, 0]]), ago(30_000));
+    await writePresence(db, "ins_b", new Map([[wang, 1]]), ago(20_000));
+    const read = await readPresence(db, [wang, zhao], now, started);
     expect(read.get(wang)).toEqual({ isOnline: false, offlineSince: ago(20_000) });
     expect(read.get(zhao)).toEqual({ isOnline: false, offlineSince: started });
-    writePresence(db, "ins_b", new Map([[wang, 1]]), now);
-    expect(readPresence(db, [wang], now, started).get(wang)).toEqual({ isOnline: true, offlineSince: null });
+    await writePresence(db, "ins_b", new Map([[wang, 1]]), now);
+    expect((await readPresence(db, [wang], now, started)).get(wang)).toEqual({ isOnline: true, offlineSince: null });
   });
 
   it("forgets rows last written before the cut-off", async () => {
-    writePresence(db, "ins_a", new Map([[wang, 1]]), ago(2 * 86_400_000));
-    writePresence(db, "ins_b", new Map([[zhao, 0]]), ago(1_000));
-    expect(prunePresence(db, ago(86_400_000))).toBe(1);
+    await writePresence(db, "ins_a", new Map([[wang, 1]]), ago(2 * 86_400_000));
+    await writePresence(db, "ins_b", new Map([[zhao, 0]]), ago(1_000));
+    expect(await prunePresence(db, ago(86_400_000))).toBe(1);
     expect((await db.select().from(presence)).map((row) => row.userId)).toEqual([zhao]);
   });
 });

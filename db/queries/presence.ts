@@ -1,4 +1,5 @@
 import { and, gt, gte, inArray, lt } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { presence } from "@/db/schema-presence";
 import { getOnlineCutoff, getPresence, presenceGraceMs, type Presence, type PresenceRow } from "@/lib/presence";
@@ -10,23 +11,20 @@ import { getOnlineCutoff, getPresence, presenceGraceMs, type Presence, type Pres
  * Sets this instance's count of open streams for each user given, seen at `now`, in one transaction (a connect,
  * a close, or the heartbeat with every user this instance holds streams for).
  */
-export function writePresence(db: Db, instanceId: string, streamsByUser: ReadonlyMap<string, number>, now: Date): void {
+export async function writePresence(db: Db, instanceId: string, streamsByUser: ReadonlyMap<string, number>, now: Date): Promise<void> {
   if (streamsByUser.size === 0) return;
-  db.transaction(
-    (tx) => {
+  await transact(db, async (tx) => {
       for (const [userId, streams] of streamsByUser) {
         tx.insert(presence)
           .values({ userId, instanceId, streams, lastSeenAt: now })
           .onConflictDoUpdate({ target: [presence.userId, presence.instanceId], set: { streams, lastSeenAt: now } })
           .run();
       }
-    },
-    { behavior: "immediate" },
-  );
+    });
 }
 
 /** Users with an open stream on an instance that wrote within the grace window. */
-export function listOnlineUserIds(db: Db, now: Date, graceMs = presenceGraceMs): Set<string> {
+export async function listOnlineUserIds(db: Db, now: Date, graceMs = presenceGraceMs): Promise<Set<string>> {
   const rows = db
     .selectDistinct({ userId: presence.userId })
     .from(presence)
@@ -36,7 +34,7 @@ export function listOnlineUserIds(db: Db, now: Date, graceMs = presenceGraceMs):
 }
 
 /** Each user's presence across every instance (users without a row: offline since `neverSeenSince`). */
-export function readPresence(db: Db, userIds: readonly string[], now: Date, neverSeenSince: Date, graceMs = presenceGraceMs): Map<string, Presence> {
+export async function readPresence(db: Db, userIds: readonly string[], now: Date, neverSeenSince: Date, graceMs = presenceGraceMs): Promise<Map<string, Presence>> {
   const rowsByUser = new Map<string, PresenceRow[]>(userIds.map((userId) => [userId, []]));
   if (userIds.length > 0) {
     const rows = db
@@ -50,6 +48,6 @@ export function readPresence(db: Db, userIds: readonly string[], now: Date, neve
 }
 
 /** Forgets rows last written before `before` (closed long ago, or left by an instance that stopped). */
-export function prunePresence(db: Db, before: Date): number {
+export async function prunePresence(db: Db, before: Date): Promise<number> {
   return db.delete(presence).where(lt(presence.lastSeenAt, before)).run().changes;
 }

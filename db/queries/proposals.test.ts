@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import { openDb, type Db, transact } from "@/db/client";
 import { buildOrder, createMerchant, createRequest, createShop, createUser, type OrderValues } from "@/db/factories";
 import { makeCounterOffer, recordProposal, resolveProposal } from "@/db/queries/proposals";
 import { getRequestCard } from "@/db/queries/requests";
@@ -38,10 +38,9 @@ async function seedCard(platform: Platform, options: { kind?: RequestKind; amoun
   });
 }
 
-function propose(requestId: string, platformProposalId: string, proposedAt: Date) {
-  return db.transaction((tx) =>
-    recordProposal(tx, { shopId: shops.douyin, requestId, platformProposalId, proposedAt, expiresAt: null, now: proposedAt }),
-  );
+async function propose(requestId: string, platformProposalId: string, proposedAt: Date) {
+  return await transact(db, async (tx) =>
+    recordProposal(tx, { shopId: shops.douyin, requestId, platformProposalId, proposedAt, expiresAt: null, now: proposedAt }));
 }
 
 async function uploadEvidence(shopId: string) {
@@ -70,7 +69,7 @@ describe("Douyin platform proposal (主动介入协商)", () => {
   it("while valid: reject and counter-offer are refused with negotiation_lock, approve works", async () => {
     const cardId = await seedCard("douyin");
     const proposedAt = new Date(now.getTime() - hourMs);
-    expect(propose(cardId, "p1", proposedAt)).toBe(true);
+    expect(await propose(cardId, "p1", proposedAt)).toBe(true);
     const until = new Date(proposedAt.getTime() + 12 * hourMs).toISOString();
     expect(await decideRequest(db, owner, cardId, rejectPastPeriod, now)).toEqual({ ok: false, code: "negotiation_lock", until });
     expect(await makeCounterOffer(db, owner, cardId, { kind: "partial_refund", amountFen: 4000 }, now)).toEqual({ ok: false, code: "negotiation_lock", until });
@@ -86,7 +85,7 @@ describe("Douyin platform proposal (主动介入协商)", () => {
 
   it("exactly 12 h after it was made, the seller reviews as usual", async () => {
     const cardId = await seedCard("douyin");
-    propose(cardId, "p1", new Date(now.getTime() - 12 * hourMs));
+    await propose(cardId, "p1", new Date(now.getTime() - 12 * hourMs));
     expect(await decideRequest(db, owner, cardId, rejectPastPeriod, now)).toMatchObject({ ok: true, card: { status: "rejected" } });
   });
 
@@ -96,7 +95,7 @@ describe("Douyin platform proposal (主动介入协商)", () => {
     ["before receipt", { order: { receivedAt: null } }, "not_received"],
   ])("on %s it is recorded as invalid and locks nothing", async (_label, options, invalidReason) => {
     const cardId = await seedCard("douyin", options);
-    propose(cardId, "p1", new Date(now.getTime() - hourMs));
+    await propose(cardId, "p1", new Date(now.getTime() - hourMs));
     const [row] = await db.select().from(platformProposals).where(eq(platformProposals.requestId, cardId));
     expect(row.invalidReason).toBe(invalidReason);
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.requestId, cardId));
@@ -106,10 +105,10 @@ describe("Douyin platform proposal (主动介入协商)", () => {
 
   it("the buyer accepts: the request becomes return & refund with seller-paid freight, and may then be reviewed", async () => {
     const cardId = await seedCard("douyin");
-    propose(cardId, "p1", new Date(now.getTime() - hourMs));
-    expect(db.transaction((tx) => resolveProposal(tx, { shopId: shops.douyin, platformProposalId: "p1", outcome: "accepted", now }))).toBe(true);
+    await propose(cardId, "p1", new Date(now.getTime() - hourMs));
+    expect(await transact(db, async (tx) => resolveProposal(tx, { shopId: shops.douyin, platformProposalId: "p1", outcome: "accepted", now }))).toBe(true);
     // The same answer twice changes nothing more
-    expect(db.transaction((tx) => resolveProposal(tx, { shopId: shops.douyin, platformProposalId: "p1", outcome: "accepted", now }))).toBe(false);
+    expect(await transact(db, async (tx) => resolveProposal(tx, { shopId: shops.douyin, platformProposalId: "p1", outcome: "accepted", now }))).toBe(false);
     const card = await getRequestCard(db, owner, cardId);
     expect(card).toMatchObject({ kind: "return_refund", status: "pending", proposal: { outcome: "accepted" } });
     const audit = await db.select().from(auditLog).where(eq(auditLog.action, "proposal_accepted"));
@@ -118,8 +117,8 @@ describe("Douyin platform proposal (主动介入协商)", () => {
 
   it.each(["rejected", "lapsed"] as const)("the buyer's %s answer ends the lock before 12 h", async (outcome) => {
     const cardId = await seedCard("douyin");
-    propose(cardId, "p1", new Date(now.getTime() - hourMs));
-    db.transaction((tx) => resolveProposal(tx, { shopId: shops.douyin, platformProposalId: "p1", outcome, now: new Date(now.getTime() - 60_000) }));
+    await propose(cardId, "p1", new Date(now.getTime() - hourMs));
+    await transact(db, async (tx) => resolveProposal(tx, { shopId: shops.douyin, platformProposalId: "p1", outcome, now: new Date(now.getTime() - 60_000) }));
     expect((await getRequestCard(db, owner, cardId))?.kind).toBe("refund_only");
     expect((await decideRequest(db, owner, cardId, rejectPastPeriod, now)).ok).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, requests, shops } from "@/db/schema";
 import { counterOffers, platformProposals } from "@/db/schema-policy";
@@ -27,8 +28,8 @@ export type RecordProposalInput = {
  * apply (生鲜/鲜花园艺/宠物活体, partial refund, before receipt, not Douyin) is kept with its reason and
  * locks nothing. The same proposal id again changes nothing; returns whether it was new.
  */
-export function recordProposal(tx: Tx, input: RecordProposalInput): boolean {
-  const snapshot = readPolicySnapshot(tx, input.requestId);
+export async function recordProposal(tx: Tx, input: RecordProposalInput): Promise<boolean> {
+  const snapshot = await readPolicySnapshot(tx, input.requestId);
   if (!snapshot || snapshot.request.shopId !== input.shopId) throw new Error(`No request ${input.requestId} in shop ${input.shopId}`);
   const applicability = getProposalApplicability(snapshot.profile, snapshot.order, snapshot.policyRequest);
   const invalidReason = applicability.isApplicable ? null : applicability.reason;
@@ -72,7 +73,7 @@ export type ResolveProposalInput = {
  * return & refund with the return freight paid by the seller (docs/domain/negotiation.md); rejected or lapsed: the seller
  * reviews the original request as usual. Returns whether anything changed.
  */
-export function resolveProposal(tx: Tx, input: ResolveProposalInput): boolean {
+export async function resolveProposal(tx: Tx, input: ResolveProposalInput): Promise<boolean> {
   const [proposal] = tx
     .update(platformProposals)
     .set({ outcome: input.outcome, resolvedAt: input.now })
@@ -125,8 +126,8 @@ export async function makeCounterOffer(db: Db, scope: Scope, requestId: string, 
     .innerJoin(shops, eq(shops.id, requests.shopId))
     .where(and(eq(requests.id, requestId), inArray(requests.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId)));
   if (!owned) return { ok: false, code: "not_found" };
-  return db.transaction((tx): CounterOfferResult => {
-    const snapshot = readPolicySnapshot(tx, requestId);
+  return transact(db, async (tx): Promise<CounterOfferResult> => {
+    const snapshot = await readPolicySnapshot(tx, requestId);
     if (!snapshot) return { ok: false, code: "not_found" };
     if (snapshot.request.status !== "pending") return { ok: false, code: "already_decided" };
     // Douyin: no counter-offer while the platform's proposal is valid (docs/domain/negotiation.md)

@@ -85,7 +85,7 @@ describe("requests queries", () => {
     const unshipped = await createOrder(db, { shopId: tmall, platform: "tmall" });
     const douyinOrder = await createOrder(db, { shopId: douyin, platform: "douyin" });
     const hours = (count: number) => count * 60;
-    const add = (orderId: string, platform: "tmall" | "douyin", receivedMinutesAgo: number, extra: { kind?: "entry_reopen" | "exchange"; platformDeadline?: Date } = {}) =>
+    const add = async (orderId: string, platform: "tmall" | "douyin", receivedMinutesAgo: number, extra: { kind?: "entry_reopen" | "exchange"; platformDeadline?: Date } = {}) =>
       createRequest(db, { shopId: platform === "tmall" ? tmall : douyin, orderId, platform, receivedAt: minutesAgo(receivedMinutesAgo), ...extra });
     // Overdue, with the platform's own deadline: 46 h and 35.5 h left (the example), and two tied at 10 h
     await add(shipped, "tmall", hours(2), { platformDeadline: minutesAgo(-hours(46)) });
@@ -132,7 +132,7 @@ describe("requests queries", () => {
   });
 
   it("counts the tabs under the same filters as the list", async () => {
-    const counts = (filters = {}) => countPendingByUrgency(db, data.owner, now, replyWarningMs, filters);
+    const counts = async (filters = {}) => countPendingByUrgency(db, data.owner, now, replyWarningMs, filters);
     expect(await counts()).toEqual({ pending: 5, dueSoon: 2, overdue: 1 });
     expect(await counts({ platform: "douyin" })).toEqual({ pending: 1, dueSoon: 1, overdue: 0 });
     expect(await counts({ kind: "return_refund", shop: data.shops.tmall })).toEqual({ pending: 0, dueSoon: 0, overdue: 0 });
@@ -222,8 +222,8 @@ describe("requests queries", () => {
   });
 
   it("reads a card for the live stream by its shop only", async () => {
-    expect(getLiveCard(db, data.douyinCard, data.shops.douyin)).toMatchObject({ id: data.douyinCard, status: "pending", shop: { id: data.shops.douyin } });
-    expect(getLiveCard(db, data.douyinCard, data.shops.tmall)).toBeNull();
+    expect(await getLiveCard(db, data.douyinCard, data.shops.douyin)).toMatchObject({ id: data.douyinCard, status: "pending", shop: { id: data.shops.douyin } });
+    expect(await getLiveCard(db, data.douyinCard, data.shops.tmall)).toBeNull();
   });
 
   it("hides cards of other merchants and of shops an agent may not work", async () => {
@@ -269,7 +269,7 @@ describe("racing decisions on one card from two connections", () => {
     const connections = [first, openDb(file), openDb(file), openDb(file)];
     const id = data.tmallCards[1];
     const results = await Promise.all(
-      connections.map((db, index) =>
+      connections.map(async (db, index) =>
         decideRequest(db, index % 2 ? data.owner : data.agent, id, { decision: index % 2 ? "reject" : "approve", reasonCode: "other", message: "不行哦" }, now),
       ),
     );

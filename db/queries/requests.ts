@@ -280,7 +280,7 @@ export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<
  * A card as everyone who may see its shop sees it, for the live stream: the hub reads it once per event and sends
  * it only to streams scoped to that shop (app/_server/live-hub.ts), so no one's scope is applied here.
  */
-export function getLiveCard(db: Db, id: string, shopId: string): RequestCard | null {
+export async function getLiveCard(db: Db, id: string, shopId: string): Promise<RequestCard | null> {
   const query = getPrepared(db, "live-card", () =>
     selectCards(db)
       .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.shopId, sql.placeholder("shopId"))))

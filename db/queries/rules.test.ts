@@ -35,7 +35,7 @@ async function save(ruleSet: RuleSet) {
 }
 
 let sequence = 0;
-function created(options: { kind: RequestKind; completedDaysAgo: number; priorRefund?: "none" | "succeeded" | "closed"; amountFen?: number; buyerId?: string; reasonCode?: string; receivedAgoMs?: number }) {
+async function created(options: { kind: RequestKind; completedDaysAgo: number; priorRefund?: "none" | "succeeded" | "closed"; amountFen?: number; buyerId?: string; reasonCode?: string; receivedAgoMs?: number }) {
   sequence += 1;
   const requestId = `77${String(sequence).padStart(10, "0")}`;
   const event: WebhookEvent = {
@@ -60,7 +60,7 @@ function created(options: { kind: RequestKind; completedDaysAgo: number; priorRe
       amountFen: options.amountFen ?? (options.kind === "entry_reopen" ? 0 : 5_000),
     },
   } as WebhookEvent;
-  receiveWebhookEvent(db, { shop: tmall, event, rawBody: JSON.stringify(event), now });
+  await receiveWebhookEvent(db, { shop: tmall, event, rawBody: JSON.stringify(event), now });
   const [row] = db.select().from(requests).where(eq(requests.platformRequestId, requestId)).all();
   return row;
 }
@@ -82,7 +82,7 @@ beforeEach(async () => {
 describe("rules on arrival (webhook ingest, same transaction)", () => {
   it("自动开启售后入口 approves an eligible re-open at once: entry opened, rule in the history, outbox, counted as a rule's answer in time", async () => {
     await save({ autoOpenEntry: true, rules: [] });
-    const card = created({ kind: "entry_reopen", completedDaysAgo: 100 });
+    const card = await created({ kind: "entry_reopen", completedDaysAgo: 100 });
     expect(card).toMatchObject({ status: "approved", decision: "approve", decidedBy: null, decidedAt: now });
     const audit = auditOf(card.id);
     expect(audit.map((entry) => entry.action)).toEqual(["received", "approved_by_rule", "entry_opened"]);
@@ -99,7 +99,7 @@ describe("rules on arrival (webhook ingest, same transaction)", () => {
     ["after a refund that succeeded", { completedDaysAgo: 100, priorRefund: "succeeded" as const }],
   ])("never auto-approves an ineligible re-open (%s): left pending, tagged", async (_label, options) => {
     await save({ autoOpenEntry: true, rules: [] });
-    const card = created({ kind: "entry_reopen", ...options });
+    const card = await created({ kind: "entry_reopen", ...options });
     expect(card.status).toBe("pending");
     expect(auditOf(card.id).map((entry) => entry.action)).toEqual(["received", "rule_not_eligible"]);
     expect(db.select().from(outbox).where(eq(outbox.requestId, card.id)).all()).toEqual([]);
@@ -107,29 +107,29 @@ describe("rules on arrival (webhook ingest, same transaction)", () => {
 
   it("the switch off leaves re-open requests to people", async () => {
     await save({ autoOpenEntry: false, rules: [] });
-    expect(created({ kind: "entry_reopen", completedDaysAgo: 100 }).status).toBe("pending");
+    expect((await created({ kind: "entry_reopen", completedDaysAgo: 100 })).status).toBe("pending");
   });
 
   it("a 只记录 rule tags the card with what it would have done, without deciding", async () => {
     await save({ autoOpenEntry: false, rules: [rule("small", { maxRequestedAmountFen: 10_000 }, { mode: "dry_run" })] });
-    const card = created({ kind: "refund_only", completedDaysAgo: 3 });
+    const card = await created({ kind: "refund_only", completedDaysAgo: 3 });
     expect(card.status).toBe("pending");
     expect(auditOf(card.id)[1]).toMatchObject({ action: "rule_dry_run", actorId: null, detail: { ruleId: "small", ruleName: "规则small", wouldDecide: "approve" } });
   });
 
   it("first match wins: a live rule approves what it matches, not what it does not", async () => {
     await save({ autoOpenEntry: false, rules: [rule("small", { maxRequestedAmountFen: 10_000 }), rule("later", {}, { mode: "dry_run" })] });
-    expect(created({ kind: "refund_only", completedDaysAgo: 3, amountFen: 9_000 }).status).toBe("approved");
-    const large = created({ kind: "refund_only", completedDaysAgo: 3, amountFen: 12_000 });
+    expect((await created({ kind: "refund_only", completedDaysAgo: 3, amountFen: 9_000 })).status).toBe("approved");
+    const large = await created({ kind: "refund_only", completedDaysAgo: 3, amountFen: 12_000 });
     expect(large.status).toBe("pending");
     expect(auditOf(large.id)[1]).toMatchObject({ action: "rule_dry_run", detail: { ruleId: "later" } });
   });
 
   it("counts the buyer's other requests of the last 90 days", async () => {
     await save({ autoOpenEntry: false, rules: [rule("first-timer", { maxBuyerRequests90d: 0 })] });
-    expect(created({ kind: "refund_only", completedDaysAgo: 3, buyerId: "repeat", receivedAgoMs: 60_000 }).status).toBe("approved");
+    expect((await created({ kind: "refund_only", completedDaysAgo: 3, buyerId: "repeat", receivedAgoMs: 60_000 })).status).toBe("approved");
     // The same buyer again: one request in the window now
-    expect(created({ kind: "refund_only", completedDaysAgo: 3, buyerId: "repeat" }).status).toBe("pending");
+    expect((await created({ kind: "refund_only", completedDaysAgo: 3, buyerId: "repeat" })).status).toBe("pending");
   });
 });
 
@@ -363,7 +363,7 @@ describe("runBacktest against the straightforward reading, on random histories",
         await insertPast(shopId, pastOrders);
         const range = { fromMs: now.getTime() - 120 * dayMs, toMs: now.getTime() };
         const visited: unknown[] = [];
-        readBacktestHistory(db, { id: shopId, platform: "tmall" }, range, { withBuyer: true }, (row) =>
+        await readBacktestHistory(db, { id: shopId, platform: "tmall" }, range, { withBuyer: true }, (row) =>
           visited.push([row.rowId, row.kind, row.status, row.reasonCode, row.hasEvidence, row.requestedAmountFen, row.receivedAtMs, row.decidedAtMs, row.category, row.orderAmountFen, row.completedAtMs, row.priorRefund, row.entryOpenedAtMs, row.entryTimesOpened, row.buyerId]),
         );
         const expected = readStraightforward(shopId, range.fromMs, range.toMs).map((row) => [

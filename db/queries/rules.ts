@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { readBacktestHistory } from "@/db/queries/backtest-scan";
 import { auditLog, shops } from "@/db/schema";
@@ -46,7 +47,7 @@ export async function saveRuleSettings(
   now: Date,
 ): Promise<SaveRulesResult> {
   if (!scope.shopIds.includes(input.shopId)) return { ok: false, code: "not_found" };
-  const result = db.transaction((tx): SaveRulesResult | null => {
+  const result = await transact(db, async (tx): Promise<SaveRulesResult | null> => {
     const shop = tx
       .select({ id: shops.id })
       .from(shops)
@@ -106,7 +107,7 @@ export async function runBacktest(
   const buyers = createBuyerHistoryCounter(buyerWindowMs);
   // The 90 days before the window only feed the buyers' counts
   const range = { fromMs: withBuyer ? windowStartMs - buyerWindowMs : windowStartMs, toMs: windowEndMs };
-  readBacktestHistory(db, shop, range, { withBuyer }, (row) => {
+  await readBacktestHistory(db, shop, range, { withBuyer }, (row) => {
     if (withBuyer && row.buyerId !== null) row.buyerRequests90d = buyers.countThenAdd(row.buyerId, row.receivedAtMs);
     if (row.receivedAtMs >= windowStartMs) addBacktestRow(state, row);
   });

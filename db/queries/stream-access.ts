@@ -7,7 +7,7 @@ import { sessions, shopAccess, shops, users } from "@/db/schema";
  * (as getScope works them out). One query for every open live stream, whatever their number; a token
  * missing from the answer has been signed out, force-signed-out or has expired.
  */
-export function listStreamAccess(db: Db, tokens: readonly string[], now: Date): Map<string, Set<string>> {
+export async function listStreamAccess(db: Db, tokens: readonly string[], now: Date): Promise<Map<string, Set<string>>> {
   const access = new Map<string, Set<string>>();
   if (tokens.length === 0) return access;
   const rows = db

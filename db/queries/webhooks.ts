@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { getPrepared } from "@/db/statements";
 import { shops } from "@/db/schema";
@@ -47,7 +48,7 @@ export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Pr
 /** Makes `secret` the current one; the previous current secret keeps verifying for 24 h from `now`. */
 export async function rotateShopSecret(db: Db, shopId: string, secret: string, now: Date): Promise<void> {
   const sealed = sealStored(db, secretPurposes.webhookSecret, secret);
-  db.transaction((tx) => {
+  await transact(db, async (tx) => {
     tx.update(shopWebhookSecrets)
       .set({ rotatedOutAt: now })
       .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))

@@ -41,7 +41,7 @@ async function arrive(f: Fixture, arrivedAt = now): Promise<string> {
   return id;
 }
 
-const online = (f: Fixture, users: Scope[], at = now, instanceId = "ins_a") => writePresence(f.db, instanceId, new Map(users.map((user) => [user.userId, 1])), at);
+const online = async (f: Fixture, users: Scope[], at = now, instanceId = "ins_a") => writePresence(f.db, instanceId, new Map(users.map((user) => [user.userId, 1])), at);
 const claimedBy = async (f: Fixture, id: string) => (await f.db.select().from(requests).where(eq(requests.id, id)))[0].claimedBy;
 const autoAssigned = async (f: Fixture) => (await f.db.select().from(auditLog).where(eq(auditLog.action, "assigned"))).length;
 
@@ -56,8 +56,8 @@ describe("the assignment sweep", () => {
   it("hands new cards to online agents in turn, in arrival order, never over the cap, never to agents of other shops", async () => {
     const cards = [];
     for (let index = 0; index < 5; index++) cards.push(await arrive(f, later(index)));
-    online(f, [f.wang, f.zhao, f.li]);
-    expect(sweepAutoAssignments(f.db, later(1_000))).toEqual({ assigned: 4, failed: 0 });
+    await online(f, [f.wang, f.zhao, f.li]);
+    expect(await sweepAutoAssignments(f.db, later(1_000))).toEqual({ assigned: 4, failed: 0 });
     const holders = await Promise.all(cards.map((id) => claimedBy(f, id)));
     expect(holders.slice(0, 4).sort()).toEqual([f.wang.userId, f.wang.userId, f.zhao.userId, f.zhao.userId].sort());
     expect(holders[0]).not.toBe(holders[1]);
@@ -68,58 +68,58 @@ describe("the assignment sweep", () => {
 
   it("is idempotent: a second pass over the same cards changes nothing", async () => {
     for (let index = 0; index < 3; index++) await arrive(f);
-    online(f, [f.wang]);
-    expect(sweepAutoAssignments(f.db, later(1_000)).assigned).toBe(2);
-    expect(sweepAutoAssignments(f.db, later(2_000))).toEqual({ assigned: 0, failed: 0 });
+    await online(f, [f.wang]);
+    expect((await sweepAutoAssignments(f.db, later(1_000))).assigned).toBe(2);
+    expect(await sweepAutoAssignments(f.db, later(2_000))).toEqual({ assigned: 0, failed: 0 });
     expect(await autoAssigned(f)).toBe(2);
   });
 
   it("gives a card that found nobody to the first agent who comes online within the window", async () => {
     const id = await arrive(f);
-    expect(sweepAutoAssignments(f.db, later(1_000))).toEqual({ assigned: 0, failed: 0 });
-    online(f, [f.zhao], later(2_000));
-    expect(sweepAutoAssignments(f.db, later(2_000)).assigned).toBe(1);
+    expect(await sweepAutoAssignments(f.db, later(1_000))).toEqual({ assigned: 0, failed: 0 });
+    await online(f, [f.zhao], later(2_000));
+    expect((await sweepAutoAssignments(f.db, later(2_000))).assigned).toBe(1);
     expect(await claimedBy(f, id)).toBe(f.zhao.userId);
   });
 
   it("leaves a card in the shared queue once it arrived longer ago than the window", async () => {
     const id = await arrive(f);
-    online(f, [f.wang], later(assignWindowMs + 1));
-    expect(sweepAutoAssignments(f.db, later(assignWindowMs + 1)).assigned).toBe(0);
-    online(f, [f.wang], later(assignWindowMs));
-    expect(sweepAutoAssignments(f.db, later(assignWindowMs)).assigned).toBe(1);
+    await online(f, [f.wang], later(assignWindowMs + 1));
+    expect((await sweepAutoAssignments(f.db, later(assignWindowMs + 1))).assigned).toBe(0);
+    await online(f, [f.wang], later(assignWindowMs));
+    expect((await sweepAutoAssignments(f.db, later(assignWindowMs))).assigned).toBe(1);
     expect(await claimedBy(f, id)).toBe(f.wang.userId);
   });
 
   it("counts only fresh presence: an instance that stopped writing holds nobody online", async () => {
     await arrive(f);
-    online(f, [f.wang], later(-presenceGraceMs - 1));
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(0);
-    writePresence(f.db, "ins_a", new Map([[f.wang.userId, 0]]), now);
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(0);
-    online(f, [f.wang], now, "ins_b");
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(1);
+    await online(f, [f.wang], later(-presenceGraceMs - 1));
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(0);
+    await writePresence(f.db, "ins_a", new Map([[f.wang.userId, 0]]), now);
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(0);
+    await online(f, [f.wang], now, "ins_b");
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(1);
   });
 
   it("never hands out cards of a shop without auto-assignment, or that arrived before it was turned on", async () => {
     const before = await arrive(f, later(-120_000));
-    online(f, [f.wang]);
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(0);
+    await online(f, [f.wang]);
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(0);
     await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: false, cap: 2 }, now);
     const whileOff = await arrive(f);
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(0);
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(0);
     // Turned on again: only what arrives from then on
     await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: true, cap: 2 }, later(1));
     const after = await arrive(f, later(2));
-    expect(sweepAutoAssignments(f.db, later(3)).assigned).toBe(1);
+    expect((await sweepAutoAssignments(f.db, later(3))).assigned).toBe(1);
     expect([await claimedBy(f, before), await claimedBy(f, whileOff), await claimedBy(f, after)]).toEqual([null, null, f.wang.userId]);
   });
 
   it("saving the settings again keeps the time auto-assignment was first turned on", async () => {
     const id = await arrive(f, later(-30_000));
     await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: true, cap: 3 }, now);
-    online(f, [f.wang]);
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(1);
+    await online(f, [f.wang]);
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(1);
     expect(await claimedBy(f, id)).toBe(f.wang.userId);
   });
 
@@ -131,8 +131,8 @@ describe("the assignment sweep", () => {
     await claimRequest(f.db, f.zhao, claimed, now);
     const decided = await arrive(f);
     await f.db.update(requests).set({ status: "approved" }).where(eq(requests.id, decided));
-    online(f, [f.wang]);
-    expect(sweepAutoAssignments(f.db, later(1_000)).assigned).toBe(0);
+    await online(f, [f.wang]);
+    expect((await sweepAutoAssignments(f.db, later(1_000))).assigned).toBe(0);
     expect([await claimedBy(f, released), await claimedBy(f, claimed), await claimedBy(f, decided)]).toEqual([null, f.zhao.userId, null]);
   });
 });
@@ -145,16 +145,16 @@ describe("a sweep beside another writer", () => {
       const f = await setUp(openDb(file));
       await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: true, cap: 5 }, later(-60_000));
       const cards = [await arrive(f), await arrive(f)];
-      online(f, [f.wang]);
+      await online(f, [f.wang]);
       // Another process holds the write lock (as the e2e test process does while it seeds cards)
       const other = openDb(file);
       f.db.$client.pragma("busy_timeout = 0");
       other.$client.exec("begin immediate");
       const errors: unknown[] = [];
-      expect(sweepAutoAssignments(f.db, later(1_000), { logError: (...values) => errors.push(values) })).toEqual({ assigned: 0, failed: 2 });
+      expect(await sweepAutoAssignments(f.db, later(1_000), { logError: (...values) => errors.push(values) })).toEqual({ assigned: 0, failed: 2 });
       expect(errors).toHaveLength(2);
       other.$client.exec("commit");
-      expect(sweepAutoAssignments(f.db, later(2_000), { logError: quiet })).toEqual({ assigned: 2, failed: 0 });
+      expect(await sweepAutoAssignments(f.db, later(2_000), { logError: quiet })).toEqual({ assigned: 2, failed: 0 });
       expect(await Promise.all(cards.map((id) => claimedBy(f, id)))).toEqual([f.wang.userId, f.wang.userId]);
       other.$client.close();
       f.db.$client.close();
@@ -175,36 +175,36 @@ describe("the claim lapse", () => {
   });
 
   it("gives back the claim of an agent never seen once 60 s passed since the loops started", async () => {
-    expect(releaseLapsedClaimsNow(f.db, now, later(-59_999))).toBe(0);
-    expect(releaseLapsedClaimsNow(f.db, now, later(-60_000))).toBe(1);
+    expect(await releaseLapsedClaimsNow(f.db, now, later(-59_999))).toBe(0);
+    expect(await releaseLapsedClaimsNow(f.db, now, later(-60_000))).toBe(1);
     expect(await claimedBy(f, id)).toBeNull();
     expect(await f.db.select().from(auditLog).where(and(eq(auditLog.requestId, id), eq(auditLog.action, "claim_lapsed")))).toHaveLength(1);
   });
 
   it("keeps the claim of an agent online on any instance, and counts offline time from the last close", async () => {
     const started = later(-3_600_000);
-    writePresence(f.db, "ins_a", new Map([[f.wang.userId, 0]]), later(-70_000));
-    writePresence(f.db, "ins_b", new Map([[f.wang.userId, 1]]), later(-1_000));
-    expect(releaseLapsedClaimsNow(f.db, now, started)).toBe(0);
-    writePresence(f.db, "ins_b", new Map([[f.wang.userId, 0]]), later(-59_999));
-    expect(releaseLapsedClaimsNow(f.db, now, started)).toBe(0);
-    expect(releaseLapsedClaimsNow(f.db, later(1), started)).toBe(1);
+    await writePresence(f.db, "ins_a", new Map([[f.wang.userId, 0]]), later(-70_000));
+    await writePresence(f.db, "ins_b", new Map([[f.wang.userId, 1]]), later(-1_000));
+    expect(await releaseLapsedClaimsNow(f.db, now, started)).toBe(0);
+    await writePresence(f.db, "ins_b", new Map([[f.wang.userId, 0]]), later(-59_999));
+    expect(await releaseLapsedClaimsNow(f.db, now, started)).toBe(0);
+    expect(await releaseLapsedClaimsNow(f.db, later(1), started)).toBe(1);
   });
 
   it("gives a claim taken without a live connection its full 60 s from the claim", async () => {
     const fresh = await arrive(f);
     await claimRequest(f.db, f.zhao, fresh, later(-59_999));
-    expect(releaseLapsedClaimsNow(f.db, now, later(-3_600_000))).toBe(1);
+    expect(await releaseLapsedClaimsNow(f.db, now, later(-3_600_000))).toBe(1);
     expect([await claimedBy(f, id), await claimedBy(f, fresh)]).toEqual([null, f.zhao.userId]);
-    expect(releaseLapsedClaimsNow(f.db, later(1), later(-3_600_000))).toBe(1);
+    expect(await releaseLapsedClaimsNow(f.db, later(1), later(-3_600_000))).toBe(1);
     expect(await claimedBy(f, fresh)).toBeNull();
   });
 
   it("leaves a lapsed card in the shared queue: the sweep does not hand it out again", async () => {
     await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: true, cap: 5 }, later(-60_000));
-    expect(releaseLapsedClaimsNow(f.db, now, later(-60_000))).toBe(1);
-    online(f, [f.zhao]);
-    expect(sweepAutoAssignments(f.db, now).assigned).toBe(0);
+    expect(await releaseLapsedClaimsNow(f.db, now, later(-60_000))).toBe(1);
+    await online(f, [f.zhao]);
+    expect((await sweepAutoAssignments(f.db, now)).assigned).toBe(0);
     expect(await claimedBy(f, id)).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { assignToOnlineAgent, listAssignableCards, listClaimHolders, releaseLapsedClaims } from "@/db/queries/claims";
 import { listOnlineUserIds, readPresence } from "@/db/queries/presence";
@@ -21,19 +22,19 @@ export type SweepResult = { assigned: number; failed: number };
  * Idempotent: a card already claimed, decided or handled by a person is left alone. A card whose transaction
  * fails (the database busy) is counted and tried again on the next pass.
  */
-export function sweepAutoAssignments(
+export async function sweepAutoAssignments(
   db: Db,
   now: Date,
   options: { windowMs?: number; graceMs?: number; logError?: (...values: unknown[]) => void } = {},
-): SweepResult {
+): Promise<SweepResult> {
   const result: SweepResult = { assigned: 0, failed: 0 };
-  const online = listOnlineUserIds(db, now, options.graceMs ?? presenceGraceMs);
+  const online = await listOnlineUserIds(db, now, options.graceMs ?? presenceGraceMs);
   if (online.size === 0) return result;
-  for (const requestId of listAssignableCards(db, new Date(now.getTime() - (options.windowMs ?? assignWindowMs)))) {
+  for (const requestId of await listAssignableCards(db, new Date(now.getTime() - (options.windowMs ?? assignWindowMs)))) {
     try {
       // IMMEDIATE: the write lock before the reads, so another connection's write waits (busy_timeout) instead of
       // failing the upgrade of a stale read snapshot
-      const assignee = db.transaction((tx) => assignToOnlineAgent(tx, requestId, online, now), { behavior: "immediate" });
+      const assignee = await transact(db, async (tx) => assignToOnlineAgent(tx, requestId, online, now));
       if (assignee) result.assigned++;
     } catch (error) {
       result.failed++;
@@ -48,7 +49,7 @@ export function sweepAutoAssignments(
  * offline (no fresh presence on any instance) for the grace period (lib/assignment.ts claimLapseMs).
  * `neverSeenSince`: the offline-since of a holder with no presence row at all (the loops' start).
  */
-export function releaseLapsedClaimsNow(db: Db, now: Date, neverSeenSince: Date, graceMs = presenceGraceMs): number {
-  const presence = readPresence(db, listClaimHolders(db), now, neverSeenSince, graceMs);
+export async function releaseLapsedClaimsNow(db: Db, now: Date, neverSeenSince: Date, graceMs = presenceGraceMs): Promise<number> {
+  const presence = await readPresence(db, await listClaimHolders(db), now, neverSeenSince, graceMs);
   return releaseLapsedClaims(db, (userId) => presence.get(userId) ?? { isOnline: false, offlineSince: neverSeenSince }, now);
 }

@@ -13,7 +13,7 @@ import { getAutoAnswer, getEffectiveRules, isApproveAllowed, usesBuyerHistory, t
 // A shop's automatic rules answering a card as it arrives (the rules themselves and their backtest: db/queries/rules.ts).
 
 /** The buyer's other requests in the shop received in [t − 90 days, t); the same window the backtest counts. */
-function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; requestId: string; receivedAt: Date }): number {
+async function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; requestId: string; receivedAt: Date }): Promise<number> {
   const row = tx
     .select({ count: sql<number>`count(*)` })
     .from(orders)
@@ -34,7 +34,7 @@ function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; re
 type RuleAuditEntry = Pick<typeof auditLog.$inferInsert, "action" | "detail" | "fromStatus" | "toStatus">;
 
 /** The card's audit row for what a rule did or would have done: no actor, the rule named in the detail. */
-function writeRuleAudit(tx: Tx, card: { shopId: string; requestId: string; orderId: string }, entry: RuleAuditEntry, now: Date): void {
+async function writeRuleAudit(tx: Tx, card: { shopId: string; requestId: string; orderId: string }, entry: RuleAuditEntry, now: Date): Promise<void> {
   tx.insert(auditLog)
     .values({ ...card, actorId: null, ...entry, at: now })
     .run();
@@ -46,7 +46,7 @@ function writeRuleAudit(tx: Tx, card: { shopId: string; requestId: string; order
  * with no person (decidedBy null, so the metrics count it as a rule's answer); a 只记录 rule only tags
  * the card. Platform rules still hold: an ineligible request is left to a person.
  */
-export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer {
+export async function applyAutoRules(tx: Tx, requestId: string, now: Date): Promise<AutoAnswer> {
   // Runs for every request received: prepared once per connection
   const row = getPrepared(tx, "rules:apply", () =>
     tx
@@ -72,11 +72,11 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
     reasonCode: request.reasonCode,
     hasEvidence: request.evidence.length > 0,
     buyerRequests90d: usesBuyerHistory(rules)
-      ? countBuyerRequests(tx, { shopId: request.shopId, buyerId: order.buyerId, requestId, receivedAt: request.receivedAt })
+      ? await countBuyerRequests(tx, { shopId: request.shopId, buyerId: order.buyerId, requestId, receivedAt: request.receivedAt })
       : null,
   };
-  const answer = getAutoAnswer(rules, facts, () => {
-    const snapshot = readPolicySnapshot(tx, requestId);
+  const answer = await getAutoAnswer(rules, facts, async () => {
+    const snapshot = await readPolicySnapshot(tx, requestId);
     return snapshot !== null && isApproveAllowed(snapshot.profile, snapshot.order, snapshot.policyRequest, now);
   });
   if (!answer) return null;
@@ -84,7 +84,7 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
   const card = { shopId: request.shopId, requestId, orderId: order.id };
   if (answer.outcome !== "approve") {
     // 只记录, or matched but the platform forbids approving: the card says so, a person decides
-    writeRuleAudit(tx, card, { action: answer.outcome === "dry_run" ? "rule_dry_run" : "rule_not_eligible", detail: { ...ruleDetail, wouldDecide: "approve" } }, now);
+    await writeRuleAudit(tx, card, { action: answer.outcome === "dry_run" ? "rule_dry_run" : "rule_not_eligible", detail: { ...ruleDetail, wouldDecide: "approve" } }, now);
     return answer;
   }
   const updated = tx
@@ -94,13 +94,13 @@ export function applyAutoRules(tx: Tx, requestId: string, now: Date): AutoAnswer
     .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
     .run();
   if (updated.changes !== 1) return null;
-  writeRuleAudit(tx, card, { action: "approved_by_rule", fromStatus: "pending", toStatus: "approved", detail: ruleDetail }, now);
+  await writeRuleAudit(tx, card, { action: "approved_by_rule", fromStatus: "pending", toStatus: "approved", detail: ruleDetail }, now);
   // Approving a re-open request opens the order's entry (docs/domain/after-sales-entry.md); eligibility was checked just above in this transaction
   if (request.kind === "entry_reopen") {
-    const opened = openOrderEntry(tx, { orderId: order.id, actorId: null, requestId, source: "request", now });
+    const opened = await openOrderEntry(tx, { orderId: order.id, actorId: null, requestId, source: "request", now });
     if (!opened.ok) throw new Error(`Entry of order ${order.id} could not be opened: ${opened.eligibility.reason}`);
   }
-  applyDecisionToRollup(tx, requestId);
-  enqueueDecision(tx, requestId, now);
+  await applyDecisionToRollup(tx, requestId);
+  await enqueueDecision(tx, requestId, now);
   return answer;
 }

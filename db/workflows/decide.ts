@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { getPrepared } from "@/db/statements";
 import { auditLog, requests } from "@/db/schema";
@@ -101,9 +102,9 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
   const card = read?.id === id ? read : await getRequestCard(db, scope, id);
   if (!card) return { ok: false, code: "not_found" };
   const toStatus = statusForDecision(input.decision);
-  const won = db.transaction((tx): boolean | PolicyRefusal => {
+  const won = await transact(db, async (tx): Promise<boolean | PolicyRefusal> => {
     // Platform rules first (docs/domain/README.md): the same check the card's buttons run, inside this transaction
-    const refusal = checkDecisionPolicy(tx, id, input, now);
+    const refusal = await checkDecisionPolicy(tx, id, input, now);
     if (refusal) return refusal;
     const updated = getDecideUpdate(tx, scope.shopIds.length).run({
       id,
@@ -131,13 +132,13 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
     });
     // Approving a re-open card opens the order's entry in the same transaction (docs/domain/after-sales-entry.md)
     if (input.decision === "approve" && card.kind === "entry_reopen") {
-      const opened = openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
+      const opened = await openOrderEntry(tx, { orderId: card.order.id, actorId: scope.userId, requestId: id, source: "request", now });
       if (!opened.ok) throw new Error(`Entry of order ${card.order.id} could not be opened: ${opened.eligibility.reason}`);
     }
     // After the audit row: the rollup reads a rejection's proof from it (docs/metrics.md)
-    applyDecisionToRollup(tx, id);
+    await applyDecisionToRollup(tx, id);
     // The platform hears of the decision only if it is committed, and always if it is (docs/webhooks.md#decisions-out)
-    enqueueDecision(tx, id, now, getFinalAt(now));
+    await enqueueDecision(tx, id, now, getFinalAt(now));
     return true;
   });
   if (typeof won === "object") return { ok: false, ...won };

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, orders, requests } from "@/db/schema";
 import { applyDecisionToRollup } from "@/db/queries/metrics/upkeep";
@@ -20,10 +21,10 @@ export type OpenEntryResult =
  * Opens the order's after-sales entry if the rules allow it now, with its audit row, inside the caller's
  * transaction. The update is conditional on the opened-at it checked, so two racing openings count once.
  */
-export function openOrderEntry(
+export async function openOrderEntry(
   tx: Tx,
   input: { orderId: string; actorId: string | null; requestId: string | null; source: "request" | "orders_page"; now: Date },
-): OpenEntryResult {
+): Promise<OpenEntryResult> {
   const order = tx.select().from(orders).where(eq(orders.id, input.orderId)).get();
   if (!order) throw new Error(`No order ${input.orderId}`);
   const profile = getPolicyProfile(order.platform);
@@ -57,7 +58,7 @@ export function openOrderEntry(
  * by the system at once, with "已开启，至 …" in the audit, and the platform is told like any decision.
  * Call it right after inserting a request (seed, webhook ingest); returns whether it answered.
  */
-export function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): boolean {
+export async function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): Promise<boolean> {
   const row = tx
     .select({ request: requests, order: orders })
     .from(requests)
@@ -75,7 +76,7 @@ export function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): b
     .run();
   if (updated.changes !== 1) return false;
   // Answered at once by the rule: it counts in the response metrics like any decision (docs/metrics.md)
-  applyDecisionToRollup(tx, requestId);
+  await applyDecisionToRollup(tx, requestId);
   tx.insert(auditLog)
     .values({
       shopId: row.request.shopId,
@@ -89,7 +90,7 @@ export function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): b
       at: now,
     })
     .run();
-  enqueueDecision(tx, requestId, now);
+  await enqueueDecision(tx, requestId, now);
   return true;
 }
 
@@ -103,9 +104,8 @@ export async function openEntryForScope(db: Db, scope: Scope, orderId: string, n
   const row = await getOrderRow(db, scope, orderId, now);
   if (!row) return { ok: false, code: "not_found" };
   if (!row.canOpenEntry) return { ok: false, code: "forbidden" };
-  const result = db.transaction((tx) =>
-    openOrderEntry(tx, { orderId, actorId: scope.userId, requestId: null, source: "orders_page", now }),
-  );
+  const result = await transact(db, async (tx) =>
+    openOrderEntry(tx, { orderId, actorId: scope.userId, requestId: null, source: "orders_page", now }));
   if (!result.ok) return { ok: false, code: "not_eligible", eligibility: result.eligibility };
   const order = await getOrderRow(db, scope, orderId, now);
   return order ? { ok: true, order } : { ok: false, code: "not_found" };

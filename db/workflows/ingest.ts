@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { getPrepared, getStatement } from "@/db/statements";
 import { requests, auditLog } from "@/db/schema";
@@ -40,12 +41,12 @@ function getPlatformOrderId(event: WebhookEvent): string | null {
  * Stores an event and applies it in one transaction, so a 200 means both happened and a crash
  * means neither. The same event id again for the shop changes nothing.
  */
-export function receiveWebhookEvent(
+export async function receiveWebhookEvent(
   db: Db,
   input: { shop: WebhookShop; event: WebhookEvent; rawBody: string; now: Date },
-): ReceiveResult {
+): Promise<ReceiveResult> {
   const { shop, event, rawBody, now } = input;
-  return db.transaction((tx) => {
+  return transact(db, async (tx) => {
     // The receipt's writes are prepared once per connection (times as epoch ms, JSON as text, as the schema stores them)
     const stored = getStatement(
       tx,
@@ -63,8 +64,8 @@ export function receiveWebhookEvent(
       rawBody,
     );
     if (stored.changes === 0) return { duplicate: true };
-    if (event.type === "order.upserted") projectOrder(tx, shop, event.data.order.orderId);
-    else projectRequest(tx, shop, event.data.requestId, now);
+    if (event.type === "order.upserted") await projectOrder(tx, shop, event.data.order.orderId);
+    else await projectRequest(tx, shop, event.data.requestId, now);
     return { duplicate: false };
   });
 }
@@ -72,7 +73,7 @@ export function receiveWebhookEvent(
 type OrderSnapshot = { stamp: Stamp; order: WebhookOrder; buyer: WebhookBuyer | null };
 
 /** A request's or an order's stored events in arrival order (prepared once: every receipt reads them). */
-function readEvents(tx: Tx, shopId: string, by: { requestId: string } | { orderId: string }): WebhookEvent[] {
+async function readEvents(tx: Tx, shopId: string, by: { requestId: string } | { orderId: string }): Promise<WebhookEvent[]> {
   const column = "requestId" in by ? "platform_request_id" : "platform_order_id";
   const rows = getStatement(tx, `select raw_body from webhook_events where shop_id = ? and ${column} = ? order by id`)
     .pluck()
@@ -86,8 +87,8 @@ function getStamp(event: WebhookEvent): Stamp {
 }
 
 /** The order as its latest snapshot says, whichever event carried it; the buyer from the latest request. */
-function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): string | null {
-  const events = readEvents(tx, shop.id, { orderId: platformOrderId });
+async function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): Promise<string | null> {
+  const events = await readEvents(tx, shop.id, { orderId: platformOrderId });
   let latest: OrderSnapshot | null = null;
   let buyer: { stamp: Stamp; buyer: WebhookBuyer } | null = null;
   for (const event of events) {
@@ -134,8 +135,8 @@ function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string): strin
  * Rebuilds the request from every stored event for it (the order-independent reducer), then writes
  * what changed. A decided or withdrawn request is never reopened.
  */
-function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, now: Date): void {
-  const events = readEvents(tx, shop.id, { requestId: platformRequestId });
+async function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, now: Date): Promise<void> {
+  const events = await readEvents(tx, shop.id, { requestId: platformRequestId });
   const state = applyRequestEvents(null, events.filter((event): event is RequestEvent => event.type !== "order.upserted"));
   if (!state) return;
   const existing = getPrepared(tx, "webhook:request", () =>
@@ -156,7 +157,7 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
   if (!existing) {
     // Only later events so far (a cancel before its create): no card until the create arrives
     if (!state.createdAt || !fields.order || !fields.kind || fields.reasonCode === null) return;
-    const orderId = projectOrder(tx, shop, fields.order.orderId);
+    const orderId = await projectOrder(tx, shop, fields.order.orderId);
     if (!orderId) return;
     const receivedAt = new Date(state.createdAt);
     const status: RequestStatus = state.cancelledAt ? "cancelled" : "pending";
@@ -192,7 +193,7 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
       now.getTime(),
     );
     // The metrics count a card from the moment it is stored, in the same transaction.
-    addReceivedToRollup(tx, {
+    await addReceivedToRollup(tx, {
       shopId: shop.id,
       platform: shop.platform,
       kind: fields.kind,
@@ -206,27 +207,27 @@ function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: string, no
       rejectEvidenceCount: 0,
     });
     const created = { id, kind: fields.kind };
-    recordProposals(tx, shop, created.id, state, now);
+    await recordProposals(tx, shop, created.id, state, now);
     // A re-open request while the entry is open is answered "已开启，至 …" by the system (docs/domain/after-sales-entry.md)
-    if (created.kind === "entry_reopen") answerReopenIfEntryOpen(tx, created.id, now);
+    if (created.kind === "entry_reopen") await answerReopenIfEntryOpen(tx, created.id, now);
     // The shop's automatic rules answer (or, 只记录, tag) it in this same transaction (docs/domain/automatic-rules.md)
-    applyAutoRules(tx, created.id, now);
+    await applyAutoRules(tx, created.id, now);
     return;
   }
 
-  updatePendingRequest(tx, shop, existing, state, events, now);
-  recordProposals(tx, shop, existing.id, state, now);
+  await updatePendingRequest(tx, shop, existing, state, events, now);
+  await recordProposals(tx, shop, existing.id, state, now);
 }
 
 /** Writes what later events changed on a pending request; a decided or withdrawn one is never reopened. */
-function updatePendingRequest(
+async function updatePendingRequest(
   tx: Tx,
   shop: WebhookShop,
   existing: typeof requests.$inferSelect,
   state: RequestEventState,
   events: WebhookEvent[],
   now: Date,
-): void {
+): Promise<void> {
   if (existing.status !== "pending") return;
   const { fields, fieldStamps } = state;
   // Fields the create set are already on the row; only later events change it (a proposal may have changed the kind since)
@@ -266,11 +267,11 @@ function updatePendingRequest(
 }
 
 /** Douyin proposals go to platform_proposals (docs/domain/negotiation.md); both calls ignore what they have already recorded. */
-function recordProposals(tx: Tx, shop: WebhookShop, requestId: string, state: RequestEventState, now: Date): void {
+async function recordProposals(tx: Tx, shop: WebhookShop, requestId: string, state: RequestEventState, now: Date): Promise<void> {
   for (const proposal of state.proposals) {
     // A resolution that arrived before its proposal waits for it (it stays in the event log)
     if (!proposal.created) continue;
-    recordProposal(tx, {
+    await recordProposal(tx, {
       shopId: shop.id,
       requestId,
       platformProposalId: proposal.proposalId,
@@ -278,7 +279,7 @@ function recordProposals(tx: Tx, shop: WebhookShop, requestId: string, state: Re
       expiresAt: proposal.expiresAt ? new Date(proposal.expiresAt) : null,
       now,
     });
-    if (proposal.outcome) resolveProposal(tx, { shopId: shop.id, platformProposalId: proposal.proposalId, outcome: proposal.outcome, now });
+    if (proposal.outcome) await resolveProposal(tx, { shopId: shop.id, platformProposalId: proposal.proposalId, outcome: proposal.outcome, now });
   }
 }
 
@@ -288,12 +289,12 @@ export type IngestResult = { duplicate: boolean; newEvents: number };
  * Stores one platform message: its events through receiveWebhookEvent, the native state and the message id,
  * all in one transaction (better-sqlite3 nests receiveWebhookEvent's transaction as a savepoint).
  */
-export function ingestPlatformMessage(
+export async function ingestPlatformMessage(
   db: Db,
   input: { shop: WebhookShop; messageId: string; topic: string; rawBody: string; mapped: MappedMessage; now: Date },
-): IngestResult {
+): Promise<IngestResult> {
   const { shop, messageId, topic, rawBody, mapped, now } = input;
-  return db.transaction((tx) => {
+  return transact(db, async (tx) => {
     const stored = tx
       .insert(platformMessages)
       .values({
@@ -313,7 +314,7 @@ export function ingestPlatformMessage(
     if (stored.changes === 0) return { duplicate: true, newEvents: 0 };
     let newEvents = 0;
     for (const event of mapped.events) {
-      if (!receiveWebhookEvent(db, { shop, event, rawBody: JSON.stringify(event), now }).duplicate) newEvents++;
+      if (!(await receiveWebhookEvent(db, { shop, event, rawBody: JSON.stringify(event), now })).duplicate) newEvents++;
     }
     if (mapped.native) {
       const [current] = tx

@@ -46,7 +46,7 @@ async function decidedCard(decision: "approve" | "reject" = "approve") {
   // A Tmall rejection needs proof, and an unshipped refund-only may not be rejected at all (docs/domain/rejections.md)
   const kind = decision === "approve" ? "refund_only" : "return_refund";
   const id = await createRequest(db, { shopId, orderId, platform: "tmall", kind, receivedAt: new Date(decidedAt.getTime() - 600_000), platformDeadline });
-  rebuildRollups(db);
+  await rebuildRollups(db);
   const pendingRollups = readRollups();
   expect((await claimRequest(db, wang, id, new Date(decidedAt.getTime() - 60_000))).ok).toBe(true);
   const evidenceId = newId("evd");
@@ -136,7 +136,7 @@ describe("a refusal by the platform", () => {
     // The rollups forget the answer exactly as an undo does: back to the card received and unanswered
     expect(readRollups()).toEqual(pendingRollups);
     // And a rebuild from the requests agrees
-    rebuildRollups(db);
+    await rebuildRollups(db);
     expect(readRollups()).toEqual(pendingRollups);
     // What every open desk of the shop hears (the live feed is the audit log), and what the card says
     const live = await listLiveEventsSince(db, 0, 100, [shopId]);
@@ -155,9 +155,9 @@ describe("a refusal by the platform", () => {
   it("an empty message still says something, and a refusal settled twice returns the card once", async () => {
     const { id } = await decidedCard();
     const [row] = await readOutbox(id);
-    expect(recordAnswerRefusal(db, row.id, { message: "  " }, finalAt)).toEqual({ status: "refused", isReturned: true });
+    expect(await recordAnswerRefusal(db, row.id, { message: "  " }, finalAt)).toEqual({ status: "refused", isReturned: true });
     expect((await readRequest(id)).platformRefusal).toBe("平台未说明原因");
-    expect(recordAnswerRefusal(db, row.id, { message: "again" }, finalAt)).toEqual({ status: "refused", isReturned: false });
+    expect(await recordAnswerRefusal(db, row.id, { message: "again" }, finalAt)).toEqual({ status: "refused", isReturned: false });
     expect(await readReturns(id)).toHaveLength(1);
   });
 
@@ -207,8 +207,8 @@ describe("after the return", () => {
     await deliverDueDecisions(db, deps(finalAt, [douyinRefusal]));
     const again = new Date(finalAt.getTime() + 30_000);
     const [first, second] = await Promise.all([
-      decideRequest(db, zhao, id, { decision: "approve" }, again),
-      decideRequest(db, wang, id, { decision: "approve" }, again),
+      await decideRequest(db, zhao, id, { decision: "approve" }, again),
+      await decideRequest(db, wang, id, { decision: "approve" }, again),
     ]);
     expect([first.ok, second.ok].sort()).toEqual([false, true]);
     expect([first, second].find((result) => !result.ok)).toMatchObject({ code: "already_decided" });
@@ -233,7 +233,7 @@ describe("after the return", () => {
     // As if the old row were pending still (a second sender): it is settled, the card is left alone
     await db.update(outbox).set({ status: "pending" }).where(eq(outbox.id, old.id));
     expect((await decideRequest(db, zhao, id, { decision: "approve" }, new Date(finalAt.getTime() + 1_000))).ok).toBe(true);
-    expect(recordAnswerRefusal(db, old.id, douyinRefusal, new Date(finalAt.getTime() + 2_000))).toEqual({ status: "refused", isReturned: false });
+    expect(await recordAnswerRefusal(db, old.id, douyinRefusal, new Date(finalAt.getTime() + 2_000))).toEqual({ status: "refused", isReturned: false });
     expect(await readRequest(id)).toMatchObject({ status: "approved", decidedBy: zhao.userId });
     expect(await readReturns(id)).toHaveLength(1);
   });

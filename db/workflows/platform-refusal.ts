@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, requests } from "@/db/schema";
 import { isLatestDelivery, writeDeliveryFailure, writeDeliveryRefused, type RetryPolicy } from "@/db/queries/outbox";
@@ -21,17 +22,17 @@ type Return = { outboxId: number; requestId: string; outboxStatus: "refused" | "
  * answered otherwise meanwhile (cancelled by the buyer, a later decision with a newer row). Returns whether it did.
  * respond_by and platform_deadline are left alone: both clocks keep running. The claim stays with its agent.
  */
-function returnDecisionToAgents(tx: Tx, entry: Return, now: Date): boolean {
+async function returnDecisionToAgents(tx: Tx, entry: Return, now: Date): Promise<boolean> {
   const row = tx.select().from(requests).where(eq(requests.id, entry.requestId)).get();
   if (!row || (row.status !== "approved" && row.status !== "rejected")) return false;
-  if (!isLatestDelivery(tx, entry.requestId, entry.outboxId)) return false;
+  if (!await isLatestDelivery(tx, entry.requestId, entry.outboxId)) return false;
   const reverted = tx
     .update(requests)
     .set({ ...undecidedColumns, platformRefusal: entry.message, platformRefusedAt: now, version: sql`${requests.version} + 1` })
     .where(and(eq(requests.id, row.id), eq(requests.version, row.version)))
     .run();
   if (reverted.changes !== 1) throw new Error(`Request ${row.id} changed while its answer was returned`);
-  revertDecisionEffects(tx, row);
+  await revertDecisionEffects(tx, row);
   tx.insert(auditLog)
     .values({
       shopId: row.shopId,
@@ -51,14 +52,14 @@ function returnDecisionToAgents(tx: Tx, entry: Return, now: Date): boolean {
 export type SettledAnswer = { status: OutboxStatus; isReturned: boolean };
 
 /** The platform refused the answer (a business error): the row is parked as refused and the card goes back. */
-export function recordAnswerRefusal(db: Db, outboxId: number, refusal: { message: string; code?: string }, now: Date): SettledAnswer {
+export async function recordAnswerRefusal(db: Db, outboxId: number, refusal: { message: string; code?: string }, now: Date): Promise<SettledAnswer> {
   const message = getRefusalText(refusal.message);
   const code = refusal.code?.trim() ? refusal.code.trim().slice(0, 100) : null;
-  return db.transaction((tx): SettledAnswer => {
-    const settled = writeDeliveryRefused(tx, outboxId, code ? `${code}: ${message}` : message, now);
+  return transact(db, async (tx): Promise<SettledAnswer> => {
+    const settled = await writeDeliveryRefused(tx, outboxId, code ? `${code}: ${message}` : message, now);
     // Settled meanwhile by another pass: nothing more to do here
     if (!settled) return { status: "refused", isReturned: false };
-    const isReturned = returnDecisionToAgents(tx, { outboxId, requestId: settled.requestId, outboxStatus: "refused", message, code }, now);
+    const isReturned = await returnDecisionToAgents(tx, { outboxId, requestId: settled.requestId, outboxStatus: "refused", message, code }, now);
     return { status: "refused", isReturned };
   });
 }
@@ -67,13 +68,13 @@ export function recordAnswerRefusal(db: Db, outboxId: number, refusal: { message
  * A transient failure (network, timeout, 5xx, throttling): retried with backoff. After the last try the row is
  * dead and the card goes back exactly as for a refusal, saying the answer could not be delivered.
  */
-export function recordAnswerFailure(db: Db, outboxId: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): SettledAnswer {
-  return db.transaction((tx): SettledAnswer => {
-    const failure = writeDeliveryFailure(tx, outboxId, error, now, random, schedule);
+export async function recordAnswerFailure(db: Db, outboxId: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): Promise<SettledAnswer> {
+  return transact(db, async (tx): Promise<SettledAnswer> => {
+    const failure = await writeDeliveryFailure(tx, outboxId, error, now, random, schedule);
     if (!failure) return { status: "pending", isReturned: false };
     if (failure.status !== "dead") return { status: failure.status, isReturned: false };
     const message = getUndeliveredMessage(failure.attempts, error);
-    const isReturned = returnDecisionToAgents(tx, { outboxId, requestId: failure.requestId, outboxStatus: "dead", message, code: null }, now);
+    const isReturned = await returnDecisionToAgents(tx, { outboxId, requestId: failure.requestId, outboxStatus: "dead", message, code: null }, now);
     return { status: "dead", isReturned };
   });
 }

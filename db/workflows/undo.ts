@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, orders, requests } from "@/db/schema";
 import { type RollupSource } from "@/db/queries/metrics/card-facts";
@@ -14,7 +15,7 @@ export type UndoResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "undo_refused"; reason: "not_decided" | "not_yours" | "final" };
 
-function readLatestDetail(tx: Tx, requestId: string, action: AuditAction): Record<string, unknown> | null {
+async function readLatestDetail(tx: Tx, requestId: string, action: AuditAction): Promise<Record<string, unknown> | null> {
   const row = tx
     .select({ detail: auditLog.detail })
     .from(auditLog)
@@ -41,10 +42,10 @@ export const undecidedColumns = {
  * closes the order's entry as it was, and the metrics forget the answer. `decided` is the row as it was decided.
  * Shared by the undo and by a platform's refusal (db/workflows/platform-refusal.ts), which must revert alike.
  */
-export function revertDecisionEffects(tx: Tx, decided: typeof requests.$inferSelect): void {
+export async function revertDecisionEffects(tx: Tx, decided: typeof requests.$inferSelect): Promise<void> {
   const id = decided.id;
   if (decided.kind === "entry_reopen" && decided.decision === "approve") {
-    const opened = readLatestDetail(tx, id, "entry_opened");
+    const opened = await readLatestDetail(tx, id, "entry_opened");
     if (opened && typeof opened.timesOpened === "number") {
       const previous = typeof opened.previousOpenedAt === "string" ? new Date(opened.previousOpenedAt) : null;
       tx.update(orders)
@@ -54,10 +55,10 @@ export function revertDecisionEffects(tx: Tx, decided: typeof requests.$inferSel
     }
   }
 
-  const evidenceIds = decided.decision === "reject" ? readLatestDetail(tx, id, "rejected")?.evidenceIds : undefined;
+  const evidenceIds = decided.decision === "reject" ? (await readLatestDetail(tx, id, "rejected"))?.evidenceIds : undefined;
   const before: RollupSource = { ...decided, rejectEvidenceCount: Array.isArray(evidenceIds) ? evidenceIds.length : 0 };
   const after: RollupSource = { ...before, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
-  applyRollupChange(tx, before, after);
+  await applyRollupChange(tx, before, after);
 }
 
 /**
@@ -67,7 +68,7 @@ export function revertDecisionEffects(tx: Tx, decided: typeof requests.$inferSel
 export async function undoDecision(db: Db, scope: Scope, id: string, now: Date): Promise<UndoResult> {
   const card = await getRequestCard(db, scope, id);
   if (!card) return { ok: false, code: "not_found" };
-  const outcome = db.transaction((tx): UndoResult | null => {
+  const outcome = await transact(db, async (tx): Promise<UndoResult | null> => {
     const row = tx
       .select()
       .from(requests)
@@ -77,7 +78,7 @@ export async function undoDecision(db: Db, scope: Scope, id: string, now: Date):
     const check = canUndo(row, scope.userId, now);
     if (!check.ok) return { ok: false, code: "undo_refused", reason: check.reason };
     // Already picked up by the sender (a retry after a failure): the platform may have it, so it stands.
-    if (!cancelUnsentDecision(tx, id)) return { ok: false, code: "undo_refused", reason: "final" };
+    if (!await cancelUnsentDecision(tx, id)) return { ok: false, code: "undo_refused", reason: "final" };
     const reverted = tx
       .update(requests)
       .set({ ...undecidedColumns, version: sql`${requests.version} + 1` })
@@ -85,7 +86,7 @@ export async function undoDecision(db: Db, scope: Scope, id: string, now: Date):
       .run();
     if (reverted.changes !== 1) throw new Error(`Request ${id} changed during undo`);
 
-    revertDecisionEffects(tx, row);
+    await revertDecisionEffects(tx, row);
 
     tx.insert(auditLog)
       .values({

@@ -113,11 +113,11 @@ describe("findFirstMatch (ordering)", () => {
 
 describe("getAutoAnswer", () => {
   const live = rule("live", {});
-  it("approves with a live rule, tags with a 只记录 rule, and leaves an ineligible request to a person", () => {
-    expect(getAutoAnswer([live], facts, () => true)?.outcome).toBe("approve");
-    expect(getAutoAnswer([{ ...live, mode: "dry_run" }], facts, () => true)?.outcome).toBe("dry_run");
-    expect(getAutoAnswer([live], facts, () => false)?.outcome).toBe("ineligible");
-    expect(getAutoAnswer([], facts, () => true)).toBeNull();
+  it("approves with a live rule, tags with a 只记录 rule, and leaves an ineligible request to a person", async () => {
+    expect((await getAutoAnswer([live], facts, () => true))?.outcome).toBe("approve");
+    expect((await getAutoAnswer([{ ...live, mode: "dry_run" }], facts, () => true))?.outcome).toBe("dry_run");
+    expect((await getAutoAnswer([live], facts, () => false))?.outcome).toBe("ineligible");
+    expect(await getAutoAnswer([], facts, () => true)).toBeNull();
   });
 });
 

@@ -96,10 +96,13 @@ export type AutoAnswer =
   | { outcome: "ineligible"; rule: AutoRule }
   | null;
 
-/** What the rules do with a request on arrival: answer it, only tag it (只记录), or leave it to a person. */
-export function getAutoAnswer(rules: readonly AutoRule[], facts: RuleFacts, isAllowed: () => boolean): AutoAnswer {
+/**
+ * What the rules do with a request on arrival: answer it, only tag it (只记录), or leave it to a person. `isAllowed`
+ * is asked only when a rule matches (it reads the card's platform facts).
+ */
+export async function getAutoAnswer(rules: readonly AutoRule[], facts: RuleFacts, isAllowed: () => boolean | Promise<boolean>): Promise<AutoAnswer> {
   const rule = findFirstMatch(rules, facts);
   if (!rule) return null;
-  if (!isAllowed()) return { outcome: "ineligible", rule };
+  if (!(await isAllowed())) return { outcome: "ineligible", rule };
   return { outcome: rule.mode === "live" ? "approve" : "dry_run", rule };
 }

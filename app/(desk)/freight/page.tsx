@@ -21,9 +21,9 @@ export default async function FreightPage({ searchParams }: { searchParams: Prom
   const shopId = parsed.success && shops.some((shop) => shop.id === parsed.data.shop) ? parsed.data.shop : shops[0].id;
   const windowDays = parsed.success ? parsed.data.window : freightInputsQuery.shape.window.parse(undefined);
   const [inputs, settings, scenarios] = await Promise.all([
-    getShopFreightInputs(db, scope, shopId, { windowDays, now: new Date() }),
-    getFreightSettings(db, scope, shopId),
-    listScenarios(db, scope, shopId),
+    await getShopFreightInputs(db, scope, shopId, { windowDays, now: new Date() }),
+    await getFreightSettings(db, scope, shopId),
+    await listScenarios(db, scope, shopId),
   ]);
   if (!inputs || !settings || !scenarios) notFound();
   return <FreightEstimator shops={shops} shopId={shopId} windowDays={windowDays} initial={{ inputs, settings }} initialScenarios={scenarios} />;

@@ -15,7 +15,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const query = parsed.success ? parsed.data : listRequestsQuery.parse({});
   const db = getDb();
   const now = new Date();
-  const [page, shops] = await Promise.all([listRequests(db, scope, { ...query, cursor: null }, now), listScopeShops(db, scope)]);
+  const [page, shops] = await Promise.all([await listRequests(db, scope, { ...query, cursor: null }, now), await listScopeShops(db, scope)]);
   // The user's own card density (a cookie named after them): read here, so the first paint is already right
   const density = parseInboxDensity((await cookies()).get(getDensityCookieName(scope.userId))?.value);
   const filters = { status: query.status, platform: query.platform, kind: query.kind, shop: query.shop, q: query.q };

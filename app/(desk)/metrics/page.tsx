@@ -19,7 +19,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
   const rangeProblem = raw.range === "custom" ? getCustomRangeProblem(text(raw.from), text(raw.to), getShanghaiDay(now)) : null;
   const isValid = rangeProblem === null && metricsQuery.safeParse(raw).success;
   const input = isValid ? raw : { shop: raw.shop };
-  const [report, staffing, shops] = await Promise.all([loadReport(db, scope, input, now), loadStaffing(db, scope, raw, now), listScopeShops(db, scope)]);
+  const [report, staffing, shops] = await Promise.all([loadReport(db, scope, input, now), loadStaffing(db, scope, raw, now), await listScopeShops(db, scope)]);
   if ("error" in report) notFound();
   const staffingData = "error" in staffing ? await loadStaffing(db, scope, { shop: report.data.shopId ?? undefined }, now) : staffing;
   if ("error" in staffingData) notFound();

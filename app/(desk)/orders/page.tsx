@@ -11,8 +11,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const db = getDb();
   const now = new Date();
   const [orders, settings] = await Promise.all([
-    listOrders(db, scope, { q, limit: 50 }, now),
-    scope.role === "owner" ? listEntrySettings(db, scope) : Promise.resolve(null),
+    await listOrders(db, scope, { q, limit: 50 }, now),
+    scope.role === "owner" ? await listEntrySettings(db, scope) : Promise.resolve(null),
   ]);
   return <OrdersView key={q} q={q} orders={orders} entrySettings={settings} />;
 }

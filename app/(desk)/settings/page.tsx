@@ -20,10 +20,10 @@ export default async function SettingsPage() {
   const tApps = await getTranslations("platformConnect");
   const db = getDb();
   const [connections, events, deliveries, apps] = await Promise.all([
-    listShopConnections(db, scope.merchantId, scope.shopIds, new Date()),
-    listRecentEvents(db, scope.shopIds),
-    listRecentDeliveries(db, scope.shopIds),
-    listPlatformAppsForShops(db, scope.merchantId, scope.shopIds),
+    await listShopConnections(db, scope.merchantId, scope.shopIds, new Date()),
+    await listRecentEvents(db, scope.shopIds),
+    await listRecentDeliveries(db, scope.shopIds),
+    await listPlatformAppsForShops(db, scope.merchantId, scope.shopIds),
   ]);
   const now = new Date();
   const appByShop = new Map(apps.map((app) => [app.shopId, toPlatformAppView(app.shopId, app, now)]));

@@ -15,10 +15,10 @@ export default async function TeamPage() {
   if (scope.role !== "owner") notFound();
   const t = await getTranslations();
   const db = getDb();
-  const [team, loads, shopAssignments] = await Promise.all([listTeam(db, scope.merchantId), listAgentLoads(db, scope.merchantId), listShopAssignments(db, scope.merchantId)]);
+  const [team, loads, shopAssignments] = await Promise.all([await listTeam(db, scope.merchantId), await listAgentLoads(db, scope.merchantId), await listShopAssignments(db, scope.merchantId)]);
   const openClaims = new Map(loads.map((load) => [load.userId, load.openClaims]));
   // Online on any desk instance (the presence table, lib/presence.ts)
-  const online = listOnlineUserIds(db, new Date());
+  const online = await listOnlineUserIds(db, new Date());
   return (
     <section aria-labelledby="team-title" className="space-y-4">
       <h1 id="team-title" className="text-lg font-semibold">

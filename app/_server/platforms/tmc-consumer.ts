@@ -58,7 +58,7 @@ export async function storeTmcMessage(db: Db, target: TmcTarget | null, raw: Rec
   const detail = parseTaobaoRefund(await performCall(deps, detailCall));
   const order = await readOrderFacts(deps, target.app, detail);
   const mapped = mapTaobaoMessage(message, detail, order ? { facts: order.facts, factsReadAt: deps.now(), tradeModified: order.tradeModified } : { facts: null });
-  const stored = ingestPlatformMessage(db, { shop: target.shop, messageId: message.messageId, topic: message.topic, rawBody: JSON.stringify(raw), mapped, now: deps.now() });
+  const stored = await ingestPlatformMessage(db, { shop: target.shop, messageId: message.messageId, topic: message.topic, rawBody: JSON.stringify(raw), mapped, now: deps.now() });
   if (!stored.duplicate && mapped.native) await cacheRejectReasons(db, target, mapped.native, deps);
   return stored.duplicate ? "duplicate" : "stored";
 }
@@ -108,12 +108,12 @@ export function startTmcConsumer(getDb: () => Db, intervalMs = 5_000, deps: Clie
       }
     } finally {
       if (!isStopped) {
-        timer = setTimeout(tick, intervalMs);
+        timer = setTimeout(() => void tick(), intervalMs);
         timer.unref();
       }
     }
   };
-  timer = setTimeout(tick, intervalMs);
+  timer = setTimeout(() => void tick(), intervalMs);
   timer.unref();
   globalForConsumer.tmcConsumer = {
     stop: () => {

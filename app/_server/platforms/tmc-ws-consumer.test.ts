@@ -200,7 +200,7 @@ describe("fake TMC server", () => {
 
 describe("startTmcWsConsumer: the TMC_CONSUMER=ws entry point", () => {
   /** The shop's app as the settings page stores it, pointed at the fake TMC (settings.tmcUrl). */
-  const saveApp = (values: { consumerEnabled: boolean }) =>
+  const saveApp = async (values: { consumerEnabled: boolean }) =>
     upsertPlatformApp(
       db,
       { shopId, protocol: "taobao_tmc", appKey: app.appKey, appSecret: app.appSecret, platformShopId: app.sellerNick, apiBaseUrl: "http://fake-top/router/rest", accessToken: "sess", consumerEnabled: values.consumerEnabled, settings: { defaultCategory: "apparel", tmcUrl: url } },

@@ -107,14 +107,14 @@ export function startTokenUpkeep(getDb: () => Db, intervalMs = upkeepIntervalMs,
       console.error("[tokens] round failed:", error);
     } finally {
       if (!isStopped) {
-        timer = setTimeout(tick, intervalMs);
+        timer = setTimeout(() => void tick(), intervalMs);
         // Never the reason a process stays alive
         timer.unref();
       }
     }
   };
   // The first round soon after start: a token that expired while the server was down is refreshed at once
-  timer = setTimeout(tick, Math.min(intervalMs, 1_000));
+  timer = setTimeout(() => void tick(), Math.min(intervalMs, 1_000));
   timer.unref();
   globalForUpkeep.tokenUpkeep = {
     stop: () => {

@@ -75,9 +75,9 @@ export const GET = withScope(async (request, { scope }) => {
       // Subscribe first, then replay: an event landing in between is held back by the id check, not lost.
       const buffered: LiveEvent[] = [];
       let isReplaying = resumeFrom !== null;
-      const unsubscribe = hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
+      const unsubscribe = await hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
       const unwatch = getStreamGuard().watch({ token: session.session.token, userId: scope.userId, shopIds, close: () => close() });
-      const leave = getPresenceTracker().enter(scope.userId);
+      const leave = await getPresenceTracker().enter(scope.userId);
       const heartbeat = setInterval(() => {
         if (isClosed) return;
         write(encoder.encode(`: heartbeat ${Date.now()}\n\n`));

@@ -1,4 +1,5 @@
 import { and, eq, getTableName, gte, lt, sql } from "drizzle-orm";
+import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { requests, shops } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
@@ -26,7 +27,7 @@ import {
 // Exact rebuilds: every rollup recomputed from the requests, or one shop's hours when they drifted
 
 /** Rewrites a shop's metric_shop_hourly rows in [startMs, endMs) as the sums of its metric_hourly rows there. */
-function refreshShopHours(writer: Writer, shopId: string, startMs: number, endMs: number): void {
+async function refreshShopHours(writer: Writer, shopId: string, startMs: number, endMs: number): Promise<void> {
   const start = new Date(startMs);
   const end = new Date(endMs);
   writer
@@ -67,7 +68,7 @@ function getOrAddRow(target: Map<string, StoredRow>, key: StoredKey, bucketMs: n
  * The full rebuild writes a year of rows (~750k at 1M requests): one prepared statement run per row
  * instead of drizzle building a multi-row insert, which cost most of the rebuild's time.
  */
-function insertRows(writer: Writer, table: CounterTable, rows: Iterable<StoredRow>): void {
+async function insertRows(writer: Writer, table: CounterTable, rows: Iterable<StoredRow>): Promise<void> {
   const columns = [...getKeyColumns(table), ...scalarCounterNames.map((name) => getTableCounterColumns(table)[name]), table.responseHistogram];
   const statement = getStatement(writer, `insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
   for (const { bucketMs, counters, ...key } of rows) {
@@ -96,7 +97,7 @@ function sumIntoShopDays(dailyRows: Iterable<StoredRow>): StoredRow[] {
   return [...shopDays.values()];
 }
 
-function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into: Map<string, StoredRow>, policy: RollupPolicy): number {
+async function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into: Map<string, StoredRow>, policy: RollupPolicy): Promise<number> {
   const rows = writer
     .select(rollupSourceColumns)
     .from(requests)
@@ -112,10 +113,10 @@ function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into
 const rebuildChunkMs = 14 * dayMs;
 
 /** Recomputes every rollup from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
-export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): { cards: number } {
+export async function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): Promise<{ cards: number }> {
   let cards = 0;
   for (const { id: shopId } of db.select({ id: shops.id }).from(shops).all()) {
-    db.transaction((tx) => {
+    await transact(db, async (tx) => {
       tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId)).run();
       tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId)).run();
       tx.delete(metricMonthly).where(eq(metricMonthly.shopId, shopId)).run();
@@ -132,22 +133,22 @@ export function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolic
       // Chunks start on a Shanghai day so each day's hours are complete before its daily rows are written
       for (let chunkStartMs = getDayBucket(new Date(bounds.first)).getTime(); chunkStartMs <= bounds.last; chunkStartMs += rebuildChunkMs) {
         const hourly = new Map<string, StoredRow>();
-        cards += scanHourly(tx, shopId, new Date(chunkStartMs), new Date(chunkStartMs + rebuildChunkMs), hourly, policy);
-        insertRows(tx, metricHourly, hourly.values());
+        cards += await scanHourly(tx, shopId, new Date(chunkStartMs), new Date(chunkStartMs + rebuildChunkMs), hourly, policy);
+        await insertRows(tx, metricHourly, hourly.values());
         const daily = [...sumInto(new Map(), hourly.values(), toDayMs).values()];
-        insertRows(tx, metricDaily, daily);
-        insertRows(tx, metricShopDaily, sumIntoShopDays(daily));
+        await insertRows(tx, metricDaily, daily);
+        await insertRows(tx, metricShopDaily, sumIntoShopDays(daily));
         sumInto(monthly, daily, toMonthMs);
-        refreshShopHours(tx, shopId, chunkStartMs, chunkStartMs + rebuildChunkMs);
+        await refreshShopHours(tx, shopId, chunkStartMs, chunkStartMs + rebuildChunkMs);
       }
-      insertRows(tx, metricMonthly, monthly.values());
+      await insertRows(tx, metricMonthly, monthly.values());
     });
   }
   return { cards };
 }
 
 /** A shop's rows of a finer keyed table in [start, end), to be summed into a coarser one. */
-function readStoredRows(writer: Writer, table: typeof metricHourly | typeof metricDaily, shopId: string, start: Date, end: Date): StoredRow[] {
+async function readStoredRows(writer: Writer, table: typeof metricHourly | typeof metricDaily, shopId: string, start: Date, end: Date): Promise<StoredRow[]> {
   const bucket = getBucketColumn(table);
   return writer
     .select({ ...getTableCounterColumns(table), agentId: table.agentId, platform: table.platform, kind: table.kind, bucketStart: bucket })
@@ -158,25 +159,25 @@ function readStoredRows(writer: Writer, table: typeof metricHourly | typeof metr
 }
 
 /** Recomputes one shop's hourly rows of the given hours, then its daily and monthly rows of their days and months from the finer rows. */
-export function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): void {
+export async function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): Promise<void> {
   for (const hourStartMs of hourStartsMs) {
     const hourStart = new Date(hourStartMs);
     writer.delete(metricHourly).where(and(eq(metricHourly.shopId, shopId), eq(metricHourly.hourStart, hourStart))).run();
     const hourly = new Map<string, StoredRow>();
-    scanHourly(writer, shopId, hourStart, new Date(hourStartMs + hourMs), hourly, policy);
-    insertRows(writer, metricHourly, hourly.values());
-    refreshShopHours(writer, shopId, hourStartMs, hourStartMs + hourMs);
+    await scanHourly(writer, shopId, hourStart, new Date(hourStartMs + hourMs), hourly, policy);
+    await insertRows(writer, metricHourly, hourly.values());
+    await refreshShopHours(writer, shopId, hourStartMs, hourStartMs + hourMs);
   }
   for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
     writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs)))).run();
     writer.delete(metricShopDaily).where(and(eq(metricShopDaily.shopId, shopId), eq(metricShopDaily.dayStart, new Date(dayStartMs)))).run();
-    const daily = [...sumInto(new Map(), readStoredRows(writer, metricHourly, shopId, new Date(dayStartMs), new Date(dayStartMs + dayMs)), toDayMs).values()];
-    insertRows(writer, metricDaily, daily);
-    insertRows(writer, metricShopDaily, sumIntoShopDays(daily));
+    const daily = [...sumInto(new Map(), await readStoredRows(writer, metricHourly, shopId, new Date(dayStartMs), new Date(dayStartMs + dayMs)), toDayMs).values()];
+    await insertRows(writer, metricDaily, daily);
+    await insertRows(writer, metricShopDaily, sumIntoShopDays(daily));
   }
   for (const monthStartMs of new Set(hourStartsMs.map(toMonthMs))) {
     const [start, end] = [new Date(monthStartMs), getNextShanghaiMonthStart(new Date(monthStartMs))];
     writer.delete(metricMonthly).where(and(eq(metricMonthly.shopId, shopId), eq(metricMonthly.monthStart, start))).run();
-    insertRows(writer, metricMonthly, sumInto(new Map(), readStoredRows(writer, metricDaily, shopId, start, end), toMonthMs).values());
+    await insertRows(writer, metricMonthly, sumInto(new Map(), await readStoredRows(writer, metricDaily, shopId, start, end), toMonthMs).values());
   }
 }

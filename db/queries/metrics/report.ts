@@ -72,7 +72,7 @@ function getKeySelection(table: CounterTable, scope: Scope, grouping: Grouping) 
  * A rollup table's rows in [startMs, endMs), summed in SQL per key, per bucket or in all: a year of
  * daily rows (~56k at 1M requests) comes back as a few hundred groups instead of being read row by row.
  */
-function readGrouped(db: Db, scope: Scope, shopIds: string[], table: CounterTable, startMs: number, endMs: number, grouping: Grouping): ReadRow[] {
+async function readGrouped(db: Db, scope: Scope, shopIds: string[], table: CounterTable, startMs: number, endMs: number, grouping: Grouping): Promise<ReadRow[]> {
   if (startMs >= endMs || shopIds.length === 0) return [];
   const bucket = getBucketColumn(table);
   const counters = getTableCounterColumns(table);
@@ -113,19 +113,19 @@ function getWholeBuckets(startMs: number, endMs: number, floor: (ms: number) => 
  * keeps keys apart, whole months from the monthly table and the days around them from the daily one.
  * A partial last hour counts whole (every card in it so far), so "today" reads up to now.
  */
-function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange, grouping: Grouping): ReadRow[] {
-  const read = (table: CounterTable, startMs: number, endMs: number) => readGrouped(db, scope, shopIds, table, startMs, endMs, grouping);
+async function readRangeRows(db: Db, scope: Scope, shopIds: string[], range: TimeRange, grouping: Grouping): Promise<ReadRow[]> {
+  const read = async (table: CounterTable, startMs: number, endMs: number) => readGrouped(db, scope, shopIds, table, startMs, endMs, grouping);
   const startMs = getShanghaiHourBucket(range.start).getTime();
   const endMs = ceilToHourMs(range.end);
   const days = getWholeBuckets(startMs, endMs, toDayMs, (ms) => toDayMs(ms) + dayMs);
   if (!days) return read(metricHourly, startMs, endMs);
   const [daysStartMs, daysEndMs] = days;
-  const hours = [...read(metricHourly, startMs, daysStartMs), ...read(metricHourly, daysEndMs, endMs)];
-  if (grouping !== "key") return [...hours, ...read(metricShopDaily, daysStartMs, daysEndMs)];
+  const hours = [...await read(metricHourly, startMs, daysStartMs), ...await read(metricHourly, daysEndMs, endMs)];
+  if (grouping !== "key") return [...hours, ...await read(metricShopDaily, daysStartMs, daysEndMs)];
   const months = getWholeBuckets(daysStartMs, daysEndMs, toMonthMs, (ms) => getNextShanghaiMonthStart(new Date(ms)).getTime());
-  if (!months) return [...hours, ...read(metricDaily, daysStartMs, daysEndMs)];
+  if (!months) return [...hours, ...await read(metricDaily, daysStartMs, daysEndMs)];
   const [monthsStartMs, monthsEndMs] = months;
-  return [...hours, ...read(metricDaily, daysStartMs, monthsStartMs), ...read(metricMonthly, monthsStartMs, monthsEndMs), ...read(metricDaily, monthsEndMs, daysEndMs)];
+  return [...hours, ...await read(metricDaily, daysStartMs, monthsStartMs), ...await read(metricMonthly, monthsStartMs, monthsEndMs), ...await read(metricDaily, monthsEndMs, daysEndMs)];
 }
 
 export function sumRows(rows: Iterable<ReadRow>): RollupCounters {
@@ -152,7 +152,7 @@ function groupRows(rows: readonly ReadRow[], getKey: (row: ReadRow) => string): 
  * Rounds each shop had scored over the last 30 Shanghai days up to now (cards received in its platform's
  * scoring hours), which decides whether the platform scores the shop at all. Every platform looks back 30 days.
  */
-function readScoredRounds(db: Db, shopIds: string[], now: Date): { shopId: string; scoredRounds: number }[] {
+async function readScoredRounds(db: Db, shopIds: string[], now: Date): Promise<{ shopId: string; scoredRounds: number }[]> {
   if (shopIds.length === 0) return [];
   const lookbackDays = Math.max(...Object.values(platformScoring).map((scoring) => scoring.lookbackDays));
   const firstDayStart = new Date(getShanghaiDayStart(getShanghaiDay(now)).getTime() - (lookbackDays - 1) * dayMs);
@@ -176,7 +176,7 @@ export async function countOverdueNow(db: Db, shopIds: string[], now: Date): Pro
   return row?.count ?? 0;
 }
 
-function readHeatmap(db: Db, shopIds: string[], range: TimeRange): MetricsReport["heatmap"] {
+async function readHeatmap(db: Db, shopIds: string[], range: TimeRange): Promise<MetricsReport["heatmap"]> {
   const arrivals = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const late = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   if (shopIds.length === 0) return { arrivals, late };
@@ -217,10 +217,10 @@ function listDays(range: ReportRange): string[] {
 export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], range: ReportRange, now: Date, shopId: string | null = null): Promise<MetricsReport> {
   // Keyed sums feed the totals and the shop/agent/platform/kind breakdowns (a few hundred rows); bucket
   // sums the days; the range before is only compared in total
-  const rows = readRangeRows(db, scope, shopIds, range, "key");
-  const bucketRows = readRangeRows(db, scope, shopIds, range, "bucket");
-  const previousRows = readRangeRows(db, scope, shopIds, range.previous, "total");
-  const [shopNames, overdueNow, shopPlatforms] = await Promise.all([getShopNames(db, shopIds), countOverdueNow(db, shopIds, now), getShopPlatforms(db, shopIds)]);
+  const rows = await readRangeRows(db, scope, shopIds, range, "key");
+  const bucketRows = await readRangeRows(db, scope, shopIds, range, "bucket");
+  const previousRows = await readRangeRows(db, scope, shopIds, range.previous, "total");
+  const [shopNames, overdueNow, shopPlatforms] = await Promise.all([await getShopNames(db, shopIds), await countOverdueNow(db, shopIds, now), await getShopPlatforms(db, shopIds)]);
 
   const byAgent = groupRows(
     rows.filter((row) => row.agentId !== otherAgentsId),
@@ -258,13 +258,13 @@ export async function getMetricsReport(db: Db, scope: Scope, shopIds: string[], 
       kind: toBreakdown(groupRows(rows, (row) => row.kind), (key) => key),
       day: listDays(range).map((day) => ({ key: day, label: day, figures: getRangeFigures(byDay.get(day) ?? createEmptyRollup()) })),
     },
-    heatmap: readHeatmap(db, shopIds, range),
+    heatmap: await readHeatmap(db, shopIds, range),
     policy: {
       replyWindowMs: defaultRollupPolicy.replyWindowMs,
       target: responseRateTarget,
       platforms: [...new Set(shopPlatforms.values())].sort().map((platform) => ({ platform, ...platformScoring[platform] })),
     },
-    scoring: readScoredRounds(db, shopIds, now).map(({ shopId, scoredRounds }) => {
+    scoring: (await readScoredRounds(db, shopIds, now)).map(({ shopId, scoredRounds }) => {
       const platform = shopPlatforms.get(shopId)!;
       return { shopId, label: shopNames.get(shopId) ?? shopId, platform, scoredRounds, minRounds: platformScoring[platform].minRounds, isExempt: isExemptFromScoring(platform, scoredRounds) };
     }),

@@ -13,7 +13,7 @@ import { getUserNames } from "@/db/queries/metrics/names";
 // The staffing forecast: tomorrow's arrivals and the people they need
 
 /** People's decisions in all of the merchant's shops in [start, end): an agent's previous card may be in a shop outside the report. */
-function readPersonDecisions(db: Db, merchantId: string, shopIds: readonly string[], start: Date, end: Date) {
+async function readPersonDecisions(db: Db, merchantId: string, shopIds: readonly string[], start: Date, end: Date) {
   const counted = new Set(shopIds);
   return db
     .select({ agentId: requests.decidedBy, shopId: requests.shopId, receivedAt: requests.receivedAt, decidedAt: requests.decidedAt })
@@ -47,7 +47,7 @@ export async function getStaffingForecast(
           .all();
   const forecast = forecastArrivals(history, options.day, options.weeks);
 
-  const measured = shopIds.length === 0 ? { cards: [], awayLeftOut: 0 } : measureHandleTimes(readPersonDecisions(db, scope.merchantId, shopIds, historyStart, new Date(dayStartMs)));
+  const measured = shopIds.length === 0 ? { cards: [], awayLeftOut: 0 } : measureHandleTimes(await readPersonDecisions(db, scope.merchantId, shopIds, historyStart, new Date(dayStartMs)));
   const handleMs = measured.cards.map((card) => card.handleMs);
   const profile = toHandleProfile(handleMs);
   const targetSeconds = defaultRollupPolicy.replyWindowMs / 1000;

@@ -38,7 +38,7 @@ type TouchedRow = { table: CounterTable; key: StoredKey; bucketMs: number };
  * Adds (sign 1) or takes back (sign -1) one card's counters in its hourly, daily, monthly, shop-daily
  * and shop-hourly rows, each one upsert that adds in SQL with a statement prepared once: no read first.
  */
-function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: RollupPolicy): TouchedRow[] {
+async function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: RollupPolicy): Promise<TouchedRow[]> {
   const counters = createEmptyRollup();
   addCardInto(counters, facts, policy);
   const key = getStoredKey(facts);
@@ -64,7 +64,7 @@ function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, policy: R
   return touched;
 }
 
-function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: TouchedRow): boolean {
+async function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: TouchedRow): Promise<boolean> {
   const counterColumns = getTableCounterColumns(table);
   const row = getStatement(
     writer,
@@ -80,22 +80,29 @@ function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: Touche
  * to the request row. A card's receipt never changes, so both sides fall in one shop-hour; if a row
  * it touched turns out to have drifted, that hour is recomputed from the requests instead.
  */
-export function applyRollupChange(
+export async function applyRollupChange(
   writer: Writer,
   before: RollupSource | null,
   after: RollupSource | null,
   policy: RollupPolicy = defaultRollupPolicy,
-): void {
+): Promise<void> {
   const card = after ?? before;
   if (!card) return;
-  const left = before ? addSignedCard(writer, toCardFacts(before), -1, policy) : [];
-  const joined = after ? addSignedCard(writer, toCardFacts(after), 1, policy) : [];
+  const left = before ? await addSignedCard(writer, toCardFacts(before), -1, policy) : [];
+  const joined = after ? await addSignedCard(writer, toCardFacts(after), 1, policy) : [];
   // Only adding cannot take a row below zero or empty it, so a new card needs no check; its hour is checked at its decision
   if (!before) return;
   const hourStartMs = getShanghaiHourBucket(card.receivedAt).getTime();
   // A day's or month's row holds its hour's row and more, so when the hourly rows stay consistent the coarser ones do too
-  if (![...left, ...joined].every((row) => row.table !== metricHourly || isTouchedRowConsistent(writer, row))) {
-    rebuildShopHours(writer, card.shopId, [hourStartMs], policy);
+  let isConsistentNow = true;
+  for (const row of [...left, ...joined]) {
+    if (row.table === metricHourly && !(await isTouchedRowConsistent(writer, row))) {
+      isConsistentNow = false;
+      break;
+    }
+  }
+  if (!isConsistentNow) {
+    await rebuildShopHours(writer, card.shopId, [hourStartMs], policy);
     return;
   }
   // A row whose last card moved away goes, as a rebuild would not write it; the shop's rows keep the card while it exists
@@ -107,8 +114,8 @@ export function applyRollupChange(
 }
 
 /** A card just received (e.g. by the platform webhook): count it, in the transaction that stores it. */
-export function addReceivedToRollup(writer: Writer, card: RollupSource, policy: RollupPolicy = defaultRollupPolicy): void {
-  applyRollupChange(writer, null, card, policy);
+export async function addReceivedToRollup(writer: Writer, card: RollupSource, policy: RollupPolicy = defaultRollupPolicy): Promise<void> {
+  await applyRollupChange(writer, null, card, policy);
 }
 
 const addingUpsertSql = new Map<string, string>();
@@ -135,11 +142,11 @@ function getAddingUpsertSql(table: CounterTable, histogramIndex: number, sign: 1
  * After decideRequest's conditional update of a pending card and its audit row: the row as it was is
  * the same row with the decision fields still empty, so one read gives both sides.
  */
-export function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): void {
+export async function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): Promise<void> {
   const after = getPrepared(writer, "metrics:rollup-source", () =>
     writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, sql.placeholder("requestId"))).prepare(),
   ).get({ requestId });
   if (!after) throw new Error(`No request ${requestId} to count`);
   const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
-  applyRollupChange(writer, before, after, policy);
+  await applyRollupChange(writer, before, after, policy);
 }

@@ -7,9 +7,9 @@ import { listRecentEvents, listShopConnections } from "@/db/queries/webhooks";
 export const GET = withScope(async (_request, { scope }) => {
   const db = getDb();
   const [connections, events, deliveries] = await Promise.all([
-    listShopConnections(db, scope.merchantId, scope.shopIds, new Date()),
-    listRecentEvents(db, scope.shopIds),
-    listRecentDeliveries(db, scope.shopIds),
+    await listShopConnections(db, scope.merchantId, scope.shopIds, new Date()),
+    await listRecentEvents(db, scope.shopIds),
+    await listRecentDeliveries(db, scope.shopIds),
   ]);
   return Response.json({ connections, events, deliveries }, { headers: { "cache-control": "no-store" } });
 }, { role: "owner" });

@@ -53,7 +53,7 @@ export async function receiveSignedEvent(db: Db, { platform, getHeader, body }: 
   }
   const parsed = parseWebhookEvent(rawBody);
   if (!parsed.ok) return getApiErrorAnswer(parsed.code, parsed.message, { issues: parsed.issues });
-  const { duplicate } = receiveWebhookEvent(db, { shop, event: parsed.event, rawBody, now });
+  const { duplicate } = await receiveWebhookEvent(db, { shop, event: parsed.event, rawBody, now });
   return { status: 200, body: { received: true, duplicate } };
 }
 

@@ -42,7 +42,7 @@ export async function handleDouyinPush(db: Db, request: Request, deps: ClientDep
       const detail = needsDouyinDetail(message) ? await fetchDouyinDetail(deps, target.app, aftersaleId) : null;
       const facts = message.tag === 200 && detail ? await fetchDouyinOrderFacts(deps, target.app, getDouyinOrderRef(message, detail)) : undefined;
       const mapped = mapDouyinMessage(message, detail, { receivedAt: now, facts });
-      ingestPlatformMessage(db, { shop: target.shop, messageId: message.msgId, topic: String(message.tag), rawBody: JSON.stringify(message), mapped, now });
+      await ingestPlatformMessage(db, { shop: target.shop, messageId: message.msgId, topic: String(message.tag), rawBody: JSON.stringify(message), mapped, now });
     }
   } catch (error) {
     if (error instanceof PlatformMessageError) return fail(422, error.message);

@@ -63,7 +63,7 @@ export async function handleWechatPush(db: Db, request: Request, deps: ClientDep
       ? await fetchWechatOrderFacts(deps, target.app, { afterSaleOrderId: update.afterSaleOrderId, orderId: detail.orderId ?? update.orderId, productId: detail.productId, skuId: detail.skuId })
       : null;
     const mapped = mapWechatUpdate(update, detail, { facts, fetchedAt });
-    ingestPlatformMessage(db, { shop: target.shop, messageId, topic: "channels_ec_aftersale_update", rawBody: JSON.stringify(event), mapped, now: deps.now() });
+    await ingestPlatformMessage(db, { shop: target.shop, messageId, topic: "channels_ec_aftersale_update", rawBody: JSON.stringify(event), mapped, now: deps.now() });
   } catch (error) {
     if (error instanceof PlatformMessageError) return text(error.message, 422);
     console.error("[wechat push] failed:", error);
