@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { getTableColumns, is, SQL } from "drizzle-orm";
-import { getTableConfig as getPgTableConfig, PgDialect, PgTable, type PgColumn } from "drizzle-orm/pg-core";
+import { getTableConfig as getPgTableConfig, type IndexedColumn, PgDialect, PgTable, type PgColumn } from "drizzle-orm/pg-core";
 import { getTableConfig as getSqliteTableConfig, SQLiteSyncDialect, SQLiteTable, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { describe, expect, test } from "vitest";
 import * as pgCore from "@/db/pg/schema";
@@ -57,6 +57,15 @@ const sqlTranslations: [sqlite: string, pg: string][] = [
   // the scalar min() of two values
   ["min(", "least("],
 ];
+
+/**
+ * Where the PostgreSQL schema knowingly differs, as table export name → column key → the PostgreSQL column name.
+ * db/schema.ts builds the better-auth tables' updatedAt with its createdAt(), a second "created_at" column, which
+ * PostgreSQL refuses in an insert (db/pg/columns.ts). Its own test below fails once db/schema.ts is fixed.
+ */
+const knownDifferences: Record<string, Record<string, { sqliteName: string; pgName: string }>> = Object.fromEntries(
+  ["users", "sessions", "accounts", "verifications"].map((table) => [table, { updatedAt: { sqliteName: "created_at", pgName: "updated_at" } }]),
+);
 
 const schemaFileNames = (dir: string) => fs.readdirSync(dir).filter((file) => /^schema(-[a-z]+)?\.ts$/.test(file)).sort();
 
@@ -126,15 +135,16 @@ function pgType(column: PgColumn) {
   return readBack instanceof Date && readBack.getTime() === 1767225600123 && written === 1767225600123 ? "instant" : "bigint (not an instant)";
 }
 
-function sqliteShape(table: SQLiteTable) {
+function sqliteShape(exportName: string, table: SQLiteTable) {
   const config = getSqliteTableConfig(table);
+  const differences = knownDifferences[exportName] ?? {};
   return {
     name: config.name,
     columns: Object.fromEntries(
       Object.entries(getTableColumns(table)).map(([key, column]) => [
         key,
         {
-          name: column.name,
+          name: differences[key]?.sqliteName === column.name ? differences[key].pgName : column.name,
           type: expectedPgType(config.name, column),
           notNull: column.notNull,
           hasDefault: column.hasDefault,
@@ -200,7 +210,7 @@ function pgShape(table: PgTable) {
       .map(({ config: index }) => ({
         name: index.name,
         unique: index.unique,
-        columns: index.columns.map((column) => (is(column, SQL) ? renderPg(column, config.name) : column.name)),
+        columns: index.columns.map((column) => (is(column, SQL) ? renderPg(column, config.name) : (column as IndexedColumn).name)),
         where: renderPg(index.where, config.name),
       }))
       .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "")),
@@ -237,6 +247,13 @@ describe("the PostgreSQL schema mirrors the SQLite schema", () => {
     const sqlite = sqliteTables.get(exportName)!.table as SQLiteTable;
     const pg = pgTables.get(exportName)?.table as PgTable | undefined;
     expect(pg, `db/pg has no table exported as ${exportName}`).toBeDefined();
-    expect(pgShape(pg!)).toEqual(sqliteShape(sqlite));
+    expect(pgShape(pg!)).toEqual(sqliteShape(exportName, sqlite));
+  });
+
+  test("each known difference is still a difference (remove it from knownDifferences once db/schema.ts is fixed)", () => {
+    for (const [exportName, columns] of Object.entries(knownDifferences)) {
+      const sqliteColumns = getTableColumns(sqliteTables.get(exportName)!.table as SQLiteTable);
+      for (const [key, { sqliteName }] of Object.entries(columns)) expect(sqliteColumns[key].name, `${exportName}.${key}`).toBe(sqliteName);
+    }
   });
 });

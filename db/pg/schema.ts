@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { bytea, createdAt, instant } from "@/db/pg/columns";
+import { bytea, createdAt, instant, updatedAt } from "@/db/pg/columns";
 import { platforms, priorRefundStates, requestKinds, requestStatuses, roles } from "@/lib/domain";
 import type { AuditAction } from "@/lib/audit-actions";
 
@@ -47,7 +47,7 @@ export const users = pgTable(
     role: text("role", { enum: roles }).notNull().default("agent"),
     allShops: boolean("all_shops").notNull().default(false),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (table) => [index("user_merchant_idx").on(table.merchantId)],
 );
@@ -59,7 +59,7 @@ export const sessions = pgTable(
     expiresAt: instant("expires_at").notNull(),
     token: text("token").notNull().unique(),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
     userId: text("user_id")
@@ -86,7 +86,7 @@ export const accounts = pgTable(
     scope: text("scope"),
     password: text("password"),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (table) => [index("account_user_idx").on(table.userId)],
 );
@@ -97,7 +97,7 @@ export const verifications = pgTable("verification", {
   value: text("value").notNull(),
   expiresAt: instant("expires_at").notNull(),
   createdAt: createdAt(),
-  updatedAt: createdAt(),
+  updatedAt: updatedAt(),
 });
 
 export const loginThrottles = pgTable("login_throttle", {
