@@ -125,9 +125,10 @@ async function startThrowawayCluster(binDir) {
 
 /**
  * A PostgreSQL server for tests: { url, source, stop }. The url names its `postgres` database as user postgres,
- * which may create and drop databases. probeLocal: false goes straight to a throwaway cluster (its own test does).
+ * which may create and drop databases. probeLocal: false (or TEST_POSTGRES_SKIP_LOCAL=1) skips 127.0.0.1:5432 and
+ * goes on to a throwaway cluster, as its own test does.
  */
-export async function providePostgres({ probeLocal = true, binaryRoot = debianRoot, log = console.log } = {}) {
+export async function providePostgres({ probeLocal = process.env.TEST_POSTGRES_SKIP_LOCAL !== "1", binaryRoot = debianRoot, log = console.log } = {}) {
   const tried = [];
   const fromEnv = process.env.TEST_DATABASE_URL;
   if (fromEnv) {

@@ -4,9 +4,10 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { getTableConfig, type IndexedColumn, PgDialect, PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { merchants, shops, users } from "@/db/pg/schema";
 import { pgSchema } from "@/db/pg/tables";
+import { serverUrlOrFail } from "@/db/pg/test-server";
 
 // db/pg/migrations applied by drizzle's node-postgres migrator to a new database on a live server
 // (db/pg/global-setup.ts) builds what db/pg/schema*.ts declares, and the pg-core types read back what they wrote.
@@ -32,23 +33,34 @@ let admin: pg.Client;
 let client: pg.Client;
 let db: NodePgDatabase;
 
+// A missing server fails every test with its reason (a failing beforeAll would mark them skipped)
+let setupError: unknown;
+let created = false;
 beforeAll(async () => {
-  const serverUrl = inject("postgresUrl");
-  admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${databaseName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${databaseName}`;
-  client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  db = drizzle(client);
-  await migrate(db, { migrationsFolder: "db/pg/migrations" });
+  try {
+    const serverUrl = serverUrlOrFail();
+    admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database "${databaseName}"`);
+    created = true;
+    const url = new URL(serverUrl);
+    url.pathname = `/${databaseName}`;
+    client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    db = drizzle(client);
+    await migrate(db, { migrationsFolder: "db/pg/migrations" });
+  } catch (error) {
+    setupError = error;
+  }
+});
+beforeEach(() => {
+  if (setupError) throw setupError;
 });
 
 afterAll(async () => {
-  await client?.end();
-  await admin?.query(`drop database if exists "${databaseName}"`);
-  await admin?.end();
+  await client?.end().catch(() => {});
+  if (created) await admin.query(`drop database "${databaseName}"`);
+  await admin?.end().catch(() => {});
 });
 
 async function rows<T>(text: string): Promise<T[]> {
