@@ -1,13 +1,30 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const postgresTests = ["db/**/*.pg.test.ts"];
 
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
   test: {
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "components/**/*.test.tsx", "scripts/**/*.test.ts"],
     environment: "node",
     // A guard against a hung test, not a speed check (speed is npm run bench's): the property and seed tests take a
     // few seconds on two quiet cores and several times that on a busy machine
     testTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts", "components/**/*.test.tsx", "scripts/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...postgresTests],
+        },
+      },
+      {
+        // Tests on a live PostgreSQL server: the global setup finds or starts one (scripts/postgres.mjs) only when
+        // one of these files runs, and hands its url to the tests (docs/postgres.md#tests)
+        extends: true,
+        test: { name: "postgres", include: postgresTests, globalSetup: ["db/pg/global-setup.ts"] },
+      },
+    ],
   },
 });

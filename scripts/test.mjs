@@ -1,9 +1,11 @@
-// `npm test`: typecheck, lint, unit (vitest), e2e (Playwright on Debian's Chromium). Ends with "N passed, N failed".
+// `npm test`: typecheck, lint, unit (vitest; *.pg.test.ts on a PostgreSQL server from scripts/postgres.mjs), e2e
+// (Playwright on Debian's Chromium). Ends with "N passed, N failed".
 // `npm run test:e2e` (`--e2e-only`): the e2e build and Playwright alone; arguments after it go to Playwright
 // (`npm run test:e2e -- e2e/decide.spec.ts`). E2E_PORT picks the port, and with it the build folder and database.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { providePostgres } from "./postgres.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const bin = (name) => path.join("node_modules", ".bin", name);
@@ -47,9 +49,9 @@ if (mode !== undefined && !isE2eOnly) {
 fs.rmSync("test-results", { recursive: true, force: true });
 fs.mkdirSync("test-results", { recursive: true });
 
-if (!isE2eOnly) runChecksAndUnit();
+if (!isE2eOnly) await runChecksAndUnit();
 
-function runChecksAndUnit() {
+async function runChecksAndUnit() {
   results.push({ name: "typecheck", passed: step("typecheck", bin("tsc"), ["--noEmit", "-p", "."]) ? 1 : 0, failed: 0 });
   if (!results.at(-1).passed) results.at(-1).failed = 1;
   // Lint is eslint and the import-cycle check (madge, type-only imports included: .madgerc)
@@ -61,7 +63,17 @@ function runChecksAndUnit() {
   const deadCodeOk = step("dead code", bin("knip"), ["--no-progress"]);
   results.push({ name: "dead code", passed: deadCodeOk ? 1 : 0, failed: deadCodeOk ? 0 : 1 });
 
-  const unitOk = step("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"]);
+  // The *.pg.test.ts files need a PostgreSQL server (scripts/postgres.mjs): found or started here, in sight, once.
+  // Without one they still run, and fail with the reason (docs/postgres.md#tests).
+  console.log("\n=== PostgreSQL for the unit tests");
+  const postgres = await providePostgres().catch((error) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return null;
+  });
+  if (postgres) console.log(`=== PostgreSQL: ${postgres.source}`);
+  const unitEnv = postgres ? { TEST_DATABASE_URL: postgres.url } : {};
+  const unitOk = step("unit", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=test-results/vitest.json"], unitEnv);
+  await postgres?.stop();
   const vitest = readJson("test-results/vitest.json");
   results.push({
     name: "unit",

@@ -1,0 +1,488 @@
+CREATE TABLE "freight_scenarios" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"name" text NOT NULL,
+	"parameters" jsonb NOT NULL,
+	"window_days" integer NOT NULL,
+	"created_by" text,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "freight_settings" (
+	"shop_id" text PRIMARY KEY NOT NULL,
+	"settings" jsonb NOT NULL,
+	"updated_by" text,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "metric_daily" (
+	"shop_id" text NOT NULL,
+	"agent_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"kind" text NOT NULL,
+	"day_start" bigint NOT NULL,
+	"received" integer NOT NULL,
+	"received_in_scoring_hours" integer NOT NULL,
+	"answered" integer NOT NULL,
+	"answered_within_3min" integer NOT NULL,
+	"answered_within_3min_in_scoring_hours" integer NOT NULL,
+	"approved" integer NOT NULL,
+	"rejected" integer NOT NULL,
+	"rejected_without_reason_or_evidence" integer NOT NULL,
+	"auto_answered" integer NOT NULL,
+	"intervention" integer NOT NULL,
+	"refund_fen" bigint NOT NULL,
+	"return_freight_fen" bigint NOT NULL,
+	"response_ms_total" bigint NOT NULL,
+	"response_histogram" jsonb NOT NULL,
+	CONSTRAINT "metric_daily_shop_id_day_start_agent_id_platform_kind_pk" PRIMARY KEY("shop_id","day_start","agent_id","platform","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_hourly" (
+	"shop_id" text NOT NULL,
+	"agent_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"kind" text NOT NULL,
+	"hour_start" bigint NOT NULL,
+	"received" integer NOT NULL,
+	"received_in_scoring_hours" integer NOT NULL,
+	"answered" integer NOT NULL,
+	"answered_within_3min" integer NOT NULL,
+	"answered_within_3min_in_scoring_hours" integer NOT NULL,
+	"approved" integer NOT NULL,
+	"rejected" integer NOT NULL,
+	"rejected_without_reason_or_evidence" integer NOT NULL,
+	"auto_answered" integer NOT NULL,
+	"intervention" integer NOT NULL,
+	"refund_fen" bigint NOT NULL,
+	"return_freight_fen" bigint NOT NULL,
+	"response_ms_total" bigint NOT NULL,
+	"response_histogram" jsonb NOT NULL,
+	CONSTRAINT "metric_hourly_shop_id_hour_start_agent_id_platform_kind_pk" PRIMARY KEY("shop_id","hour_start","agent_id","platform","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_monthly" (
+	"shop_id" text NOT NULL,
+	"agent_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"kind" text NOT NULL,
+	"month_start" bigint NOT NULL,
+	"received" integer NOT NULL,
+	"received_in_scoring_hours" integer NOT NULL,
+	"answered" integer NOT NULL,
+	"answered_within_3min" integer NOT NULL,
+	"answered_within_3min_in_scoring_hours" integer NOT NULL,
+	"approved" integer NOT NULL,
+	"rejected" integer NOT NULL,
+	"rejected_without_reason_or_evidence" integer NOT NULL,
+	"auto_answered" integer NOT NULL,
+	"intervention" integer NOT NULL,
+	"refund_fen" bigint NOT NULL,
+	"return_freight_fen" bigint NOT NULL,
+	"response_ms_total" bigint NOT NULL,
+	"response_histogram" jsonb NOT NULL,
+	CONSTRAINT "metric_monthly_shop_id_month_start_agent_id_platform_kind_pk" PRIMARY KEY("shop_id","month_start","agent_id","platform","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_shop_daily" (
+	"shop_id" text NOT NULL,
+	"day_start" bigint NOT NULL,
+	"received" integer NOT NULL,
+	"received_in_scoring_hours" integer NOT NULL,
+	"answered" integer NOT NULL,
+	"answered_within_3min" integer NOT NULL,
+	"answered_within_3min_in_scoring_hours" integer NOT NULL,
+	"approved" integer NOT NULL,
+	"rejected" integer NOT NULL,
+	"rejected_without_reason_or_evidence" integer NOT NULL,
+	"auto_answered" integer NOT NULL,
+	"intervention" integer NOT NULL,
+	"refund_fen" bigint NOT NULL,
+	"return_freight_fen" bigint NOT NULL,
+	"response_ms_total" bigint NOT NULL,
+	"response_histogram" jsonb NOT NULL,
+	CONSTRAINT "metric_shop_daily_shop_id_day_start_pk" PRIMARY KEY("shop_id","day_start")
+);
+--> statement-breakpoint
+CREATE TABLE "metric_shop_hourly" (
+	"shop_id" text NOT NULL,
+	"hour_start" bigint NOT NULL,
+	"received" integer NOT NULL,
+	"answered" integer NOT NULL,
+	"answered_within_3min" integer NOT NULL,
+	CONSTRAINT "metric_shop_hourly_shop_id_hour_start_pk" PRIMARY KEY("shop_id","hour_start")
+);
+--> statement-breakpoint
+CREATE TABLE "platform_apps" (
+	"shop_id" text PRIMARY KEY NOT NULL,
+	"protocol" text NOT NULL,
+	"app_key" text NOT NULL,
+	"app_secret" text NOT NULL,
+	"platform_shop_id" text NOT NULL,
+	"api_base_url" text NOT NULL,
+	"access_token" text,
+	"refresh_token" text,
+	"access_token_expires_at" bigint,
+	"refresh_token_expires_at" bigint,
+	"token_refreshed_at" bigint,
+	"last_message_at" bigint,
+	"last_answer_at" bigint,
+	"last_error" text,
+	"last_error_at" bigint,
+	"consumer_enabled" boolean DEFAULT false NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "platform_messages" (
+	"id" integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "platform_messages_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"shop_id" text NOT NULL,
+	"message_id" text NOT NULL,
+	"topic" text NOT NULL,
+	"platform_request_id" text,
+	"event_ids" jsonb NOT NULL,
+	"note" text,
+	"raw_body" text NOT NULL,
+	"received_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "platform_refunds" (
+	"shop_id" text NOT NULL,
+	"platform_request_id" text NOT NULL,
+	"native" jsonb NOT NULL,
+	"updated_at" bigint NOT NULL,
+	CONSTRAINT "platform_refunds_shop_id_platform_request_id_pk" PRIMARY KEY("shop_id","platform_request_id")
+);
+--> statement-breakpoint
+CREATE TABLE "platform_reject_reasons" (
+	"shop_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"reasons" jsonb NOT NULL,
+	"fetched_at" bigint NOT NULL,
+	CONSTRAINT "platform_reject_reasons_shop_id_kind_pk" PRIMARY KEY("shop_id","kind")
+);
+--> statement-breakpoint
+CREATE TABLE "counter_offers" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"request_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"amount_fen" integer,
+	"created_by" text NOT NULL,
+	"created_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "platform_proposals" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"request_id" text NOT NULL,
+	"platform_proposal_id" text NOT NULL,
+	"proposed_at" bigint NOT NULL,
+	"expires_at" bigint,
+	"invalid_reason" text,
+	"outcome" text,
+	"resolved_at" bigint,
+	"recorded_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "presence" (
+	"user_id" text NOT NULL,
+	"instance_id" text NOT NULL,
+	"streams" integer NOT NULL,
+	"last_seen_at" bigint NOT NULL,
+	CONSTRAINT "presence_user_id_instance_id_pk" PRIMARY KEY("user_id","instance_id")
+);
+--> statement-breakpoint
+CREATE TABLE "auto_rule_sets" (
+	"shop_id" text PRIMARY KEY NOT NULL,
+	"auto_open_entry" boolean DEFAULT false NOT NULL,
+	"rules" jsonb NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"updated_by" text,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "outbox" (
+	"id" integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "outbox_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"shop_id" text NOT NULL,
+	"request_id" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"payload" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" bigint NOT NULL,
+	"last_error" text,
+	"last_attempt_at" bigint,
+	"delivered_at" bigint,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "shop_platform_endpoints" (
+	"shop_id" text PRIMARY KEY NOT NULL,
+	"url" text NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "shop_webhook_secrets" (
+	"id" integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "shop_webhook_secrets_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"shop_id" text NOT NULL,
+	"secret" text NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"rotated_out_at" bigint
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_events" (
+	"id" integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "webhook_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"shop_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"event_id" text NOT NULL,
+	"type" text NOT NULL,
+	"occurred_at" bigint NOT NULL,
+	"received_at" bigint NOT NULL,
+	"platform_request_id" text,
+	"platform_order_id" text,
+	"raw_body" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "account" (
+	"id" text PRIMARY KEY NOT NULL,
+	"account_id" text NOT NULL,
+	"provider_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"access_token" text,
+	"refresh_token" text,
+	"id_token" text,
+	"access_token_expires_at" bigint,
+	"refresh_token_expires_at" bigint,
+	"scope" text,
+	"password" text,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "audit_log" (
+	"id" integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "audit_log_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"shop_id" text NOT NULL,
+	"request_id" text,
+	"order_id" text,
+	"actor_id" text,
+	"action" text NOT NULL,
+	"from_status" text,
+	"to_status" text,
+	"detail" jsonb,
+	"at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "evidence_files" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"name" text NOT NULL,
+	"mime_type" text NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "login_throttle" (
+	"email" text PRIMARY KEY NOT NULL,
+	"failures" integer DEFAULT 0 NOT NULL,
+	"last_failure_at" bigint NOT NULL,
+	"locked_until" bigint
+);
+--> statement-breakpoint
+CREATE TABLE "merchants" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "orders" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"platform_order_id" text NOT NULL,
+	"category" text NOT NULL,
+	"title" text NOT NULL,
+	"amount_fen" integer NOT NULL,
+	"buyer_id" text NOT NULL,
+	"buyer_nick" text NOT NULL,
+	"province" text,
+	"completed_at" bigint,
+	"shipped_at" bigint,
+	"received_at" bigint,
+	"supported_kinds" jsonb NOT NULL,
+	"prior_refund" text DEFAULT 'none' NOT NULL,
+	"warranty_days" integer,
+	"seller_promise_days" integer,
+	"entry_opened_at" bigint,
+	"entry_times_opened" integer DEFAULT 0 NOT NULL,
+	"unknown_facts" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"sub_order_id" text,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "requests" (
+	"id" text PRIMARY KEY NOT NULL,
+	"shop_id" text NOT NULL,
+	"order_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"platform_request_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"reason_code" text NOT NULL,
+	"reason_text" text,
+	"claim" text,
+	"evidence" jsonb NOT NULL,
+	"amount_fen" integer NOT NULL,
+	"received_at" bigint NOT NULL,
+	"respond_by" bigint NOT NULL,
+	"platform_deadline" bigint,
+	"decision" text,
+	"decided_at" bigint,
+	"decided_by" text,
+	"final_at" bigint,
+	"claimed_by" text,
+	"claimed_at" bigint,
+	"reject_reason_code" text,
+	"reject_reason_text" text,
+	"reject_message" text,
+	"platform_refusal" text,
+	"platform_refused_at" bigint,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "session" (
+	"id" text PRIMARY KEY NOT NULL,
+	"expires_at" bigint NOT NULL,
+	"token" text NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"ip_address" text,
+	"user_agent" text,
+	"user_id" text NOT NULL,
+	CONSTRAINT "session_token_unique" UNIQUE("token")
+);
+--> statement-breakpoint
+CREATE TABLE "shop_access" (
+	"user_id" text NOT NULL,
+	"shop_id" text NOT NULL,
+	CONSTRAINT "shop_access_user_id_shop_id_pk" PRIMARY KEY("user_id","shop_id")
+);
+--> statement-breakpoint
+CREATE TABLE "shops" (
+	"id" text PRIMARY KEY NOT NULL,
+	"merchant_id" text NOT NULL,
+	"platform" text NOT NULL,
+	"name" text NOT NULL,
+	"ship_from_province" text,
+	"agents_may_open_entry" boolean DEFAULT false NOT NULL,
+	"auto_assign" boolean DEFAULT false NOT NULL,
+	"assign_cap" integer DEFAULT 5 NOT NULL,
+	"auto_assign_since" bigint,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "user" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"email_verified" boolean DEFAULT false NOT NULL,
+	"image" text,
+	"merchant_id" text NOT NULL,
+	"role" text DEFAULT 'agent' NOT NULL,
+	"all_shops" boolean DEFAULT false NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	CONSTRAINT "user_email_unique" UNIQUE("email")
+);
+--> statement-breakpoint
+CREATE TABLE "verification" (
+	"id" text PRIMARY KEY NOT NULL,
+	"identifier" text NOT NULL,
+	"value" text NOT NULL,
+	"expires_at" bigint NOT NULL,
+	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "freight_scenarios" ADD CONSTRAINT "freight_scenarios_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "freight_scenarios" ADD CONSTRAINT "freight_scenarios_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "freight_settings" ADD CONSTRAINT "freight_settings_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "freight_settings" ADD CONSTRAINT "freight_settings_updated_by_user_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_daily" ADD CONSTRAINT "metric_daily_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_hourly" ADD CONSTRAINT "metric_hourly_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_monthly" ADD CONSTRAINT "metric_monthly_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_shop_daily" ADD CONSTRAINT "metric_shop_daily_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "metric_shop_hourly" ADD CONSTRAINT "metric_shop_hourly_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "platform_apps" ADD CONSTRAINT "platform_apps_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "platform_messages" ADD CONSTRAINT "platform_messages_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "platform_refunds" ADD CONSTRAINT "platform_refunds_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "platform_reject_reasons" ADD CONSTRAINT "platform_reject_reasons_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "counter_offers" ADD CONSTRAINT "counter_offers_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "counter_offers" ADD CONSTRAINT "counter_offers_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "counter_offers" ADD CONSTRAINT "counter_offers_created_by_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "platform_proposals" ADD CONSTRAINT "platform_proposals_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "platform_proposals" ADD CONSTRAINT "platform_proposals_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "presence" ADD CONSTRAINT "presence_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "auto_rule_sets" ADD CONSTRAINT "auto_rule_sets_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "auto_rule_sets" ADD CONSTRAINT "auto_rule_sets_updated_by_user_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox" ADD CONSTRAINT "outbox_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox" ADD CONSTRAINT "outbox_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "shop_platform_endpoints" ADD CONSTRAINT "shop_platform_endpoints_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "shop_webhook_secrets" ADD CONSTRAINT "shop_webhook_secrets_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account" ADD CONSTRAINT "account_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_actor_id_user_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "evidence_files" ADD CONSTRAINT "evidence_files_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "orders" ADD CONSTRAINT "orders_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "requests" ADD CONSTRAINT "requests_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "requests" ADD CONSTRAINT "requests_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "requests" ADD CONSTRAINT "requests_decided_by_user_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "requests" ADD CONSTRAINT "requests_claimed_by_user_id_fk" FOREIGN KEY ("claimed_by") REFERENCES "public"."user"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "session" ADD CONSTRAINT "session_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "shop_access" ADD CONSTRAINT "shop_access_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "shop_access" ADD CONSTRAINT "shop_access_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "shops" ADD CONSTRAINT "shops_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "user" ADD CONSTRAINT "user_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "freight_scenarios_shop_idx" ON "freight_scenarios" USING btree ("shop_id","created_at");--> statement-breakpoint
+CREATE INDEX "metric_daily_agent_idx" ON "metric_daily" USING btree ("agent_id","day_start");--> statement-breakpoint
+CREATE INDEX "metric_hourly_agent_idx" ON "metric_hourly" USING btree ("agent_id","hour_start");--> statement-breakpoint
+CREATE UNIQUE INDEX "platform_apps_platform_shop_uq" ON "platform_apps" USING btree ("protocol","platform_shop_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "platform_messages_shop_message_uq" ON "platform_messages" USING btree ("shop_id","message_id");--> statement-breakpoint
+CREATE INDEX "platform_messages_request_idx" ON "platform_messages" USING btree ("shop_id","platform_request_id");--> statement-breakpoint
+CREATE INDEX "counter_offers_request_idx" ON "counter_offers" USING btree ("request_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "platform_proposals_shop_platform_uq" ON "platform_proposals" USING btree ("shop_id","platform_proposal_id");--> statement-breakpoint
+CREATE INDEX "platform_proposals_request_idx" ON "platform_proposals" USING btree ("request_id","proposed_at");--> statement-breakpoint
+CREATE INDEX "presence_seen_idx" ON "presence" USING btree ("last_seen_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "outbox_idempotency_key_uq" ON "outbox" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "outbox_shop_idx" ON "outbox" USING btree ("shop_id","created_at");--> statement-breakpoint
+CREATE INDEX "shop_webhook_secrets_shop_idx" ON "shop_webhook_secrets" USING btree ("shop_id","rotated_out_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_events_shop_event_uq" ON "webhook_events" USING btree ("shop_id","event_id");--> statement-breakpoint
+CREATE INDEX "webhook_events_request_idx" ON "webhook_events" USING btree ("shop_id","platform_request_id");--> statement-breakpoint
+CREATE INDEX "webhook_events_order_idx" ON "webhook_events" USING btree ("shop_id","platform_order_id");--> statement-breakpoint
+CREATE INDEX "webhook_events_received_idx" ON "webhook_events" USING btree ("shop_id","received_at");--> statement-breakpoint
+CREATE INDEX "account_user_idx" ON "account" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "audit_request_idx" ON "audit_log" USING btree ("request_id","at");--> statement-breakpoint
+CREATE INDEX "audit_order_idx" ON "audit_log" USING btree ("order_id");--> statement-breakpoint
+CREATE INDEX "audit_received_idx" ON "audit_log" USING btree ("at") WHERE "audit_log"."action" = 'received';--> statement-breakpoint
+CREATE INDEX "evidence_shop_idx" ON "evidence_files" USING btree ("shop_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "orders_shop_platform_order_uq" ON "orders" USING btree ("shop_id","platform_order_id");--> statement-breakpoint
+CREATE INDEX "orders_shop_shipped_idx" ON "orders" USING btree ("shop_id","shipped_at");--> statement-breakpoint
+CREATE INDEX "orders_shop_buyer_idx" ON "orders" USING btree ("shop_id","buyer_id");--> statement-breakpoint
+CREATE INDEX "orders_rule_facts_idx" ON "orders" USING btree ("id","category","amount_fen","completed_at","prior_refund","entry_opened_at","entry_times_opened","buyer_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "requests_shop_platform_request_uq" ON "requests" USING btree ("shop_id","platform","platform_request_id");--> statement-breakpoint
+CREATE INDEX "requests_inbox_idx" ON "requests" USING btree ("status","respond_by","id");--> statement-breakpoint
+CREATE INDEX "requests_due_idx" ON "requests" USING btree ("status",least("respond_by", coalesce("platform_deadline", "respond_by")),"id");--> statement-breakpoint
+CREATE INDEX "requests_shop_status_idx" ON "requests" USING btree ("shop_id","status","respond_by");--> statement-breakpoint
+CREATE INDEX "requests_decided_idx" ON "requests" USING btree ("shop_id","decided_at");--> statement-breakpoint
+CREATE INDEX "requests_shop_received_idx" ON "requests" USING btree ("shop_id","received_at");--> statement-breakpoint
+CREATE INDEX "requests_order_idx" ON "requests" USING btree ("order_id");--> statement-breakpoint
+CREATE INDEX "requests_rule_scan_idx" ON "requests" USING btree ("shop_id","order_id","received_at","kind","status","amount_fen","decided_at","reason_code","evidence");--> statement-breakpoint
+CREATE INDEX "requests_claimed_idx" ON "requests" USING btree ("claimed_by","status");--> statement-breakpoint
+CREATE INDEX "session_user_idx" ON "session" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "shops_merchant_idx" ON "shops" USING btree ("merchant_id");--> statement-breakpoint
+CREATE INDEX "user_merchant_idx" ON "user" USING btree ("merchant_id");
