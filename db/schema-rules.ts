@@ -1,18 +1,8 @@
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { shops, users } from "@/db/schema";
-import type { AutoRule } from "@/lib/rules/schema";
+import { chooseTable } from "@/db/engine-tables";
+import * as pg from "@/db/pg/schema-rules";
+import * as sqlite from "@/db/sqlite/schema-rules";
 
-// Automatic rules (docs/domain/automatic-rules.md): one row per shop with the 自动开启售后入口 switch and the ordered rules.
-// The rules are one JSON list so their order is saved in one write and read in one row on every arrival.
+// The tables of db/sqlite/schema-rules.ts, or of their PostgreSQL twins in db/pg/schema-rules.ts when this process runs on
+// PostgreSQL (docs/postgres.md#one-query-layer-two-engines). Queries are typed against the SQLite tables.
 
-export const autoRuleSets = sqliteTable("auto_rule_sets", {
-  shopId: text("shop_id")
-    .primaryKey()
-    .references(() => shops.id, { onDelete: "cascade" }),
-  autoOpenEntry: integer("auto_open_entry", { mode: "boolean" }).notNull().default(false),
-  rules: text("rules", { mode: "json" }).$type<AutoRule[]>().notNull(),
-  /** Bumped on every save, so two owners editing at once cannot silently overwrite each other. */
-  version: integer("version").notNull().default(1),
-  updatedBy: text("updated_by").references(() => users.id),
-  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
-});
+export const autoRuleSets = chooseTable(sqlite.autoRuleSets, pg.autoRuleSets);

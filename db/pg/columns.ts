@@ -17,12 +17,12 @@ const nowMs = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`
 
 export const createdAt = () => instant("created_at").notNull().default(nowMs);
 
-/**
- * The better-auth tables' updatedAt. db/schema.ts builds it with its createdAt(), so on SQLite it is a second
- * "created_at" (SQLite takes the first of two values for one column, silently); PostgreSQL rejects such an insert,
- * so here it is its own column. The parity test lists this as its one known difference (docs/postgres.md).
- */
-export const updatedAt = () => instant("updated_at").notNull().default(nowMs);
+/** better-auth's updatedAt, as on SQLite: set by the code on every insert and update. */
+export const updatedAt = () =>
+  instant("updated_at")
+    .notNull()
+    .$defaultFn(() => new Date())
+    .$onUpdate(() => new Date());
 
 /** SQLite's `blob(name, { mode: "buffer" })` (pg-core has no bytea builder): node-postgres reads bytea as a Buffer. */
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({

@@ -1,7 +1,7 @@
 import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { instant } from "@/db/pg/columns";
 import { requests, shops, users } from "@/db/pg/schema";
-import { counterOfferKinds, proposalOutcomes } from "@/db/schema-policy";
+import { counterOfferKinds, proposalOutcomes } from "@/db/sqlite/schema-policy";
 
 // The PostgreSQL twin of db/schema-policy.ts (docs/postgres.md); the value lists stay in that file.
 

@@ -257,7 +257,7 @@ CREATE TABLE "account" (
 	"scope" text,
 	"password" text,
 	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
-	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+	"updated_at" bigint NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "audit_log" (
@@ -356,7 +356,7 @@ CREATE TABLE "session" (
 	"expires_at" bigint NOT NULL,
 	"token" text NOT NULL,
 	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
-	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"updated_at" bigint NOT NULL,
 	"ip_address" text,
 	"user_agent" text,
 	"user_id" text NOT NULL,
@@ -392,7 +392,7 @@ CREATE TABLE "user" (
 	"role" text DEFAULT 'agent' NOT NULL,
 	"all_shops" boolean DEFAULT false NOT NULL,
 	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
-	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
+	"updated_at" bigint NOT NULL,
 	CONSTRAINT "user_email_unique" UNIQUE("email")
 );
 --> statement-breakpoint
@@ -402,7 +402,7 @@ CREATE TABLE "verification" (
 	"value" text NOT NULL,
 	"expires_at" bigint NOT NULL,
 	"created_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL,
-	"updated_at" bigint DEFAULT (floor(extract(epoch from clock_timestamp()) * 1000)::bigint) NOT NULL
+	"updated_at" bigint NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "freight_scenarios" ADD CONSTRAINT "freight_scenarios_shop_id_shops_id_fk" FOREIGN KEY ("shop_id") REFERENCES "public"."shops"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
