@@ -4,7 +4,9 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { getDb } = await import("@/db/client");
+  const { getDb, openAppDb } = await import("@/db/client");
+  // PostgreSQL (DATABASE_URL) is opened and migrated before anything is served; SQLite opens on first use
+  await openAppDb();
   // scripts/serve.mjs answers platform events with this (docs/loops.md, "Where the server starts")
   const { publishPlatformReceiver } = await import("@/app/_server/platform-receiver");
   publishPlatformReceiver(getDb);

@@ -3,9 +3,14 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { drizzle as drizzlePostgres, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate as migratePostgres } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 import { prepareDatabaseFile, restrictDatabaseFiles } from "@/db/data-files";
+import { getDialect } from "@/db/dialect";
+import { pgSchema } from "@/db/pg/tables";
 import * as schema from "@/db/schema";
-import { attachKeyring, sealClearSecrets } from "@/db/secrets";
+import { attachKeyring, getKeyring, sealClearSecrets } from "@/db/secrets";
 import { loadKeyring } from "@/db/secrets-key";
 import { getStatement } from "@/db/statements";
 import type { Keyring } from "@/lib/secrets/seal";
@@ -20,6 +25,7 @@ declare const inTransaction: unique symbol;
 export type Tx = Db & { readonly [inTransaction]: true };
 
 const migrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "migrations");
+const postgresMigrationsFolder = path.join(/* turbopackIgnore: true */ process.cwd(), "db", "pg", "migrations");
 
 export function getDatabasePath(): string {
   return path.resolve(/* turbopackIgnore: true */ process.env.DATABASE_PATH ?? path.join("data", "desk.db"));
@@ -51,7 +57,39 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
   return db;
 }
 
-type OpenTransaction = { db: Db; active: boolean };
+type PostgresDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
+
+// Which connections are PostgreSQL pools: the query layer holds both as Db (docs/postgres.md#one-query-layer-two-engines)
+const postgresDbs = new WeakSet<object>();
+
+export function isPostgresDb(db: Db): boolean {
+  return postgresDbs.has(db);
+}
+
+/**
+ * Opens a pool on a PostgreSQL database and brings it to the latest migration (db/pg/migrations; drizzle's migrator
+ * takes an advisory lock, so instances starting together migrate once). Secrets are sealed with SECRETS_KEY, or the
+ * key file in the data folder: several instances must share one key (docs/postgres.md).
+ */
+export async function openPostgresDb(url: string, options: OpenDbOptions & { maxConnections?: number } = {}): Promise<Db> {
+  // bigint and numeric (epoch-ms instants, counts, sums) as numbers, not strings: every one the desk stores fits in 2^53
+  const types = { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser };
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
+  pool.on("error", (error) => console.error("[db] idle PostgreSQL connection failed:", error.message));
+  const db = drizzlePostgres(pool, { schema: pgSchema }) as PostgresDb;
+  postgresDbs.add(db);
+  try {
+    await migratePostgres(db, { migrationsFolder: postgresMigrationsFolder });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const asDb = db as unknown as Db;
+  attachKeyring(asDb, options.keyring ?? loadKeyring(getDatabasePath()));
+  return asDb;
+}
+
+type OpenTransaction = { db: Db; tx: Tx; active: boolean };
 
 const openTransactions = new AsyncLocalStorage<OpenTransaction>();
 const queueTails = new Map<string, Promise<void>>();
@@ -79,7 +117,8 @@ function getQueueKey(db: Db): string {
  */
 export async function transact<T>(db: Db, run: (tx: Tx) => Promise<T> | T): Promise<T> {
   const open = openTransactions.getStore();
-  if (open?.active && open.db === db) return run(db as Tx);
+  if (open?.active && (open.db === db || open.tx === db)) return run(open.tx);
+  if (isPostgresDb(db)) return transactOnPostgres(db, run);
   const key = getQueueKey(db);
   const previous = queueTails.get(key) ?? Promise.resolve();
   let release!: () => void;
@@ -87,7 +126,7 @@ export async function transact<T>(db: Db, run: (tx: Tx) => Promise<T> | T): Prom
   const tail = previous.then(() => turn);
   queueTails.set(key, tail);
   await previous;
-  const state: OpenTransaction = { db, active: true };
+  const state: OpenTransaction = { db, tx: db as Tx, active: true };
   try {
     // IMMEDIATE: the write lock from the start. A deferred transaction that reads and then writes cannot wait for
     // another connection's write (a second process on the file, a test, the CLI): SQLite answers it SQLITE_BUSY at
@@ -108,10 +147,37 @@ export async function transact<T>(db: Db, run: (tx: Tx) => Promise<T> | T): Prom
   }
 }
 
+/**
+ * PostgreSQL: a transaction on a connection of its own from the pool, so transactions of this process run side by
+ * side; conflicting writes wait on row locks. Read committed: every write the desk races on is a conditional update
+ * or an upsert, decided by the row as it is when the write runs (docs/postgres.md#transactions).
+ */
+async function transactOnPostgres<T>(db: Db, run: (tx: Tx) => Promise<T> | T): Promise<T> {
+  const keyring = getKeyring(db);
+  return (db as unknown as PostgresDb).transaction(async (pgTx) => {
+    const tx = pgTx as unknown as Tx;
+    attachKeyring(tx, keyring);
+    postgresDbs.add(tx);
+    const state: OpenTransaction = { db, tx, active: true };
+    try {
+      return await openTransactions.run(state, () => run(tx));
+    } finally {
+      state.active = false;
+    }
+  });
+}
+
 const globalForDb = globalThis as unknown as { deskDb?: Db };
 
 /** The app's one connection (better-sqlite3 is synchronous, so one per process serializes writes). */
 export function getDb(): Db {
+  if (!globalForDb.deskDb && getDialect() === "postgres") throw new Error("The PostgreSQL database is opened at start (openAppDb) before any request is served");
   globalForDb.deskDb ??= openDb(getDatabasePath());
   return globalForDb.deskDb;
+}
+
+/** At start: the app's database, SQLite's file or DATABASE_URL's PostgreSQL, opened and migrated before serving. */
+export async function openAppDb(): Promise<Db> {
+  if (!globalForDb.deskDb && getDialect() === "postgres") globalForDb.deskDb = await openPostgresDb(process.env.DATABASE_URL!);
+  return getDb();
 }
