@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Db } from "@/db/client";
+import { isPostgresDb, type Db } from "@/db/client";
 
 // SQLite copies the write-ahead log back into the database (a checkpoint) inside whichever commit crosses the
 // auto-checkpoint size: on the bench's decisions about one commit in 36, stalling that commit 7–16 ms and every
@@ -49,6 +49,8 @@ export type WalCheckpointer = {
  * auto-checkpoint to the backstop; if the worker fails, the connection checkpoints at SQLite's default again.
  */
 export function startWalCheckpointer(db: Db, options: { everyMs?: number; onEvent?: (event: WalCheckpointEvent) => void; logError?: (...values: unknown[]) => void } = {}): WalCheckpointer | null {
+  // PostgreSQL has no write-ahead log of ours to copy back
+  if (isPostgresDb(db)) return null;
   const client = db.$client;
   if (client.memory) return null;
   const logError = options.logError ?? console.error;

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { runExclusively } from "@/db/queries/loop-lock";
 import { prunePresence } from "@/db/queries/presence";
 import { releaseLapsedClaimsNow, sweepAutoAssignments } from "@/db/workflows/assignment";
 import { startWalCheckpointer } from "@/db/wal-checkpointer";
@@ -64,16 +65,18 @@ export function startBackgroundLoops(getDb: () => Db, options: LoopsOptions = {}
   const startedAt = now();
   const loops: Loop[] = [
     startLoop({ name: "presence", everyMs: periods.presenceHeartbeat, timers: options.timers, run: () => presence.beat() }),
-    startLoop({ name: "assignment", everyMs: periods.assignmentSweep, timers: options.timers, run: async () => sweepAutoAssignments(getDb(), now()) }),
+    // One instance at a time (runExclusively: a PostgreSQL advisory lock per loop)
+    startLoop({ name: "assignment", everyMs: periods.assignmentSweep, timers: options.timers, run: () => runExclusively(getDb(), "assignment", () => sweepAutoAssignments(getDb(), now())) }),
     startLoop({
       name: "claim-lapse",
       everyMs: periods.claimLapse,
       timers: options.timers,
-      run: async () => {
-        const at = now();
-        await releaseLapsedClaimsNow(getDb(), at, startedAt);
-        await prunePresence(getDb(), new Date(at.getTime() - presenceRetentionMs));
-      },
+      run: () =>
+        runExclusively(getDb(), "claim-lapse", async () => {
+          const at = now();
+          await releaseLapsedClaimsNow(getDb(), at, startedAt);
+          await prunePresence(getDb(), new Date(at.getTime() - presenceRetentionMs));
+        }),
     }),
   ];
   const others: Pick<Loop, "name" | "everyMs" | "stop">[] = [];

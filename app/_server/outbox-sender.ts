@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { runExclusively } from "@/db/queries/loop-lock";
 import { guardedFetch, OutboundRefusedError } from "@/app/_server/net/guarded-fetch";
 import { readResponseTextWithin, ResponseTooLargeError } from "@/app/_server/net/read-response";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
@@ -115,7 +116,11 @@ export function startOutboxSender(getDb: () => Db, intervalMs = 250): { stop: ()
   const tick = async () => {
     let delay = intervalMs;
     try {
-      const result = await deliverDueDecisions(getDb());
+      // One instance sends at a time, so no answer is sent twice (db/queries/loop-lock.ts)
+      let result = { delivered: 0, retrying: 0, refused: 0, dead: 0 };
+      await runExclusively(getDb(), "outbox", async () => {
+        result = await deliverDueDecisions(getDb());
+      });
       if (result.refused + result.dead > 0) console.warn(`[outbox] ${result.refused} answer(s) refused by the platform, ${result.dead} undelivered after the last try: back to the agents`);
       if (result.delivered + result.retrying + result.refused + result.dead === 20) delay = 0;
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { runExclusively } from "@/db/queries/loop-lock";
 import { isPlatformMessageSeen, listConsumerApps, storeRejectReasons, type PlatformApp } from "@/db/queries/platforms";
 import { ingestPlatformMessage } from "@/db/workflows/ingest";
 import type { WebhookShop } from "@/db/queries/webhooks";
@@ -103,9 +104,11 @@ export function startTmcConsumer(getDb: () => Db, intervalMs = 5_000, deps: Clie
   let isStopped = false;
   const tick = async () => {
     try {
-      for (const target of await listConsumerApps(getDb(), "taobao_tmc")) {
-        await consumeOnce(getDb(), target, deps).catch((error: unknown) => console.error(`[tmc] shop ${target.shop.id}:`, error));
-      }
+      await runExclusively(getDb(), "tmc", async () => {
+        for (const target of await listConsumerApps(getDb(), "taobao_tmc")) {
+          await consumeOnce(getDb(), target, deps).catch((error: unknown) => console.error(`[tmc] shop ${target.shop.id}:`, error));
+        }
+      });
     } finally {
       if (!isStopped) {
         timer = setTimeout(() => void tick(), intervalMs);

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { runExclusively } from "@/db/queries/loop-lock";
 import { getPlatformAppForShop, listAppsWithExpiringTokens, recordPlatformError, storeTokenGrant, type PlatformApp } from "@/db/queries/platforms";
 import type { PlatformAdapter } from "@/app/_server/platforms/adapter";
 import { platformAdapters } from "@/app/_server/platforms/adapters";
@@ -101,7 +102,10 @@ export function startTokenUpkeep(getDb: () => Db, intervalMs = upkeepIntervalMs,
   let isStopped = false;
   const tick = async () => {
     try {
-      const result = await refreshDueTokens(getDb(), state, deps, refreshers);
+      let result = { failed: 0 };
+      await runExclusively(getDb(), "tokens", async () => {
+        result = await refreshDueTokens(getDb(), state, deps, refreshers);
+      });
       if (result.failed > 0) console.warn(`[tokens] ${result.failed} token refresh(es) failed; see 平台连接 in settings`);
     } catch (error) {
       console.error("[tokens] round failed:", error);
