@@ -5,7 +5,7 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { getDatabasePath, getDb, type Db } from "@/db/client";
+import { getDatabasePath, getDb, isPostgresDb, type Db } from "@/db/client";
 import { createPrivateFileOnce, narrowPrivateFile, privateDirMode } from "@/db/data-files";
 import { accounts, sessions, users, verifications } from "@/db/schema";
 import { clearLoginThrottle, reserveLoginAttempt } from "@/db/queries/login-throttle";
@@ -63,7 +63,7 @@ export function createAuth(db: Db, options: AuthOptions = {}) {
     baseURL: process.env.APP_URL ?? "http://localhost:3000",
     trustedOrigins: getTrustedOrigins(),
     database: drizzleAdapter(db, {
-      provider: "sqlite",
+      provider: isPostgresDb(db) ? "pg" : "sqlite",
       schema: { user: users, session: sessions, account: accounts, verification: verifications },
     }),
     // Users are created by their merchant's owner (and the seed), never by open sign-up.

@@ -89,6 +89,12 @@ export async function openPostgresDb(url: string, options: OpenDbOptions & { max
   return asDb;
 }
 
+/** Closes the connection (SQLite) or ends the pool (PostgreSQL). */
+export async function closeDb(db: Db): Promise<void> {
+  if (isPostgresDb(db)) await (db.$client as unknown as pg.Pool).end();
+  else db.$client.close();
+}
+
 type OpenTransaction = { db: Db; tx: Tx; active: boolean };
 
 const openTransactions = new AsyncLocalStorage<OpenTransaction>();

@@ -1,13 +1,24 @@
 import { sql } from "drizzle-orm";
-import { getDatabasePath, openDb } from "@/db/client";
+import { closeDb, getDatabasePath, openDb, openPostgresDb, type Db } from "@/db/client";
+import { getDialect } from "@/db/dialect";
 import { merchants } from "@/db/schema";
 import { demoLogins, demoPassword, seedDemo } from "@/db/seed";
 
-// `npm start` runs this first: migrate, and seed the demo shop when the database is empty.
+// `npm start` runs this first: migrate, and seed the demo shop when the database is empty. The database is SQLite's
+// file, or PostgreSQL when DATABASE_URL names one (docs/postgres.md).
 async function main() {
-  const file = getDatabasePath();
-  const db = openDb(file);
-  const [{ count }] = await db.select({ count: sql<number>`count(*)` }).from(merchants);
+  const isPostgres = getDialect() === "postgres";
+  const file = isPostgres ? "PostgreSQL" : getDatabasePath();
+  const db = isPostgres ? await openPostgresDb(process.env.DATABASE_URL!) : openDb(file);
+  try {
+    await setUp(db, file);
+  } finally {
+    await closeDb(db);
+  }
+}
+
+async function setUp(db: Db, file: string) {
+  const [{ count }] = await db.select({ count: sql<number>`count(*)`.mapWith(Number) }).from(merchants);
   if (count > 0) {
     console.log(`[setup] ${file}: migrated, data present (${count} merchants)`);
     return;
