@@ -46,6 +46,10 @@ const server = http.createServer((request, response) => {
   stampClientAddress(request, trustedProxies);
   listener(request, response);
 });
+// An idle keep-alive connection stays open longer than a client or proxy keeps one (nginx: 60 s), so the server never
+// closes a connection just as the other side sends on it (which the client sees as a reset, not an answer)
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 await new Promise((resolve, reject) => {
   server.once("error", reject);
   // No hostname: every interface, as `next start` listens
