@@ -48,33 +48,33 @@ export async function saveRuleSettings(
 ): Promise<SaveRulesResult> {
   if (!scope.shopIds.includes(input.shopId)) return { ok: false, code: "not_found" };
   const result = await transact(db, async (tx): Promise<SaveRulesResult | null> => {
-    const shop = tx
+    const [shop] = await tx
       .select({ id: shops.id })
       .from(shops)
       .where(and(eq(shops.id, input.shopId), eq(shops.merchantId, scope.merchantId)))
-      .get();
+      .limit(1);
     if (!shop) return { ok: false, code: "not_found" };
-    const current = tx.select({ version: autoRuleSets.version }).from(autoRuleSets).where(eq(autoRuleSets.shopId, shop.id)).get();
+    const [current] = await tx.select({ version: autoRuleSets.version }).from(autoRuleSets).where(eq(autoRuleSets.shopId, shop.id)).limit(1);
     const currentVersion = current?.version ?? 0;
     if (currentVersion !== input.expectedVersion) return { ok: false, code: "conflict", currentVersion };
     const values = { autoOpenEntry: input.ruleSet.autoOpenEntry, rules: input.ruleSet.rules, updatedBy: scope.userId, updatedAt: now };
     if (current) {
-      tx.update(autoRuleSets)
+      await tx
+        .update(autoRuleSets)
         .set({ ...values, version: currentVersion + 1 })
-        .where(and(eq(autoRuleSets.shopId, shop.id), eq(autoRuleSets.version, currentVersion)))
-        .run();
+        .where(and(eq(autoRuleSets.shopId, shop.id), eq(autoRuleSets.version, currentVersion)));
     } else {
-      tx.insert(autoRuleSets).values({ shopId: shop.id, ...values, version: 1 }).run();
+      await tx.insert(autoRuleSets).values({ shopId: shop.id, ...values, version: 1 });
     }
-    tx.insert(auditLog)
+    await tx
+      .insert(auditLog)
       .values({
         shopId: shop.id,
         actorId: scope.userId,
         action: "rules_changed",
         detail: { autoOpenEntry: input.ruleSet.autoOpenEntry, rules: input.ruleSet.rules.map((rule) => ({ id: rule.id, name: rule.name, enabled: rule.enabled, mode: rule.mode })) },
         at: now,
-      })
-      .run();
+      });
     return null;
   });
   if (result) return result;
