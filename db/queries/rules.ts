@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
+import { getDialect } from "@/db/dialect";
 import { readBacktestHistory } from "@/db/queries/backtest-scan";
+import { allRaw } from "@/db/raw";
 import { auditLog, shops } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
 import { recordedSources } from "@/db/queries/metrics/card-facts";
@@ -112,16 +114,17 @@ export async function runBacktest(
     if (row.receivedAtMs >= windowStartMs) addBacktestRow(state, row);
   });
   const result = getBacktestResult(state);
-  // The samples carry rowids from the scan: their ids and titles in one query
+  // On SQLite the samples carry rowids from the scan, on PostgreSQL their ids: their ids and titles in one query
+  const isSqlite = getDialect() === "sqlite";
   const sampleRows = result.samples.length
-    ? (db.$client
-        .prepare(
-          `select r.rowid, r.id, o.title from requests r join orders o on o.id = r.order_id
-            where r.shop_id = ? and r.rowid in (${result.samples.map(() => "?").join(", ")})`,
-        )
-        .all(shop.id, ...result.samples.map((sample) => Number(sample.requestId))) as { rowid: number; id: string; title: string }[])
+    ? await allRaw<{ key: number | string; id: string; title: string }>(
+        db,
+        `select ${isSqlite ? "r.rowid" : 'r."id"'} as "key", r."id", o."title" from "requests" r join "orders" o on o."id" = r."order_id"
+          where r."shop_id" = ? and ${isSqlite ? "r.rowid" : 'r."id"'} in (${result.samples.map(() => "?").join(", ")})`,
+        [shop.id, ...result.samples.map((sample) => (isSqlite ? Number(sample.requestId) : sample.requestId))],
+      )
     : [];
-  const byRowId = new Map(sampleRows.map((row) => [String(row.rowid), row]));
+  const byRowId = new Map(sampleRows.map((row) => [String(row.key), row]));
   return {
     ...result,
     samples: result.samples.map((sample) => ({ ...sample, requestId: byRowId.get(sample.requestId)?.id ?? sample.requestId, title: byRowId.get(sample.requestId)?.title ?? null })),
