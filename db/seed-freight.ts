@@ -59,13 +59,13 @@ export async function seedFreightDemo(db: Db, shopIds: string[], now: Date, seed
     .where(and(inArray(orders.shopId, shopIds), isNull(orders.shippedAt), isNotNull(orders.receivedAt)));
 
   const returned = await db
-    .select({ shopId: orders.shopId, platform: orders.platform, category: orders.category, returns: sql<number>`count(distinct ${requests.orderId})` })
+    .select({ shopId: orders.shopId, platform: orders.platform, category: orders.category, returns: sql<number>`count(distinct ${requests.orderId})`.mapWith(Number) })
     .from(requests)
     .innerJoin(orders, eq(orders.id, requests.orderId))
     .where(and(inArray(requests.shopId, shopIds), eq(requests.status, "approved"), inArray(requests.kind, ["return_refund", "exchange"])))
     .groupBy(orders.shopId, orders.platform, orders.category);
   const withRequests = await db
-    .select({ shopId: orders.shopId, category: orders.category, count: sql<number>`count(*)` })
+    .select({ shopId: orders.shopId, category: orders.category, count: sql<number>`count(*)`.mapWith(Number) })
     .from(orders)
     .where(inArray(orders.shopId, shopIds))
     .groupBy(orders.shopId, orders.category);
@@ -101,11 +101,9 @@ export async function seedFreightDemo(db: Db, shopIds: string[], now: Date, seed
     }
   }
   await transact(db, async (tx) => {
-    for (let i = 0; i < rows.length; i += 500) tx.insert(orders).values(rows.slice(i, i + 500)).run();
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(orders).values(rows.slice(i, i + 500));
     // The Tmall apparel shop promises 包退运费, as many apparel shops do: it pays every return's freight.
-    tx.insert(freightSettings)
-      .values({ shopId: shopIds[0], settings: { ...defaultFreightSettings, isFreeReturnPromised: true }, updatedAt: now })
-      .run();
+    await tx.insert(freightSettings).values({ shopId: shopIds[0], settings: { ...defaultFreightSettings, isFreeReturnPromised: true }, updatedAt: now });
   });
   return { fillerOrders: rows.length };
 }

@@ -40,9 +40,11 @@ async function insertCard(db: Db, card: DemoCard, now: Date) {
     receivedAt,
     platformDeadline: card.request.kind === "entry_reopen" ? null : new Date(receivedAt.getTime() + 48 * 60 * minuteMs),
   });
-  db.insert(orders).values(order).run();
-  db.insert(requests).values(request).run();
-  db.insert(auditLog).values({ shopId: card.shopId, requestId: request.id, orderId: order.id, action: "received", toStatus: "pending", at: receivedAt }).run();
+  await transact(db, async (tx) => {
+    await tx.insert(orders).values(order);
+    await tx.insert(requests).values(request);
+    await tx.insert(auditLog).values({ shopId: card.shopId, requestId: request.id, orderId: order.id, action: "received", toStatus: "pending", at: receivedAt });
+  });
   return { orderId: order.id, requestId: request.id };
 }
 

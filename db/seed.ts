@@ -327,10 +327,10 @@ export async function seedDemo(db: Db, now: Date, seed = 20261123) {
   }
 
   await transact(db, async (tx) => {
-    for (let i = 0; i < orderRows.length; i += 500) tx.insert(orders).values(orderRows.slice(i, i + 500)).run();
-    for (let i = 0; i < evidenceRows.length; i += 200) tx.insert(evidenceFiles).values(evidenceRows.slice(i, i + 200)).run();
-    for (let i = 0; i < requestRows.length; i += 500) tx.insert(requests).values(requestRows.slice(i, i + 500)).run();
-    for (let i = 0; i < auditRows.length; i += 500) tx.insert(auditLog).values(auditRows.slice(i, i + 500)).run();
+    for (let i = 0; i < orderRows.length; i += 500) await tx.insert(orders).values(orderRows.slice(i, i + 500));
+    for (let i = 0; i < evidenceRows.length; i += 200) await tx.insert(evidenceFiles).values(evidenceRows.slice(i, i + 200));
+    for (let i = 0; i < requestRows.length; i += 500) await tx.insert(requests).values(requestRows.slice(i, i + 500));
+    for (let i = 0; i < auditRows.length; i += 500) await tx.insert(auditLog).values(auditRows.slice(i, i + 500));
   });
   await seedFreightDemo(db, [tmall, douyin, taobao], now);
   await seedWebhookDemo(db, now);

@@ -1,10 +1,16 @@
 import type { Db } from "@/db/client";
+import { getDialect, toBoolean } from "@/db/dialect";
+import { allRaw } from "@/db/raw";
 import type { Platform, PriorRefundState, RequestKind, RequestStatus } from "@/lib/domain";
 import type { BacktestRow } from "@/lib/rules/backtest";
 
 // The backtest's scan of a shop's past requests (the backtest itself: db/queries/rules.ts runBacktest).
 
-/** One past request as the scan hands it over: the figures' facts, the buyer (when asked for) and the rowid for samples. */
+/**
+ * One past request as the scan hands it over: the figures' facts, the buyer (when asked for) and a number for the
+ * samples: SQLite's rowid (requestId is then that number, looked up for the few samples); on PostgreSQL, which has no
+ * rowid, the row's place in the scan (requestId is then the id itself).
+ */
 export type BacktestHistoryRow = BacktestRow & { rowId: number; buyerId: string | null };
 
 // A row's columns are kept as numbers, one row after the other in one typed array: text as its code in the column's
@@ -46,6 +52,37 @@ const backtestScanSql = (withBuyer: boolean) => `
             join orders o indexed by orders_rule_facts_idx on o.id = r.order_id
            where r.shop_id = ? and r.received_at >= ? and r.received_at < ?
            order by r.order_id, r.received_at, r.kind, r.status, r.amount_fen, r.decided_at, r.reason_code, r.evidence, r.rowid)`;
+
+// PostgreSQL has no rowid, no indexed by and no aggregate functions written in JS: the same rows in the same order,
+// each with its id, handed over by the driver (docs/postgres.md#writing-queries-for-both-engines)
+const postgresScanSql = (withBuyer: boolean) => `
+  select r."id", r."kind", r."status", r."reason_code", r."evidence" <> '[]' as "has_evidence", r."amount_fen", r."received_at", r."decided_at",
+         o."category", o."amount_fen" as "order_amount_fen", o."completed_at", o."prior_refund", o."entry_opened_at", o."entry_times_opened",
+         ${withBuyer ? 'o."buyer_id"' : "null"} as "buyer_id"
+    from "requests" r
+    join "orders" o on o."id" = r."order_id"
+   where r."shop_id" = ? and r."received_at" >= ? and r."received_at" < ?
+   order by r."order_id", r."received_at", r."kind", r."status", r."amount_fen", r."decided_at", r."reason_code", r."evidence", r."id"`;
+
+type PostgresScanRow = {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  reason_code: string;
+  has_evidence: unknown;
+  amount_fen: number | string;
+  received_at: number | string;
+  decided_at: number | string | null;
+  category: string;
+  order_amount_fen: number | string;
+  completed_at: number | string | null;
+  prior_refund: PriorRefundState;
+  entry_opened_at: number | string | null;
+  entry_times_opened: number | string;
+  buyer_id: string | null;
+};
+
+const toNumberOrNull = (value: number | string | null) => (value === null ? null : Number(value));
 
 function createDictionary<Value extends string>() {
   const codes = new Map<Value, number>();
@@ -177,10 +214,36 @@ export async function readBacktestHistory(
     times[count] = receivedAt;
     count++;
   };
-  // Registered per scan (the connection is synchronous: nothing else runs meanwhile) to fill this scan's
-  // arrays; better-sqlite3 takes the argument count from the function, which its types do not model
-  db.$client.aggregate(collectRowsFunction, { start: null, step: collectRow as unknown as (total: null, next: null) => void });
-  db.$client.prepare(backtestScanSql(options.withBuyer)).get(shop.id, range.fromMs, range.toMs);
+  // On PostgreSQL the ids, by the place in the scan that stands in for a rowid
+  let ids: string[] | null = null;
+  if (getDialect() === "postgres") {
+    ids = [];
+    for (const row of await allRaw<PostgresScanRow>(db, postgresScanSql(options.withBuyer), [shop.id, range.fromMs, range.toMs])) {
+      collectRow(
+        null,
+        ids.push(row.id) - 1,
+        row.kind,
+        row.status,
+        row.reason_code,
+        toBoolean(row.has_evidence) ? 1 : 0,
+        Number(row.amount_fen),
+        Number(row.received_at),
+        toNumberOrNull(row.decided_at),
+        row.category,
+        Number(row.order_amount_fen),
+        toNumberOrNull(row.completed_at),
+        row.prior_refund,
+        toNumberOrNull(row.entry_opened_at),
+        Number(row.entry_times_opened),
+        row.buyer_id,
+      );
+    }
+  } else {
+    // Registered per scan (the connection is synchronous: nothing else runs meanwhile) to fill this scan's
+    // arrays; better-sqlite3 takes the argument count from the function, which its types do not model
+    db.$client.aggregate(collectRowsFunction, { start: null, step: collectRow as unknown as (total: null, next: null) => void });
+    db.$client.prepare(backtestScanSql(options.withBuyer)).get(shop.id, range.fromMs, range.toMs);
+  }
   const instant = (value: number) => (Number.isNaN(value) ? null : value);
   // One object refilled for every row: a million short-lived ones were a tenth of the run in allocation and collection
   const visited: BacktestHistoryRow = {
@@ -207,7 +270,7 @@ export async function readBacktestHistory(
   for (const row of getReceiptOrder(times, count)) {
     const at = row * storedColumns;
     visited.rowId = stored[at + column.rowId];
-    visited.requestId = String(stored[at + column.rowId]);
+    visited.requestId = ids ? ids[stored[at + column.rowId]] : String(stored[at + column.rowId]);
     visited.kind = kinds.values[stored[at + column.kind]];
     visited.status = statuses.values[stored[at + column.status]];
     visited.reasonCode = reasonCodes.values[stored[at + column.reasonCode]];

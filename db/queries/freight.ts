@@ -59,15 +59,15 @@ export async function getShopFreightInputs(
   const inWindow = and(eq(orders.shopId, shop.id), isNotNull(orders.shippedAt), gte(orders.shippedAt, windowStart), lt(orders.shippedAt, options.now));
 
   const shippedRows = await db
-    .select({ category: orders.category, province: orders.province, count: sql<number>`count(*)` })
+    .select({ category: orders.category, province: orders.province, count: sql<number>`count(*)`.mapWith(Number) })
     .from(orders)
     .where(inWindow)
     .groupBy(orders.category, orders.province);
   const returnRows = await db
     .select({
       category: orders.category,
-      returns: sql<number>`count(distinct ${requests.orderId})`,
-      sellerFault: sql<number>`count(distinct case when ${inArray(requests.reasonCode, [...sellerFaultReasonCodes])} then ${requests.orderId} end)`,
+      returns: sql<number>`count(distinct ${requests.orderId})`.mapWith(Number),
+      sellerFault: sql<number>`count(distinct case when ${inArray(requests.reasonCode, [...sellerFaultReasonCodes])} then ${requests.orderId} end)`.mapWith(Number),
     })
     .from(requests)
     .innerJoin(orders, eq(orders.id, requests.orderId))
@@ -181,8 +181,11 @@ export async function deleteScenario(db: Db, scope: Scope, id: string): Promise<
     .innerJoin(shops, eq(shops.id, freightScenarios.shopId))
     .where(and(eq(freightScenarios.id, id), inArray(freightScenarios.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId)));
   if (!row) return false;
-  const result = await db.delete(freightScenarios).where(and(eq(freightScenarios.id, id), eq(freightScenarios.shopId, row.shopId)));
-  return result.changes === 1;
+  const deleted = await db
+    .delete(freightScenarios)
+    .where(and(eq(freightScenarios.id, id), eq(freightScenarios.shopId, row.shopId)))
+    .returning({ id: freightScenarios.id });
+  return deleted.length === 1;
 }
 
 /**

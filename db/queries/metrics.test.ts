@@ -299,6 +299,16 @@ describe("rollups agree exactly with a scan of the requests", () => {
     expect(douyinDays(shanghai("2026-11-23T00:00:00"))).toBe(douyinRows.filter((row) => row.receivedAt >= shanghai("2026-11-23T00:00:00")).length);
   });
 
+  it("a rebuild writes the same rows when a shop's hours fill several multi-row inserts", async () => {
+    const { tmall } = fixture.shops;
+    // 230 hours in one rebuild chunk: two full inserts of a hundred rows and thirty rows left over
+    for (let hour = 0; hour < 230; hour++) await receive(db, tmall, "tmall", new Date(shanghai("2026-11-10T00:00:00").getTime() + hour * 3_600_000 + 60_000));
+    const incremental = readTables(db);
+    expect(incremental.hourly.length).toBe(230);
+    await rebuildRollups(db);
+    expect(readTables(db)).toEqual(incremental);
+  });
+
   it("a decision on a card stored without its rollup recomputes that hour instead of drifting", async () => {
     const { tmall } = fixture.shops;
     const orderId = await createOrder(db, { shopId: tmall, platform: "tmall" });

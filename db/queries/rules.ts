@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
+import { getDialect } from "@/db/dialect";
 import { readBacktestHistory } from "@/db/queries/backtest-scan";
+import { allRaw } from "@/db/raw";
 import { auditLog, shops } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
 import { recordedSources } from "@/db/queries/metrics/card-facts";
@@ -48,33 +50,33 @@ export async function saveRuleSettings(
 ): Promise<SaveRulesResult> {
   if (!scope.shopIds.includes(input.shopId)) return { ok: false, code: "not_found" };
   const result = await transact(db, async (tx): Promise<SaveRulesResult | null> => {
-    const shop = tx
+    const [shop] = await tx
       .select({ id: shops.id })
       .from(shops)
       .where(and(eq(shops.id, input.shopId), eq(shops.merchantId, scope.merchantId)))
-      .get();
+      .limit(1);
     if (!shop) return { ok: false, code: "not_found" };
-    const current = tx.select({ version: autoRuleSets.version }).from(autoRuleSets).where(eq(autoRuleSets.shopId, shop.id)).get();
+    const [current] = await tx.select({ version: autoRuleSets.version }).from(autoRuleSets).where(eq(autoRuleSets.shopId, shop.id)).limit(1);
     const currentVersion = current?.version ?? 0;
     if (currentVersion !== input.expectedVersion) return { ok: false, code: "conflict", currentVersion };
     const values = { autoOpenEntry: input.ruleSet.autoOpenEntry, rules: input.ruleSet.rules, updatedBy: scope.userId, updatedAt: now };
     if (current) {
-      tx.update(autoRuleSets)
+      await tx
+        .update(autoRuleSets)
         .set({ ...values, version: currentVersion + 1 })
-        .where(and(eq(autoRuleSets.shopId, shop.id), eq(autoRuleSets.version, currentVersion)))
-        .run();
+        .where(and(eq(autoRuleSets.shopId, shop.id), eq(autoRuleSets.version, currentVersion)));
     } else {
-      tx.insert(autoRuleSets).values({ shopId: shop.id, ...values, version: 1 }).run();
+      await tx.insert(autoRuleSets).values({ shopId: shop.id, ...values, version: 1 });
     }
-    tx.insert(auditLog)
+    await tx
+      .insert(auditLog)
       .values({
         shopId: shop.id,
         actorId: scope.userId,
         action: "rules_changed",
         detail: { autoOpenEntry: input.ruleSet.autoOpenEntry, rules: input.ruleSet.rules.map((rule) => ({ id: rule.id, name: rule.name, enabled: rule.enabled, mode: rule.mode })) },
         at: now,
-      })
-      .run();
+      });
     return null;
   });
   if (result) return result;
@@ -112,16 +114,17 @@ export async function runBacktest(
     if (row.receivedAtMs >= windowStartMs) addBacktestRow(state, row);
   });
   const result = getBacktestResult(state);
-  // The samples carry rowids from the scan: their ids and titles in one query
+  // On SQLite the samples carry rowids from the scan, on PostgreSQL their ids: their ids and titles in one query
+  const isSqlite = getDialect() === "sqlite";
   const sampleRows = result.samples.length
-    ? (db.$client
-        .prepare(
-          `select r.rowid, r.id, o.title from requests r join orders o on o.id = r.order_id
-            where r.shop_id = ? and r.rowid in (${result.samples.map(() => "?").join(", ")})`,
-        )
-        .all(shop.id, ...result.samples.map((sample) => Number(sample.requestId))) as { rowid: number; id: string; title: string }[])
+    ? await allRaw<{ key: number | string; id: string; title: string }>(
+        db,
+        `select ${isSqlite ? "r.rowid" : 'r."id"'} as "key", r."id", o."title" from "requests" r join "orders" o on o."id" = r."order_id"
+          where r."shop_id" = ? and ${isSqlite ? "r.rowid" : 'r."id"'} in (${result.samples.map(() => "?").join(", ")})`,
+        [shop.id, ...result.samples.map((sample) => (isSqlite ? Number(sample.requestId) : sample.requestId))],
+      )
     : [];
-  const byRowId = new Map(sampleRows.map((row) => [String(row.rowid), row]));
+  const byRowId = new Map(sampleRows.map((row) => [String(row.key), row]));
   return {
     ...result,
     samples: result.samples.map((sample) => ({ ...sample, requestId: byRowId.get(sample.requestId)?.id ?? sample.requestId, title: byRowId.get(sample.requestId)?.title ?? null })),

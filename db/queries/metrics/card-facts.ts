@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { jsonArrayLengthAt } from "@/db/dialect-metrics";
 import { requests } from "@/db/schema";
 import type { RequestKind } from "@/lib/domain";
 import { ruleAgentId, type CardFacts } from "@/lib/metrics/response-metrics";
@@ -17,22 +18,32 @@ export type RollupSource = Pick<
   rejectEvidenceCount: number;
 };
 
-export const rollupSourceColumns = {
-  shopId: requests.shopId,
-  platform: requests.platform,
-  kind: requests.kind,
-  status: requests.status,
-  receivedAt: requests.receivedAt,
-  decidedAt: requests.decidedAt,
-  decidedBy: requests.decidedBy,
-  rejectReasonCode: requests.rejectReasonCode,
-  rejectMessage: requests.rejectMessage,
-  amountFen: requests.amountFen,
-  // The latest rejection's proof, from its audit row (audit_request_idx); decisions keep no proof column of their own
-  // Spelled out: drizzle leaves columns unqualified here, and "id" would bind to audit_log's own id
-  // Only a rejected card looks (CASE skips the subquery otherwise, which a rebuild of a million cards notices)
-  rejectEvidenceCount: sql<number>`case when "requests"."status" = 'rejected' then coalesce((select json_array_length(a.detail, '$.evidenceIds') from audit_log a where a.request_id = "requests"."id" and a.action = 'rejected' order by a.at desc limit 1), 0) else 0 end`,
-};
+function buildRollupSourceColumns() {
+  return {
+    shopId: requests.shopId,
+    platform: requests.platform,
+    kind: requests.kind,
+    status: requests.status,
+    receivedAt: requests.receivedAt,
+    decidedAt: requests.decidedAt,
+    decidedBy: requests.decidedBy,
+    rejectReasonCode: requests.rejectReasonCode,
+    rejectMessage: requests.rejectMessage,
+    amountFen: requests.amountFen,
+    // The latest rejection's proof, from its audit row (audit_request_idx); decisions keep no proof column of their own
+    // Spelled out: drizzle leaves columns unqualified here, and "id" would bind to audit_log's own id
+    // Only a rejected card looks (CASE skips the subquery otherwise, which a rebuild of a million cards notices)
+    rejectEvidenceCount: sql<number>`case when "requests"."status" = 'rejected' then coalesce((select ${sql.raw(jsonArrayLengthAt('a."detail"', "evidenceIds"))} from "audit_log" a where a."request_id" = "requests"."id" and a."action" = 'rejected' order by a."at" desc limit 1), 0) else 0 end`.mapWith(Number),
+  };
+}
+
+let rollupSourceColumns: ReturnType<typeof buildRollupSourceColumns> | undefined;
+
+/** The select of a request's RollupSource; built on first use, once the engine is known (db/dialect.ts). */
+export function getRollupSourceColumns(): ReturnType<typeof buildRollupSourceColumns> {
+  rollupSourceColumns ??= buildRollupSourceColumns();
+  return rollupSourceColumns;
+}
 
 const refundKinds: readonly RequestKind[] = ["refund_only", "return_refund"];
 

@@ -27,16 +27,13 @@ export async function getLiveHourStatus(db: Db, shopIds: string[], now: Date): P
   let counters = createEmptyRollup();
   let overduePending = 0;
   if (shopIds.length > 0) {
-    counters = sumRows(
-      db
-        .select({ ...getTableCounterColumns(metricHourly), shopId: metricHourly.shopId, agentId: metricHourly.agentId, platform: metricHourly.platform, kind: metricHourly.kind, bucketStart: metricHourly.hourStart })
-        .from(metricHourly)
-        .where(and(inArray(metricHourly.shopId, shopIds), eq(metricHourly.hourStart, hourStart)))
-        .all()
-        .map(toReadRow),
-    );
+    const hourRows = await db
+      .select({ ...getTableCounterColumns(metricHourly), shopId: metricHourly.shopId, agentId: metricHourly.agentId, platform: metricHourly.platform, kind: metricHourly.kind, bucketStart: metricHourly.hourStart })
+      .from(metricHourly)
+      .where(and(inArray(metricHourly.shopId, shopIds), eq(metricHourly.hourStart, hourStart)));
+    counters = sumRows(hourRows.map(toReadRow));
     const [row] = await db
-      .select({ count: sql<number>`count(*)` })
+      .select({ count: sql<number>`count(*)`.mapWith(Number) })
       .from(requests)
       .where(and(inArray(requests.shopId, shopIds), gte(requests.receivedAt, hourStart), eq(requests.status, "pending"), lt(requests.respondBy, now)));
     overduePending = row?.count ?? 0;

@@ -3,10 +3,10 @@ import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { requests, shops } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
-import { getStatement } from "@/db/statements";
+import { runRaw } from "@/db/raw";
 import { addCardInto, createEmptyRollup, defaultRollupPolicy, type RollupCounters, type RollupPolicy } from "@/lib/metrics/response-metrics";
 import { dayMs, getNextShanghaiMonthStart, getShanghaiHourBucket, hourMs } from "@/lib/time";
-import { rollupSourceColumns, toCardFacts } from "@/db/queries/metrics/card-facts";
+import { getRollupSourceColumns, toCardFacts } from "@/db/queries/metrics/card-facts";
 import {
   addInto,
   getBucketColumn,
@@ -30,11 +30,8 @@ import {
 async function refreshShopHours(writer: Writer, shopId: string, startMs: number, endMs: number): Promise<void> {
   const start = new Date(startMs);
   const end = new Date(endMs);
-  writer
-    .delete(metricShopHourly)
-    .where(and(eq(metricShopHourly.shopId, shopId), gte(metricShopHourly.hourStart, start), lt(metricShopHourly.hourStart, end)))
-    .run();
-  writer
+  await writer.delete(metricShopHourly).where(and(eq(metricShopHourly.shopId, shopId), gte(metricShopHourly.hourStart, start), lt(metricShopHourly.hourStart, end)));
+  await writer
     .insert(metricShopHourly)
     .select(
       writer
@@ -48,8 +45,7 @@ async function refreshShopHours(writer: Writer, shopId: string, startMs: number,
         .from(metricHourly)
         .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, start), lt(metricHourly.hourStart, end)))
         .groupBy(metricHourly.hourStart),
-    )
-    .run();
+    );
 }
 
 type StoredRow = StoredKey & { bucketMs: number; counters: RollupCounters };
@@ -64,16 +60,31 @@ function getOrAddRow(target: Map<string, StoredRow>, key: StoredKey, bucketMs: n
   return row.counters;
 }
 
+/** Rows per multi-row insert: 19 values each, well under either engine's limit on one statement's values. */
+const insertChunkRows = 100;
+
 /**
- * The full rebuild writes a year of rows (~750k at 1M requests): one prepared statement run per row
- * instead of drizzle building a multi-row insert, which cost most of the rebuild's time.
+ * The full rebuild writes a year of rows (~750k at 1M requests): hand-written inserts of a hundred rows each,
+ * the same text every time (prepared once per connection), instead of drizzle building a multi-row insert,
+ * which cost most of the rebuild's time; the rows left over go one by one, so only two texts per table.
  */
 async function insertRows(writer: Writer, table: CounterTable, rows: Iterable<StoredRow>): Promise<void> {
   const columns = [...getKeyColumns(table), ...scalarCounterNames.map((name) => getTableCounterColumns(table)[name]), table.responseHistogram];
-  const statement = getStatement(writer, `insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
+  const getText = (rowCount: number) =>
+    `insert into "${getTableName(table)}" (${columns.map((column) => `"${column.name}"`).join(", ")}) values ${Array.from({ length: rowCount }, () => `(${columns.map(() => "?").join(", ")})`).join(", ")}`;
+  const chunkText = getText(insertChunkRows);
+  const rowText = getText(1);
+  let values: (string | number)[] = [];
+  let pending = 0;
   for (const { bucketMs, counters, ...key } of rows) {
-    statement.run(...getKeyValues(table, key, bucketMs), ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
+    values.push(...getKeyValues(table, key, bucketMs), ...scalarCounterNames.map((name) => counters[name]), JSON.stringify(counters.responseHistogram));
+    if (++pending === insertChunkRows) {
+      await runRaw(writer, chunkText, values);
+      values = [];
+      pending = 0;
+    }
   }
+  for (let at = 0; at < values.length; at += columns.length) await runRaw(writer, rowText, values.slice(at, at + columns.length));
 }
 
 /** Coarser rows as sums of finer ones (hours into days, days into months), so the tables can never disagree after a rebuild. */
@@ -98,11 +109,10 @@ function sumIntoShopDays(dailyRows: Iterable<StoredRow>): StoredRow[] {
 }
 
 async function scanHourly(writer: Writer, shopId: string, start: Date, end: Date, into: Map<string, StoredRow>, policy: RollupPolicy): Promise<number> {
-  const rows = writer
-    .select(rollupSourceColumns)
+  const rows = await writer
+    .select(getRollupSourceColumns())
     .from(requests)
-    .where(and(eq(requests.shopId, shopId), gte(requests.receivedAt, start), lt(requests.receivedAt, end)))
-    .all();
+    .where(and(eq(requests.shopId, shopId), gte(requests.receivedAt, start), lt(requests.receivedAt, end)));
   for (const row of rows) {
     const facts = toCardFacts(row);
     addCardInto(getOrAddRow(into, getStoredKey(facts), getShanghaiHourBucket(facts.receivedAt).getTime()), facts, policy);
@@ -115,18 +125,17 @@ const rebuildChunkMs = 14 * dayMs;
 /** Recomputes every rollup from the requests, shop by shop (one transaction each), in chunks so a year of history fits in memory. */
 export async function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollupPolicy): Promise<{ cards: number }> {
   let cards = 0;
-  for (const { id: shopId } of db.select({ id: shops.id }).from(shops).all()) {
+  for (const { id: shopId } of await db.select({ id: shops.id }).from(shops)) {
     await transact(db, async (tx) => {
-      tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId)).run();
-      tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId)).run();
-      tx.delete(metricMonthly).where(eq(metricMonthly.shopId, shopId)).run();
-      tx.delete(metricShopDaily).where(eq(metricShopDaily.shopId, shopId)).run();
-      tx.delete(metricShopHourly).where(eq(metricShopHourly.shopId, shopId)).run();
-      const bounds = tx
-        .select({ first: sql<number | null>`min(${requests.receivedAt})`, last: sql<number | null>`max(${requests.receivedAt})` })
+      await tx.delete(metricHourly).where(eq(metricHourly.shopId, shopId));
+      await tx.delete(metricDaily).where(eq(metricDaily.shopId, shopId));
+      await tx.delete(metricMonthly).where(eq(metricMonthly.shopId, shopId));
+      await tx.delete(metricShopDaily).where(eq(metricShopDaily.shopId, shopId));
+      await tx.delete(metricShopHourly).where(eq(metricShopHourly.shopId, shopId));
+      const [bounds] = await tx
+        .select({ first: sql<number | null>`min(${requests.receivedAt})`.mapWith(Number), last: sql<number | null>`max(${requests.receivedAt})`.mapWith(Number) })
         .from(requests)
-        .where(eq(requests.shopId, shopId))
-        .get();
+        .where(eq(requests.shopId, shopId));
       if (bounds?.first == null || bounds.last == null) return;
       // A shop-year is a few thousand monthly rows: they are summed across the chunks and written last
       const monthly = new Map<string, StoredRow>();
@@ -150,34 +159,33 @@ export async function rebuildRollups(db: Db, policy: RollupPolicy = defaultRollu
 /** A shop's rows of a finer keyed table in [start, end), to be summed into a coarser one. */
 async function readStoredRows(writer: Writer, table: typeof metricHourly | typeof metricDaily, shopId: string, start: Date, end: Date): Promise<StoredRow[]> {
   const bucket = getBucketColumn(table);
-  return writer
+  const rows = await writer
     .select({ ...getTableCounterColumns(table), agentId: table.agentId, platform: table.platform, kind: table.kind, bucketStart: bucket })
     .from(table)
-    .where(and(eq(table.shopId, shopId), gte(bucket, start), lt(bucket, end)))
-    .all()
-    .map(({ agentId, platform, kind, bucketStart, ...counters }) => ({ shopId, agentId, platform, kind, bucketMs: bucketStart.getTime(), counters: pickCounters(counters) }));
+    .where(and(eq(table.shopId, shopId), gte(bucket, start), lt(bucket, end)));
+  return rows.map(({ agentId, platform, kind, bucketStart, ...counters }) => ({ shopId, agentId, platform, kind, bucketMs: bucketStart.getTime(), counters: pickCounters(counters) }));
 }
 
 /** Recomputes one shop's hourly rows of the given hours, then its daily and monthly rows of their days and months from the finer rows. */
 export async function rebuildShopHours(writer: Writer, shopId: string, hourStartsMs: readonly number[], policy: RollupPolicy): Promise<void> {
   for (const hourStartMs of hourStartsMs) {
     const hourStart = new Date(hourStartMs);
-    writer.delete(metricHourly).where(and(eq(metricHourly.shopId, shopId), eq(metricHourly.hourStart, hourStart))).run();
+    await writer.delete(metricHourly).where(and(eq(metricHourly.shopId, shopId), eq(metricHourly.hourStart, hourStart)));
     const hourly = new Map<string, StoredRow>();
     await scanHourly(writer, shopId, hourStart, new Date(hourStartMs + hourMs), hourly, policy);
     await insertRows(writer, metricHourly, hourly.values());
     await refreshShopHours(writer, shopId, hourStartMs, hourStartMs + hourMs);
   }
   for (const dayStartMs of new Set(hourStartsMs.map((hourStartMs) => getDayBucket(new Date(hourStartMs)).getTime()))) {
-    writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs)))).run();
-    writer.delete(metricShopDaily).where(and(eq(metricShopDaily.shopId, shopId), eq(metricShopDaily.dayStart, new Date(dayStartMs)))).run();
+    await writer.delete(metricDaily).where(and(eq(metricDaily.shopId, shopId), eq(metricDaily.dayStart, new Date(dayStartMs))));
+    await writer.delete(metricShopDaily).where(and(eq(metricShopDaily.shopId, shopId), eq(metricShopDaily.dayStart, new Date(dayStartMs))));
     const daily = [...sumInto(new Map(), await readStoredRows(writer, metricHourly, shopId, new Date(dayStartMs), new Date(dayStartMs + dayMs)), toDayMs).values()];
     await insertRows(writer, metricDaily, daily);
     await insertRows(writer, metricShopDaily, sumIntoShopDays(daily));
   }
   for (const monthStartMs of new Set(hourStartsMs.map(toMonthMs))) {
     const [start, end] = [new Date(monthStartMs), getNextShanghaiMonthStart(new Date(monthStartMs))];
-    writer.delete(metricMonthly).where(and(eq(metricMonthly.shopId, shopId), eq(metricMonthly.monthStart, start))).run();
+    await writer.delete(metricMonthly).where(and(eq(metricMonthly.shopId, shopId), eq(metricMonthly.monthStart, start)));
     await insertRows(writer, metricMonthly, sumInto(new Map(), await readStoredRows(writer, metricDaily, shopId, start, end), toMonthMs).values());
   }
 }

@@ -1,5 +1,6 @@
 import { and, eq, getTableName, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { joinedText } from "@/db/dialect-metrics";
 import { requests, shops } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly, unansweredAgentId } from "@/db/schema-metrics";
 import type { Scope } from "@/db/queries/users";
@@ -76,21 +77,23 @@ async function readGrouped(db: Db, scope: Scope, shopIds: string[], table: Count
   if (startMs >= endMs || shopIds.length === 0) return [];
   const bucket = getBucketColumn(table);
   const counters = getTableCounterColumns(table);
-  const sums = Object.fromEntries(scalarCounterNames.map((name) => [name, sql<number>`sum(${counters[name]})`])) as Record<(typeof scalarCounterNames)[number], SQL<number>>;
+  // PostgreSQL sums integers into bigint and bigints into numeric, both returned as strings
+  const sums = Object.fromEntries(scalarCounterNames.map((name) => [name, sql<number>`sum(${counters[name]})`.mapWith(Number)])) as Record<(typeof scalarCounterNames)[number], SQL<number>>;
   const key = getKeySelection(table, scope, grouping);
-  const groupBy = { key: Object.values(key), bucket: [bucket], total: [] }[grouping];
-  const rows = db
+  // Grouped by the stored columns: PostgreSQL does not match an agent's CASE (its values are parameters) with the
+  // same CASE in GROUP BY. Other agents' rows then come back apart, all under otherAgentsId, and add up the same.
+  const groupBy = { key: isKeyedTable(table) ? [table.shopId, table.agentId, table.platform, table.kind] : [], bucket: [bucket], total: [] }[grouping];
+  const rows = await db
     .select({
       ...sums,
       // null only when a total has no row to sum
-      histograms: sql<string | null>`group_concat(${table.responseHistogram}, ',')`,
+      histograms: joinedText(table.responseHistogram),
       ...key,
-      bucketStartMs: grouping === "bucket" ? sql<number>`${bucket}` : sql<number>`0`,
+      bucketStartMs: grouping === "bucket" ? sql<number>`${bucket}`.mapWith(Number) : sql<number>`0`.mapWith(Number),
     })
     .from(table)
     .where(and(inArray(table.shopId, shopIds), gte(bucket, new Date(startMs)), lt(bucket, new Date(endMs))))
-    .groupBy(...groupBy)
-    .all();
+    .groupBy(...groupBy);
   return rows.flatMap(({ histograms, shopId, agentId, platform, kind, bucketStartMs, ...scalars }) =>
     histograms === null ? [] : [{ shopId, agentId, platform, kind, bucketStart: new Date(bucketStartMs), counters: { ...scalars, responseHistogram: sumHistograms(histograms) } }],
   );
@@ -156,12 +159,11 @@ async function readScoredRounds(db: Db, shopIds: string[], now: Date): Promise<{
   if (shopIds.length === 0) return [];
   const lookbackDays = Math.max(...Object.values(platformScoring).map((scoring) => scoring.lookbackDays));
   const firstDayStart = new Date(getShanghaiDayStart(getShanghaiDay(now)).getTime() - (lookbackDays - 1) * dayMs);
-  const rows = db
-    .select({ shopId: metricShopDaily.shopId, scoredRounds: sql<number>`sum(${metricShopDaily.receivedInScoringHours})` })
+  const rows = await db
+    .select({ shopId: metricShopDaily.shopId, scoredRounds: sql<number>`sum(${metricShopDaily.receivedInScoringHours})`.mapWith(Number) })
     .from(metricShopDaily)
     .where(and(inArray(metricShopDaily.shopId, shopIds), gte(metricShopDaily.dayStart, firstDayStart), lt(metricShopDaily.dayStart, now)))
-    .groupBy(metricShopDaily.shopId)
-    .all();
+    .groupBy(metricShopDaily.shopId);
   const byShop = new Map(rows.map((row) => [row.shopId, row.scoredRounds]));
   return shopIds.map((shopId) => ({ shopId, scoredRounds: byShop.get(shopId) ?? 0 }));
 }
@@ -170,7 +172,7 @@ async function readScoredRounds(db: Db, shopIds: string[], now: Date): Promise<{
 export async function countOverdueNow(db: Db, shopIds: string[], now: Date): Promise<number> {
   if (shopIds.length === 0) return 0;
   const [row] = await db
-    .select({ count: sql<number>`count(*)` })
+    .select({ count: sql<number>`count(*)`.mapWith(Number) })
     .from(requests)
     .where(and(inArray(requests.shopId, shopIds), eq(requests.status, "pending"), lt(requests.respondBy, now)));
   return row?.count ?? 0;
@@ -180,11 +182,11 @@ async function readHeatmap(db: Db, shopIds: string[], range: TimeRange): Promise
   const arrivals = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const late = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   if (shopIds.length === 0) return { arrivals, late };
-  const rows = db
+  const rows = await db
     .select({
       hourStart: metricShopHourly.hourStart,
-      received: sql<number>`sum(${metricShopHourly.received})`,
-      late: sql<number>`sum(${metricShopHourly.answered} - ${metricShopHourly.answeredWithin3Min})`,
+      received: sql<number>`sum(${metricShopHourly.received})`.mapWith(Number),
+      late: sql<number>`sum(${metricShopHourly.answered} - ${metricShopHourly.answeredWithin3Min})`.mapWith(Number),
     })
     .from(metricShopHourly)
     .where(
@@ -194,8 +196,7 @@ async function readHeatmap(db: Db, shopIds: string[], range: TimeRange): Promise
         lt(metricShopHourly.hourStart, new Date(ceilToHourMs(range.end))),
       ),
     )
-    .groupBy(metricShopHourly.hourStart)
-    .all();
+    .groupBy(metricShopHourly.hourStart);
   for (const row of rows) {
     const weekday = getShanghaiWeekday(row.hourStart);
     const hour = getShanghaiHourOfDay(row.hourStart);

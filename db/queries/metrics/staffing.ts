@@ -15,13 +15,12 @@ import { getUserNames } from "@/db/queries/metrics/names";
 /** People's decisions in all of the merchant's shops in [start, end): an agent's previous card may be in a shop outside the report. */
 async function readPersonDecisions(db: Db, merchantId: string, shopIds: readonly string[], start: Date, end: Date) {
   const counted = new Set(shopIds);
-  return db
+  const rows = await db
     .select({ agentId: requests.decidedBy, shopId: requests.shopId, receivedAt: requests.receivedAt, decidedAt: requests.decidedAt })
     .from(requests)
     .innerJoin(shops, eq(shops.id, requests.shopId))
-    .where(and(eq(shops.merchantId, merchantId), isNotNull(requests.decidedBy), gte(requests.decidedAt, start), lt(requests.decidedAt, end)))
-    .all()
-    .flatMap(({ agentId, shopId, receivedAt, decidedAt }) => (agentId && decidedAt ? [{ agentId, receivedAt, decidedAt, isCounted: counted.has(shopId) }] : []));
+    .where(and(eq(shops.merchantId, merchantId), isNotNull(requests.decidedBy), gte(requests.decidedAt, start), lt(requests.decidedAt, end)));
+  return rows.flatMap(({ agentId, shopId, receivedAt, decidedAt }) => (agentId && decidedAt ? [{ agentId, receivedAt, decidedAt, isCounted: counted.has(shopId) }] : []));
 }
 
 /**
@@ -39,12 +38,11 @@ export async function getStaffingForecast(
   const history =
     shopIds.length === 0
       ? []
-      : db
-          .select({ hourStart: metricShopHourly.hourStart, count: sql<number>`sum(${metricShopHourly.received})` })
+      : await db
+          .select({ hourStart: metricShopHourly.hourStart, count: sql<number>`sum(${metricShopHourly.received})`.mapWith(Number) })
           .from(metricShopHourly)
           .where(and(inArray(metricShopHourly.shopId, shopIds), gte(metricShopHourly.hourStart, historyStart), lt(metricShopHourly.hourStart, new Date(dayStartMs))))
-          .groupBy(metricShopHourly.hourStart)
-          .all();
+          .groupBy(metricShopHourly.hourStart);
   const forecast = forecastArrivals(history, options.day, options.weeks);
 
   const measured = shopIds.length === 0 ? { cards: [], awayLeftOut: 0 } : measureHandleTimes(await readPersonDecisions(db, scope.merchantId, shopIds, historyStart, new Date(dayStartMs)));

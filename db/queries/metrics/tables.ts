@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily, unansweredAgentId } from "@/db/schema-metrics";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { createEmptyRollup, getRollupKey, type CardFacts, type RollupCounters } from "@/lib/metrics/response-metrics";
@@ -6,8 +6,8 @@ import { getShanghaiDay, getShanghaiDayStart, getShanghaiMonthStart } from "@/li
 
 // The rollup tables' shape, shared by the upkeep, the rebuilds and the reads: keys, buckets, counter columns
 
-/** A db or a transaction: every write here is synchronous so it can join the caller's transaction. */
-export type Writer = Pick<Db, "select" | "insert" | "delete">;
+/** A db or a transaction: called inside the caller's transaction, the writes here join it. */
+export type Writer = Db | Tx;
 
 export type StoredKey = { shopId: string; agentId: string; platform: Platform; kind: RequestKind };
 

@@ -1,10 +1,13 @@
 import { eq, getTableName, sql } from "drizzle-orm";
 import { requests } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily } from "@/db/schema-metrics";
-import { getPrepared, getStatement } from "@/db/statements";
+import { getDialect } from "@/db/dialect";
+import { jsonArrayElementAdded, toNumberArray } from "@/db/dialect-metrics";
+import { getRaw, runRaw } from "@/db/raw";
+import { getPrepared } from "@/db/statements";
 import { addCardInto, createEmptyRollup, defaultRollupPolicy, type CardFacts, type RollupCounters, type RollupPolicy } from "@/lib/metrics/response-metrics";
 import { getShanghaiHourBucket, getShanghaiMonthStart } from "@/lib/time";
-import { rollupSourceColumns, toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
+import { getRollupSourceColumns, toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
 import { rebuildShopHours } from "@/db/queries/metrics/rebuild";
 import {
   getDayBucket,
@@ -54,24 +57,31 @@ async function addSignedCard(writer: Writer, facts: CardFacts, sign: 1 | -1, pol
     { table: metricShopDaily, key, bucketMs: dayStartMs },
   ];
   for (const { table, bucketMs } of touched) {
-    getStatement(writer, getAddingUpsertSql(table, histogramIndex, sign)).run(...getKeyValues(table, key, bucketMs), ...scalars, histogram);
+    await runRaw(writer, getAddingUpsertSql(table, histogramIndex, sign), [...getKeyValues(table, key, bucketMs), ...scalars, histogram]);
   }
-  getStatement(
+  // The existing row's columns are qualified: PostgreSQL finds a bare name ambiguous beside excluded's
+  await runRaw(
     writer,
     `insert into "metric_shop_hourly" ("shop_id", "hour_start", "received", "answered", "answered_within_3min") values (?, ?, ?, ?, ?)
-     on conflict ("shop_id", "hour_start") do update set "received" = "received" + excluded."received", "answered" = "answered" + excluded."answered", "answered_within_3min" = "answered_within_3min" + excluded."answered_within_3min"`,
-  ).run(key.shopId, hourStartMs, sign * counters.received, sign * counters.answered, sign * counters.answeredWithin3Min);
+     on conflict ("shop_id", "hour_start") do update set "received" = "metric_shop_hourly"."received" + excluded."received", "answered" = "metric_shop_hourly"."answered" + excluded."answered", "answered_within_3min" = "metric_shop_hourly"."answered_within_3min" + excluded."answered_within_3min"`,
+    [key.shopId, hourStartMs, sign * counters.received, sign * counters.answered, sign * counters.answeredWithin3Min],
+  );
   return touched;
 }
 
 async function isTouchedRowConsistent(writer: Writer, { table, key, bucketMs }: TouchedRow): Promise<boolean> {
   const counterColumns = getTableCounterColumns(table);
-  const row = getStatement(
+  const row = await getRaw<Record<string, unknown>>(
     writer,
     `select ${scalarCounterNames.map((name) => `"${counterColumns[name].name}" as "${name}"`).join(", ")}, "${table.responseHistogram.name}" as "responseHistogram"
        from "${getTableName(table)}" where ${getRowWhere(table)}`,
-  ).get(...getKeyValues(table, key, bucketMs)) as (Omit<RollupCounters, "responseHistogram"> & { responseHistogram: string }) | undefined;
-  return !row || isConsistent({ ...row, responseHistogram: JSON.parse(row.responseHistogram) as number[] });
+    getKeyValues(table, key, bucketMs),
+  );
+  if (!row) return true;
+  // PostgreSQL returns its bigint sums as strings and the jsonb histogram parsed
+  const counters = createEmptyRollup();
+  for (const name of scalarCounterNames) counters[name] = Number(row[name]);
+  return isConsistent({ ...counters, responseHistogram: toNumberArray(row.responseHistogram) });
 }
 
 /**
@@ -108,9 +118,9 @@ export async function applyRollupChange(
   // A row whose last card moved away goes, as a rebuild would not write it; the shop's rows keep the card while it exists
   for (const { table, key, bucketMs } of left) {
     if (after && !isKeyedTable(table)) continue;
-    getStatement(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`).run(...getKeyValues(table, key, bucketMs));
+    await runRaw(writer, `delete from "${getTableName(table)}" where ${getRowWhere(table)} and "${table.received.name}" = 0`, getKeyValues(table, key, bucketMs));
   }
-  if (!after) getStatement(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`).run(card.shopId, hourStartMs);
+  if (!after) await runRaw(writer, `delete from "metric_shop_hourly" where "shop_id" = ? and "hour_start" = ? and "received" = 0`, [card.shopId, hourStartMs]);
 }
 
 /** A card just received (e.g. by the platform webhook): count it, in the transaction that stores it. */
@@ -122,16 +132,17 @@ const addingUpsertSql = new Map<string, string>();
 
 /** Insert the row, or add to it: every scalar summed, and one histogram bucket moved by `sign` when the card has an answer. */
 function getAddingUpsertSql(table: CounterTable, histogramIndex: number, sign: 1 | -1): string {
-  const cacheKey = `${getTableName(table)}|${histogramIndex}|${sign}`;
+  const cacheKey = `${getDialect()}|${getTableName(table)}|${histogramIndex}|${sign}`;
   const cached = addingUpsertSql.get(cacheKey);
   if (cached) return cached;
   const counterColumns = getTableCounterColumns(table);
   const scalarColumns = scalarCounterNames.map((name) => counterColumns[name].name);
   const keyColumns = getKeyColumns(table).map((column) => column.name);
   const columns = [...keyColumns, ...scalarColumns, table.responseHistogram.name];
-  const histogram = `"${table.responseHistogram.name}"`;
-  const sets = scalarColumns.map((column) => `"${column}" = "${column}" + excluded."${column}"`);
-  if (histogramIndex >= 0) sets.push(`${histogram} = json_set(${histogram}, '$[${histogramIndex}]', json_extract(${histogram}, '$[${histogramIndex}]') + ${sign})`);
+  // The existing row's columns are qualified: PostgreSQL finds a bare name ambiguous beside excluded's
+  const existing = (column: string) => `"${getTableName(table)}"."${column}"`;
+  const sets = scalarColumns.map((column) => `"${column}" = ${existing(column)} + excluded."${column}"`);
+  if (histogramIndex >= 0) sets.push(`"${table.responseHistogram.name}" = ${jsonArrayElementAdded(existing(table.responseHistogram.name), histogramIndex, sign)}`);
   const text = `insert into "${getTableName(table)}" (${columns.map((column) => `"${column}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})
     on conflict (${keyColumns.map((column) => `"${column}"`).join(", ")}) do update set ${sets.join(", ")}`;
   addingUpsertSql.set(cacheKey, text);
@@ -143,9 +154,11 @@ function getAddingUpsertSql(table: CounterTable, histogramIndex: number, sign: 1
  * the same row with the decision fields still empty, so one read gives both sides.
  */
 export async function applyDecisionToRollup(writer: Writer, requestId: string, policy: RollupPolicy = defaultRollupPolicy): Promise<void> {
-  const after = getPrepared(writer, "metrics:rollup-source", () =>
-    writer.select(rollupSourceColumns).from(requests).where(eq(requests.id, sql.placeholder("requestId"))).prepare(),
-  ).get({ requestId });
+  // Prepared once per connection on SQLite (it runs inside every decision); PostgreSQL runs the same select
+  const [after] =
+    getDialect() === "sqlite"
+      ? [getPrepared(writer, "metrics:rollup-source", () => writer.select(getRollupSourceColumns()).from(requests).where(eq(requests.id, sql.placeholder("requestId"))).prepare()).get({ requestId })]
+      : await writer.select(getRollupSourceColumns()).from(requests).where(eq(requests.id, requestId)).limit(1);
   if (!after) throw new Error(`No request ${requestId} to count`);
   const before: RollupSource = { ...after, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
   await applyRollupChange(writer, before, after, policy);
