@@ -1,4 +1,4 @@
-import { sql, type Placeholder } from "drizzle-orm";
+import { sql, type Placeholder, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { getDialect } from "@/db/dialect";
 import { getPrepared } from "@/db/statements";
@@ -8,7 +8,7 @@ import { getPrepared } from "@/db/statements";
 // placeholder for each value (db/statements.ts), on PostgreSQL the same builder runs with the values inline.
 
 /** Each value of a query, or the placeholder standing for it in the statement SQLite prepares. */
-export type Params<P> = { [K in keyof P]: P[K] | Placeholder };
+type Params<P> = { [K in keyof P]: P[K] | Placeholder };
 
 type Query<R> = PromiseLike<R[]> & {
   prepare(): { get(values?: Record<string, unknown>): R | undefined; all(values?: Record<string, unknown>): R[] };
@@ -37,4 +37,33 @@ export async function getHotRows<P extends Record<string, unknown>, R>(runner: D
  */
 export function jsonParam(): string {
   return getDialect() === "postgres" ? "?::jsonb" : "?";
+}
+
+/** `value` without any of `characters` at either end (SQLite's two-argument trim, PostgreSQL's btrim). */
+export function trimCharacters(value: SQL, characters: string): SQL<string> {
+  return getDialect() === "postgres" ? sql<string>`btrim(${value}, ${characters})` : sql<string>`trim(${value}, ${characters})`;
+}
+
+/** The last character of `value` (SQLite's substr with a negative start counts from the end; PostgreSQL's does not). */
+export function lastCharacter(value: SQL): SQL<string> {
+  return getDialect() === "postgres" ? sql<string>`right(${value}, 1)` : sql<string>`substr(${value}, -1)`;
+}
+
+/** `value` matches the LIKE `pattern` (escape '\\'), ignoring ASCII case as SQLite's like does: PostgreSQL's is ilike. */
+export function likeIgnoringCase(value: SQLWrapper, pattern: string): SQL {
+  return getDialect() === "postgres" ? sql`${value} ilike ${pattern} escape '\\'` : sql`${value} like ${pattern} escape '\\'`;
+}
+
+/** A JSON object built in SQL from name/value pairs, as text on both engines (json_object; json_build_object). */
+export function jsonObjectText(entries: readonly (readonly [string, SQLWrapper])[]): SQL<string | null> {
+  const args = sql.join(
+    entries.map(([name, value]) => sql`${sql.raw(`'${name.replace(/'/g, "''")}'`)}, ${value}`),
+    sql`, `,
+  );
+  return getDialect() === "postgres" ? sql<string | null>`json_build_object(${args})::text` : sql<string | null>`json_object(${args})`;
+}
+
+/** A JSON column's value as text on both engines (PostgreSQL's driver would parse a jsonb it returned). */
+export function jsonText(value: SQLWrapper): SQL<string | null> {
+  return getDialect() === "postgres" ? sql<string | null>`(${value})::text` : sql<string | null>`${value}`;
 }

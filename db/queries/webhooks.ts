@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
 import { getHotRow, getHotRows } from "@/db/dialect-workflows";
