@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { lastCharacter, likeIgnoringCase, trimCharacters } from "@/db/dialect-workflows";
 import { orders } from "@/db/schema";
 
 // What String.prototype.trim() removes, so the SQL mask below trims as lib/mask.ts does
@@ -6,11 +7,11 @@ const jsWhitespace = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u200
 
 /**
  * The buyer nickname as the desk shows it (maskNickname in lib/mask.ts, "小**鱼"), computed in SQL.
- * SQLite's length() and substr() count characters (code points), as Array.from does.
+ * length() and substr() count characters (code points) on both engines, as Array.from does.
  */
 export function maskedBuyerNickSql(): SQL<string> {
-  const trimmed = sql`trim(${orders.buyerNick}, ${jsWhitespace})`;
-  return sql<string>`(case when length(${trimmed}) = 0 then '**' when length(${trimmed}) <= 2 then substr(${trimmed}, 1, 1) || '**' else substr(${trimmed}, 1, 1) || '**' || substr(${trimmed}, -1) end)`;
+  const trimmed = trimCharacters(sql`${orders.buyerNick}`, jsWhitespace);
+  return sql<string>`(case when length(${trimmed}) = 0 then '**' when length(${trimmed}) <= 2 then substr(${trimmed}, 1, 1) || '**' else substr(${trimmed}, 1, 1) || '**' || ${lastCharacter(trimmed)} end)`;
 }
 
 /**
@@ -19,5 +20,5 @@ export function maskedBuyerNickSql(): SQL<string> {
  * `pattern` is the caller's escaped LIKE pattern (escape '\').
  */
 export function buyerNickMatches(pattern: string): SQL {
-  return sql`${maskedBuyerNickSql()} like ${pattern} escape '\\'`;
+  return likeIgnoringCase(maskedBuyerNickSql(), pattern);
 }

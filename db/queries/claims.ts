@@ -3,7 +3,7 @@ import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, requests, shopAccess, shops, users } from "@/db/schema";
 import type { Scope } from "@/db/queries/users";
-import { getStatement } from "@/db/statements";
+import { allRaw } from "@/db/raw";
 import { isClaimLapsed, pickAssignee } from "@/lib/assignment";
 import type { AuditAction } from "@/lib/audit-actions";
 
@@ -15,16 +15,17 @@ export type ClaimResult =
   | { ok: false; code: "not_allowed" };
 
 async function readScopedPending(tx: Tx, scope: Scope, id: string) {
-  return tx
+  const [row] = await tx
     .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy })
     .from(requests)
     .innerJoin(shops, eq(shops.id, requests.shopId))
     .where(and(eq(requests.id, id), inArray(requests.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId)))
-    .get();
+    .limit(1);
+  return row;
 }
 
 async function writeClaimAudit(tx: Tx, row: { id: string; shopId: string; orderId: string }, actorId: string | null, action: AuditAction, detail: Record<string, unknown>, now: Date) {
-  tx.insert(auditLog).values({ shopId: row.shopId, requestId: row.id, orderId: row.orderId, actorId, action, detail, at: now }).run();
+  await tx.insert(auditLog).values({ shopId: row.shopId, requestId: row.id, orderId: row.orderId, actorId, action, detail, at: now });
 }
 
 /** 认领: only an unclaimed pending card (or one already yours); two agents racing → one wins. */
@@ -34,13 +35,13 @@ export async function claimRequest(db: Db, scope: Scope, id: string, now: Date):
     const row = await readScopedPending(tx, scope, id);
     if (!row) return { ok: false, code: "not_found" };
     if (row.status !== "pending") return { ok: false, code: "not_pending" };
-    const updated = tx
+    const updated = await tx
       .update(requests)
       .set({ claimedBy: scope.userId, claimedAt: now })
       .where(and(eq(requests.id, id), eq(requests.status, "pending"), or(isNull(requests.claimedBy), eq(requests.claimedBy, scope.userId))))
-      .run();
-    if (updated.changes !== 1) {
-      const holder = tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.claimedBy ?? "")).get();
+      .returning({ id: requests.id });
+    if (updated.length !== 1) {
+      const [holder] = await tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.claimedBy ?? "")).limit(1);
       return { ok: false, code: "claimed_by_other", claimedBy: holder ?? null };
     }
     await writeClaimAudit(tx, row, scope.userId, "claimed", {}, now);
@@ -56,18 +57,19 @@ export async function releaseClaim(db: Db, scope: Scope, id: string, now: Date):
     if (!row) return { ok: false, code: "not_found" };
     if (!row.claimedBy) return { ok: true };
     if (row.claimedBy !== scope.userId && scope.role !== "owner") return { ok: false, code: "not_allowed" };
-    tx.update(requests).set({ claimedBy: null, claimedAt: null }).where(and(eq(requests.id, id), eq(requests.claimedBy, row.claimedBy))).run();
+    await tx.update(requests).set({ claimedBy: null, claimedAt: null }).where(and(eq(requests.id, id), eq(requests.claimedBy, row.claimedBy)));
     await writeClaimAudit(tx, row, scope.userId, "released", { from: row.claimedBy }, now);
     return { ok: true };
   });
 }
 
 async function mayWorkShop(tx: Tx, userId: string, shopId: string): Promise<boolean> {
-  const user = tx.select({ merchantId: users.merchantId, allShops: users.allShops }).from(users).where(eq(users.id, userId)).get();
-  const shop = tx.select({ merchantId: shops.merchantId }).from(shops).where(eq(shops.id, shopId)).get();
+  const [user] = await tx.select({ merchantId: users.merchantId, allShops: users.allShops }).from(users).where(eq(users.id, userId)).limit(1);
+  const [shop] = await tx.select({ merchantId: shops.merchantId }).from(shops).where(eq(shops.id, shopId)).limit(1);
   if (!user || !shop || user.merchantId !== shop.merchantId) return false;
   if (user.allShops) return true;
-  return Boolean(tx.select().from(shopAccess).where(and(eq(shopAccess.userId, userId), eq(shopAccess.shopId, shopId))).get());
+  const [access] = await tx.select({ userId: shopAccess.userId }).from(shopAccess).where(and(eq(shopAccess.userId, userId), eq(shopAccess.shopId, shopId))).limit(1);
+  return Boolean(access);
 }
 
 /** The owner hands a card to someone who may work its shop. */
@@ -78,7 +80,7 @@ export async function assignRequest(db: Db, scope: Scope, id: string, assigneeId
     if (!row) return { ok: false, code: "not_found" };
     if (row.status !== "pending") return { ok: false, code: "not_pending" };
     if (!await mayWorkShop(tx, assigneeId, row.shopId)) return { ok: false, code: "not_allowed" };
-    tx.update(requests).set({ claimedBy: assigneeId, claimedAt: now }).where(eq(requests.id, id)).run();
+    await tx.update(requests).set({ claimedBy: assigneeId, claimedAt: now }).where(eq(requests.id, id));
     await writeClaimAudit(tx, row, scope.userId, "assigned", { to: assigneeId, from: row.claimedBy }, now);
     return { ok: true };
   });
@@ -92,7 +94,7 @@ export async function listAgentLoads(db: Db, merchantId: string): Promise<AgentL
       userId: users.id,
       name: users.name,
       role: users.role,
-      openClaims: sql<number>`(select count(*) from ${requests} where ${requests.claimedBy} = ${users.id} and ${requests.status} = 'pending')`,
+      openClaims: sql<number>`(select count(*) from ${requests} where ${requests.claimedBy} = ${users.id} and ${requests.status} = 'pending')`.mapWith(Number),
     })
     .from(users)
     .where(eq(users.merchantId, merchantId))
@@ -103,7 +105,7 @@ export async function listAgentLoads(db: Db, merchantId: string): Promise<AgentL
 /** What a person did with a card's claim: a card with any of these is never auto-assigned (it stays where they left it). */
 const claimHistoryActions = ["claimed", "released", "assigned", "claim_lapsed"] as const;
 
-const claimHistorySql = `select 1 from audit_log history where history.request_id = requests.id and history.action in (${claimHistoryActions.map((action) => `'${action}'`).join(", ")})`;
+const claimHistorySql = `select 1 from "audit_log" "history" where "history"."request_id" = "requests"."id" and "history"."action" in (${claimHistoryActions.map((action) => `'${action}'`).join(", ")})`;
 
 /**
  * Cards the assignment sweep may hand out, in arrival order: pending and unclaimed, never claimed or assigned
@@ -111,19 +113,19 @@ const claimHistorySql = `select 1 from audit_log history where history.request_i
  * since the shop turned auto-assignment on. The literal action keeps the query on audit_received_idx.
  */
 export async function listAssignableCards(db: Db, arrivedSince: Date): Promise<string[]> {
-  return getStatement(
+  const rows = await allRaw<{ request_id: string }>(
     db,
-    `select received.request_id from audit_log received
-       join requests on requests.id = received.request_id
-       join shops on shops.id = requests.shop_id
-     where received.action = 'received' and received.at >= ?
-       and shops.auto_assign = 1 and (shops.auto_assign_since is null or received.at >= shops.auto_assign_since)
-       and requests.status = 'pending' and requests.claimed_by is null
+    `select "received"."request_id" from "audit_log" "received"
+       join "requests" on "requests"."id" = "received"."request_id"
+       join "shops" on "shops"."id" = "requests"."shop_id"
+     where "received"."action" = 'received' and "received"."at" >= ?
+       and "shops"."auto_assign" = true and ("shops"."auto_assign_since" is null or "received"."at" >= "shops"."auto_assign_since")
+       and "requests"."status" = 'pending' and "requests"."claimed_by" is null
        and not exists (${claimHistorySql})
-     order by received.id`,
-  )
-    .pluck()
-    .all(arrivedSince.getTime()) as string[];
+     order by "received"."id"`,
+    [arrivedSince.getTime()],
+  );
+  return rows.map((row) => row.request_id);
 }
 
 /**
@@ -132,75 +134,73 @@ export async function listAssignableCards(db: Db, arrivedSince: Date): Promise<s
  * card still unclaimed, so of two sweeps (or a sweep and an agent's 认领) exactly one wins.
  */
 export async function assignToOnlineAgent(tx: Tx, requestId: string, onlineUserIds: ReadonlySet<string>, now: Date): Promise<string | null> {
-  const row = tx
+  const [row] = await tx
     .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, status: requests.status, claimedBy: requests.claimedBy, autoAssign: shops.autoAssign, cap: shops.assignCap, merchantId: shops.merchantId })
     .from(requests)
     .innerJoin(shops, eq(shops.id, requests.shopId))
     .where(eq(requests.id, requestId))
-    .get();
+    .limit(1);
   if (!row || !row.autoAssign || row.status !== "pending" || row.claimedBy) return null;
-  const hasHistory = tx
+  const [hasHistory] = await tx
     .select({ id: auditLog.id })
     .from(auditLog)
     .where(and(eq(auditLog.requestId, requestId), inArray(auditLog.action, [...claimHistoryActions])))
-    .get();
+    .limit(1);
   if (hasHistory) return null;
   const agents: { id: string }[] = [];
   for (const agent of await tx.select({ id: users.id }).from(users).where(and(eq(users.merchantId, row.merchantId), eq(users.role, "agent")))) {
     if (onlineUserIds.has(agent.id) && (await mayWorkShop(tx, agent.id, row.shopId))) agents.push(agent);
   }
   // Idle = time since the agent last took or was given a card (claims stay on decided cards).
-  const candidates = agents.map((agent) => {
-    const stats = tx
+  const candidates = [];
+  for (const agent of agents) {
+    const [stats] = await tx
       .select({
-        openClaims: sql<number>`coalesce(sum(case when ${requests.status} = 'pending' then 1 else 0 end), 0)`,
-        lastClaimedAt: sql<number | null>`max(${requests.claimedAt})`,
+        openClaims: sql<number>`coalesce(sum(case when ${requests.status} = 'pending' then 1 else 0 end), 0)`.mapWith(Number),
+        lastClaimedAt: sql<number | null>`max(${requests.claimedAt})`.mapWith(Number),
       })
       .from(requests)
-      .where(eq(requests.claimedBy, agent.id))
-      .get();
-    return { userId: agent.id, isOnline: true, openClaims: stats?.openClaims ?? 0, lastActiveAt: stats?.lastClaimedAt ? new Date(stats.lastClaimedAt) : null };
-  });
+      .where(eq(requests.claimedBy, agent.id));
+    candidates.push({ userId: agent.id, isOnline: true, openClaims: stats?.openClaims ?? 0, lastActiveAt: stats?.lastClaimedAt ? new Date(stats.lastClaimedAt) : null });
+  }
   const assignee = pickAssignee(candidates, row.cap);
   if (!assignee) return null;
-  const updated = tx
+  const updated = await tx
     .update(requests)
     .set({ claimedBy: assignee, claimedAt: now })
     .where(and(eq(requests.id, row.id), eq(requests.status, "pending"), isNull(requests.claimedBy)))
-    .run();
-  if (updated.changes !== 1) return null;
+    .returning({ id: requests.id });
+  if (updated.length !== 1) return null;
   await writeClaimAudit(tx, row, null, "assigned", { to: assignee, auto: true }, now);
   return assignee;
 }
 
 /** Who holds a claim on a pending card now. */
 export async function listClaimHolders(db: Db): Promise<string[]> {
-  return db
+  const rows = await db
     .selectDistinct({ userId: requests.claimedBy })
     .from(requests)
-    .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)))
-    .all()
-    .flatMap((row) => (row.userId ? [row.userId] : []));
+    .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)));
+  return rows.flatMap((row) => (row.userId ? [row.userId] : []));
 }
 
 /** Claims of agents offline for the grace period go back to the shared queue (and stay there: never auto-assigned again). */
 export async function releaseLapsedClaims(db: Db, presence: (userId: string) => { isOnline: boolean; offlineSince: Date | null }, now: Date): Promise<number> {
-  const claimed = db
+  const claimed = await db
     .select({ id: requests.id, shopId: requests.shopId, orderId: requests.orderId, claimedBy: requests.claimedBy, claimedAt: requests.claimedAt })
     .from(requests)
-    .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)))
-    .all();
+    .where(and(eq(requests.status, "pending"), isNotNull(requests.claimedBy)));
   let released = 0;
   for (const row of claimed) {
     if (!row.claimedBy || !isClaimLapsed(presence(row.claimedBy), now, undefined, row.claimedAt)) continue;
     // IMMEDIATE: the write lock first, so a write by another connection in between waits instead of failing
     await transact(db, async (tx) => {
-        const updated = tx
+        const updated = await tx
           .update(requests)
           .set({ claimedBy: null, claimedAt: null })
           .where(and(eq(requests.id, row.id), eq(requests.status, "pending"), eq(requests.claimedBy, row.claimedBy!)))
-          .run();
-        if (updated.changes === 1) {
+          .returning({ id: requests.id });
+        if (updated.length === 1) {
           await writeClaimAudit(tx, row, null, "claim_lapsed", { from: row.claimedBy }, now);
           released++;
         }

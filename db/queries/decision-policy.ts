@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { getPrepared } from "@/db/statements";
+import { getHotRow } from "@/db/dialect-workflows";
 import { evidenceFiles, orders, requests } from "@/db/schema";
 import { platformProposals } from "@/db/schema-policy";
 import { toEntryIneligibility, toPolicyOrder } from "@/db/queries/orders";
@@ -51,49 +51,59 @@ export type PolicySnapshot = {
 };
 
 async function readPlatformSnapshot(tx: Tx, shopId: string, platformRequestId: string, kind: RequestKind): Promise<PlatformSnapshot | null> {
-  const connected = getPrepared(tx, "policy-snapshot:app", () =>
-    tx.select({ shopId: platformApps.shopId }).from(platformApps).where(eq(platformApps.shopId, sql.placeholder("shopId"))).prepare(),
-  ).get({ shopId });
+  const connected = await getHotRow(
+    tx,
+    "policy-snapshot:app",
+    (params) => tx.select({ shopId: platformApps.shopId }).from(platformApps).where(eq(platformApps.shopId, params.shopId)),
+    { shopId },
+  );
   if (!connected) return null;
-  const native = getPrepared(tx, "policy-snapshot:native", () =>
-    tx
-      .select({ native: platformRefunds.native })
-      .from(platformRefunds)
-      .where(and(eq(platformRefunds.shopId, sql.placeholder("shopId")), eq(platformRefunds.platformRequestId, sql.placeholder("platformRequestId"))))
-      .prepare(),
-  ).get({ shopId, platformRequestId });
+  const native = await getHotRow(
+    tx,
+    "policy-snapshot:native",
+    (params) =>
+      tx
+        .select({ native: platformRefunds.native })
+        .from(platformRefunds)
+        .where(and(eq(platformRefunds.shopId, params.shopId), eq(platformRefunds.platformRequestId, params.platformRequestId))),
+    { shopId, platformRequestId },
+  );
   // The list for this refund as the platform lists it (Taobao: per phase and state), never another refund's
   const listKey = getRejectReasonListKey(kind, native?.native ?? null);
-  const reasons = getPrepared(tx, "policy-snapshot:reasons", () =>
-    tx
-      .select({ reasons: platformRejectReasons.reasons })
-      .from(platformRejectReasons)
-      .where(and(eq(platformRejectReasons.shopId, sql.placeholder("shopId")), eq(platformRejectReasons.kind, sql.placeholder("kind"))))
-      .prepare(),
-  ).get({ shopId, kind: listKey });
+  const reasons = await getHotRow(
+    tx,
+    "policy-snapshot:reasons",
+    (params) =>
+      tx
+        .select({ reasons: platformRejectReasons.reasons })
+        .from(platformRejectReasons)
+        .where(and(eq(platformRejectReasons.shopId, params.shopId), eq(platformRejectReasons.kind, params.kind))),
+    { shopId, kind: listKey },
+  );
   return { native: native?.native ?? null, reasons: reasons?.reasons ?? null };
 }
 
 export async function readPolicySnapshot(tx: Tx, requestId: string): Promise<PolicySnapshot | null> {
-  // Read inside every decision's transaction: prepared once per connection
-  const row = getPrepared(tx, "policy-snapshot:request", () =>
-    tx
-      .select({ request: requests, order: orders })
-      .from(requests)
-      .innerJoin(orders, eq(orders.id, requests.orderId))
-      .where(eq(requests.id, sql.placeholder("requestId")))
-      .prepare(),
-  ).get({ requestId });
+  // Read inside every decision's transaction: prepared once per connection on SQLite
+  const row = await getHotRow(
+    tx,
+    "policy-snapshot:request",
+    (params) => tx.select({ request: requests, order: orders }).from(requests).innerJoin(orders, eq(orders.id, requests.orderId)).where(eq(requests.id, params.requestId)),
+    { requestId },
+  );
   if (!row) return null;
-  const proposal = getPrepared(tx, "policy-snapshot:proposal", () =>
-    tx
-      .select()
-      .from(platformProposals)
-      .where(eq(platformProposals.requestId, sql.placeholder("requestId")))
-      .orderBy(desc(platformProposals.proposedAt), desc(platformProposals.recordedAt))
-      .limit(1)
-      .prepare(),
-  ).get({ requestId });
+  const proposal = await getHotRow(
+    tx,
+    "policy-snapshot:proposal",
+    (params) =>
+      tx
+        .select()
+        .from(platformProposals)
+        .where(eq(platformProposals.requestId, params.requestId))
+        .orderBy(desc(platformProposals.proposedAt), desc(platformProposals.recordedAt))
+        .limit(1),
+    { requestId },
+  );
   return {
     request: row.request,
     profile: getPolicyProfile(row.request.platform),
@@ -151,11 +161,10 @@ export async function checkDecisionPolicy(tx: Tx, requestId: string, input: Deci
   const evidenceIds = [...new Set(input.evidenceIds ?? [])];
   // Only files uploaded under this request's shop count as its proof
   const files = evidenceIds.length
-    ? tx
-        .select({ id: evidenceFiles.id, name: evidenceFiles.name, type: evidenceFiles.mimeType, sizeBytes: sql<number>`length(${evidenceFiles.bytes})` })
+    ? await tx
+        .select({ id: evidenceFiles.id, name: evidenceFiles.name, type: evidenceFiles.mimeType, sizeBytes: sql<number>`length(${evidenceFiles.bytes})`.mapWith(Number) })
         .from(evidenceFiles)
         .where(and(inArray(evidenceFiles.id, evidenceIds), eq(evidenceFiles.shopId, snapshot.request.shopId)))
-        .all()
     : [];
   const unknown = evidenceIds.filter((id) => !files.some((file) => file.id === id));
   if (unknown.length > 0) return { code: "evidence_not_found", evidenceIds: unknown };

@@ -24,7 +24,7 @@ export type LiveEvent = {
 
 /** The newest audit row's id (0 for none); synchronous, so the live hub can start its tail at a subscribe. */
 export async function getLatestAuditId(db: Db): Promise<number> {
-  const row = db.select({ id: sql<number | null>`max(${auditLog.id})` }).from(auditLog).get();
+  const [row] = await db.select({ id: sql<number | null>`max(${auditLog.id})`.mapWith(Number) }).from(auditLog);
   return row?.id ?? 0;
 }
 

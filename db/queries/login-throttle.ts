@@ -22,14 +22,14 @@ export async function clearLoginThrottle(db: Db, email: string) {
 export async function reserveLoginAttempt(db: Db, email: string, now: Date): Promise<boolean> {
   const key = email.toLowerCase();
   return transact(db, async (tx) => {
-    const row = tx.select().from(loginThrottles).where(eq(loginThrottles.email, key)).get();
+    const [row] = await tx.select().from(loginThrottles).where(eq(loginThrottles.email, key)).limit(1);
     const state: LoginThrottleState | null = row ? { failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil } : null;
     if (isLoginLocked(state, now)) return false;
     const next = recordLoginFailure(state, now);
-    tx.insert(loginThrottles)
+    await tx
+      .insert(loginThrottles)
       .values({ email: key, ...next })
-      .onConflictDoUpdate({ target: loginThrottles.email, set: next })
-      .run();
+      .onConflictDoUpdate({ target: loginThrottles.email, set: next });
     return true;
   });
 }

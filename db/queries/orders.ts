@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
+import { likeIgnoringCase } from "@/db/dialect-workflows";
 import { auditLog, orders, shops } from "@/db/schema";
 import { buyerNickMatches } from "@/db/queries/buyer-nick";
 import type { Scope } from "@/db/queries/users";
@@ -93,9 +94,9 @@ export async function listOrders(db: Db, scope: Scope, query: { q?: string; limi
     const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
     conditions.push(
       or(
-        sql`${orders.platformOrderId} like ${pattern} escape '\\'`,
+        likeIgnoringCase(orders.platformOrderId, pattern),
         buyerNickMatches(pattern),
-        sql`${orders.title} like ${pattern} escape '\\'`,
+        likeIgnoringCase(orders.title, pattern),
       ),
     );
   }
@@ -135,15 +136,13 @@ export async function listEntrySettings(db: Db, scope: Scope): Promise<EntrySett
 export async function setAgentsMayOpenEntry(db: Db, scope: Scope, shopId: string, value: boolean, now: Date): Promise<boolean> {
   if (!scope.shopIds.includes(shopId)) return false;
   return transact(db, async (tx) => {
-    const updated = tx
+    const updated = await tx
       .update(shops)
       .set({ agentsMayOpenEntry: value })
       .where(and(eq(shops.id, shopId), eq(shops.merchantId, scope.merchantId)))
-      .run();
-    if (updated.changes !== 1) return false;
-    tx.insert(auditLog)
-      .values({ shopId, actorId: scope.userId, action: "entry_setting_changed", detail: { agentsMayOpenEntry: value }, at: now })
-      .run();
+      .returning({ id: shops.id });
+    if (updated.length !== 1) return false;
+    await tx.insert(auditLog).values({ shopId, actorId: scope.userId, action: "entry_setting_changed", detail: { agentsMayOpenEntry: value }, at: now });
     return true;
   });
 }

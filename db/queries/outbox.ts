@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lte, sql, type Placeholder } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
+import { getDialect, toBoolean } from "@/db/dialect";
 import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
 import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
@@ -13,28 +14,44 @@ import { defaultRetrySchedule, getNextAttemptDelayMs, isDeadLetter } from "@/lib
  * Called inside the decision's transaction, after the request row is decided: the decision and its
  * delivery are committed together or not at all. Sent from notBefore on (the end of the undo window).
  */
+// Run with every decision: on SQLite prepared once per connection (db/statements.ts), on PostgreSQL run as built
+// with the values inline. Each builder takes a value or the placeholder standing for it.
+type Param = Placeholder | string;
+
+function selectDecision(tx: Tx, requestId: Param) {
+  return tx
+    .select({ request: requests, platformOrderId: orders.platformOrderId })
+    .from(requests)
+    .innerJoin(orders, eq(orders.id, requests.orderId))
+    .where(eq(requests.id, requestId));
+}
+
+function countEarlierAnswers(tx: Tx, requestId: Param) {
+  return tx
+    .select({ count: sql<number>`count(*)`.mapWith(Number) })
+    .from(outbox)
+    .where(eq(outbox.requestId, requestId));
+}
+
+type OutboxInsert = { shopId: Param; requestId: Param; idempotencyKey: Param; payload: Param; nextAttemptAt: Placeholder | Date; createdAt: Placeholder | Date };
+
+function insertDelivery(tx: Tx, values: OutboxInsert) {
+  return tx.insert(outbox).values(values).onConflictDoNothing({ target: outbox.idempotencyKey });
+}
+
 export async function enqueueDecision(tx: Tx, requestId: string, now: Date, notBefore: Date = now): Promise<void> {
-  // Run with every decision: prepared once per connection
-  const row = getPrepared(tx, "outbox:decision", () =>
-    tx
-      .select({ request: requests, platformOrderId: orders.platformOrderId })
-      .from(requests)
-      .innerJoin(orders, eq(orders.id, requests.orderId))
-      .where(eq(requests.id, sql.placeholder("requestId")))
-      .prepare(),
-  ).get({ requestId });
+  const isSqlite = getDialect() === "sqlite";
+  const row = isSqlite
+    ? getPrepared(tx, "outbox:decision", () => selectDecision(tx, sql.placeholder("requestId")).prepare()).get({ requestId })
+    : (await selectDecision(tx, requestId).limit(1))[0];
   const decision = row?.request.decision;
   if (!decision) throw new Error(`Request ${requestId} has no decision to send`);
   const { request } = row;
   // Every outbox row left on this request is an earlier answer the platform saw (an undo deletes an unsent one):
   // after a refusal the new decision is the next in line and gets its own key (docs/platforms/refusals.md)
-  const earlier = getPrepared(tx, "outbox:earlier-answers", () =>
-    tx
-      .select({ count: sql<number>`count(*)` })
-      .from(outbox)
-      .where(eq(outbox.requestId, sql.placeholder("requestId")))
-      .prepare(),
-  ).get({ requestId });
+  const earlier = isSqlite
+    ? getPrepared(tx, "outbox:earlier-answers", () => countEarlierAnswers(tx, sql.placeholder("requestId")).prepare()).get({ requestId })
+    : (await countEarlierAnswers(tx, requestId))[0];
   const event = buildDecisionEvent({
     requestId: request.id,
     platformRequestId: request.platformRequestId,
@@ -46,20 +63,7 @@ export async function enqueueDecision(tx: Tx, requestId: string, now: Date, notB
     decidedAt: request.decidedAt ?? now,
     sequence: (earlier?.count ?? 0) + 1,
   });
-  getPrepared(tx, "outbox:enqueue", () =>
-    tx
-      .insert(outbox)
-      .values({
-        shopId: sql.placeholder("shopId"),
-        requestId: sql.placeholder("requestId"),
-        idempotencyKey: sql.placeholder("idempotencyKey"),
-        payload: sql.placeholder("payload"),
-        nextAttemptAt: sql.placeholder("nextAttemptAt"),
-        createdAt: sql.placeholder("createdAt"),
-      })
-      .onConflictDoNothing({ target: outbox.idempotencyKey })
-      .prepare(),
-  ).run({
+  const values = {
     shopId: request.shopId,
     requestId: request.id,
     idempotencyKey: event.id,
@@ -67,7 +71,21 @@ export async function enqueueDecision(tx: Tx, requestId: string, now: Date, notB
     // Not before the decision is final: an undo inside the window deletes this row unsent.
     nextAttemptAt: notBefore,
     createdAt: now,
-  });
+  };
+  if (isSqlite) {
+    getPrepared(tx, "outbox:enqueue", () =>
+      insertDelivery(tx, {
+        shopId: sql.placeholder("shopId"),
+        requestId: sql.placeholder("requestId"),
+        idempotencyKey: sql.placeholder("idempotencyKey"),
+        payload: sql.placeholder("payload"),
+        nextAttemptAt: sql.placeholder("nextAttemptAt"),
+        createdAt: sql.placeholder("createdAt"),
+      }).prepare(),
+    ).run(values);
+  } else {
+    await insertDelivery(tx, values);
+  }
 }
 
 export type DueDelivery = {
@@ -118,42 +136,41 @@ export type DeliveryFailure = { status: Extract<OutboxStatus, "pending" | "dead"
  * through db/workflows/platform-refusal.ts, which returns the card to the agents in the same transaction when dead.
  */
 export async function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): Promise<DeliveryFailure | null> {
-  const row = tx.select({ attempts: outbox.attempts, requestId: outbox.requestId }).from(outbox).where(eq(outbox.id, id)).get();
+  const [row] = await tx.select({ attempts: outbox.attempts, requestId: outbox.requestId }).from(outbox).where(eq(outbox.id, id)).limit(1);
   if (!row) throw new Error(`No outbox row ${id}`);
   const attempts = row.attempts + 1;
   const status = isDeadLetter(attempts, schedule.maxAttempts) ? "dead" : "pending";
   const nextAttemptAt = status === "dead" ? now : new Date(now.getTime() + getNextAttemptDelayMs(attempts, random, schedule));
-  const updated = tx
+  const updated = await tx
     .update(outbox)
     .set({ attempts, status, nextAttemptAt, lastAttemptAt: now, lastError: error.slice(0, 500) })
     .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
-    .run();
-  return updated.changes === 1 ? { status, attempts, requestId: row.requestId } : null;
+    .returning({ id: outbox.id });
+  return updated.length === 1 ? { status, attempts, requestId: row.requestId } : null;
 }
 
 /** The platform said no to this row's answer: parked as refused with its words, inside the caller's transaction. */
 export async function writeDeliveryRefused(tx: Tx, id: number, error: string, now: Date): Promise<{ requestId: string } | null> {
-  const row = tx.select({ requestId: outbox.requestId }).from(outbox).where(and(eq(outbox.id, id), eq(outbox.status, "pending"))).get();
+  const [row] = await tx.select({ requestId: outbox.requestId }).from(outbox).where(and(eq(outbox.id, id), eq(outbox.status, "pending"))).limit(1);
   if (!row) return null;
-  tx.update(outbox)
+  await tx
+    .update(outbox)
     .set({ status: "refused", lastAttemptAt: now, lastError: error.slice(0, 500) })
-    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
-    .run();
+    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")));
   return row;
 }
 
 /** Whether `id` is the request's latest answer: an older row speaks for a decision the card no longer holds. */
 export async function isLatestDelivery(tx: Tx | Db, requestId: string, id: number): Promise<boolean> {
-  const latest = tx
-    .select({ id: sql<number>`max(${outbox.id})` })
+  const [latest] = await tx
+    .select({ id: sql<number | null>`max(${outbox.id})`.mapWith(Number) })
     .from(outbox)
-    .where(eq(outbox.requestId, requestId))
-    .get();
+    .where(eq(outbox.requestId, requestId));
   return latest?.id === id;
 }
 
 /** SQL twin of isLatestDelivery plus "the card still holds that decision", for the listing and the retry button. */
-const stillDecidedSql = sql<number>`(${requests.status} in ('approved', 'rejected') and ${outbox.id} = (select max(o2.id) from outbox o2 where o2.request_id = ${outbox.requestId}))`;
+const stillDecidedSql = sql<boolean>`(${requests.status} in ('approved', 'rejected') and ${outbox.id} = (select max("o2"."id") from "outbox" "o2" where "o2"."request_id" = ${outbox.requestId}))`.mapWith(toBoolean);
 
 /**
  * The owner's retry button: a fresh series of attempts, starting now. Only for a dead row whose card still holds
@@ -171,8 +188,9 @@ export async function retryDelivery(db: Db, scope: Scope, id: number, now: Date)
   const result = await db
     .update(outbox)
     .set({ status: "pending", attempts: 0, nextAttemptAt: now })
-    .where(and(eq(outbox.id, id), eq(outbox.status, "dead")));
-  return result.changes === 1;
+    .where(and(eq(outbox.id, id), eq(outbox.status, "dead")))
+    .returning({ id: outbox.id });
+  return result.length === 1;
 }
 
 
@@ -203,9 +221,9 @@ export async function listRecentDeliveries(db: Db, shopIds: string[], limit = 50
 
 /** Undo: the decision's delivery goes too, but only if it was never tried (else it is already out). */
 export async function cancelUnsentDecision(tx: Tx, requestId: string): Promise<boolean> {
-  const deleted = tx
+  const deleted = await tx
     .delete(outbox)
     .where(and(eq(outbox.requestId, requestId), eq(outbox.status, "pending"), eq(outbox.attempts, 0), isNull(outbox.lastAttemptAt)))
-    .run();
-  return deleted.changes > 0;
+    .returning({ id: outbox.id });
+  return deleted.length > 0;
 }

@@ -15,21 +15,20 @@ export async function writePresence(db: Db, instanceId: string, streamsByUser: R
   if (streamsByUser.size === 0) return;
   await transact(db, async (tx) => {
       for (const [userId, streams] of streamsByUser) {
-        tx.insert(presence)
+        await tx
+          .insert(presence)
           .values({ userId, instanceId, streams, lastSeenAt: now })
-          .onConflictDoUpdate({ target: [presence.userId, presence.instanceId], set: { streams, lastSeenAt: now } })
-          .run();
+          .onConflictDoUpdate({ target: [presence.userId, presence.instanceId], set: { streams, lastSeenAt: now } });
       }
     });
 }
 
 /** Users with an open stream on an instance that wrote within the grace window. */
 export async function listOnlineUserIds(db: Db, now: Date, graceMs = presenceGraceMs): Promise<Set<string>> {
-  const rows = db
+  const rows = await db
     .selectDistinct({ userId: presence.userId })
     .from(presence)
-    .where(and(gt(presence.streams, 0), gte(presence.lastSeenAt, getOnlineCutoff(now, graceMs))))
-    .all();
+    .where(and(gt(presence.streams, 0), gte(presence.lastSeenAt, getOnlineCutoff(now, graceMs))));
   return new Set(rows.map((row) => row.userId));
 }
 
@@ -37,11 +36,10 @@ export async function listOnlineUserIds(db: Db, now: Date, graceMs = presenceGra
 export async function readPresence(db: Db, userIds: readonly string[], now: Date, neverSeenSince: Date, graceMs = presenceGraceMs): Promise<Map<string, Presence>> {
   const rowsByUser = new Map<string, PresenceRow[]>(userIds.map((userId) => [userId, []]));
   if (userIds.length > 0) {
-    const rows = db
+    const rows = await db
       .select({ userId: presence.userId, streams: presence.streams, lastSeenAt: presence.lastSeenAt })
       .from(presence)
-      .where(inArray(presence.userId, [...new Set(userIds)]))
-      .all();
+      .where(inArray(presence.userId, [...new Set(userIds)]));
     for (const row of rows) rowsByUser.get(row.userId)?.push(row);
   }
   return new Map([...rowsByUser].map(([userId, rows]) => [userId, getPresence(rows, now, neverSeenSince, graceMs)]));
@@ -49,5 +47,6 @@ export async function readPresence(db: Db, userIds: readonly string[], now: Date
 
 /** Forgets rows last written before `before` (closed long ago, or left by an instance that stopped). */
 export async function prunePresence(db: Db, before: Date): Promise<number> {
-  return db.delete(presence).where(lt(presence.lastSeenAt, before)).run().changes;
+  const deleted = await db.delete(presence).where(lt(presence.lastSeenAt, before)).returning({ userId: presence.userId });
+  return deleted.length;
 }

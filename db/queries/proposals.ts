@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
+import { jsonObjectText } from "@/db/dialect-workflows";
 import { auditLog, requests, shops } from "@/db/schema";
 import { counterOffers, platformProposals } from "@/db/schema-policy";
 import { checkAction, readPolicySnapshot, type PolicyRefusal } from "@/db/queries/decision-policy";
@@ -33,7 +34,7 @@ export async function recordProposal(tx: Tx, input: RecordProposalInput): Promis
   if (!snapshot || snapshot.request.shopId !== input.shopId) throw new Error(`No request ${input.requestId} in shop ${input.shopId}`);
   const applicability = getProposalApplicability(snapshot.profile, snapshot.order, snapshot.policyRequest);
   const invalidReason = applicability.isApplicable ? null : applicability.reason;
-  const inserted = tx
+  const inserted = await tx
     .insert(platformProposals)
     .values({
       id: newId("prp"),
@@ -46,9 +47,10 @@ export async function recordProposal(tx: Tx, input: RecordProposalInput): Promis
       recordedAt: input.now,
     })
     .onConflictDoNothing({ target: [platformProposals.shopId, platformProposals.platformProposalId] })
-    .run();
-  if (inserted.changes === 0) return false;
-  tx.insert(auditLog)
+    .returning({ id: platformProposals.id });
+  if (inserted.length === 0) return false;
+  await tx
+    .insert(auditLog)
     .values({
       shopId: input.shopId,
       requestId: input.requestId,
@@ -56,8 +58,7 @@ export async function recordProposal(tx: Tx, input: RecordProposalInput): Promis
       action: invalidReason ? "proposal_invalid" : "proposal_received",
       detail: { platformProposalId: input.platformProposalId, expiresAt: input.expiresAt?.toISOString() ?? null, invalidReason },
       at: input.now,
-    })
-    .run();
+    });
   return true;
 }
 
@@ -74,7 +75,7 @@ export type ResolveProposalInput = {
  * reviews the original request as usual. Returns whether anything changed.
  */
 export async function resolveProposal(tx: Tx, input: ResolveProposalInput): Promise<boolean> {
-  const [proposal] = tx
+  const [proposal] = await tx
     .update(platformProposals)
     .set({ outcome: input.outcome, resolvedAt: input.now })
     .where(
@@ -84,19 +85,19 @@ export async function resolveProposal(tx: Tx, input: ResolveProposalInput): Prom
         isNull(platformProposals.outcome),
       ),
     )
-    .returning()
-    .all();
+    .returning();
   if (!proposal) return false;
-  const request = tx.select().from(requests).where(eq(requests.id, proposal.requestId)).get();
+  const [request] = await tx.select().from(requests).where(eq(requests.id, proposal.requestId)).limit(1);
   if (!request) return false;
   const converts = input.outcome === "accepted" && proposal.invalidReason === null && request.status === "pending" && request.kind === "refund_only";
   if (converts) {
-    tx.update(requests)
+    await tx
+      .update(requests)
       .set({ kind: "return_refund", version: sql`${requests.version} + 1` })
-      .where(and(eq(requests.id, request.id), eq(requests.status, "pending")))
-      .run();
+      .where(and(eq(requests.id, request.id), eq(requests.status, "pending")));
   }
-  tx.insert(auditLog)
+  await tx
+    .insert(auditLog)
     .values({
       shopId: input.shopId,
       requestId: request.id,
@@ -106,8 +107,7 @@ export async function resolveProposal(tx: Tx, input: ResolveProposalInput): Prom
         ? { platformProposalId: input.platformProposalId, fromKind: "refund_only", toKind: "return_refund", returnFreightPaidBy: "seller" }
         : { platformProposalId: input.platformProposalId },
       at: input.now,
-    })
-    .run();
+    });
   return true;
 }
 
@@ -136,14 +136,15 @@ export async function makeCounterOffer(db: Db, scope: Scope, requestId: string, 
     const check = validateCounterOffer(snapshot.request, offer);
     if (!check.ok) return { ok: false, code: "invalid_counter_offer", problems: check.problems };
     const amountFen = offer.kind === "partial_refund" ? offer.amountFen : null;
-    tx.insert(counterOffers)
-      .values({ id: newId("cof"), shopId: snapshot.request.shopId, requestId, kind: offer.kind, amountFen, createdBy: scope.userId, createdAt: now })
-      .run();
-    tx.update(requests)
+    await tx
+      .insert(counterOffers)
+      .values({ id: newId("cof"), shopId: snapshot.request.shopId, requestId, kind: offer.kind, amountFen, createdBy: scope.userId, createdAt: now });
+    await tx
+      .update(requests)
       .set({ version: sql`${requests.version} + 1` })
-      .where(eq(requests.id, requestId))
-      .run();
-    tx.insert(auditLog)
+      .where(eq(requests.id, requestId));
+    await tx
+      .insert(auditLog)
       .values({
         shopId: snapshot.request.shopId,
         requestId,
@@ -152,16 +153,25 @@ export async function makeCounterOffer(db: Db, scope: Scope, requestId: string, 
         action: "counter_offered",
         detail: { kind: offer.kind, amountFen, requestedFen: snapshot.request.amountFen },
         at: now,
-      })
-      .run();
+      });
     return { ok: true, counterOffer: { kind: offer.kind, amountFen, createdAt: now.toISOString() } };
   });
 }
 
 /** The request's latest proposal as one JSON column of the card query (no extra round trip per card). */
-export const latestProposalJson = sql<string | null>`(select json_object('proposedAt', ${platformProposals.proposedAt}, 'expiresAt', ${platformProposals.expiresAt}, 'outcome', ${platformProposals.outcome}, 'resolvedAt', ${platformProposals.resolvedAt}, 'invalidReason', ${platformProposals.invalidReason}) from ${platformProposals} where ${platformProposals.requestId} = ${requests.id} order by ${platformProposals.proposedAt} desc, ${platformProposals.recordedAt} desc limit 1)`;
+export const latestProposalJson = sql<string | null>`(select ${jsonObjectText([
+  ["proposedAt", platformProposals.proposedAt],
+  ["expiresAt", platformProposals.expiresAt],
+  ["outcome", platformProposals.outcome],
+  ["resolvedAt", platformProposals.resolvedAt],
+  ["invalidReason", platformProposals.invalidReason],
+])} from ${platformProposals} where ${platformProposals.requestId} = ${requests.id} order by ${platformProposals.proposedAt} desc, ${platformProposals.recordedAt} desc limit 1)`;
 
-export const latestCounterOfferJson = sql<string | null>`(select json_object('kind', ${counterOffers.kind}, 'amountFen', ${counterOffers.amountFen}, 'createdAt', ${counterOffers.createdAt}) from ${counterOffers} where ${counterOffers.requestId} = ${requests.id} order by ${counterOffers.createdAt} desc limit 1)`;
+export const latestCounterOfferJson = sql<string | null>`(select ${jsonObjectText([
+  ["kind", counterOffers.kind],
+  ["amountFen", counterOffers.amountFen],
+  ["createdAt", counterOffers.createdAt],
+])} from ${counterOffers} where ${counterOffers.requestId} = ${requests.id} order by ${counterOffers.createdAt} desc limit 1)`;
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -14,9 +14,9 @@ export async function countPendingByUrgency(db: Db, scope: Scope, now: Date, war
   if (scope.shopIds.length === 0) return { pending: 0, dueSoon: 0, overdue: 0 };
   const warningEdge = new Date(now.getTime() + warningMs);
   const columns = {
-    pending: sql<number>`count(*)`,
-    dueSoon: sql<number>`coalesce(sum(case when ${and(gte(requests.respondBy, now), lte(requests.respondBy, warningEdge))} then 1 else 0 end), 0)`,
-    overdue: sql<number>`coalesce(sum(case when ${lt(requests.respondBy, now)} then 1 else 0 end), 0)`,
+    pending: sql<number>`count(*)`.mapWith(Number),
+    dueSoon: sql<number>`coalesce(sum(case when ${and(gte(requests.respondBy, now), lte(requests.respondBy, warningEdge))} then 1 else 0 end), 0)`.mapWith(Number),
+    overdue: sql<number>`coalesce(sum(case when ${lt(requests.respondBy, now)} then 1 else 0 end), 0)`.mapWith(Number),
   };
   const where = and(inArray(requests.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId), eq(requests.status, "pending"), ...filterConditions(filters));
   const base = db.select(columns).from(requests).innerJoin(shops, eq(shops.id, requests.shopId));

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { least } from "@/db/dialect";
 import { orders, requests } from "@/db/schema";
 import { platforms, requestKinds } from "@/lib/domain";
 import { getSellerTimeoutStep } from "@/lib/platform-clock";
@@ -47,5 +48,5 @@ export const platformDueAtSql = buildPlatformDueAtSql();
 export function urgencySortKeySql(asOf: Date): SQL<number> {
   const asOfMs = sql.raw(String(asOf.getTime()));
   const span = (band: UrgencyBand) => sql.raw(String(band * bandSpanMs));
-  return sql<number>`(case when ${requests.respondBy} >= ${asOfMs} then min(${requests.respondBy}, coalesce(${platformDueAtSql}, ${requests.respondBy})) else coalesce(${span(urgencyBands.platformClock)} + ${platformDueAtSql}, ${span(urgencyBands.noClock)} + ${requests.respondBy}) end)`;
+  return sql<number>`(case when ${requests.respondBy} >= ${asOfMs} then ${least(sql`${requests.respondBy}`, sql`coalesce(${platformDueAtSql}, ${requests.respondBy})`)} else coalesce(${span(urgencyBands.platformClock)} + ${platformDueAtSql}, ${span(urgencyBands.noClock)} + ${requests.respondBy}) end)`.mapWith(Number);
 }

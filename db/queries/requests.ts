@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from "dr
 import { readPriorRefund } from "@/db/queries/orders";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "@/db/client";
+import { getDialect, toBoolean } from "@/db/dialect";
+import { jsonText, likeIgnoringCase } from "@/db/dialect-workflows";
 import { auditLog, orders, requests, shops, users } from "@/db/schema";
 import { freightSettings } from "@/db/schema-freight";
 import { platformApps, platformRefunds } from "@/db/schema-platforms";
@@ -37,8 +39,8 @@ const cardColumns = {
   proposal: latestProposalJson,
   counterOffer: latestCounterOfferJson,
   // The refund's native platform state (primary-key lookup): its intervention, and which answers its API takes now
-  platformNative: sql<string | null>`(select ${platformRefunds.native} from ${platformRefunds} where ${platformRefunds.shopId} = ${requests.shopId} and ${platformRefunds.platformRequestId} = ${requests.platformRequestId})`,
-  isPlatformConnected: sql<number>`exists(select 1 from ${platformApps} where ${platformApps.shopId} = ${requests.shopId})`,
+  platformNative: sql<string | null>`(select ${jsonText(platformRefunds.native)} from ${platformRefunds} where ${platformRefunds.shopId} = ${requests.shopId} and ${platformRefunds.platformRequestId} = ${requests.platformRequestId})`,
+  isPlatformConnected: sql<boolean>`exists(select 1 from ${platformApps} where ${platformApps.shopId} = ${requests.shopId})`.mapWith(toBoolean),
 };
 
 type CardRow = {
@@ -52,7 +54,7 @@ type CardRow = {
   proposal: string | null;
   counterOffer: string | null;
   platformNative: string | null;
-  isPlatformConnected: number;
+  isPlatformConnected: boolean;
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -189,7 +191,7 @@ export function filterConditions(filters: RequestFilters): SQL[] {
   if (filters.q) {
     const pattern = `%${filters.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
     conditions.push(
-      or(sql`${orders.title} like ${pattern} escape '\\'`, eq(orders.platformOrderId, filters.q), eq(requests.platformRequestId, filters.q), buyerNickMatches(pattern))!,
+      or(likeIgnoringCase(orders.title, pattern), eq(orders.platformOrderId, filters.q), eq(requests.platformRequestId, filters.q), buyerNickMatches(pattern))!,
     );
   }
   return conditions;
@@ -257,6 +259,12 @@ export async function listRequests(
 export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<RequestCard | null> {
   if (scope.shopIds.length === 0) return null;
   // Read on every action on a card: prepared once per number of shops in scope
+  if (getDialect() === "postgres") {
+    const [row] = await selectCards(db)
+      .where(and(inArray(requests.shopId, scope.shopIds), eq(shops.merchantId, scope.merchantId), eq(requests.id, id)))
+      .limit(1);
+    return row ? toCard(row) : null;
+  }
   const shopCount = scope.shopIds.length;
   const query = getPrepared(db, `request-card:${shopCount}`, () =>
     selectCards(db)
@@ -281,6 +289,12 @@ export async function getRequestCard(db: Db, scope: Scope, id: string): Promise<
  * it only to streams scoped to that shop (app/_server/live-hub.ts), so no one's scope is applied here.
  */
 export async function getLiveCard(db: Db, id: string, shopId: string): Promise<RequestCard | null> {
+  if (getDialect() === "postgres") {
+    const [row] = await selectCards(db)
+      .where(and(eq(requests.id, id), eq(requests.shopId, shopId)))
+      .limit(1);
+    return row ? toCard(row) : null;
+  }
   const query = getPrepared(db, "live-card", () =>
     selectCards(db)
       .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.shopId, sql.placeholder("shopId"))))

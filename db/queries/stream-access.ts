@@ -10,7 +10,7 @@ import { sessions, shopAccess, shops, users } from "@/db/schema";
 export async function listStreamAccess(db: Db, tokens: readonly string[], now: Date): Promise<Map<string, Set<string>>> {
   const access = new Map<string, Set<string>>();
   if (tokens.length === 0) return access;
-  const rows = db
+  const rows = await db
     .select({ token: sessions.token, shopId: shops.id })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -21,8 +21,7 @@ export async function listStreamAccess(db: Db, tokens: readonly string[], now: D
         or(eq(users.allShops, true), sql`exists (select 1 from ${shopAccess} where ${shopAccess.userId} = ${users.id} and ${shopAccess.shopId} = ${shops.id})`),
       ),
     )
-    .where(and(inArray(sessions.token, [...new Set(tokens)]), gt(sessions.expiresAt, now)))
-    .all();
+    .where(and(inArray(sessions.token, [...new Set(tokens)]), gt(sessions.expiresAt, now)));
   for (const row of rows) {
     const shopIds = access.get(row.token) ?? new Set<string>();
     if (row.shopId !== null) shopIds.add(row.shopId);

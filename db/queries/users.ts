@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { getPrepared } from "@/db/statements";
 import type { Db } from "@/db/client";
+import { getHotRow, getHotRows } from "@/db/dialect-workflows";
 import { sessions, shopAccess, shops, users } from "@/db/schema";
 import type { Platform, Role } from "@/lib/domain";
 
@@ -17,16 +17,19 @@ export type ShopSummary = { id: string; name: string; platform: Platform };
 
 // Every API call resolves its scope first: these three are prepared once per connection
 export async function getScope(db: Db, userId: string): Promise<Scope | null> {
-  const user = getPrepared(db, "scope:user", () => db.select().from(users).where(eq(users.id, sql.placeholder("userId"))).prepare()).get({ userId });
+  const user = await getHotRow(db, "scope:user", (params) => db.select().from(users).where(eq(users.id, params.userId)), { userId });
   if (!user) return null;
-  const merchantShops = getPrepared(db, "scope:shops", () => db.select({ id: shops.id }).from(shops).where(eq(shops.merchantId, sql.placeholder("merchantId"))).prepare()).all({
+  const merchantShops = await getHotRows(db, "scope:shops", (params) => db.select({ id: shops.id }).from(shops).where(eq(shops.merchantId, params.merchantId)), {
     merchantId: user.merchantId,
   });
   let shopIds = merchantShops.map((shop) => shop.id);
   if (!user.allShops) {
-    const granted = getPrepared(db, "scope:access", () =>
-      db.select({ shopId: shopAccess.shopId }).from(shopAccess).where(eq(shopAccess.userId, sql.placeholder("userId"))).prepare(),
-    ).all({ userId: user.id });
+    const granted = await getHotRows(
+      db,
+      "scope:access",
+      (params) => db.select({ shopId: shopAccess.shopId }).from(shopAccess).where(eq(shopAccess.userId, params.userId)),
+      { userId: user.id },
+    );
     const grantedIds = new Set(granted.map((row) => row.shopId));
     shopIds = shopIds.filter((id) => grantedIds.has(id));
   }
@@ -82,8 +85,8 @@ export async function revokeUserSessions(db: Db, merchantId: string, userId: str
     .from(users)
     .where(and(eq(users.id, userId), eq(users.merchantId, merchantId)));
   if (!member) return null;
-  const result = await db.delete(sessions).where(eq(sessions.userId, member.id));
-  return result.changes;
+  const deleted = await db.delete(sessions).where(eq(sessions.userId, member.id)).returning({ id: sessions.id });
+  return deleted.length;
 }
 
 /**
@@ -95,8 +98,9 @@ export async function setShopAssignment(db: Db, merchantId: string, shopId: stri
   const result = await db
     .update(shops)
     .set({ autoAssign: values.autoAssign, assignCap: values.cap, autoAssignSince: since })
-    .where(and(eq(shops.id, shopId), eq(shops.merchantId, merchantId)));
-  return result.changes === 1;
+    .where(and(eq(shops.id, shopId), eq(shops.merchantId, merchantId)))
+    .returning({ id: shops.id });
+  return result.length === 1;
 }
 
 export type ShopAssignment = ShopSummary & { autoAssign: boolean; assignCap: number };

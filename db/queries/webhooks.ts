@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db } from "@/db/client";
-import { getPrepared } from "@/db/statements";
+import { getHotRow, getHotRows } from "@/db/dialect-workflows";
 import { shops } from "@/db/schema";
 import { shopPlatformEndpoints, shopWebhookSecrets, webhookEvents } from "@/db/schema-webhooks";
 import { openStored, sealStored, secretPurposes } from "@/db/secrets";
@@ -18,13 +18,16 @@ export type WebhookShop = { id: string; platform: Platform; merchantId: string }
 /** The shop an inbound event claims to come from, only if it is on the platform of the URL. */
 export async function findWebhookShop(db: Db, shopId: string, platform: Platform): Promise<WebhookShop | null> {
   // This, the secrets and the card lookup run for every event received: prepared once per connection
-  const shop = getPrepared(db, "webhook:shop", () =>
-    db
-      .select({ id: shops.id, platform: shops.platform, merchantId: shops.merchantId })
-      .from(shops)
-      .where(and(eq(shops.id, sql.placeholder("shopId")), eq(shops.platform, sql.placeholder("platform"))))
-      .prepare(),
-  ).get({ shopId, platform });
+  const shop = await getHotRow(
+    db,
+    "webhook:shop",
+    (params) =>
+      db
+        .select({ id: shops.id, platform: shops.platform, merchantId: shops.merchantId })
+        .from(shops)
+        .where(and(eq(shops.id, params.shopId), eq(shops.platform, params.platform))),
+    { shopId, platform },
+  );
   return shop ?? null;
 }
 
@@ -33,14 +36,17 @@ export async function findWebhookShop(db: Db, shopId: string, platform: Platform
 
 /** Secrets that verify a signature now: the current one and any rotated out at most 24 h ago (opened for use). */
 export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Promise<string[]> {
-  const rows = getPrepared(db, "webhook:secrets", () =>
-    db
-      .select({ secret: shopWebhookSecrets.secret, rotatedOutAt: shopWebhookSecrets.rotatedOutAt })
-      .from(shopWebhookSecrets)
-      .where(eq(shopWebhookSecrets.shopId, sql.placeholder("shopId")))
-      .orderBy(desc(shopWebhookSecrets.id))
-      .prepare(),
-  ).all({ shopId });
+  const rows = await getHotRows(
+    db,
+    "webhook:secrets",
+    (params) =>
+      db
+        .select({ secret: shopWebhookSecrets.secret, rotatedOutAt: shopWebhookSecrets.rotatedOutAt })
+        .from(shopWebhookSecrets)
+        .where(eq(shopWebhookSecrets.shopId, params.shopId))
+        .orderBy(desc(shopWebhookSecrets.id)),
+    { shopId },
+  );
   // Only the secrets still active are opened
   return getActiveSecrets(rows, now).map((secret) => openStored(db, secretPurposes.webhookSecret, secret));
 }
@@ -49,11 +55,11 @@ export async function getVerifyingSecrets(db: Db, shopId: string, now: Date): Pr
 export async function rotateShopSecret(db: Db, shopId: string, secret: string, now: Date): Promise<void> {
   const sealed = sealStored(db, secretPurposes.webhookSecret, secret);
   await transact(db, async (tx) => {
-    tx.update(shopWebhookSecrets)
+    await tx
+      .update(shopWebhookSecrets)
       .set({ rotatedOutAt: now })
-      .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
-      .run();
-    tx.insert(shopWebhookSecrets).values({ shopId, secret: sealed, createdAt: now }).run();
+      .where(and(eq(shopWebhookSecrets.shopId, shopId), isNull(shopWebhookSecrets.rotatedOutAt)));
+    await tx.insert(shopWebhookSecrets).values({ shopId, secret: sealed, createdAt: now });
   });
 }
 

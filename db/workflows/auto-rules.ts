@@ -1,6 +1,6 @@
 import { and, eq, gte, lt, ne, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { getPrepared } from "@/db/statements";
+import { getHotRow } from "@/db/dialect-workflows";
 import { auditLog, orders, requests } from "@/db/schema";
 import { autoRuleSets } from "@/db/schema-rules";
 import { readPolicySnapshot } from "@/db/queries/decision-policy";
@@ -14,8 +14,8 @@ import { getAutoAnswer, getEffectiveRules, isApproveAllowed, usesBuyerHistory, t
 
 /** The buyer's other requests in the shop received in [t − 90 days, t); the same window the backtest counts. */
 async function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: string; requestId: string; receivedAt: Date }): Promise<number> {
-  const row = tx
-    .select({ count: sql<number>`count(*)` })
+  const [row] = await tx
+    .select({ count: sql<number>`count(*)`.mapWith(Number) })
     .from(orders)
     .innerJoin(requests, eq(requests.orderId, orders.id))
     .where(
@@ -26,8 +26,7 @@ async function countBuyerRequests(tx: Tx, input: { shopId: string; buyerId: stri
         lt(requests.receivedAt, input.receivedAt),
         ne(requests.id, input.requestId),
       ),
-    )
-    .get();
+    );
   return row?.count ?? 0;
 }
 
@@ -35,9 +34,7 @@ type RuleAuditEntry = Pick<typeof auditLog.$inferInsert, "action" | "detail" | "
 
 /** The card's audit row for what a rule did or would have done: no actor, the rule named in the detail. */
 async function writeRuleAudit(tx: Tx, card: { shopId: string; requestId: string; orderId: string }, entry: RuleAuditEntry, now: Date): Promise<void> {
-  tx.insert(auditLog)
-    .values({ ...card, actorId: null, ...entry, at: now })
-    .run();
+  await tx.insert(auditLog).values({ ...card, actorId: null, ...entry, at: now });
 }
 
 /**
@@ -47,16 +44,19 @@ async function writeRuleAudit(tx: Tx, card: { shopId: string; requestId: string;
  * the card. Platform rules still hold: an ineligible request is left to a person.
  */
 export async function applyAutoRules(tx: Tx, requestId: string, now: Date): Promise<AutoAnswer> {
-  // Runs for every request received: prepared once per connection
-  const row = getPrepared(tx, "rules:apply", () =>
-    tx
-      .select({ request: requests, order: orders, set: autoRuleSets })
-      .from(requests)
-      .innerJoin(orders, eq(orders.id, requests.orderId))
-      .innerJoin(autoRuleSets, eq(autoRuleSets.shopId, requests.shopId))
-      .where(eq(requests.id, sql.placeholder("requestId")))
-      .prepare(),
-  ).get({ requestId });
+  // Runs for every request received: prepared once per connection on SQLite
+  const row = await getHotRow(
+    tx,
+    "rules:apply",
+    (params) =>
+      tx
+        .select({ request: requests, order: orders, set: autoRuleSets })
+        .from(requests)
+        .innerJoin(orders, eq(orders.id, requests.orderId))
+        .innerJoin(autoRuleSets, eq(autoRuleSets.shopId, requests.shopId))
+        .where(eq(requests.id, params.requestId)),
+    { requestId },
+  );
   if (!row || row.request.status !== "pending") return null;
   const { request, order, set } = row;
   const rules = getEffectiveRules({ autoOpenEntry: set.autoOpenEntry, rules: set.rules });
@@ -87,13 +87,13 @@ export async function applyAutoRules(tx: Tx, requestId: string, now: Date): Prom
     await writeRuleAudit(tx, card, { action: answer.outcome === "dry_run" ? "rule_dry_run" : "rule_not_eligible", detail: { ...ruleDetail, wouldDecide: "approve" } }, now);
     return answer;
   }
-  const updated = tx
+  const updated = await tx
     .update(requests)
     // A rule's answer is final at once: there is no author to undo it
     .set({ status: "approved", decision: "approve", decidedAt: now, decidedBy: null, finalAt: now, version: sql`${requests.version} + 1` })
     .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
-    .run();
-  if (updated.changes !== 1) return null;
+    .returning({ id: requests.id });
+  if (updated.length !== 1) return null;
   await writeRuleAudit(tx, card, { action: "approved_by_rule", fromStatus: "pending", toStatus: "approved", detail: ruleDetail }, now);
   // Approving a re-open request opens the order's entry (docs/domain/after-sales-entry.md); eligibility was checked just above in this transaction
   if (request.kind === "entry_reopen") {

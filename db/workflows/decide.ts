@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
+import { getDialect } from "@/db/dialect";
 import { getPrepared } from "@/db/statements";
 import { auditLog, requests } from "@/db/schema";
 import { checkDecisionPolicy, type PolicyRefusal } from "@/db/queries/decision-policy";
@@ -39,15 +40,41 @@ export type DecideResult =
       decidedAt: string | null;
     };
 
-// Every decision runs these two writes: prepared once per connection and number of shops in scope (db/statements.ts)
+// Every decision runs these two writes: on SQLite prepared once per connection and number of shops in scope
+// (db/statements.ts), on PostgreSQL run as built with the values inline (docs/postgres.md#writing-queries-for-both-engines)
 const param = (name: string) => sql.placeholder(name) as unknown as SQL;
 const shopParams = (shopIds: readonly string[]) => Object.fromEntries(shopIds.map((shopId, index) => [`shop${index}`, shopId]));
 
+type DecideValues = {
+  status: RequestStatus;
+  decision: Decision;
+  decidedAt: Date;
+  decidedBy: string;
+  finalAt: Date;
+  rejectReasonCode: string | null;
+  rejectReasonText: string | null;
+  rejectMessage: string | null;
+};
+type Params<T> = { [K in keyof T]: T[K] | SQL };
+
+function buildDecideUpdate(tx: Tx, values: Params<DecideValues>, id: string | Placeholder, shopIds: readonly (string | Placeholder)[]) {
+  return tx
+    .update(requests)
+    .set({
+      ...values,
+      // A card the platform sent back shows why until it is answered again
+      platformRefusal: null,
+      platformRefusedAt: null,
+      version: sql`${requests.version} + 1`,
+    })
+    .where(and(eq(requests.id, id), eq(requests.status, "pending"), inArray(requests.shopId, [...shopIds])));
+}
+
 function getDecideUpdate(tx: Tx, shopCount: number) {
   return getPrepared(tx, `decide:update:${shopCount}`, () =>
-    tx
-      .update(requests)
-      .set({
+    buildDecideUpdate(
+      tx,
+      {
         // A placeholder in set() is encoded by its column like a value (a Date becomes epoch ms)
         status: param("status"),
         decision: param("decision"),
@@ -57,23 +84,18 @@ function getDecideUpdate(tx: Tx, shopCount: number) {
         rejectReasonCode: param("rejectReasonCode"),
         rejectReasonText: param("rejectReasonText"),
         rejectMessage: param("rejectMessage"),
-        // A card the platform sent back shows why until it is answered again
-        platformRefusal: null,
-        platformRefusedAt: null,
-        version: sql`${requests.version} + 1`,
-      })
-      .where(
-        and(
-          eq(requests.id, sql.placeholder("id")),
-          eq(requests.status, "pending"),
-          inArray(
-            requests.shopId,
-            Array.from({ length: shopCount }, (_, index) => sql.placeholder(`shop${index}`)),
-          ),
-        ),
-      )
-      .prepare(),
+      },
+      sql.placeholder("id"),
+      Array.from({ length: shopCount }, (_, index) => sql.placeholder(`shop${index}`)),
+    ).prepare(),
   );
+}
+
+/** The conditional update: whether this call won the card (of two racing agents exactly one does). */
+async function writeDecision(tx: Tx, scope: Scope, id: string, values: DecideValues): Promise<boolean> {
+  if (getDialect() === "sqlite") return getDecideUpdate(tx, scope.shopIds.length).run({ id, ...values, ...shopParams(scope.shopIds) }).changes === 1;
+  const updated = await buildDecideUpdate(tx, values, id, scope.shopIds).returning({ id: requests.id });
+  return updated.length === 1;
 }
 
 function getAuditInsert(tx: Tx) {
@@ -95,6 +117,11 @@ function getAuditInsert(tx: Tx) {
   );
 }
 
+async function writeDecisionAudit(tx: Tx, values: typeof auditLog.$inferInsert): Promise<void> {
+  if (getDialect() === "sqlite") getAuditInsert(tx).run(values);
+  else await tx.insert(auditLog).values(values);
+}
+
 /**
  * One decision per card: the update only touches a pending row, so of two racing agents exactly one
  * changes it; the audit row is written in the same transaction. `read` is the card as the caller has just read it through the same scope (the route does, to check the input), saving a read. */
@@ -106,8 +133,7 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
     // Platform rules first (docs/domain/README.md): the same check the card's buttons run, inside this transaction
     const refusal = await checkDecisionPolicy(tx, id, input, now);
     if (refusal) return refusal;
-    const updated = getDecideUpdate(tx, scope.shopIds.length).run({
-      id,
+    const won = await writeDecision(tx, scope, id, {
       status: toStatus,
       decision: input.decision,
       decidedAt: now,
@@ -116,10 +142,9 @@ export async function decideRequest(db: Db, scope: Scope, id: string, input: Dec
       rejectReasonCode: input.decision === "reject" ? (input.reasonCode ?? null) : null,
       rejectReasonText: input.decision === "reject" ? (input.reasonText ?? null) : null,
       rejectMessage: input.decision === "reject" ? (input.message ?? null) : null,
-      ...shopParams(scope.shopIds),
     });
-    if (updated.changes !== 1) return false;
-    getAuditInsert(tx).run({
+    if (!won) return false;
+    await writeDecisionAudit(tx, {
       shopId: card.shop.id,
       requestId: id,
       orderId: card.order.id,

@@ -25,20 +25,21 @@ export async function openOrderEntry(
   tx: Tx,
   input: { orderId: string; actorId: string | null; requestId: string | null; source: "request" | "orders_page"; now: Date },
 ): Promise<OpenEntryResult> {
-  const order = tx.select().from(orders).where(eq(orders.id, input.orderId)).get();
+  const [order] = await tx.select().from(orders).where(eq(orders.id, input.orderId)).limit(1);
   if (!order) throw new Error(`No order ${input.orderId}`);
   const profile = getPolicyProfile(order.platform);
   const eligibility = getEntryReopenEligibility(profile, toPolicyOrder(order), input.now);
   if (!eligibility.eligible) return { ok: false, eligibility };
   const timesOpened = order.entryTimesOpened + 1;
-  const updated = tx
+  const updated = await tx
     .update(orders)
     .set({ entryOpenedAt: input.now, entryTimesOpened: timesOpened })
     .where(and(eq(orders.id, order.id), eq(orders.entryTimesOpened, order.entryTimesOpened)))
-    .run();
+    .returning({ id: orders.id });
   // Someone opened it a moment ago: checking again answers already_open with its end
-  if (updated.changes !== 1) return openOrderEntry(tx, input);
-  tx.insert(auditLog)
+  if (updated.length !== 1) return openOrderEntry(tx, input);
+  await tx
+    .insert(auditLog)
     .values({
       shopId: order.shopId,
       requestId: input.requestId,
@@ -48,8 +49,7 @@ export async function openOrderEntry(
       // previousOpenedAt lets an undo of the approval put the order back as it was.
       detail: { source: input.source, openUntil: eligibility.openUntil.toISOString(), timesOpened, previousOpenedAt: order.entryOpenedAt?.toISOString() ?? null },
       at: input.now,
-    })
-    .run();
+    });
   return { ok: true, openedAt: input.now, openUntil: eligibility.openUntil, timesOpened };
 }
 
@@ -59,25 +59,26 @@ export async function openOrderEntry(
  * Call it right after inserting a request (seed, webhook ingest); returns whether it answered.
  */
 export async function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Date): Promise<boolean> {
-  const row = tx
+  const [row] = await tx
     .select({ request: requests, order: orders })
     .from(requests)
     .innerJoin(orders, eq(orders.id, requests.orderId))
     .where(eq(requests.id, requestId))
-    .get();
+    .limit(1);
   if (!row || row.request.kind !== "entry_reopen" || row.request.status !== "pending") return false;
   const profile = getPolicyProfile(row.order.platform);
   if (!row.order.entryOpenedAt || !isEntryOpen(profile, row.order, now)) return false;
   const openUntil = getEntryOpenUntil(profile, row.order.entryOpenedAt);
-  const updated = tx
+  const updated = await tx
     .update(requests)
     .set({ status: "approved", decision: "approve", decidedAt: now, decidedBy: null, version: sql`${requests.version} + 1` })
     .where(and(eq(requests.id, requestId), eq(requests.status, "pending")))
-    .run();
-  if (updated.changes !== 1) return false;
+    .returning({ id: requests.id });
+  if (updated.length !== 1) return false;
   // Answered at once by the rule: it counts in the response metrics like any decision (docs/metrics.md)
   await applyDecisionToRollup(tx, requestId);
-  tx.insert(auditLog)
+  await tx
+    .insert(auditLog)
     .values({
       shopId: row.request.shopId,
       requestId,
@@ -88,8 +89,7 @@ export async function answerReopenIfEntryOpen(tx: Tx, requestId: string, now: Da
       toStatus: "approved",
       detail: { openUntil: openUntil?.toISOString() ?? null },
       at: now,
-    })
-    .run();
+    });
   await enqueueDecision(tx, requestId, now);
   return true;
 }

@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
-import { getPrepared, getStatement } from "@/db/statements";
+import { getHotRow, jsonParam } from "@/db/dialect-workflows";
+import { allRaw, getRaw, runRaw } from "@/db/raw";
 import { requests, auditLog } from "@/db/schema";
 import { platformApps, platformMessages, platformRefunds } from "@/db/schema-platforms";
 import { addReceivedToRollup } from "@/db/queries/metrics/upkeep";
@@ -48,20 +49,21 @@ export async function receiveWebhookEvent(
   const { shop, event, rawBody, now } = input;
   return transact(db, async (tx) => {
     // The receipt's writes are prepared once per connection (times as epoch ms, JSON as text, as the schema stores them)
-    const stored = getStatement(
+    const stored = await runRaw(
       tx,
-      `insert into webhook_events (shop_id, platform, event_id, type, occurred_at, received_at, platform_request_id, platform_order_id, raw_body)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (shop_id, event_id) do nothing`,
-    ).run(
-      shop.id,
-      shop.platform,
-      event.id,
-      event.type,
-      Date.parse(event.occurredAt),
-      now.getTime(),
-      event.type === "order.upserted" ? null : event.data.requestId,
-      getPlatformOrderId(event),
-      rawBody,
+      `insert into "webhook_events" ("shop_id", "platform", "event_id", "type", "occurred_at", "received_at", "platform_request_id", "platform_order_id", "raw_body")
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict ("shop_id", "event_id") do nothing`,
+      [
+        shop.id,
+        shop.platform,
+        event.id,
+        event.type,
+        Date.parse(event.occurredAt),
+        now.getTime(),
+        event.type === "order.upserted" ? null : event.data.requestId,
+        getPlatformOrderId(event),
+        rawBody,
+      ],
     );
     if (stored.changes === 0) return { duplicate: true };
     if (event.type === "order.upserted") await projectOrder(tx, shop, event.data.order.orderId);
@@ -70,16 +72,20 @@ export async function receiveWebhookEvent(
   });
 }
 
+/** The "received" audit row's detail, as JSON text (hand-written SQL passes JSON as text). */
+const webhookSourceDetail = JSON.stringify({ source: "webhook" });
+
 type OrderSnapshot = { stamp: Stamp; order: WebhookOrder; buyer: WebhookBuyer | null };
 
 /** A request's or an order's stored events in arrival order (prepared once: every receipt reads them). */
 async function readEvents(tx: Tx, shopId: string, by: { requestId: string } | { orderId: string }): Promise<WebhookEvent[]> {
   const column = "requestId" in by ? "platform_request_id" : "platform_order_id";
-  const rows = getStatement(tx, `select raw_body from webhook_events where shop_id = ? and ${column} = ? order by id`)
-    .pluck()
-    .all(shopId, "requestId" in by ? by.requestId : by.orderId) as string[];
+  const rows = await allRaw<{ raw_body: string }>(tx, `select "raw_body" from "webhook_events" where "shop_id" = ? and "${column}" = ? order by "id"`, [
+    shopId,
+    "requestId" in by ? by.requestId : by.orderId,
+  ]);
   // Only validated bodies are stored, so the log parses back to the contract's types
-  return rows.map((rawBody) => JSON.parse(rawBody) as WebhookEvent);
+  return rows.map((row) => JSON.parse(row.raw_body) as WebhookEvent);
 }
 
 function getStamp(event: WebhookEvent): Stamp {
@@ -101,33 +107,36 @@ async function projectOrder(tx: Tx, shop: WebhookShop, platformOrderId: string):
   const { order } = latest;
   const facts = toOrderFactColumns(order);
   const supportedKinds = JSON.stringify(order.supportedKinds);
-  const row = getStatement(
+  const json = jsonParam();
+  const row = await getRaw<{ id: string }>(
     tx,
-    `insert into orders (id, shop_id, platform, platform_order_id, buyer_id, buyer_nick, category, title, amount_fen, completed_at, received_at, shipped_at, supported_kinds, prior_refund, unknown_facts, sub_order_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (shop_id, platform_order_id) do update set category = excluded.category, title = excluded.title, amount_fen = excluded.amount_fen,
-       completed_at = excluded.completed_at, received_at = excluded.received_at, shipped_at = excluded.shipped_at, supported_kinds = excluded.supported_kinds,
-       prior_refund = excluded.prior_refund, unknown_facts = excluded.unknown_facts, sub_order_id = excluded.sub_order_id
-       ${buyer ? ", buyer_id = excluded.buyer_id, buyer_nick = excluded.buyer_nick" : ""}
-     returning id`,
-  ).get(
-    newId("ord"),
-    shop.id,
-    shop.platform,
-    platformOrderId,
-    buyer?.buyer.id ?? "",
-    buyer?.buyer.nick ?? "",
-    normalizeCategory(order.category),
-    order.title,
-    order.amountFen,
-    facts.completedAtMs,
-    facts.receivedAtMs,
-    facts.shippedAtMs,
-    supportedKinds,
-    facts.priorRefund,
-    JSON.stringify(facts.unknownFacts),
-    order.subOrderId ?? null,
-  ) as { id: string };
+    `insert into "orders" ("id", "shop_id", "platform", "platform_order_id", "buyer_id", "buyer_nick", "category", "title", "amount_fen", "completed_at", "received_at", "shipped_at", "supported_kinds", "prior_refund", "unknown_facts", "sub_order_id")
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${json}, ?, ${json}, ?)
+     on conflict ("shop_id", "platform_order_id") do update set "category" = excluded."category", "title" = excluded."title", "amount_fen" = excluded."amount_fen",
+       "completed_at" = excluded."completed_at", "received_at" = excluded."received_at", "shipped_at" = excluded."shipped_at", "supported_kinds" = excluded."supported_kinds",
+       "prior_refund" = excluded."prior_refund", "unknown_facts" = excluded."unknown_facts", "sub_order_id" = excluded."sub_order_id"
+       ${buyer ? ', "buyer_id" = excluded."buyer_id", "buyer_nick" = excluded."buyer_nick"' : ""}
+     returning "id"`,
+    [
+      newId("ord"),
+      shop.id,
+      shop.platform,
+      platformOrderId,
+      buyer?.buyer.id ?? "",
+      buyer?.buyer.nick ?? "",
+      normalizeCategory(order.category),
+      order.title,
+      order.amountFen,
+      facts.completedAtMs,
+      facts.receivedAtMs,
+      facts.shippedAtMs,
+      supportedKinds,
+      facts.priorRefund,
+      JSON.stringify(facts.unknownFacts),
+      order.subOrderId ?? null,
+    ],
+  );
+  if (!row) throw new Error(`Order ${platformOrderId} was not stored`);
   return row.id;
 }
 
@@ -139,19 +148,16 @@ async function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: stri
   const events = await readEvents(tx, shop.id, { requestId: platformRequestId });
   const state = applyRequestEvents(null, events.filter((event): event is RequestEvent => event.type !== "order.upserted"));
   if (!state) return;
-  const existing = getPrepared(tx, "webhook:request", () =>
-    tx
-      .select()
-      .from(requests)
-      .where(
-        and(
-          eq(requests.shopId, sql.placeholder("shopId")),
-          eq(requests.platform, sql.placeholder("platform")),
-          eq(requests.platformRequestId, sql.placeholder("platformRequestId")),
-        ),
-      )
-      .prepare(),
-  ).get({ shopId: shop.id, platform: shop.platform, platformRequestId });
+  const existing = await getHotRow(
+    tx,
+    "webhook:request",
+    (params) =>
+      tx
+        .select()
+        .from(requests)
+        .where(and(eq(requests.shopId, params.shopId), eq(requests.platform, params.platform), eq(requests.platformRequestId, params.platformRequestId))),
+    { shopId: shop.id, platform: shop.platform, platformRequestId },
+  );
   const { fields } = state;
 
   if (!existing) {
@@ -164,33 +170,32 @@ async function projectRequest(tx: Tx, shop: WebhookShop, platformRequestId: stri
     const id = newId("req");
     const amountFen = fields.amountFen ?? fields.order.amountFen;
     const respondBy = getRespondBy(getPolicyProfile(shop.platform), receivedAt);
-    getStatement(
+    await runRaw(
       tx,
-      `insert into requests (id, shop_id, order_id, platform, platform_request_id, kind, status, reason_code, reason_text, claim, evidence, amount_fen, received_at, respond_by, platform_deadline)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      id,
-      shop.id,
-      orderId,
-      shop.platform,
-      platformRequestId,
-      fields.kind,
-      status,
-      fields.reasonCode,
-      fields.reasonText ?? null,
-      fields.claim ?? null,
-      JSON.stringify(fields.evidence),
-      amountFen,
-      receivedAt.getTime(),
-      respondBy.getTime(),
-      fields.platformDeadline ? Date.parse(fields.platformDeadline) : null,
+      `insert into "requests" ("id", "shop_id", "order_id", "platform", "platform_request_id", "kind", "status", "reason_code", "reason_text", "claim", "evidence", "amount_fen", "received_at", "respond_by", "platform_deadline")
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${jsonParam()}, ?, ?, ?, ?)`,
+      [
+        id,
+        shop.id,
+        orderId,
+        shop.platform,
+        platformRequestId,
+        fields.kind,
+        status,
+        fields.reasonCode,
+        fields.reasonText ?? null,
+        fields.claim ?? null,
+        JSON.stringify(fields.evidence),
+        amountFen,
+        receivedAt.getTime(),
+        respondBy.getTime(),
+        fields.platformDeadline ? Date.parse(fields.platformDeadline) : null,
+      ],
     );
-    getStatement(tx, `insert into audit_log (shop_id, request_id, order_id, action, to_status, detail, at) values (?, ?, ?, 'received', ?, '{"source":"webhook"}', ?)`).run(
-      shop.id,
-      id,
-      orderId,
-      status,
-      now.getTime(),
+    await runRaw(
+      tx,
+      `insert into "audit_log" ("shop_id", "request_id", "order_id", "action", "to_status", "detail", "at") values (?, ?, ?, 'received', ?, ${jsonParam()}, ?)`,
+      [shop.id, id, orderId, status, webhookSourceDetail, now.getTime()],
     );
     // The metrics count a card from the moment it is stored, in the same transaction.
     await addReceivedToRollup(tx, {
@@ -246,13 +251,14 @@ async function updatePendingRequest(
   }
   const isCancelled = state.cancelledAt !== null;
   if (!isCancelled && Object.keys(patch).length === 0) return;
-  const updated = tx
+  const updated = await tx
     .update(requests)
     .set({ ...patch, ...(isCancelled ? { status: "cancelled" as const } : {}), version: sql`${requests.version} + 1` })
     .where(and(eq(requests.id, existing.id), eq(requests.status, "pending")))
-    .run();
-  if (updated.changes !== 1) return;
-  tx.insert(auditLog)
+    .returning({ id: requests.id });
+  if (updated.length !== 1) return;
+  await tx
+    .insert(auditLog)
     .values({
       shopId: shop.id,
       requestId: existing.id,
@@ -262,8 +268,7 @@ async function updatePendingRequest(
       toStatus: isCancelled ? "cancelled" : "pending",
       detail: { source: "webhook", changed: Object.keys(patch) },
       at: now,
-    })
-    .run();
+    });
 }
 
 /** Douyin proposals go to platform_proposals (docs/domain/negotiation.md); both calls ignore what they have already recorded. */
@@ -295,7 +300,7 @@ export async function ingestPlatformMessage(
 ): Promise<IngestResult> {
   const { shop, messageId, topic, rawBody, mapped, now } = input;
   return transact(db, async (tx) => {
-    const stored = tx
+    const stored = await tx
       .insert(platformMessages)
       .values({
         shopId: shop.id,
@@ -308,25 +313,25 @@ export async function ingestPlatformMessage(
         receivedAt: now,
       })
       .onConflictDoNothing({ target: [platformMessages.shopId, platformMessages.messageId] })
-      .run();
+      .returning({ id: platformMessages.id });
     // Connection health (平台连接 最近收到消息): a redelivery shows the connection is alive as well
-    tx.update(platformApps).set({ lastMessageAt: now }).where(eq(platformApps.shopId, shop.id)).run();
-    if (stored.changes === 0) return { duplicate: true, newEvents: 0 };
+    await tx.update(platformApps).set({ lastMessageAt: now }).where(eq(platformApps.shopId, shop.id));
+    if (stored.length === 0) return { duplicate: true, newEvents: 0 };
     let newEvents = 0;
     for (const event of mapped.events) {
       if (!(await receiveWebhookEvent(db, { shop, event, rawBody: JSON.stringify(event), now })).duplicate) newEvents++;
     }
     if (mapped.native) {
-      const [current] = tx
+      const [current] = await tx
         .select({ native: platformRefunds.native })
         .from(platformRefunds)
         .where(and(eq(platformRefunds.shopId, shop.id), eq(platformRefunds.platformRequestId, mapped.native.refundId)))
-        .all();
+        .limit(1);
       const native = mergeNativeRefund(current?.native ?? null, mapped.native);
-      tx.insert(platformRefunds)
+      await tx
+        .insert(platformRefunds)
         .values({ shopId: shop.id, platformRequestId: native.refundId, native, updatedAt: now })
-        .onConflictDoUpdate({ target: [platformRefunds.shopId, platformRefunds.platformRequestId], set: { native, updatedAt: now } })
-        .run();
+        .onConflictDoUpdate({ target: [platformRefunds.shopId, platformRefunds.platformRequestId], set: { native, updatedAt: now } });
     }
     return { duplicate: false, newEvents };
   });

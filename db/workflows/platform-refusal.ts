@@ -23,17 +23,18 @@ type Return = { outboxId: number; requestId: string; outboxStatus: "refused" | "
  * respond_by and platform_deadline are left alone: both clocks keep running. The claim stays with its agent.
  */
 async function returnDecisionToAgents(tx: Tx, entry: Return, now: Date): Promise<boolean> {
-  const row = tx.select().from(requests).where(eq(requests.id, entry.requestId)).get();
+  const [row] = await tx.select().from(requests).where(eq(requests.id, entry.requestId)).limit(1);
   if (!row || (row.status !== "approved" && row.status !== "rejected")) return false;
   if (!await isLatestDelivery(tx, entry.requestId, entry.outboxId)) return false;
-  const reverted = tx
+  const reverted = await tx
     .update(requests)
     .set({ ...undecidedColumns, platformRefusal: entry.message, platformRefusedAt: now, version: sql`${requests.version} + 1` })
     .where(and(eq(requests.id, row.id), eq(requests.version, row.version)))
-    .run();
-  if (reverted.changes !== 1) throw new Error(`Request ${row.id} changed while its answer was returned`);
+    .returning({ id: requests.id });
+  if (reverted.length !== 1) throw new Error(`Request ${row.id} changed while its answer was returned`);
   await revertDecisionEffects(tx, row);
-  tx.insert(auditLog)
+  await tx
+    .insert(auditLog)
     .values({
       shopId: row.shopId,
       requestId: row.id,
@@ -44,8 +45,7 @@ async function returnDecisionToAgents(tx: Tx, entry: Return, now: Date): Promise
       toStatus: "pending",
       detail: { message: entry.message, code: entry.code, decision: row.decision, outboxId: entry.outboxId, outboxStatus: entry.outboxStatus },
       at: now,
-    })
-    .run();
+    });
   return true;
 }
 

@@ -16,12 +16,12 @@ export type UndoResult =
   | { ok: false; code: "undo_refused"; reason: "not_decided" | "not_yours" | "final" };
 
 async function readLatestDetail(tx: Tx, requestId: string, action: AuditAction): Promise<Record<string, unknown> | null> {
-  const row = tx
+  const [row] = await tx
     .select({ detail: auditLog.detail })
     .from(auditLog)
     .where(and(eq(auditLog.requestId, requestId), eq(auditLog.action, action)))
     .orderBy(desc(auditLog.id))
-    .get();
+    .limit(1);
   return row?.detail ?? null;
 }
 
@@ -48,10 +48,10 @@ export async function revertDecisionEffects(tx: Tx, decided: typeof requests.$in
     const opened = await readLatestDetail(tx, id, "entry_opened");
     if (opened && typeof opened.timesOpened === "number") {
       const previous = typeof opened.previousOpenedAt === "string" ? new Date(opened.previousOpenedAt) : null;
-      tx.update(orders)
+      await tx
+        .update(orders)
         .set({ entryOpenedAt: previous, entryTimesOpened: opened.timesOpened - 1 })
-        .where(and(eq(orders.id, decided.orderId), eq(orders.entryTimesOpened, opened.timesOpened)))
-        .run();
+        .where(and(eq(orders.id, decided.orderId), eq(orders.entryTimesOpened, opened.timesOpened)));
     }
   }
 
@@ -69,26 +69,27 @@ export async function undoDecision(db: Db, scope: Scope, id: string, now: Date):
   const card = await getRequestCard(db, scope, id);
   if (!card) return { ok: false, code: "not_found" };
   const outcome = await transact(db, async (tx): Promise<UndoResult | null> => {
-    const row = tx
+    const [row] = await tx
       .select()
       .from(requests)
       .where(and(eq(requests.id, id), inArray(requests.shopId, scope.shopIds)))
-      .get();
+      .limit(1);
     if (!row) return { ok: false, code: "not_found" };
     const check = canUndo(row, scope.userId, now);
     if (!check.ok) return { ok: false, code: "undo_refused", reason: check.reason };
     // Already picked up by the sender (a retry after a failure): the platform may have it, so it stands.
     if (!await cancelUnsentDecision(tx, id)) return { ok: false, code: "undo_refused", reason: "final" };
-    const reverted = tx
+    const reverted = await tx
       .update(requests)
       .set({ ...undecidedColumns, version: sql`${requests.version} + 1` })
       .where(and(eq(requests.id, id), eq(requests.version, row.version)))
-      .run();
-    if (reverted.changes !== 1) throw new Error(`Request ${id} changed during undo`);
+      .returning({ id: requests.id });
+    if (reverted.length !== 1) throw new Error(`Request ${id} changed during undo`);
 
     await revertDecisionEffects(tx, row);
 
-    tx.insert(auditLog)
+    await tx
+      .insert(auditLog)
       .values({
         shopId: row.shopId,
         requestId: id,
@@ -99,8 +100,7 @@ export async function undoDecision(db: Db, scope: Scope, id: string, now: Date):
         toStatus: "pending",
         detail: { decision: row.decision, decidedAt: row.decidedAt?.toISOString() ?? null },
         at: now,
-      })
-      .run();
+      });
     return null;
   });
   if (outcome) return outcome;
