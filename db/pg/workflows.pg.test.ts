@@ -103,11 +103,11 @@ describe("workflows on PostgreSQL", () => {
     const id = await cardIdOf(dbs[0], event);
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
-        decideRequest(dbs[index % 2], index % 3 ? agent : owner, id, index % 2 ? { decision: "approve" } : { decision: "reject", reasonCode: "other", message: "商品无质量问题" }, now),
+        decideRequest(dbs[index % 2], index % 3 ? agent : owner, id, { decision: "approve" }, now),
       ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.filter((result) => !result.ok && result.code === "already_decided")).toHaveLength(7);
+    expect(results.filter((result) => !result.ok).map((result) => (result.ok ? null : result.code))).toEqual(Array(7).fill("already_decided"));
     const decided = await dbs[1].select().from(auditLog).where(and(eq(auditLog.requestId, id), sql`${auditLog.action} in ('approved', 'rejected')`));
     expect(decided).toHaveLength(1);
     expect(await dbs[0].select().from(outbox).where(eq(outbox.requestId, id))).toHaveLength(1);
