@@ -20,11 +20,6 @@ export function least(...values: SQL[]): SQL<number> {
   return sql<number>`${sql.raw(getDialect() === "postgres" ? "least" : "min")}(${sql.join(values, sql`, `)})`.mapWith(Number);
 }
 
-/** The largest of its arguments (see least). */
-export function greatest(...values: SQL[]): SQL<number> {
-  return sql<number>`${sql.raw(getDialect() === "postgres" ? "greatest" : "max")}(${sql.join(values, sql`, `)})`.mapWith(Number);
-}
-
 /** A boolean the engine returned: SQLite gives 1 or 0, PostgreSQL true or false. */
 export function toBoolean(value: unknown): boolean {
   return value === true || value === 1 || value === "1" || value === "t";

@@ -7,4 +7,3 @@ import * as sqlite from "@/db/sqlite/schema-policy";
 
 export const platformProposals = chooseTable(sqlite.platformProposals, pg.platformProposals);
 export const counterOffers = chooseTable(sqlite.counterOffers, pg.counterOffers);
-export { proposalOutcomes, counterOfferKinds } from "@/db/sqlite/schema-policy";
