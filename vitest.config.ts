@@ -2,6 +2,12 @@ import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
 const postgresTests = ["db/**/*.pg.test.ts"];
+// The database and workflow suites that also run on PostgreSQL: they open their databases with openTestDb
+// (db/test-db.ts), the `unit` project runs them on SQLite and `postgres-suites` on PostgreSQL (docs/postgres.md#tests)
+const bothEngineSuites = [
+  "db/queries/claims.test.ts",
+  "db/workflows/undo.test.ts",
+];
 
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
@@ -24,6 +30,16 @@ export default defineConfig({
         // one of these files runs, and hands its url to the tests (docs/postgres.md#tests)
         extends: true,
         test: { name: "postgres", include: postgresTests, globalSetup: ["db/pg/global-setup.ts"], setupFiles: ["db/pg/setup-engine.ts"] },
+      },
+      {
+        // The same files as in `unit`, with PostgreSQL as the process's engine
+        extends: true,
+        test: {
+          name: "postgres-suites",
+          include: bothEngineSuites,
+          globalSetup: ["db/pg/global-setup.ts"],
+          setupFiles: ["db/pg/setup-engine.ts", "db/pg/setup-suites.ts"],
+        },
       },
     ],
   },
