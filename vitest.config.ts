@@ -6,6 +6,7 @@ const postgresTests = ["db/**/*.pg.test.ts"];
 // (db/test-db.ts), the `unit` project runs them on SQLite and `postgres-suites` on PostgreSQL (docs/postgres.md#tests)
 const bothEngineSuites = [
   "db/queries/claims.test.ts",
+  "db/queries/metrics.test.ts",
   "db/queries/outbox.test.ts",
   "db/queries/proposals.test.ts",
   "db/queries/requests.test.ts",
