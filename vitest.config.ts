@@ -6,8 +6,12 @@ const postgresTests = ["db/**/*.pg.test.ts"];
 // (db/test-db.ts), the `unit` project runs them on SQLite and `postgres-suites` on PostgreSQL (docs/postgres.md#tests)
 const bothEngineSuites = [
   "db/queries/claims.test.ts",
+  "db/queries/freight.test.ts",
+  "db/queries/login-throttle.test.ts",
   "db/queries/metrics.test.ts",
+  "db/queries/orders.test.ts",
   "db/queries/outbox.test.ts",
+  "db/queries/presence.test.ts",
   "db/queries/proposals.test.ts",
   "db/queries/requests.test.ts",
   "db/queries/rules.test.ts",
