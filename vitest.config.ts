@@ -5,7 +5,9 @@ const postgresTests = ["db/**/*.pg.test.ts"];
 // The database and workflow suites that also run on PostgreSQL: they open their databases with openTestDb
 // (db/test-db.ts), the `unit` project runs them on SQLite and `postgres-suites` on PostgreSQL (docs/postgres.md#tests)
 const bothEngineSuites = [
+  "db/queries/buyer-nick.test.ts",
   "db/queries/claims.test.ts",
+  "db/queries/connection-health.test.ts",
   "db/queries/freight.test.ts",
   "db/queries/login-throttle.test.ts",
   "db/queries/metrics.test.ts",
