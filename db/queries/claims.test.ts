@@ -1,10 +1,11 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { assignRequest, claimRequest } from "@/db/queries/claims";
 import { getScope, type Scope } from "@/db/queries/users";
 import { requests } from "@/db/schema";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 
@@ -18,7 +19,7 @@ describe("claims", () => {
   let li: Scope;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDb();
     const merchantId = await createMerchant(db, "A");
     shopId = await createShop(db, { merchantId, platform: "tmall", name: "天猫店" });
     const otherShop = await createShop(db, { merchantId, platform: "douyin", name: "抖音店" });
@@ -27,6 +28,8 @@ describe("claims", () => {
     zhao = (await getScope(db, await createUser(db, { merchantId, name: "赵强", email: "z@a.test", role: "agent" })))!;
     li = (await getScope(db, await createUser(db, { merchantId, name: "李雷", email: "l@a.test", role: "agent", shopIds: [otherShop] })))!;
   });
+
+  afterEach(async () => closeTestDb(db));
 
   async function newCard() {
     const orderId = await createOrder(db, { shopId, platform: "tmall" });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { openDb } from "@/db/client";
 import { createMerchant, createShop } from "@/db/factories";
 import { listConnectionHealthTimes, upsertPlatformApp } from "@/db/queries/platforms";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 // The owner's connection alert reads only the health columns of the merchant's own shops (app/_server/connection-alert.ts).
 
 describe("listConnectionHealthTimes", () => {
   it("gives each connected shop's token and error times, of the merchant's shops in scope only", async () => {
-    const db = openDb(":memory:");
+    const db = await openTestDb();
     const merchant = await createMerchant(db, "A");
     const other = await createMerchant(db, "B");
     const [expired, healthy, unconnected] = await Promise.all(["过期", "正常", "未连接"].map(async (name) => createShop(db, { merchantId: merchant, platform: "douyin", name })));
@@ -25,5 +25,6 @@ describe("listConnectionHealthTimes", () => {
     // The health columns only: no secret is opened for an alert
     for (const row of times) expect(Object.keys(row).sort()).toEqual(["accessTokenExpiresAt", "lastAnswerAt", "lastErrorAt", "protocol", "tokenRefreshedAt"]);
     expect(await listConnectionHealthTimes(db, merchant, [])).toEqual([]);
+    await closeTestDb(db);
   });
 });

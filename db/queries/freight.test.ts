@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { buildOrder, buildRequest, createMerchant, createShop, createUser } from "@/db/factories";
 import {
   createScenario,
@@ -16,6 +16,7 @@ import { getScope, type Scope } from "@/db/queries/users";
 import { orders, requests, shops } from "@/db/schema";
 import type { RequestKind, RequestStatus } from "@/lib/domain";
 import { createEstimatorParameters } from "@/lib/return-freight/parameters";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
@@ -76,9 +77,10 @@ describe("getShopFreightInputs", () => {
   let data: Awaited<ReturnType<typeof seed>>;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDb();
     data = await seed(db);
   });
+  afterEach(async () => closeTestDb(db));
 
   it("counts shipped orders, approved returns and exchanges per category, and the zone mix, over 90 days", async () => {
     const inputs = await getShopFreightInputs(db, data.owner, data.tmall, { windowDays: 90, now });
@@ -127,9 +129,10 @@ describe("settings and scenarios", () => {
   let data: Awaited<ReturnType<typeof seed>>;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDb();
     data = await seed(db);
   });
+  afterEach(async () => closeTestDb(db));
 
   it("saves settings per shop and reads the defaults before any save", async () => {
     expect(await getFreightSettings(db, data.owner, data.tmall)).toEqual({ quotedPremiumFen: null, isFreeReturnPromised: false, isSubscribed: false, overrides: {} });
@@ -191,10 +194,11 @@ describe("card freight", () => {
   });
 
   it("is on the request card an agent reads", async () => {
-    const db = openDb(":memory:");
+    const db = await openTestDb();
     const data = await seed(db);
     const [row] = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.shopId, data.tmall), eq(requests.reasonCode, "quality_issue")));
     const card = await getRequestCard(db, data.owner, row.id);
     expect(card?.freight).toMatchObject({ basis: "request", zone: "same_prov", returnFreightFen: 800, payoutFen: 800, isCovered: true });
+    await closeTestDb(db);
   });
 });

@@ -1,16 +1,18 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
 import { clearLoginThrottle, getLoginThrottle, reserveLoginAttempt } from "@/db/queries/login-throttle";
 import { loginThrottlePolicy } from "@/lib/login-throttle";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const t0 = new Date("2026-11-23T02:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
 
 describe("reserveLoginAttempt", () => {
   let db: Db;
-  beforeEach(() => {
-    db = openDb(":memory:");
+  beforeEach(async () => {
+    db = await openTestDb();
   });
+  afterEach(async () => closeTestDb(db));
 
   /** `count` attempts one second apart that all fail; what each reservation answered. */
   async function failAttempts(email: string, count: number): Promise<boolean[]> {

@@ -1,126 +1,29 @@
-import fs from "node:fs";
-import path from "node:path";
-import { eq, inArray } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
-import { openDb, type Db, transact } from "@/db/client";
-import { buildRequest, createMerchant, createOrder, createShop, createUser } from "@/db/factories";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Db, transact } from "@/db/client";
+import { buildRequest, createOrder } from "@/db/factories";
 import { toCardFacts, type RollupSource } from "@/db/queries/metrics/card-facts";
 import { getLiveHourStatus } from "@/db/queries/metrics/live-hour";
 import { rebuildRollups } from "@/db/queries/metrics/rebuild";
 import { getMetricsReport, getReportShopIds, otherAgentsId } from "@/db/queries/metrics/report";
 import { getStaffingForecast } from "@/db/queries/metrics/staffing";
-import { addReceivedToRollup, applyRollupChange } from "@/db/queries/metrics/upkeep";
-import { decideRequest } from "@/db/workflows/decide";
-import { getScope, type Scope } from "@/db/queries/users";
-import { auditLog, evidenceFiles, requests } from "@/db/schema";
-import { metricDaily, metricHourly, metricMonthly, metricShopDaily, metricShopHourly } from "@/db/schema-metrics";
-import type { Platform, RequestKind } from "@/lib/domain";
-import { newId } from "@/lib/ids";
+import { applyRollupChange } from "@/db/queries/metrics/upkeep";
+import { auditLog, requests } from "@/db/schema";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 import { resolveReportRange } from "@/lib/metrics/report-range";
 import { addCardInto, createEmptyRollup, getRangeFigures, getRollupKey, ruleAgentId, type RollupCounters } from "@/lib/metrics/response-metrics";
 import { getShanghaiDay } from "@/lib/time";
 import { createRandom } from "@/lib/random";
-
-// Monday 2026-11-23, 14:00 in Shanghai
-const now = new Date("2026-11-23T14:00:00.000+08:00");
-const shanghai = (text: string) => new Date(`${text}+08:00`);
-const after = (instant: Date, seconds: number) => new Date(instant.getTime() + seconds * 1000);
-
-async function setUp(db: Db) {
-  const merchant = await createMerchant(db, "木槿");
-  const tmall = await createShop(db, { merchantId: merchant, platform: "tmall", name: "天猫店" });
-  const douyin = await createShop(db, { merchantId: merchant, platform: "douyin", name: "抖音店" });
-  const owner = await createUser(db, { merchantId: merchant, name: "陈静", email: "owner@m.test", role: "owner" });
-  const agent = await createUser(db, { merchantId: merchant, name: "王芳", email: "wang@m.test", role: "agent" });
-  const douyinAgent = await createUser(db, { merchantId: merchant, name: "李雷", email: "li@m.test", role: "agent", shopIds: [douyin] });
-  const other = await createMerchant(db, "北岸");
-  const otherShop = await createShop(db, { merchantId: other, platform: "taobao", name: "北岸店" });
-  const scope = async (userId: string) => (await getScope(db, userId)) as Scope;
-  return {
-    shops: { tmall, douyin, otherShop },
-    owner: await scope(owner),
-    agent: await scope(agent),
-    douyinAgent: await scope(douyinAgent),
-  };
-}
-
-type Fixture = Awaited<ReturnType<typeof setUp>>;
-
-/** A card as the webhook stores it: the row and its rollup count in one transaction. */
-async function receive(db: Db, shopId: string, platform: Platform, receivedAt: Date, values: { kind?: RequestKind; amountFen?: number } = {}) {
-  const orderId = await createOrder(db, { shopId, platform });
-  const row = buildRequest({ shopId, orderId, platform, receivedAt, kind: values.kind ?? "refund_only", amountFen: values.amountFen ?? 1000 });
-  await transact(db, async (tx) => {
-    tx.insert(requests).values(row).run();
-    await addReceivedToRollup(tx, { ...row, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, kind: row.kind!, rejectEvidenceCount: 0 });
-  });
-  return row.id;
-}
-
-async function approve(db: Db, scope: Scope, id: string, at: Date) {
-  expect((await decideRequest(db, scope, id, { decision: "approve" }, at)).ok).toBe(true);
-}
-
-/** A rejection through the desk, with the proof the platform asks for. */
-async function reject(db: Db, scope: Scope, id: string, at: Date) {
-  const [{ shopId }] = await db.select({ shopId: requests.shopId }).from(requests).where(eq(requests.id, id));
-  const proof = newId("evd");
-  await db.insert(evidenceFiles).values({ id: proof, shopId, name: "proof.png", mimeType: "image/png", bytes: Buffer.from("png") });
-  const result = await decideRequest(db, scope, id, { decision: "reject", reasonCode: "no_quality_issue", message: "商品无质量问题", evidenceIds: [proof] }, at);
-  expect(result).toEqual(expect.objectContaining({ ok: true }));
-}
-
-function readTables(db: Db) {
-  const sortKey = (row: { shopId: string; agentId: string; platform: string; kind: string }, bucket: Date) =>
-    `${row.shopId}|${bucket.toISOString()}|${row.agentId}|${row.platform}|${row.kind}`;
-  const hourly = db.select().from(metricHourly).all().sort((a, b) => sortKey(a, a.hourStart).localeCompare(sortKey(b, b.hourStart)));
-  const daily = db.select().from(metricDaily).all().sort((a, b) => sortKey(a, a.dayStart).localeCompare(sortKey(b, b.dayStart)));
-  const monthly = db.select().from(metricMonthly).all().sort((a, b) => sortKey(a, a.monthStart).localeCompare(sortKey(b, b.monthStart)));
-  const shopHourly = db.select().from(metricShopHourly).all().sort((a, b) => `${a.shopId}|${a.hourStart.toISOString()}`.localeCompare(`${b.shopId}|${b.hourStart.toISOString()}`));
-  const shopDaily = db.select().from(metricShopDaily).all().sort((a, b) => `${a.shopId}|${a.dayStart.toISOString()}`.localeCompare(`${b.shopId}|${b.dayStart.toISOString()}`));
-  return { hourly, daily, monthly, shopHourly, shopDaily };
-}
-
-/**
- * The hand-computed history (Shanghai times). Today, Monday 11-23:
- *   c1 天猫 仅退款 09:00:00, 王芳 approves after 60 s, ¥50
- *   c2 天猫 退货退款 09:59:00, 王芳 rejects with proof after 200 s (10:02:20: answered in the next hour, late)
- *   c3 抖音 仅退款 07:30:00 (outside scoring hours), 李雷 approves after 30 s, ¥30
- *   c4 抖音 换货 10:15:00, still pending: overdue now
- *   c6 抖音 仅退款 00:00:00.000 (first instant of the day), 李雷 approves after 10 s, ¥10
- * Sunday 11-22: c5 天猫 23:59:59.999 (last instant of the day), the owner approves after 120 s;
- *   c7 天猫 10:00:00, 王芳 approves after 100 s.
- */
-async function seedHandHistory(db: Db, fixture: Fixture) {
-  const { tmall, douyin } = fixture.shops;
-  const c1 = await receive(db, tmall, "tmall", shanghai("2026-11-23T09:00:00"), { amountFen: 5000 });
-  await approve(db, fixture.agent, c1, after(shanghai("2026-11-23T09:00:00"), 60));
-  const c2 = await receive(db, tmall, "tmall", shanghai("2026-11-23T09:59:00"), { kind: "return_refund", amountFen: 8000 });
-  await reject(db, fixture.agent, c2, after(shanghai("2026-11-23T09:59:00"), 200));
-  const c3 = await receive(db, douyin, "douyin", shanghai("2026-11-23T07:30:00"), { amountFen: 3000 });
-  await approve(db, fixture.douyinAgent, c3, after(shanghai("2026-11-23T07:30:00"), 30));
-  const c4 = await receive(db, douyin, "douyin", shanghai("2026-11-23T10:15:00"), { kind: "exchange" });
-  const c5 = await receive(db, tmall, "tmall", shanghai("2026-11-22T23:59:59.999"), { amountFen: 2000 });
-  await approve(db, fixture.owner, c5, after(shanghai("2026-11-22T23:59:59.999"), 120));
-  const c6 = await receive(db, douyin, "douyin", shanghai("2026-11-23T00:00:00.000"), { amountFen: 1000 });
-  await approve(db, fixture.douyinAgent, c6, after(shanghai("2026-11-23T00:00:00.000"), 10));
-  const c7 = await receive(db, tmall, "tmall", shanghai("2026-11-22T10:00:00"), { amountFen: 4000 });
-  await approve(db, fixture.agent, c7, after(shanghai("2026-11-22T10:00:00"), 100));
-  return { c1, c2, c3, c4, c5, c6, c7 };
-}
-
-async function report(db: Db, scope: Scope, range: "today" | "7", shopId?: string) {
-  const shopIds = (await getReportShopIds(db, scope, shopId)) as string[];
-  return getMetricsReport(db, scope, shopIds, resolveReportRange({ range }, now), now, shopId ?? null);
-}
+import { after, approve, type Fixture, now, readTables, receive, reject, report, seedHandHistory, setUp, shanghai } from "@/db/queries/metrics-history";
 
 let db: Db;
 let fixture: Fixture;
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDb();
   fixture = await setUp(db);
 });
+afterEach(async () => closeTestDb(db));
 
 describe("figures on a hand-computed history", () => {
   it("today, compared with yesterday until the same hour", async () => {
@@ -200,7 +103,7 @@ describe("figures on a hand-computed history", () => {
     const before = { ...row, rejectEvidenceCount: 0 };
     const answered = { ...before, status: "approved" as const, decision: "approve" as const, decidedAt: after(before.receivedAt, 1), decidedBy: null };
     await transact(db, async (tx) => {
-      tx.update(requests).set({ status: answered.status, decision: answered.decision, decidedAt: answered.decidedAt }).where(eq(requests.id, id)).run();
+      await tx.update(requests).set({ status: answered.status, decision: answered.decision, decidedAt: answered.decidedAt }).where(eq(requests.id, id));
       await applyRollupChange(tx, before, answered);
     });
     const { figures, breakdowns } = await report(db, fixture.owner, "today");
@@ -274,27 +177,27 @@ describe("rollups agree exactly with a scan of the requests", () => {
     await receive(db, douyin, "douyin", shanghai("2026-11-23T00:00:00"));
 
     // Undo a decision: the card goes back to pending, applyRollupChange takes its decided facts back and adds the pending ones
-    const decided = { ...db.select().from(requests).where(eq(requests.id, acrossHour)).get()!, rejectEvidenceCount: 0 };
+    const decided = { ...(await db.select().from(requests).where(eq(requests.id, acrossHour)))[0], rejectEvidenceCount: 0 };
     const undone: RollupSource = { ...decided, status: "pending", decidedAt: null, decidedBy: null, rejectReasonCode: null, rejectMessage: null, rejectEvidenceCount: 0 };
     await transact(db, async (tx) => {
-      tx.update(requests).set({ status: "pending", decision: null, decidedAt: null, decidedBy: null }).where(eq(requests.id, acrossHour)).run();
+      await tx.update(requests).set({ status: "pending", decision: null, decidedAt: null, decidedBy: null }).where(eq(requests.id, acrossHour));
       await applyRollupChange(tx, decided, undone);
     });
 
-    const incremental = readTables(db);
+    const incremental = await readTables(db);
     expect(incremental.hourly.length).toBeGreaterThan(20);
     await rebuildRollups(db);
-    expect(readTables(db)).toEqual(incremental);
+    expect(await readTables(db)).toEqual(incremental);
 
     // Hand checks on the boundary rows: the undone card sits unanswered in its 20:00 hour; midnight splits the days
     const hour20 = incremental.hourly.filter((row) => row.shopId === tmall && row.hourStart.getTime() === shanghai("2026-11-22T20:00:00").getTime());
     expect(hour20.find((row) => row.agentId === "")?.received).toBeGreaterThanOrEqual(1);
     expect(hour20.reduce((sum, row) => sum + row.received, 0)).toBe(
-      db.select().from(requests).all().filter((row) => row.shopId === tmall && row.receivedAt >= shanghai("2026-11-22T20:00:00") && row.receivedAt < shanghai("2026-11-22T21:00:00")).length,
+      (await db.select().from(requests)).filter((row) => row.shopId === tmall && row.receivedAt >= shanghai("2026-11-22T20:00:00") && row.receivedAt < shanghai("2026-11-22T21:00:00")).length,
     );
     const douyinDays = (dayStart: Date) =>
       incremental.daily.filter((row) => row.shopId === douyin && row.dayStart.getTime() === dayStart.getTime()).reduce((sum, row) => sum + row.received, 0);
-    const douyinRows = db.select().from(requests).all().filter((row) => row.shopId === douyin);
+    const douyinRows = (await db.select().from(requests)).filter((row) => row.shopId === douyin);
     expect(douyinDays(shanghai("2026-11-22T00:00:00"))).toBe(douyinRows.filter((row) => row.receivedAt >= shanghai("2026-11-22T00:00:00") && row.receivedAt < shanghai("2026-11-23T00:00:00")).length);
     expect(douyinDays(shanghai("2026-11-23T00:00:00"))).toBe(douyinRows.filter((row) => row.receivedAt >= shanghai("2026-11-23T00:00:00")).length);
   });
@@ -303,10 +206,10 @@ describe("rollups agree exactly with a scan of the requests", () => {
     const { tmall } = fixture.shops;
     // 230 hours in one rebuild chunk: two full inserts of a hundred rows and thirty rows left over
     for (let hour = 0; hour < 230; hour++) await receive(db, tmall, "tmall", new Date(shanghai("2026-11-10T00:00:00").getTime() + hour * 3_600_000 + 60_000));
-    const incremental = readTables(db);
+    const incremental = await readTables(db);
     expect(incremental.hourly.length).toBe(230);
     await rebuildRollups(db);
-    expect(readTables(db)).toEqual(incremental);
+    expect(await readTables(db)).toEqual(incremental);
   });
 
   it("a decision on a card stored without its rollup recomputes that hour instead of drifting", async () => {
@@ -315,15 +218,15 @@ describe("rollups agree exactly with a scan of the requests", () => {
     const row = buildRequest({ shopId: tmall, orderId, platform: "tmall", receivedAt: shanghai("2026-11-23T12:10:00") });
     await db.insert(requests).values(row); // as a test factory or an import does: no rollup
     await approve(db, fixture.agent, row.id!, shanghai("2026-11-23T12:11:00"));
-    const incremental = readTables(db);
+    const incremental = await readTables(db);
     await rebuildRollups(db);
-    expect(readTables(db)).toEqual(incremental);
+    expect(await readTables(db)).toEqual(incremental);
     expect(incremental.hourly.map((stored) => stored.received)).toEqual([1]);
   });
 
   it("each shop-day row is the sum of that day's keyed rows, histogram included", async () => {
     await seedHandHistory(db, fixture);
-    const { daily, shopDaily } = readTables(db);
+    const { daily, shopDaily } = await readTables(db);
     expect(shopDaily.length).toBe(new Set(daily.map((row) => `${row.shopId}|${row.dayStart.getTime()}`)).size);
     for (const shopDay of shopDaily) {
       const keyed = daily.filter((row) => row.shopId === shopDay.shopId && row.dayStart.getTime() === shopDay.dayStart.getTime());
@@ -333,22 +236,6 @@ describe("rollups agree exactly with a scan of the requests", () => {
     }
   });
 
-  it.each([
-    ["0013_metric_shop_daily.sql", metricShopDaily, "shopDaily"],
-    ["0014_metric_monthly.sql", metricMonthly, "monthly"],
-  ] as const)("migration %s backfills from the daily rows what a rebuild writes", async (file, table, name) => {
-    await seedHandHistory(db, fixture);
-    // Across a month boundary too, so the backfill's Shanghai month arithmetic is exercised
-    const october = await receive(db, fixture.shops.tmall, "tmall", shanghai("2026-10-31T23:59:59.999"));
-    await approve(db, fixture.agent, october, shanghai("2026-11-01T00:01:00"));
-    const exact = readTables(db)[name];
-    expect(exact.length).toBeGreaterThan(1);
-    await db.delete(table).where(inArray(table.shopId, Object.values(fixture.shops)));
-    const migration = fs.readFileSync(path.join("db", "migrations", file), "utf8");
-    const backfill = migration.split("--> statement-breakpoint").find((statement) => /^\s*(WITH|INSERT)/.test(statement));
-    db.$client.exec(backfill!);
-    expect(readTables(db)[name]).toEqual(exact);
-  });
 });
 
 describe("a report over months reads what a scan of the requests gives", () => {

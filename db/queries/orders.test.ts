@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openDb, type Db, transact } from "@/db/client";
+import { type Db, transact } from "@/db/client";
 import { buildOrder, createMerchant, createRequest, createShop, createUser, type OrderValues } from "@/db/factories";
 import { getOrderRow, listOrders, setAgentsMayOpenEntry } from "@/db/queries/orders";
 import { answerReopenIfEntryOpen, openEntryForScope } from "@/db/workflows/entry";
@@ -8,6 +8,7 @@ import { getRequestCard } from "@/db/queries/requests";
 import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const dayMs = 24 * 60 * 60 * 1000;
@@ -37,7 +38,7 @@ async function getOrder(id: string) {
 }
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDb();
   const merchant = await createMerchant(db, "A");
   tmall = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
   owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;
@@ -46,6 +47,7 @@ beforeEach(async () => {
   await createShop(db, { merchantId: merchantB, platform: "taobao", name: "B 店" });
   ownerB = (await getScope(db, await createUser(db, { merchantId: merchantB, name: "B", email: "o@b.test", role: "owner" })))!;
 });
+afterEach(async () => closeTestDb(db));
 
 describe("approving a re-open card", () => {
   it("opens the order's entry in the same transaction, with audit", async () => {

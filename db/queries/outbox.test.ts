@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
-import { openDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { listDueDeliveries, listRecentDeliveries, retryDelivery } from "@/db/queries/outbox";
 import { recordAnswerFailure } from "@/db/workflows/platform-refusal";
@@ -15,6 +15,7 @@ import { decisionEvent } from "@/lib/webhook/outbound";
 import { defaultRetrySchedule } from "@/lib/webhook/retry-schedule";
 import { verifySignature } from "@/lib/webhook/signature";
 import { undoWindowMs } from "@/lib/undo";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-20T02:00:00.000Z");
 const secret = "local-demo-secret-tmall";
@@ -47,7 +48,7 @@ async function getRow() {
 }
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDb();
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
   await rotateShopSecret(db, shopId, secret, now);
@@ -56,6 +57,7 @@ beforeEach(async () => {
   await createShop(db, { merchantId: merchantB, platform: "taobao", name: "B 店" });
   otherOwner = (await getScope(db, await createUser(db, { merchantId: merchantB, name: "B", email: "o@b.test", role: "owner" })))!;
 });
+afterEach(async () => closeTestDb(db));
 
 describe("a decision writes its outbox row in the same transaction", () => {
   it("approve: one pending row, due when final, keyed by the decision, with the contract's payload", async () => {

@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
 import { createMerchant, createUser } from "@/db/factories";
 import { listOnlineUserIds, prunePresence, readPresence, writePresence } from "@/db/queries/presence";
 import { presence } from "@/db/schema-presence";
 import { presenceGraceMs } from "@/lib/presence";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -15,11 +16,12 @@ describe("presence rows", () => {
   let zhao: string;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDb();
     const merchantId = await createMerchant(db, "A");
     wang = await createUser(db, { merchantId, name: "王芳", email: "w@a.test", role: "agent" });
     zhao = await createUser(db, { merchantId, name: "赵强", email: "z@a.test", role: "agent" });
   });
+  afterEach(async () => closeTestDb(db));
 
   it("keeps one row per user and instance, the last write winning", async () => {
     await writePresence(db, "ins_a", new Map([[wang, 1]]), ago(4_000));

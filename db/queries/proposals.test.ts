@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openDb, type Db, transact } from "@/db/client";
+import { type Db, transact } from "@/db/client";
 import { buildOrder, createMerchant, createRequest, createShop, createUser, type OrderValues } from "@/db/factories";
 import { makeCounterOffer, recordProposal, resolveProposal } from "@/db/queries/proposals";
 import { getRequestCard } from "@/db/queries/requests";
@@ -10,6 +10,7 @@ import { auditLog, evidenceFiles, orders } from "@/db/schema";
 import { counterOffers, platformProposals } from "@/db/schema-policy";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const hourMs = 60 * 60 * 1000;
@@ -52,7 +53,7 @@ async function uploadEvidence(shopId: string) {
 const rejectPastPeriod = { decision: "reject" as const, reasonCode: "past_period", message: "已超出售后期限" };
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDb();
   const merchant = await createMerchant(db, "A");
   shops = {
     tmall: await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" }),
@@ -64,6 +65,7 @@ beforeEach(async () => {
   const merchantB = await createMerchant(db, "B");
   ownerB = (await getScope(db, await createUser(db, { merchantId: merchantB, name: "B", email: "o@b.test", role: "owner" })))!;
 });
+afterEach(async () => closeTestDb(db));
 
 describe("Douyin platform proposal (主动介入协商)", () => {
   it("while valid: reject and counter-offer are refused with negotiation_lock, approve works", async () => {

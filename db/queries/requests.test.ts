@@ -1,9 +1,6 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { countPendingByUrgency } from "@/db/queries/request-counts";
 import { decodeCursor, getLiveCard, getRequestCard, isCursorForView, listRequestAudit, listRequests, replyWarningMs } from "@/db/queries/requests";
@@ -11,6 +8,7 @@ import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
 import { compareUrgency, getUrgencyKey, toUrgencyInput } from "@/lib/urgency";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
@@ -65,9 +63,10 @@ describe("requests queries", () => {
   let data: Awaited<ReturnType<typeof seedTwoMerchants>>;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDb();
     data = await seedTwoMerchants(db);
   });
+  afterEach(async () => closeTestDb(db));
 
   it("lists pending cards inside their reply clock first (by it), then the overdue one, across the user's shops only", async () => {
     const page = await listRequests(db, data.agent, { status: "pending", limit: 50 }, now);
@@ -257,25 +256,5 @@ describe("requests queries", () => {
     const [row] = await db.select().from(requests).where(eq(requests.id, data.cardB));
     expect(row.status).toBe("pending");
     expect(await db.select().from(auditLog)).toHaveLength(0);
-  });
-});
-
-describe("racing decisions on one card from two connections", () => {
-  it("lets exactly one of many writers win", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "desk-race-"));
-    const file = path.join(dir, "race.db");
-    const first = openDb(file);
-    const data = await seedTwoMerchants(first);
-    const connections = [first, openDb(file), openDb(file), openDb(file)];
-    const id = data.tmallCards[1];
-    const results = await Promise.all(
-      connections.map(async (db, index) =>
-        decideRequest(db, index % 2 ? data.owner : data.agent, id, { decision: index % 2 ? "reject" : "approve", reasonCode: "other", message: "不行哦" }, now),
-      ),
-    );
-    expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.filter((result) => !result.ok && result.code === "already_decided")).toHaveLength(3);
-    expect(await first.select().from(auditLog).where(eq(auditLog.requestId, id))).toHaveLength(1);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,20 +1,17 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { claimRequest, releaseClaim } from "@/db/queries/claims";
 import { writePresence } from "@/db/queries/presence";
 import { getScope, setShopAssignment, type Scope } from "@/db/queries/users";
 import { auditLog, requests } from "@/db/schema";
 import { assignWindowMs, releaseLapsedClaimsNow, sweepAutoAssignments } from "@/db/workflows/assignment";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 import { presenceGraceMs } from "@/lib/presence";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const later = (ms: number) => new Date(now.getTime() + ms);
-const quiet = () => undefined;
 
 type Fixture = { db: Db; shopId: string; owner: Scope; wang: Scope; zhao: Scope; li: Scope };
 
@@ -49,9 +46,10 @@ describe("the assignment sweep", () => {
   let f: Fixture;
 
   beforeEach(async () => {
-    f = await setUp(openDb(":memory:"));
+    f = await setUp(await openTestDb());
     await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: true, cap: 2 }, later(-60_000));
   });
+  afterEach(async () => closeTestDb(f.db));
 
   it("hands new cards to online agents in turn, in arrival order, never over the cap, never to agents of other shops", async () => {
     const cards = [];
@@ -137,42 +135,16 @@ describe("the assignment sweep", () => {
   });
 });
 
-describe("a sweep beside another writer", () => {
-  it("counts a card it could not write as failed and assigns it on the next pass (nothing is lost)", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "desk-sweep-"));
-    try {
-      const file = path.join(dir, "sweep.db");
-      const f = await setUp(openDb(file));
-      await setShopAssignment(f.db, f.owner.merchantId, f.shopId, { autoAssign: true, cap: 5 }, later(-60_000));
-      const cards = [await arrive(f), await arrive(f)];
-      await online(f, [f.wang]);
-      // Another process holds the write lock (as the e2e test process does while it seeds cards)
-      const other = openDb(file);
-      f.db.$client.pragma("busy_timeout = 0");
-      other.$client.exec("begin immediate");
-      const errors: unknown[] = [];
-      expect(await sweepAutoAssignments(f.db, later(1_000), { logError: (...values) => errors.push(values) })).toEqual({ assigned: 0, failed: 2 });
-      expect(errors).toHaveLength(2);
-      other.$client.exec("commit");
-      expect(await sweepAutoAssignments(f.db, later(2_000), { logError: quiet })).toEqual({ assigned: 2, failed: 0 });
-      expect(await Promise.all(cards.map((id) => claimedBy(f, id)))).toEqual([f.wang.userId, f.wang.userId]);
-      other.$client.close();
-      f.db.$client.close();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe("the claim lapse", () => {
   let f: Fixture;
   let id: string;
 
   beforeEach(async () => {
-    f = await setUp(openDb(":memory:"));
+    f = await setUp(await openTestDb());
     id = await arrive(f);
     await claimRequest(f.db, f.wang, id, later(-120_000));
   });
+  afterEach(async () => closeTestDb(f.db));
 
   it("gives back the claim of an agent never seen once 60 s passed since the loops started", async () => {
     expect(await releaseLapsedClaimsNow(f.db, now, later(-59_999))).toBe(0);

@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
-import { openDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { claimRequest } from "@/db/queries/claims";
 import { listLiveEventsSince } from "@/db/queries/live";
@@ -18,6 +18,7 @@ import { newId } from "@/lib/ids";
 import type { AnswerOutcome } from "@/lib/platforms/types";
 import { undoWindowMs } from "@/lib/undo";
 import { defaultRetrySchedule } from "@/lib/webhook/retry-schedule";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 // The card comes back to the agents when the platform will not take its answer (docs/platforms/refusals.md).
 
@@ -32,13 +33,14 @@ let wang: Scope;
 let zhao: Scope;
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDb();
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
   await rotateShopSecret(db, shopId, "local-demo-secret-tmall", decidedAt);
   wang = (await getScope(db, await createUser(db, { merchantId: merchant, name: "王芳", email: "wang@a.test", role: "agent" })))!;
   zhao = (await getScope(db, await createUser(db, { merchantId: merchant, name: "赵强", email: "zhao@a.test", role: "agent" })))!;
 });
+afterEach(async () => closeTestDb(db));
 
 /** A card received 10 min before the decision, claimed by 王芳 and decided by her; the rollups rebuilt first as the truth to return to. */
 async function decidedCard(decision: "approve" | "reject" = "approve") {
@@ -47,7 +49,7 @@ async function decidedCard(decision: "approve" | "reject" = "approve") {
   const kind = decision === "approve" ? "refund_only" : "return_refund";
   const id = await createRequest(db, { shopId, orderId, platform: "tmall", kind, receivedAt: new Date(decidedAt.getTime() - 600_000), platformDeadline });
   await rebuildRollups(db);
-  const pendingRollups = readRollups();
+  const pendingRollups = await readRollups();
   expect((await claimRequest(db, wang, id, new Date(decidedAt.getTime() - 60_000))).ok).toBe(true);
   const evidenceId = newId("evd");
   await db.insert(evidenceFiles).values({ id: evidenceId, shopId, name: "proof.png", mimeType: "image/png", bytes: Buffer.from("89504e470d0a1a0a", "hex") });
@@ -57,9 +59,10 @@ async function decidedCard(decision: "approve" | "reject" = "approve") {
   return { id, before, pendingRollups };
 }
 
-function readRollups() {
+async function readRollups() {
   const tables = { metricHourly, metricDaily, metricMonthly, metricShopHourly, metricShopDaily };
-  return Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, db.select().from(table).all().map((row) => JSON.stringify(row)).sort()]));
+  const rows = await Promise.all(Object.values(tables).map(async (table) => (await db.select().from(table)).map((row) => JSON.stringify(row)).sort()));
+  return Object.fromEntries(Object.keys(tables).map((name, index) => [name, rows[index]]));
 }
 
 /** The sender with its platform leg replaced: every pass answers with the next outcome (null: our own contract). */
@@ -102,7 +105,7 @@ async function readReturns(id: string) {
 describe("a refusal by the platform", () => {
   it.each(["approve", "reject"] as const)("%s refused: the card is pending again with the platform's words, both clocks running, the claim kept", async (decision) => {
     const { id, before, pendingRollups } = await decidedCard(decision);
-    expect(readRollups()).not.toEqual(pendingRollups);
+    expect(await readRollups()).not.toEqual(pendingRollups);
     const [queued] = await readOutbox(id);
 
     expect(await deliverDueDecisions(db, deps(finalAt, [douyinRefusal]))).toEqual({ delivered: 0, retrying: 0, refused: 1, dead: 0 });
@@ -134,10 +137,10 @@ describe("a refusal by the platform", () => {
       detail: { message: "售后单状态已变更，不能执行该操作", code: "isv.business-failed", decision, outboxId: queued.id, outboxStatus: "refused" },
     });
     // The rollups forget the answer exactly as an undo does: back to the card received and unanswered
-    expect(readRollups()).toEqual(pendingRollups);
+    expect(await readRollups()).toEqual(pendingRollups);
     // And a rebuild from the requests agrees
     await rebuildRollups(db);
-    expect(readRollups()).toEqual(pendingRollups);
+    expect(await readRollups()).toEqual(pendingRollups);
     // What every open desk of the shop hears (the live feed is the audit log), and what the card says
     const live = await listLiveEventsSince(db, 0, 100, [shopId]);
     expect(live.at(-1)).toMatchObject({ requestId: id, action: "platform_refused", toStatus: "pending", actor: null });
@@ -197,7 +200,7 @@ describe("a transient failure", () => {
     expect(await readRequest(id)).toMatchObject({ status: "pending", decision: null, platformRefusal: "答复尝试 12 次仍未送达平台（最后一次：HTTP 503）", platformRefusedAt: lastTry });
     const [returned] = await readReturns(id);
     expect(returned.detail).toMatchObject({ code: null, decision: "approve", outboxStatus: "dead" });
-    expect(readRollups()).toEqual(pendingRollups);
+    expect(await readRollups()).toEqual(pendingRollups);
   });
 });
 

@@ -1,12 +1,13 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { decideRequest } from "@/db/workflows/decide";
 import { undoDecision } from "@/db/workflows/undo";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
 import { outbox } from "@/db/schema-webhooks";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 const after = (ms: number) => new Date(now.getTime() + ms);
@@ -18,12 +19,13 @@ describe("undoDecision", () => {
   let shopId: string;
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDb();
     const merchantId = await createMerchant(db, "A");
     shopId = await createShop(db, { merchantId, platform: "taobao", name: "A 淘宝店" });
     wang = (await getScope(db, await createUser(db, { merchantId, name: "王芳", email: "wang@a.test", role: "agent" })))!;
     zhao = (await getScope(db, await createUser(db, { merchantId, name: "赵强", email: "zhao@a.test", role: "agent" })))!;
   });
+  afterEach(async () => closeTestDb(db));
 
   async function decidedCard(kind: "refund_only" | "entry_reopen" = "refund_only") {
     const orderId = await createOrder(db, {

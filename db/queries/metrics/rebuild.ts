@@ -44,7 +44,8 @@ async function refreshShopHours(writer: Writer, shopId: string, startMs: number,
         })
         .from(metricHourly)
         .where(and(eq(metricHourly.shopId, shopId), gte(metricHourly.hourStart, start), lt(metricHourly.hourStart, end)))
-        .groupBy(metricHourly.hourStart),
+        // Both selected columns: PostgreSQL refuses a column that is neither grouped nor aggregated
+        .groupBy(metricHourly.shopId, metricHourly.hourStart),
     );
 }
 
