@@ -45,7 +45,7 @@ export default defineConfig({
         // Tests on a live PostgreSQL server: the global setup finds or starts one (scripts/postgres.mjs) only when
         // one of these files runs, and hands its url to the tests (docs/postgres.md#tests)
         extends: true,
-        test: { name: "postgres", include: postgresTests, globalSetup: ["db/pg/global-setup.ts"], setupFiles: ["db/pg/setup-engine.ts"] },
+        test: { name: "postgres", include: postgresTests, globalSetup: ["db/pg/global-setup.ts"], setupFiles: ["db/pg/setup-engine.ts", "db/pg/setup-suites.ts"] },
       },
       {
         // The same files as in `unit`, with PostgreSQL as the process's engine

@@ -14,6 +14,8 @@ type Template = { admin: pg.Client; serverUrl: string; name: string; keyring: Ke
 
 let template: Promise<Template> | undefined;
 const copies = new Map<Db, string>();
+/** More pools on a copy (another desk instance on the same database), closed with it. */
+const instancesOf = new Map<Db, Db[]>();
 
 function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
@@ -52,8 +54,20 @@ export async function openTestDb(): Promise<Db> {
   return db;
 }
 
-/** Closes a database from openTestDb; on PostgreSQL it is dropped too. */
+/** On PostgreSQL, one more pool on the same database as `db` (from openTestDb): a second desk instance. */
+export async function openAnotherInstance(db: Db): Promise<Db> {
+  const name = copies.get(db);
+  if (name === undefined) throw new Error("Another instance needs a PostgreSQL database from openTestDb");
+  const { serverUrl, keyring } = await template!;
+  const other = await openPostgresDb(databaseUrl(serverUrl, name), { keyring, maxConnections: 4 });
+  instancesOf.set(db, [...(instancesOf.get(db) ?? []), other]);
+  return other;
+}
+
+/** Closes a database from openTestDb (and the instances opened on it); on PostgreSQL it is dropped too. */
 export async function closeTestDb(db: Db): Promise<void> {
+  for (const other of instancesOf.get(db) ?? []) await closeDb(other);
+  instancesOf.delete(db);
   await closeDb(db);
   const name = copies.get(db);
   if (name === undefined) return;
@@ -69,10 +83,12 @@ export async function dropTestDatabases(): Promise<void> {
   const { admin, name } = await created.catch(() => ({ admin: null, name: null }));
   if (!admin) return;
   for (const [db, copy] of copies) {
+    for (const other of instancesOf.get(db) ?? []) await closeDb(other).catch(() => undefined);
     await closeDb(db).catch(() => undefined);
     await admin.query(`drop database if exists "${copy}" with (force)`);
   }
   copies.clear();
+  instancesOf.clear();
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.end();
 }

@@ -1,18 +1,18 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { createTestDatabase } from "@/db/pg/test-database";
+import { closeTestDb, openAnotherInstance, openTestDb } from "@/db/test-db";
 import { runExclusively } from "@/db/queries/loop-lock";
 
 // A background loop's pass runs on one instance at a time, and moves to another when the one holding it dies.
 
 let dbs: Db[] = [];
-let drop: (() => Promise<void>) | undefined;
 let setupError: unknown;
 
 beforeAll(async () => {
   try {
-    ({ dbs, drop } = await createTestDatabase(2));
+    const first = await openTestDb();
+    dbs = [first, await openAnotherInstance(first)];
   } catch (error) {
     setupError = error;
   }
@@ -21,7 +21,7 @@ beforeEach(() => {
   if (setupError) throw setupError;
 });
 afterAll(async () => {
-  await drop?.();
+  if (dbs[0]) await closeTestDb(dbs[0]);
 });
 
 function gate() {

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transact, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
-import { createTestDatabase } from "@/db/pg/test-database";
+import { closeTestDb, openAnotherInstance, openTestDb } from "@/db/test-db";
 import { claimRequest } from "@/db/queries/claims";
 import { getRequestCard } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
@@ -20,7 +20,6 @@ import type { WebhookEvent } from "@/lib/webhook/events";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
 let dbs: Db[] = [];
-let drop: (() => Promise<void>) | undefined;
 let setupError: unknown;
 let shop: WebhookShop;
 let agent: Scope;
@@ -28,7 +27,8 @@ let owner: Scope;
 
 beforeAll(async () => {
   try {
-    ({ dbs, drop } = await createTestDatabase(2));
+    const first = await openTestDb();
+    dbs = [first, await openAnotherInstance(first)];
     const [db] = dbs;
     const merchantId = await createMerchant(db, "木槿家居");
     const shopId = await createShop(db, { merchantId, platform: "tmall", name: "木槿家居旗舰店" });
@@ -44,7 +44,7 @@ beforeEach(() => {
   if (setupError) throw setupError;
 });
 afterAll(async () => {
-  await drop?.();
+  if (dbs[0]) await closeTestDb(dbs[0]);
 });
 
 let sequence = 0;
