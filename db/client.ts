@@ -60,7 +60,14 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
 type PostgresDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
 
 // Which connections are PostgreSQL pools: the query layer holds both as Db (docs/postgres.md#one-query-layer-two-engines)
-const postgresDbs = new WeakSet<object>();
+// On globalThis, like the connection itself: Next bundles this module more than once (instrumentation, each route),
+// and every copy must know the pool opened at start, see the same open transaction and wait in the same queue
+const globalForEngine = globalThis as unknown as {
+  deskPostgresDbs?: WeakSet<object>;
+  deskOpenTransactions?: AsyncLocalStorage<OpenTransaction>;
+  deskTransactionQueues?: Map<string, Promise<void>>;
+};
+const postgresDbs = (globalForEngine.deskPostgresDbs ??= new WeakSet<object>());
 
 export function isPostgresDb(db: Db): boolean {
   return postgresDbs.has(db);
@@ -97,8 +104,8 @@ export async function closeDb(db: Db): Promise<void> {
 
 type OpenTransaction = { db: Db; tx: Tx; active: boolean };
 
-const openTransactions = new AsyncLocalStorage<OpenTransaction>();
-const queueTails = new Map<string, Promise<void>>();
+const openTransactions = (globalForEngine.deskOpenTransactions ??= new AsyncLocalStorage<OpenTransaction>());
+const queueTails = (globalForEngine.deskTransactionQueues ??= new Map<string, Promise<void>>());
 const memoryKeys = new WeakMap<Db, string>();
 let memoryCount = 0;
 
