@@ -76,5 +76,7 @@ export const outbox = pgTable(
     uniqueIndex("outbox_idempotency_key_uq").on(table.idempotencyKey),
     index("outbox_due_idx").on(table.status, table.nextAttemptAt),
     index("outbox_shop_idx").on(table.shopId, table.createdAt),
+    // Every decision counts the answers already sent for its card, and an undo or a refusal finds the card's row
+    index("outbox_request_idx").on(table.requestId),
   ],
 );

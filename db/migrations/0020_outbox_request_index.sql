@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_request_idx` ON `outbox` (`request_id`);
