@@ -4,7 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDb, transact, type Db } from "@/db/client";
+import { getCommitStats, openDb, transact, type Db } from "@/db/client";
+import { maxTransactionsPerCommit } from "@/db/group-commit";
 import { createMerchant } from "@/db/factories";
 import { merchants } from "@/db/schema";
 
@@ -121,3 +122,90 @@ describe("transact", () => {
     expect(nameOf(id)).toBe("later");
   });
 });
+
+// Transactions waiting together share one commit (db/group-commit.ts), each in its own savepoint
+describe("transact: a shared commit", () => {
+  const rename = (id: string, name: string) =>
+    transact(db, async (tx) => {
+      tx.update(merchants).set({ name }).where(eq(merchants.id, id)).run();
+      await Promise.resolve();
+    });
+
+  it("transactions started together are committed together, and each caller hears back only after that commit", async () => {
+    openPair();
+    const ids = await Promise.all(["a", "b", "c", "d", "e"].map((name) => createMerchant(db, name)));
+    const before = getCommitStats(db);
+    let release!: () => void;
+    const lastMayFinish = new Promise<void>((resolve) => (release = resolve));
+    let firstSettled = false;
+    const first = rename(ids[0], "a2").then(() => (firstSettled = true));
+    const middle = ids.slice(1, 4).map((id, index) => rename(id, `${"bcd"[index]}2`));
+    const last = transact(db, async (tx) => {
+      tx.update(merchants).set({ name: "e2" }).where(eq(merchants.id, ids[4])).run();
+      // The first one's work is done by now, but its commit waits for the whole group
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const seenByOther = other!.prepare("select name from merchants where id = ?").get(ids[0]) as { name: string };
+      expect(seenByOther.name).toBe("a");
+      expect(firstSettled).toBe(false);
+      await lastMayFinish;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await Promise.all([first, ...middle, last]);
+    const after = getCommitStats(db);
+    expect(after.commits - before.commits).toBe(1);
+    expect(after.transactions - before.transactions).toBe(5);
+    const names = ids.map((id) => (other!.prepare("select name from merchants where id = ?").get(id) as { name: string }).name);
+    expect(names).toEqual(["a2", "b2", "c2", "d2", "e2"]);
+  });
+
+  it("one that throws takes back only its own writes: the others in its group commit", async () => {
+    db = openDb(":memory:");
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((name) => createMerchant(db, name)));
+    const results = await Promise.allSettled([
+      rename(a, "a2"),
+      transact(db, async (tx) => {
+        tx.update(merchants).set({ name: "b2" }).where(eq(merchants.id, b)).run();
+        await Promise.resolve();
+        throw new Error("refused");
+      }),
+      rename(c, "c2"),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error("refused"));
+    expect([nameOf(a), nameOf(b), nameOf(c)]).toEqual(["a2", "b", "c2"]);
+    expect(db.$client.inTransaction).toBe(false);
+  });
+
+  it(`never puts more than ${maxTransactionsPerCommit} in one commit`, async () => {
+    db = openDb(":memory:");
+    const id = await createMerchant(db, "0");
+    const before = getCommitStats(db);
+    const count = maxTransactionsPerCommit * 2 + 1;
+    await Promise.all(Array.from({ length: count }, (_, index) => rename(id, String(index))));
+    const after = getCommitStats(db);
+    expect(after.transactions - before.transactions).toBe(count);
+    expect(after.commits - before.commits).toBe(3);
+    expect(nameOf(id)).toBe(String(count - 1));
+  });
+
+  it("when SQLite ends the transaction by itself, the work before it in the group is refused too and the rest runs in the next commit", async () => {
+    db = openDb(":memory:");
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((name) => createMerchant(db, name)));
+    const results = await Promise.allSettled([
+      rename(a, "a2"),
+      transact(db, async (tx) => {
+        tx.update(merchants).set({ name: "b2" }).where(eq(merchants.id, b)).run();
+        // What a full disk or an I/O error does: SQLite rolls the whole transaction back
+        db.$client.exec("ROLLBACK");
+        throw new Error("disk full");
+      }),
+      rename(c, "c2"),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "fulfilled"]);
+    expect((results[0] as PromiseRejectedResult).reason).toEqual(new Error("disk full"));
+    expect([nameOf(a), nameOf(b), nameOf(c)]).toEqual(["a", "b", "c2"]);
+    expect(db.$client.inTransaction).toBe(false);
+  });
+});
+

@@ -8,6 +8,7 @@ import { migrate as migratePostgres } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { prepareDatabaseFile, restrictDatabaseFiles } from "@/db/data-files";
 import { getDialect } from "@/db/dialect";
+import { createTransactionQueue, runInGroup, type TransactionQueue } from "@/db/group-commit";
 import { pgSchema } from "@/db/pg/tables";
 import * as schema from "@/db/schema";
 import { attachKeyring, getKeyring, sealClearSecrets } from "@/db/secrets";
@@ -65,7 +66,7 @@ type PostgresDb = NodePgDatabase<typeof pgSchema> & { $client: pg.Pool };
 const globalForEngine = globalThis as unknown as {
   deskPostgresDbs?: WeakSet<object>;
   deskOpenTransactions?: AsyncLocalStorage<OpenTransaction>;
-  deskTransactionQueues?: Map<string, Promise<void>>;
+  deskTransactionGroups?: Map<string, TransactionQueue>;
 };
 const postgresDbs = (globalForEngine.deskPostgresDbs ??= new WeakSet<object>());
 
@@ -105,7 +106,7 @@ export async function closeDb(db: Db): Promise<void> {
 type OpenTransaction = { db: Db; tx: Tx; active: boolean };
 
 const openTransactions = (globalForEngine.deskOpenTransactions ??= new AsyncLocalStorage<OpenTransaction>());
-const queueTails = (globalForEngine.deskTransactionQueues ??= new Map<string, Promise<void>>());
+const transactionQueues = (globalForEngine.deskTransactionGroups ??= new Map<string, TransactionQueue>());
 const memoryKeys = new WeakMap<Db, string>();
 let memoryCount = 0;
 
@@ -119,11 +120,31 @@ function getQueueKey(db: Db): string {
   return db.$client.name;
 }
 
+function getTransactionQueue(db: Db): TransactionQueue {
+  const key = getQueueKey(db);
+  let queue = transactionQueues.get(key);
+  if (!queue) transactionQueues.set(key, (queue = createTransactionQueue()));
+  return queue;
+}
+
+/** Whether no transaction is running or waiting on any SQLite file of this process (tests that step loops by hand). */
+export function areTransactionsIdle(): boolean {
+  for (const queue of transactionQueues.values()) if (queue.isScheduled || queue.waiting.length > 0) return false;
+  return true;
+}
+
+/** How many commits this process made on the database's file and how many transactions they carried (bench, tests). */
+export function getCommitStats(db: Db): { commits: number; transactions: number } {
+  if (isPostgresDb(db)) return { commits: 0, transactions: 0 };
+  return { ...getTransactionQueue(db).stats };
+}
+
 /**
  * Runs `run` in one transaction, committed when it resolves and rolled back when it throws. The data-access code
  * is asynchronous (the same functions run on PostgreSQL, docs/postgres.md), so a transaction's statements can be
- * separated by awaits: on SQLite's one connection, transactions take turns through a queue, and a `transact` called
- * inside an open one (directly or further down) joins it instead of waiting for itself.
+ * separated by awaits: on SQLite's one connection, transactions take turns, those waiting together share one commit
+ * (each in its own savepoint, db/group-commit.ts), and a `transact` called inside an open one (directly or further
+ * down) joins it instead of waiting for itself. The promise settles once the commit is done.
  *
  * Every write that must not be lost goes through here: a lone statement run outside any transaction while another's
  * is open on the connection becomes part of it (docs/architecture.md#transactions).
@@ -132,32 +153,16 @@ export async function transact<T>(db: Db, run: (tx: Tx) => Promise<T> | T): Prom
   const open = openTransactions.getStore();
   if (open?.active && (open.db === db || open.tx === db)) return run(open.tx);
   if (isPostgresDb(db)) return transactOnPostgres(db, run);
-  const key = getQueueKey(db);
-  const previous = queueTails.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const turn = new Promise<void>((resolve) => (release = resolve));
-  const tail = previous.then(() => turn);
-  queueTails.set(key, tail);
-  await previous;
-  const state: OpenTransaction = { db, tx: db as Tx, active: true };
-  try {
-    // IMMEDIATE: the write lock from the start. A deferred transaction that reads and then writes cannot wait for
-    // another connection's write (a second process on the file, a test, the CLI): SQLite answers it SQLITE_BUSY at
-    // once, whatever the busy timeout, because its snapshot is already stale. An immediate one waits its turn.
-    getStatement(db, "BEGIN IMMEDIATE").run();
+  const target = { connection: db.$client, statement: (text: string) => getStatement(db, text), isInTransaction: () => db.$client.inTransaction };
+  return runInGroup(target, getTransactionQueue(db), async () => {
+    const state: OpenTransaction = { db, tx: db as Tx, active: true };
     try {
-      const result = await openTransactions.run(state, () => run(db as Tx));
-      getStatement(db, "COMMIT").run();
-      return result;
-    } catch (error) {
-      if (db.$client.inTransaction) getStatement(db, "ROLLBACK").run();
-      throw error;
+      return await openTransactions.run(state, () => run(db as Tx));
+    } finally {
+      // Work it started that runs after it ended opens a transaction of its own
+      state.active = false;
     }
-  } finally {
-    state.active = false;
-    release();
-    if (queueTails.get(key) === tail) queueTails.delete(key);
-  }
+  });
 }
 
 /**

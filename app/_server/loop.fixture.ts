@@ -1,8 +1,18 @@
 // For tests of the background loops: timers run by hand, so a test says which pass happens and when, never waits.
 import type { LoopTimers } from "@/app/_server/loop";
+import { areTransactionsIdle } from "@/db/client";
 
-/** Lets a pass that was just run (and its rescheduling) finish. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Lets a pass that was just run (and its rescheduling) finish: each of its transactions takes a turn of the event
+ * loop (db/group-commit.ts), so turns go by until none is running or waiting.
+ */
+async function settle() {
+  await nextTurn();
+  for (let turns = 0; turns < 1_000 && !areTransactionsIdle(); turns++) await nextTurn();
+  await nextTurn();
+}
 
 /**
  * Records what was scheduled. `tick()` fires the timer scheduled first and says after how many ms it was due (null
