@@ -27,11 +27,11 @@ export async function measureInboxPair(small: { url: string; cookie: string }, l
   return { small: percentile(smallLatencies, 95), large: percentile(largeLatencies, 95) };
 }
 
-export async function listPendingIds(cookie: string, count: number): Promise<string[]> {
+export async function listPendingIds(cookie: string, count: number, url = baseUrl): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   while (ids.length < count) {
-    const response = await fetch(`${baseUrl}/api/requests?limit=200${cursor ? `&cursor=${cursor}` : ""}`, { headers: { cookie } });
+    const response = await fetch(`${url}/api/requests?limit=200${cursor ? `&cursor=${cursor}` : ""}`, { headers: { cookie } });
     const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
     ids.push(...page.items.map((item) => item.id));
     cursor = page.nextCursor;
@@ -40,21 +40,22 @@ export async function listPendingIds(cookie: string, count: number): Promise<str
   return ids.slice(0, count);
 }
 
-const decide = (cookie: string, id: string) =>
-  fetch(`${baseUrl}/api/requests/${id}/decision`, {
+const decide = (cookie: string, id: string, url = baseUrl) =>
+  fetch(`${url}/api/requests/${id}/decision`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json", origin: baseUrl },
+    headers: { cookie, "content-type": "application/json", origin: url },
     body: JSON.stringify({ decision: "approve" }),
   });
 
-export async function measureDecisions(agentCookies: string[], ids: string[]) {
+/** Each agent clicks through its share back to back; with several instances, agent i uses `urls[i % urls.length]` (its cookie must be from there). */
+export async function measureDecisions(agentCookies: string[], ids: string[], urls: string[] = [baseUrl]) {
   const perAgent = Math.floor(ids.length / agentCookies.length);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   await Promise.all(
     agentCookies.map(async (cookie, agentIndex) => {
       for (const id of ids.slice(agentIndex * perAgent, (agentIndex + 1) * perAgent)) {
-        const result = await timed(() => decide(cookie, id));
+        const result = await timed(() => decide(cookie, id, urls[agentIndex % urls.length]));
         latencies.push(result.ms);
         statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
       }
@@ -63,7 +64,7 @@ export async function measureDecisions(agentCookies: string[], ids: string[]) {
   return { p95: percentile(latencies, 95), count: latencies.length, ok: statuses.get(200) ?? 0 };
 }
 
-export async function measureRaces(agentCookies: string[], ids: string[]) {
+export async function measureRaces(agentCookies: string[], ids: string[], url = baseUrl) {
   let winners = 0;
   let conflicts = 0;
   let other = 0;
@@ -72,7 +73,7 @@ export async function measureRaces(agentCookies: string[], ids: string[]) {
       ids.slice(offset, offset + 25).map(async (id, index) => {
         const first = agentCookies[(offset + index) % agentCookies.length];
         const second = agentCookies[(offset + index + 1) % agentCookies.length];
-        const results = await Promise.all([decide(first, id), decide(second, id)]);
+        const results = await Promise.all([decide(first, id, url), decide(second, id, url)]);
         for (const response of results) {
           await response.arrayBuffer();
           if (response.status === 200) winners++;
@@ -85,13 +86,13 @@ export async function measureRaces(agentCookies: string[], ids: string[]) {
   return { winners, conflicts, other };
 }
 
-export async function measureMetricsP95(cookie: string, range: "30" | "365") {
-  const get = () => timed(() => fetch(`${baseUrl}/api/metrics?range=${range}`, { headers: { cookie } }));
+export async function measureMetricsP95(cookie: string, range: "30" | "365", url = baseUrl, samples = metricsSamples) {
+  const get = () => timed(() => fetch(`${url}/api/metrics?range=${range}`, { headers: { cookie } }));
   const warm = await get();
   if (warm.status !== 200) throw new Error(`GET /api/metrics?range=${range}: ${warm.status}`);
   const latencies: number[] = [];
   const started = Date.now();
-  while (latencies.length < metricsSamples.min || (latencies.length < metricsSamples.max && Date.now() - started < metricsSamples.timeBoxMs)) {
+  while (latencies.length < samples.min || (latencies.length < samples.max && Date.now() - started < samples.timeBoxMs)) {
     latencies.push((await get()).ms);
   }
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), samples: latencies.length };

@@ -9,15 +9,16 @@ import { createEmptyRollup } from "@/lib/metrics/response-metrics";
 import { getShanghaiMonthStart, getShanghaiTimeOfDayMs, hourMs } from "@/lib/time";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 
-/** request.created events through the real endpoint (signature, validation, reducer, store), 20 in flight. */
-export async function measureWebhookIngest(benchShops: BenchShop[]) {
+/** request.created events through the real endpoint (signature, validation, reducer, store), 20 in flight; with several instances, spread round-robin. */
+export async function measureWebhookIngest(benchShops: BenchShop[], urls: string[] = [baseUrl]) {
   const send = async (events: { shop: BenchShop; event: CreatedEvent }[], statuses: Map<number, number>) => {
     let next = 0;
     await Promise.all(
       Array.from({ length: ingestConcurrency }, async () => {
         while (next < events.length) {
-          const { shop, event } = events[next++];
-          const response = await postEvent(shop, event);
+          const index = next++;
+          const { shop, event } = events[index];
+          const response = await postEvent(shop, event, urls[index % urls.length]);
           await response.arrayBuffer();
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         }

@@ -23,6 +23,7 @@ import {
   smallHistory,
 } from "@/bench/config";
 import { runCrashTest } from "@/bench/crash-test";
+import { measurePostgresRows } from "@/bench/run-postgres";
 import { prepareDatabase } from "@/bench/databases";
 import { measureApproveInteraction } from "@/bench/measure-browser";
 import { listPendingIds, measureDecisions, measureHttpBaseline, measureInboxPair, measureMetricsP95, measureRaces } from "@/bench/measure-http";
@@ -69,8 +70,10 @@ async function main() {
   record({ key: "inbox.large", measure: `inbox first page p95, ${largeHistory.toLocaleString()} history`, figure: ms(largeInbox), goal: "", pass: null, value: largeInbox });
   record({ key: "inbox.ratio", measure: "inbox p95 ratio large/small", figure: (largeInbox / smallInbox).toFixed(2), goal: "≤ 1.5", pass: largeInbox / smallInbox <= 1.5, value: largeInbox / smallInbox });
 
+  const metricsP95 = { "30": NaN, "365": NaN };
   for (const [range, goalMs] of [["30", 200], ["365", 500]] as const) {
     const metrics = await measureMetricsP95(owner, range);
+    metricsP95[range] = metrics.p95;
     record({
       key: `metrics.${range}`,
       measure: `GET /api/metrics?range=${range} p50 / p95 as owner, ${metrics.samples} sequential`,
@@ -166,6 +169,13 @@ async function main() {
   db.$client.close();
   await stopServer(server);
 
+  const { copyS } = await measurePostgresRows(large, largeHistory, {
+    inboxLarge: largeInbox,
+    metrics: metricsP95,
+    decisionP95: decisions.p95,
+    ingestPerSecond: ingest.perSecond,
+  });
+
   const loadBeforeCrash = loadAverage();
   console.log(`\n[crash test: ${crashRounds} SIGKILL rounds]`);
   const crash = await runCrashTest(crashRounds);
@@ -197,13 +207,15 @@ async function main() {
     goal: "",
     pass: null,
   });
+  // Like the build, the PostgreSQL copy is made once per seed or migration change, so the budget leaves it out too
+  const budgetedS = durationS - buildS - copyS;
   record({
     key: "duration",
-    measure: "bench wall time with seeding, without the build (build / measures)",
-    figure: `${durationS - buildS} s (${buildS} s / ${measuresS} s)`,
+    measure: "bench wall time with seeding, without the build and the PostgreSQL copy (build / copy / measures)",
+    figure: `${budgetedS} s (${buildS} s / ${copyS} s / ${measuresS} s)`,
     goal: `< ${budgetS} s`,
-    pass: durationS - buildS < budgetS,
-    value: durationS - buildS,
+    pass: budgetedS < budgetS,
+    value: budgetedS,
   });
 
   writeResults({ durationS, measuresS, loadAtStart, loadAtEnd });
