@@ -1,0 +1,14 @@
+import { defineConfig } from "@playwright/test";
+import base from "./playwright.config";
+
+// The multi-instance e2e (e2e/multi-instance.spec.ts): three desk instances of the e2e build on one PostgreSQL
+// database, which the spec starts and kills itself, so there is no webServer here. `npm test` runs it after the
+// normal e2e (scripts/test.mjs); alone: `npx playwright test -c playwright.multi-instance.config.ts`.
+export default defineConfig({
+  ...base,
+  testIgnore: [],
+  testMatch: "**/multi-instance.spec.ts",
+  workers: 1,
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e-multi-instance.json" }]],
+  webServer: undefined,
+});
