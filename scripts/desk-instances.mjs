@@ -56,8 +56,11 @@ export async function createDatabase(serverUrl, label) {
  */
 export function sharedInstanceEnv({ databaseUrl, dataDir, distDir, extra = {} }) {
   fs.mkdirSync(dataDir, { recursive: true });
+  // Without a url the instances are SQLite's, whatever this shell's DATABASE_URL says
+  const inherited = { ...process.env };
+  delete inherited.DATABASE_URL;
   return {
-    ...process.env,
+    ...inherited,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: distDir,
