@@ -9,6 +9,8 @@ export default defineConfig({
   testIgnore: [],
   testMatch: "**/multi-instance.spec.ts",
   workers: 1,
+  // A folder of its own: Playwright empties its output folder first, and the normal run's traces must stay
+  outputDir: "test-results/multi-instance",
   reporter: [["list"], ["json", { outputFile: "test-results/e2e-multi-instance.json" }]],
   webServer: undefined,
 });
