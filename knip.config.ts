@@ -15,6 +15,8 @@ const config: KnipConfig = {
     "db/setup.ts",
   ],
   project: ["**/*.{ts,tsx,mjs,css}"],
+  // The multi-instance e2e has a Playwright config of its own (scripts/test.mjs runs it with -c)
+  playwright: { config: ["playwright.config.ts", "playwright.multi-instance.config.ts"] },
   // An export its own file uses is not dead, only visible wider than it needs to be
   ignoreExportsUsedInFile: true,
   compilers: {

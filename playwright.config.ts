@@ -8,6 +8,8 @@ export const e2eDistDir = `.next-e2e-${e2ePort}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // Its own run, with its own servers on PostgreSQL: playwright.multi-instance.config.ts
+  testIgnore: "**/multi-instance.spec.ts",
   // A guard against a hung test, not a speed check: specs that drive several browsers or run axe over a page take
   // longer on a busy two-core machine
   timeout: 120_000,

@@ -28,4 +28,6 @@ export const ingestWarmUpEvents = isQuick ? 100 : 500;
 export const sseEvents = isQuick ? 20 : 40;
 // Each round restarts the server (seconds on this machine), so --quick runs fewer to stay under 2 minutes
 export const crashRounds = isQuick ? 3 : 20;
+// Two instances on PostgreSQL: each round restarts the killed one while the other takes the load
+export const crashRoundsTwoInstances = isQuick ? 2 : 8;
 export const bin = (name: string) => path.join("node_modules", ".bin", name);

@@ -1,4 +1,6 @@
-// The crash test (scripts/crash-test.mjs) run against the bench's build, its summary read back into figures.
+// The crash test (scripts/crash-test.mjs) run against the bench's build, its summary read back into figures: one
+// instance on SQLite, or several on one PostgreSQL database (docs/loops.md#several-instances; the test finds or starts
+// the server with scripts/postgres.mjs).
 import { spawn } from "node:child_process";
 import { distDir, port } from "@/bench/config";
 
@@ -9,6 +11,8 @@ type CrashTest = {
   lost: number;
   duplicated: number;
   answered: number;
+  /** Cards whose decision was answered 200 more than once (must be 0) */
+  answeredTwice: number;
   committed: number;
   delivered: number;
   resends: number;
@@ -17,9 +21,10 @@ type CrashTest = {
 };
 
 /** scripts/crash-test.mjs (docs/webhooks.md) against the bench's build; its summary lines are read back. */
-export async function runCrashTest(rounds: number): Promise<CrashTest> {
+export async function runCrashTest(rounds: number, { instances = 1 } = {}): Promise<CrashTest> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["scripts/crash-test.mjs", "--rounds", String(rounds), "--port", String(port)], {
+  const args = ["scripts/crash-test.mjs", "--rounds", String(rounds), "--port", String(port), "--instances", String(instances)];
+  const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
   });
@@ -43,6 +48,7 @@ export async function runCrashTest(rounds: number): Promise<CrashTest> {
     lost: storedTimes.filter((times) => times === 0).length,
     duplicated: storedTimes.filter((times) => times > 1).length,
     answered: number(/decisions answered 200: (\d+)/),
+    answeredTwice: number(/answered 200 twice: (\d+)/),
     committed: number(/decisions committed \(incl\. answers lost to a kill\): (\d+)/),
     delivered: number(/delivered to the platform: (\d+) distinct keys/),
     resends: number(/(\d+) resends with the same key/),

@@ -8,6 +8,7 @@ import { benchRuleSet, measureBacktest } from "@/bench/backtest";
 import {
   baseUrl,
   crashRounds,
+  crashRoundsTwoInstances,
   dataDir,
   decisionCount,
   idleHoldMs,
@@ -193,6 +194,17 @@ async function main() {
     figure: `${crash.answered} / ${crash.committed} / ${crash.delivered} (${crash.resends})`,
     goal: "every committed delivered",
     pass: crash.exitCode === 0 && crash.problems === 0,
+  });
+
+  console.log(`\n[crash test, two instances on PostgreSQL: ${crashRoundsTwoInstances} SIGKILL rounds]`);
+  const crashTwo = await runCrashTest(crashRoundsTwoInstances, { instances: 2 });
+  record({
+    key: "crash.two-instances",
+    measure: `crash test, two instances on PostgreSQL, ${crashTwo.rounds} SIGKILL rounds (one at a time): events acked / lost / duplicated; decisions answered / twice / delivered; ${crashTwo.seconds} s`,
+    figure: `${crashTwo.acked} / ${crashTwo.lost} / ${crashTwo.duplicated}; ${crashTwo.answered} / ${crashTwo.answeredTwice} / ${crashTwo.delivered}`,
+    goal: "lost 0, duplicated 0, answered twice 0",
+    pass: crashTwo.exitCode === 0 && crashTwo.problems === 0 && crashTwo.acked > 0,
+    value: crashTwo.lost + crashTwo.duplicated + crashTwo.answeredTwice,
   });
 
   const finishedAt = Date.now();

@@ -1,104 +1,110 @@
 // Crash test (docs/webhooks.md): sends signed events and decisions while killing the server with SIGKILL at
-// random moments, 20 rounds; then checks that every event that got a 2xx is stored exactly once and
-// every decision that was committed reached the receiver (resends only with the same idempotency key).
+// random moments, 20 rounds; then checks that every event that got a 2xx is stored exactly once,
+// every decision that was committed reached the receiver (resends only with the same idempotency key), and no card
+// was answered 200 twice or delivered under two keys.
 //   npx next build (or set NEXT_DIST_DIR to an existing build) && node scripts/crash-test.mjs [--rounds 20] [--port 3299]
-import { Buffer } from "node:buffer";
-import { spawn, spawnSync } from "node:child_process";
-import { createHmac, timingSafeEqual } from "node:crypto";
+// Several instances on one PostgreSQL database (docs/loops.md#several-instances):
+//   node scripts/crash-test.mjs --instances 2 [--database-url postgres://user@host/postgres]
+// The instances listen on port, port + 1, …; events and decisions are spread over the running ones, and each round
+// SIGKILLs one of them (in turn) while the other goes on taking the load, then starts it again. The test makes its
+// own database on the server --database-url names (its user may create databases), or on the one
+// scripts/postgres.mjs finds or starts, and drops it at the end. --database-url with one instance: one on PostgreSQL.
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { createDatabase, postPlatformEvent, setUpDatabase, sharedInstanceEnv, startDecisionReceiver, startInstance } from "./desk-instances.mjs";
+import { providePostgres } from "./postgres.mjs";
 
 const { values: options } = parseArgs({
-  options: { rounds: { type: "string", default: "20" }, port: { type: "string", default: "3299" }, seed: { type: "string", default: "6" } },
+  options: {
+    rounds: { type: "string", default: "20" },
+    port: { type: "string", default: "3299" },
+    seed: { type: "string", default: "6" },
+    instances: { type: "string", default: "1" },
+    "database-url": { type: "string" },
+  },
 });
 const rounds = Number(options.rounds);
 const port = Number(options.port);
-const desk = `http://localhost:${port}`;
+const instanceCount = Number(options.instances);
+if (!Number.isInteger(instanceCount) || instanceCount < 1) throw new Error("--instances must be a whole number, 1 or more");
+const isPostgres = instanceCount > 1 || options["database-url"] !== undefined;
 const shopId = "shop_0000000000000000tma1";
 const secret = "local-demo-secret-tmall";
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "crash-test-"));
-const databasePath = path.join(workDir, "desk.db");
 let seed = Number(options.seed);
 const random = () => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
   return seed / 2147483648;
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const sign = (timestamp, body) => createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest("hex");
 
 // ---- the fake platform: receives decisions, checks signatures, counts by idempotency key
-const deliveries = new Map();
-let badSignatures = 0;
-const receiver = http.createServer((request, response) => {
-  const chunks = [];
-  request.on("data", (chunk) => chunks.push(chunk));
-  request.on("end", () => {
-    const body = Buffer.concat(chunks);
-    const timestamp = String(request.headers["x-timestamp"] ?? "");
-    const provided = Buffer.from(String(request.headers["x-signature"] ?? ""), "hex");
-    const expected = Buffer.from(sign(timestamp, body), "hex");
-    if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
-      badSignatures++;
-      response.writeHead(401).end();
-      return;
-    }
-    const key = String(request.headers["idempotency-key"]);
-    const event = JSON.parse(body.toString("utf8"));
-    const seen = deliveries.get(key) ?? { count: 0, requestIds: new Set() };
-    seen.count++;
-    seen.requestIds.add(event.data.requestId);
-    deliveries.set(key, seen);
-    response.writeHead(200).end();
-  });
-});
-await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-const receiverUrl = `http://127.0.0.1:${receiver.address().port}/decisions`;
+const receiver = await startDecisionReceiver(secret);
 
-const env = {
-  ...process.env,
-  NODE_ENV: "production",
-  NEXT_TELEMETRY_DISABLED: "1",
-  DATABASE_PATH: databasePath,
-  APP_URL: desk,
-  DEMO_PLATFORM_ENDPOINT: receiverUrl,
+// ---- the database: SQLite's file in the work folder, or a throwaway PostgreSQL database all instances share
+const server = isPostgres ? await serverFor(options["database-url"]) : null;
+const database = server ? await createDatabase(server.url, "crash") : null;
+const env = sharedInstanceEnv({
+  databaseUrl: database?.url,
+  dataDir: workDir,
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // The receiver listens on 127.0.0.1: the outbound guard opens loopback only with this (docs/security.md)
-  ALLOW_LOCAL_ENDPOINTS: "1",
-  AUTH_SIGN_IN_PER_MINUTE: "100000",
-};
-const setup = spawnSync(path.join("node_modules", ".bin", "tsx"), ["db/setup.ts"], { env, stdio: "inherit" });
-if (setup.status !== 0) process.exit(1);
+  extra: { DEMO_PLATFORM_ENDPOINT: receiver.url, ALLOW_LOCAL_ENDPOINTS: "1", AUTH_SIGN_IN_PER_MINUTE: "100000" },
+});
+setUpDatabase(env);
+const store = database ? await openPostgresStore(database.url) : openSqliteStore(env.DATABASE_PATH);
 
-let server = null;
-async function startServer() {
-  server = spawn(process.execPath, ["scripts/serve.mjs", "-p", String(port)], { env, detached: true, stdio: "ignore" });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${desk}/login`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error("server did not start");
-}
-async function killServer() {
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  process.kill(-server.pid, "SIGKILL");
-  await exited;
+async function serverFor(url) {
+  if (url === undefined) return providePostgres();
+  // A server given by hand: used as it is, never stopped here
+  return { url, source: "--database-url", stop: async () => {} };
 }
 
-const db = new Database(databasePath, { readonly: true });
+/** Reads with `?` placeholders on either engine; counts come back as numbers. */
+function openSqliteStore(file) {
+  const db = new Database(file, { readonly: true });
+  return { get: async (sql, ...values) => db.prepare(sql).get(...values), close: async () => db.close() };
+}
+async function openPostgresStore(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    get: async (sql, ...values) => {
+      let index = 0;
+      const { rows } = await client.query(sql.replace(/\?/g, () => `$${++index}`), values);
+      const row = rows[0];
+      return row && Object.fromEntries(Object.entries(row).map(([key, value]) => [key, key === "count" || key === "pending" ? Number(value) : value]));
+    },
+    close: () => client.end(),
+  };
+}
+
+// ---- the instances: port, port + 1, …
+const slots = Array.from({ length: instanceCount }, (_, index) => ({ port: port + index, instance: null }));
+const running = () => slots.filter((slot) => slot.instance?.isRunning).map((slot) => slot.instance);
+async function startStopped() {
+  // One after another: Next servers preparing at once on a small machine only slow each other down
+  for (const slot of slots) if (!slot.instance?.isRunning) slot.instance = await startInstance({ port: slot.port, env, logDir: workDir });
+}
+let turn = 0;
+/** The next running instance, round-robin: what a load balancer in front of them would do. */
+function pickInstance() {
+  const alive = running();
+  return alive.length === 0 ? null : alive[turn++ % alive.length];
+}
+
 const acked = new Map(); // event id → platform request id of its request.created
 const decisions = new Set(); // desk request ids whose decision got a 200
+const answeredTwice = new Set(); // desk request ids whose decision got a 200 more than once: must stay empty
 let sentEvents = 0;
 let resentEvents = 0;
 let cookie = "";
 
-async function signInOwner() {
+async function signInOwner(desk) {
   const response = await fetch(`${desk}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: desk },
@@ -127,16 +133,12 @@ function newCreatedEvent() {
 }
 
 async function postEvent(event) {
-  const body = JSON.stringify(event);
-  const timestamp = String(Math.floor(Date.now() / 1000));
+  const instance = pickInstance();
+  if (!instance) return sleep(5);
   sentEvents++;
   try {
-    const response = await fetch(`${desk}/api/platforms/tmall/events`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "X-Shop-Id": shopId, "X-Timestamp": timestamp, "X-Signature": sign(timestamp, body) },
-      body,
-    });
-    if (response.ok) acked.set(event.id, event.data.requestId);
+    const answer = await postPlatformEvent({ baseUrl: instance.url, platform: "tmall", shopId, secret, event });
+    if (answer.status >= 200 && answer.status < 300) acked.set(event.id, event.data.requestId);
   } catch {
     // killed mid-request: no 2xx, so no promise made
   }
@@ -144,17 +146,21 @@ async function postEvent(event) {
 
 async function decideOne() {
   const ackedIds = [...acked.values()];
-  if (ackedIds.length === 0) return;
+  const instance = pickInstance();
+  if (ackedIds.length === 0 || !instance) return;
   const platformRequestId = ackedIds[Math.floor(random() * ackedIds.length)];
-  const row = db.prepare("select id, status from requests where platform_request_id = ?").get(platformRequestId);
+  const row = await store.get("select id, status from requests where platform_request_id = ?", platformRequestId);
   if (!row || row.status !== "pending") return;
   try {
-    const response = await fetch(`${desk}/api/requests/${row.id}/decision`, {
+    const response = await fetch(`${instance.url}/api/requests/${row.id}/decision`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: desk, cookie },
+      headers: { "content-type": "application/json", origin: instance.url, cookie },
       body: JSON.stringify({ decision: "approve" }),
     });
-    if (response.ok) decisions.add(row.id);
+    if (response.ok) {
+      if (decisions.has(row.id)) answeredTwice.add(row.id);
+      decisions.add(row.id);
+    }
   } catch {
     // killed mid-request
   }
@@ -181,58 +187,78 @@ async function load(untilMs) {
       await sleep(20);
     }
   };
-  await Promise.all([sender(), sender(), sender(), decider()]);
+  // One decider per instance: with several, two may race on one card (one 200, the other 409 already_decided)
+  await Promise.all([sender(), sender(), sender(), ...slots.map(() => decider())]);
 }
 
+const isSeveral = instanceCount > 1;
 for (let round = 1; round <= rounds; round++) {
-  await startServer();
-  if (!cookie) await signInOwner();
+  await startStopped();
+  if (!cookie) await signInOwner(slots[0].instance.url);
+  const victim = slots[(round - 1) % slots.length].instance;
   const killAt = Date.now() + 300 + random() * 2500;
-  const loading = load(killAt + 200);
+  // With several, the others go on taking the load for a second after the kill (their loops take over the locks)
+  const loading = load(killAt + (isSeveral ? 1_000 : 200));
   await sleep(Math.max(0, killAt - Date.now()));
-  await killServer();
+  await victim.kill("SIGKILL");
   await loading;
-  process.stdout.write(`round ${round}/${rounds}: ${acked.size} events acked, ${decisions.size} decisions, ${deliveries.size} delivered so far\n`);
+  const killed = isSeveral ? ` (killed :${victim.port})` : "";
+  process.stdout.write(`round ${round}/${rounds}${killed}: ${acked.size} events acked, ${decisions.size} decisions, ${receiver.deliveries.size} delivered so far\n`);
 }
 
 // Final start: the sender resumes from the outbox and drains it
-await startServer();
+await startStopped();
 for (let i = 0; i < 600; i++) {
-  const { pending } = db.prepare("select count(*) as pending from outbox where status = 'pending'").get();
+  const { pending } = await store.get("select count(*) as pending from outbox where status = 'pending'");
   if (pending === 0) break;
   await sleep(200);
 }
-await killServer();
-receiver.close();
+await Promise.all(running().map((instance) => instance.kill()));
+await receiver.close();
 
 const problems = [];
 for (const [eventId, platformRequestId] of acked) {
-  const { count } = db.prepare("select count(*) as count from webhook_events where shop_id = ? and event_id = ?").get(shopId, eventId);
+  const { count } = await store.get("select count(*) as count from webhook_events where shop_id = ? and event_id = ?", shopId, eventId);
   if (count !== 1) problems.push(`event ${eventId} stored ${count} times`);
-  const cards = db.prepare("select count(*) as count from requests where platform_request_id = ?").get(platformRequestId).count;
+  const cards = (await store.get("select count(*) as count from requests where platform_request_id = ?", platformRequestId)).count;
   if (cards !== 1) problems.push(`request ${platformRequestId} has ${cards} cards`);
 }
 // Decisions on this run's requests, including those whose 200 was lost to a kill
-const decidedStatement = db.prepare("select id from requests where shop_id = ? and platform_request_id = ? and decision is not null");
-const committed = [...new Set(acked.values())].map((platformRequestId) => decidedStatement.get(shopId, platformRequestId)).filter(Boolean);
+const committed = [];
+for (const platformRequestId of new Set(acked.values())) {
+  const row = await store.get("select id from requests where shop_id = ? and platform_request_id = ? and decision is not null", shopId, platformRequestId);
+  if (row) committed.push(row);
+}
 for (const { id } of committed) {
-  const row = db.prepare("select status from outbox where request_id = ?").get(id);
+  const row = await store.get("select status from outbox where request_id = ?", id);
   if (!row) problems.push(`decision on ${id} has no outbox row`);
   else if (row.status !== "delivered") problems.push(`decision on ${id} is ${row.status}`);
-  if (!deliveries.has(`dec_${id}`)) problems.push(`decision on ${id} never reached the platform`);
+  if (!receiver.deliveries.has(`dec_${id}`)) problems.push(`decision on ${id} never reached the platform`);
 }
 for (const id of decisions) if (!committed.some((row) => row.id === id)) problems.push(`decision on ${id} answered 200 but is not stored`);
+for (const id of answeredTwice) problems.push(`decision on ${id} answered 200 twice`);
 let resends = 0;
-for (const [key, seen] of deliveries) {
+const keysByRequest = new Map();
+for (const [key, seen] of receiver.deliveries) {
   resends += seen.count - 1;
   if (seen.requestIds.size !== 1) problems.push(`key ${key} carried ${seen.requestIds.size} different requests`);
+  for (const requestId of seen.requestIds) keysByRequest.set(requestId, [...(keysByRequest.get(requestId) ?? []), key]);
+}
+for (const [requestId, keys] of keysByRequest) {
+  if (keys.length > 1) problems.push(`request ${requestId} delivered under ${keys.length} keys`);
+  // The platform heard only answers the desk stored (the demo's own decided cards among them)
+  const row = await store.get("select decision from requests where shop_id = ? and platform_request_id = ?", shopId, requestId);
+  if (!row?.decision) problems.push(`request ${requestId} delivered without a stored decision`);
 }
 
-console.log(`\n[crash-test] ${rounds} rounds of SIGKILL while sending`);
+const where = isPostgres ? `${instanceCount} instance${isSeveral ? "s" : ""} on PostgreSQL (${server.source}), ` : "";
+console.log(`\n[crash-test] ${where}${rounds} rounds of SIGKILL${isSeveral ? " (one instance at a time)" : ""} while sending`);
 console.log(`  events sent ${sentEvents} (of which replays of acked ids ${resentEvents}); 2xx distinct event ids ${acked.size}; each stored exactly once: ${problems.every((p) => !p.startsWith("event")) ? "yes" : "NO"}`);
-console.log(`  decisions answered 200: ${decisions.size}; decisions committed (incl. answers lost to a kill): ${committed.length}`);
-console.log(`  delivered to the platform: ${deliveries.size} distinct keys, ${resends} resends with the same key, ${badSignatures} bad signatures`);
+console.log(`  decisions answered 200: ${decisions.size}; decisions committed (incl. answers lost to a kill): ${committed.length}; answered 200 twice: ${answeredTwice.size}`);
+console.log(`  delivered to the platform: ${receiver.deliveries.size} distinct keys, ${resends} resends with the same key, ${receiver.badSignatures} bad signatures`);
 console.log(problems.length === 0 ? "  OK: nothing lost, nothing doubled" : `  FAILED (${problems.length}):\n   ${problems.slice(0, 20).join("\n   ")}`);
-db.close();
+await store.close();
+await database?.drop();
+await server?.stop();
 fs.rmSync(workDir, { recursive: true, force: true });
 process.exit(problems.length === 0 ? 0 : 1);
