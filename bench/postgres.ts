@@ -91,7 +91,12 @@ async function copyTables(sqliteFile: string, url: string): Promise<number> {
         batch = [];
       };
       await client.query("begin");
+      // SQLite keeps JSON as text: parsed here so a jsonb column receives the value, not a string holding it
+      const jsonColumns = (
+        await client.query<{ column_name: string }>("select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 and data_type in ('json', 'jsonb')", [table])
+      ).rows.map((row) => row.column_name);
       for (const row of sqlite.prepare(`select * from "${table}"`).iterate() as Iterable<Record<string, unknown>>) {
+        for (const column of jsonColumns) if (typeof row[column] === "string") row[column] = JSON.parse(row[column]);
         // bytea reads hex text
         for (const [column, value] of Object.entries(row)) if (Buffer.isBuffer(value)) row[column] = `\\x${value.toString("hex")}`;
         batch.push(row);

@@ -103,7 +103,7 @@ export async function closeDb(db: Db): Promise<void> {
   else db.$client.close();
 }
 
-type OpenTransaction = { db: Db; tx: Tx; active: boolean };
+type OpenTransaction = { db: Db; tx: Tx; active: boolean; beforeCommit?: (() => Promise<void>)[] };
 
 const openTransactions = (globalForEngine.deskOpenTransactions ??= new AsyncLocalStorage<OpenTransaction>());
 const transactionQueues = (globalForEngine.deskTransactionGroups ??= new Map<string, TransactionQueue>());
@@ -166,6 +166,19 @@ export async function transact<T>(db: Db, run: (tx: Tx) => Promise<T> | T): Prom
 }
 
 /**
+ * Runs `write` just before the open transaction on `writer` commits, when that is a PostgreSQL one; anywhere else at
+ * once. For writes to rows many transactions share (the metrics rollups: every card of a shop's hour adds to one
+ * row): PostgreSQL holds a row's lock from the write to the commit, so written last they are held for the commit
+ * only, not for the rest of the transaction's round trips (docs/postgres.md#hot-rows). Deferred writes run in the
+ * order they were asked for; nothing in the transaction may read what they write before it ends.
+ */
+export async function runBeforeCommit(writer: Db | Tx, write: () => Promise<void>): Promise<void> {
+  const open = openTransactions.getStore();
+  if (open?.active && open.tx === writer && open.beforeCommit) open.beforeCommit.push(write);
+  else await write();
+}
+
+/**
  * PostgreSQL: a transaction on a connection of its own from the pool, so transactions of this process run side by
  * side; conflicting writes wait on row locks. Read committed: every write the desk races on is a conditional update
  * or an upsert, decided by the row as it is when the write runs (docs/postgres.md#transactions).
@@ -176,9 +189,14 @@ async function transactOnPostgres<T>(db: Db, run: (tx: Tx) => Promise<T> | T): P
     const tx = pgTx as unknown as Tx;
     attachKeyring(tx, keyring);
     postgresDbs.add(tx);
-    const state: OpenTransaction = { db, tx, active: true };
+    const state: OpenTransaction = { db, tx, active: true, beforeCommit: [] };
     try {
-      return await openTransactions.run(state, () => run(tx));
+      return await openTransactions.run(state, async () => {
+        const result = await run(tx);
+        // The deferred hot-row writes, last (a deferred write may defer another: it runs after these)
+        for (let index = 0; index < state.beforeCommit!.length; index++) await state.beforeCommit![index]();
+        return result;
+      });
     } finally {
       state.active = false;
     }

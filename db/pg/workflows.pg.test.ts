@@ -158,4 +158,41 @@ describe("workflows on PostgreSQL", () => {
     });
     expect(await read()).toBe("kept");
   });
+
+  it("holds the rollup rows' locks for the commit only: another instance can write them while a card's transaction is still open", async () => {
+    const [db, other] = dbs;
+    // An earlier card puts the shop's hour in the rollups
+    await receive(db, createdEvent());
+    const hourRow = and(eq(metricHourly.shopId, shop.id), eq(metricHourly.agentId, ""));
+    const receivedBefore = (await db.select({ received: sql<number>`sum(${metricHourly.received})`.mapWith(Number) }).from(metricHourly).where(hourRow))[0].received;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let cardStored!: () => void;
+    const stored = new Promise<void>((resolve) => (cardStored = resolve));
+    const event = createdEvent();
+    const open = transact(db, async () => {
+      await receive(db, event);
+      cardStored();
+      // The rest of a transaction's round trips: the rollup rows must not be locked meanwhile
+      await released;
+    });
+    await stored;
+    const blocked = await transact(other, async (tx) => {
+      await tx.execute(sql`set local lock_timeout = '500ms'`);
+      try {
+        await tx.update(metricHourly).set({ received: sql`${metricHourly.received}` }).where(hourRow);
+        return false;
+      } catch (error) {
+        expect(String((error as { cause?: unknown }).cause ?? error)).toMatch(/lock timeout/);
+        return true;
+      }
+    }).catch(() => true);
+    release();
+    await open;
+    expect(blocked).toBe(false);
+    // and the card is counted once it commits
+    const receivedAfter = (await other.select({ received: sql<number>`sum(${metricHourly.received})`.mapWith(Number) }).from(metricHourly).where(hourRow))[0].received;
+    expect(receivedAfter).toBe(receivedBefore + 1);
+  });
 });
+

@@ -1,6 +1,7 @@
 import { eq, getTableName, sql } from "drizzle-orm";
 import { requests } from "@/db/schema";
 import { metricDaily, metricHourly, metricMonthly, metricShopDaily } from "@/db/schema-metrics";
+import { runBeforeCommit } from "@/db/client";
 import { getDialect } from "@/db/dialect";
 import { jsonArrayElementAdded, toNumberArray } from "@/db/dialect-metrics";
 import { getRaw, runRaw } from "@/db/raw";
@@ -96,6 +97,11 @@ export async function applyRollupChange(
   after: RollupSource | null,
   policy: RollupPolicy = defaultRollupPolicy,
 ): Promise<void> {
+  // The hottest rows of all: on PostgreSQL written just before the commit, so their locks are held that long only
+  await runBeforeCommit(writer, () => applyRollupChangeNow(writer, before, after, policy));
+}
+
+async function applyRollupChangeNow(writer: Writer, before: RollupSource | null, after: RollupSource | null, policy: RollupPolicy): Promise<void> {
   const card = after ?? before;
   if (!card) return;
   const left = before ? await addSignedCard(writer, toCardFacts(before), -1, policy) : [];
