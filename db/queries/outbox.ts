@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lte, sql, type Placeholder } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import { transact, type Db, type Tx } from "@/db/client";
 import { getDialect, skippingLocked, toBoolean } from "@/db/dialect";
 import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
@@ -118,18 +118,23 @@ export function getSendLeaseMs(): number {
  * with (the secret opened). Claiming moves the row's next_attempt_at to the end of the lease, so no other pass finds
  * it due meanwhile, and stamps last_attempt_at, so an undo no longer deletes it (it may be out). On PostgreSQL the
  * rows are picked `for update skip locked`: of several instances claiming at once, each takes rows no other is taking,
- * and none waits for another; the claim is one statement, so no transaction stays open while a row is sent.
+ * and none waits for another. The claim is its own short transaction: none stays open while a row is sent.
  */
 export async function claimDueDeliveries(db: Db, now: Date, leaseMs: number, limit = 20): Promise<ClaimedDelivery[]> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const isDue = and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now));
-  const due = db.select({ id: outbox.id }).from(outbox).where(isDue).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit);
-  const claimed = await db
-    .update(outbox)
-    .set({ nextAttemptAt: leaseUntil, lastAttemptAt: now })
-    // Due again in the outer condition: a row another claim moved on while this one waited is not taken twice
-    .where(and(inArray(outbox.id, skippingLocked(due)), isDue))
-    .returning({ id: outbox.id });
+  // Two statements, not `update … where id in (select … limit … for update skip locked)`: PostgreSQL may run that
+  // subquery again for each row it updates (a nested-loop semi-join), and each run locks the next rows, so one
+  // claim took every due row whatever the limit
+  const claimed = await transact(db, async (tx) => {
+    const due = await skippingLocked(tx.select({ id: outbox.id }).from(outbox).where(isDue).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit));
+    if (due.length === 0) return [];
+    return tx
+      .update(outbox)
+      .set({ nextAttemptAt: leaseUntil, lastAttemptAt: now })
+      .where(and(inArray(outbox.id, due.map((row) => row.id)), isDue))
+      .returning({ id: outbox.id });
+  });
   if (claimed.length === 0) return [];
   const rows = await db
     .select({
