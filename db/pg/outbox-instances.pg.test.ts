@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
-import type { Db } from "@/db/client";
+import { transact, type Db } from "@/db/client";
+import { skippingLocked } from "@/db/dialect";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { claimDueDeliveries, sendLeaseMs } from "@/db/queries/outbox";
 import { getScope } from "@/db/queries/users";
@@ -103,6 +104,23 @@ it("while one instance's sends are in flight, the others send the rest and none 
   expect(await statuses()).toEqual(keys.map(() => "delivered"));
 });
 
+it("a claim passes over the rows another instance's claim is locking at that moment, without waiting for it", async () => {
+  await decideMany(25);
+  const [locked, release] = [gate(), gate()];
+  // Instance 0 stands in the middle of its claim: the first 20 rows locked, its transaction open
+  const claiming = transact(dbs[0], async (tx) => {
+    await skippingLocked(tx.select({ id: outbox.id }).from(outbox).orderBy(asc(outbox.id)).limit(20));
+    locked.open();
+    await release.opened;
+  });
+  await locked.opened;
+  // Waiting for instance 0 instead would never end: it lets go only after this claim returns
+  const claimed = await claimDueDeliveries(dbs[1], now, sendLeaseMs);
+  release.open();
+  await claiming;
+  expect(claimed.map((row) => row.id)).toEqual([21, 22, 23, 24, 25]);
+});
+
 it("three instances passing at once until nothing is due deliver every answer exactly once", async () => {
   const keys = await decideMany(70);
   const platform = fakePlatform();
@@ -134,26 +152,29 @@ it("a row claimed by an instance that died is sent by another once the lease run
   expect(await statuses()).toEqual(["delivered"]);
 });
 
-it("a send that outlives its lease does not write its failure over the outcome of the instance that took the row", async () => {
+it("a send that outlives its lease writes no failure over the row another instance has taken since", async () => {
   const [key] = await decideMany(1);
   const platform = fakePlatform();
-  const hung = gate();
-  const started = gate();
-  const late = deliverDueDecisions(
-    dbs[0],
-    deps(async (_input, init) => {
-      platform.receive(init);
-      started.open();
-      await hung.opened;
-      throw new TypeError("fetch failed");
-    }),
-  );
-  await started.opened;
-  expect(await deliverDueDecisions(dbs[1], deps(platform.fetch, at(sendLeaseMs)))).toEqual({ ...idle, delivered: 1 });
-  hung.open();
-  // The late failure is not written: it would count a failed try and make the delivered row due again
+  const heldSend = (started: ReturnType<typeof gate>, hold: ReturnType<typeof gate>, answer: () => Response): SenderDeps["fetch"] => async (_input, init) => {
+    platform.receive(init);
+    started.open();
+    await hold.opened;
+    return answer();
+  };
+  const [startedLate, holdLate, startedTaken, holdTaken] = [gate(), gate(), gate(), gate()];
+  // Instance 0's send hangs past its lease; instance 1 takes the row then and is still sending it when 0's fails
+  const late = deliverDueDecisions(dbs[0], deps(heldSend(startedLate, holdLate, () => { throw new TypeError("fetch failed"); })));
+  await startedLate.opened;
+  const taken = deliverDueDecisions(dbs[1], deps(heldSend(startedTaken, holdTaken, () => new Response(null, { status: 200 })), at(sendLeaseMs)));
+  await startedTaken.opened;
+  holdLate.open();
   expect(await late).toEqual({ ...idle, retrying: 1 });
+  // Not written: a failed try would make the row due again within seconds, and a third instance would send it too
   const [row] = await dbs[0].select().from(outbox).where(eq(outbox.idempotencyKey, key));
-  expect(row).toMatchObject({ status: "delivered", attempts: 0, lastError: null });
+  expect(row).toMatchObject({ status: "pending", attempts: 0, lastError: null, nextAttemptAt: at(2 * sendLeaseMs) });
+  expect(await deliverDueDecisions(dbs[2], deps(platform.fetch, at(sendLeaseMs + 60_000)))).toEqual(idle);
+  holdTaken.open();
+  expect(await taken).toEqual({ ...idle, delivered: 1 });
   expect(platform.calls.get(key)).toBe(2);
+  expect(await statuses()).toEqual(["delivered"]);
 });
