@@ -24,3 +24,14 @@ export function least(...values: SQL[]): SQL<number> {
 export function toBoolean(value: unknown): boolean {
   return value === true || value === 1 || value === "1" || value === "t";
 }
+
+/**
+ * A select that locks the rows it returns and passes over rows another transaction holds: PostgreSQL's
+ * `for update skip locked`, for a queue several instances take from (db/queries/outbox.ts). SQLite has one writer at
+ * a time and no such clause: the select as it is.
+ */
+export function skippingLocked<T extends object>(select: T): T {
+  if (getDialect() !== "postgres") return select;
+  // The queries are typed against the SQLite builder; on PostgreSQL the object is pg-core's select, which has `for`
+  return (select as unknown as { for: (strength: "update", config: { skipLocked: true }) => T }).for("update", { skipLocked: true });
+}

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/db/client";
 import { createMerchant, createShop } from "@/db/factories";
-import { listDueDeliveries } from "@/db/queries/outbox";
+import { claimDueDeliveries } from "@/db/queries/outbox";
 import { getPlatformAppForShop, listPlatformAppsByProtocol, listPlatformAppsForShops, storeTokenGrant, upsertPlatformApp } from "@/db/queries/platforms";
 import { getVerifyingSecrets, listShopConnections, rotateShopSecret } from "@/db/queries/webhooks";
 import { getKeyring, sealClearSecrets } from "@/db/secrets";
@@ -220,7 +220,7 @@ describe("signing and verifying with sealed storage", () => {
     expect(verifySignature(verifying, forged["X-Timestamp"], body, forged["X-Signature"])).toBe(false);
     // 25 h after the rotation the old one no longer verifies (and is not even opened)
     expect(await getVerifyingSecrets(db, shops.tmall, new Date(now.getTime() + 25 * hour))).toEqual([secrets.webhook]);
-    expect(await listDueDeliveries(db, now)).toEqual([]);
+    expect(await claimDueDeliveries(db, now, 0)).toEqual([]);
   });
 });
 

@@ -1,9 +1,8 @@
 import type { Db } from "@/db/client";
-import { runExclusively } from "@/db/queries/loop-lock";
 import { guardedFetch, OutboundRefusedError } from "@/app/_server/net/guarded-fetch";
 import { readResponseTextWithin, ResponseTooLargeError } from "@/app/_server/net/read-response";
 import { answerOnPlatform } from "@/app/_server/platforms/answers";
-import { listDueDeliveries, recordDeliverySuccess, type DueDelivery } from "@/db/queries/outbox";
+import { claimDueDeliveries, getSendLeaseMs, recordDeliverySuccess, type ClaimedDelivery, type DueDelivery } from "@/db/queries/outbox";
 import { recordPlatformAnswer } from "@/db/queries/platforms";
 import { recordAnswerFailure, recordAnswerRefusal } from "@/db/workflows/platform-refusal";
 import type { AnswerOutcome } from "@/lib/platforms/types";
@@ -13,8 +12,9 @@ import type { OutboxStatus } from "@/lib/webhook/settings-types";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 
 // The outbox sender (docs/webhooks.md#decisions-out). It runs inside the Next server process, started by instrumentation.ts,
-// and keeps no state of its own: every row stays pending in SQLite until it is settled, so after
-// a crash or restart the next pass simply picks up what is due (a resend carries the same key).
+// on every instance, and keeps no state of its own: every row stays pending in the database until it is settled, so
+// after a crash or restart the next pass simply picks up what is due (a resend carries the same key). A pass claims
+// its rows first, so on several instances each row is sent by one of them (docs/loops.md#the-outbox-on-several-instances).
 // Settled means delivered, refused by the platform, or dead after the last try; the last two send the
 // card back to the agents (db/workflows/platform-refusal.ts, docs/platforms/refusals.md).
 
@@ -79,7 +79,7 @@ async function sendOwnContract(row: DueDelivery, deps: SenderDeps): Promise<Answ
   }
 }
 
-async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<OutboxStatus> {
+async function deliverOne(db: Db, row: ClaimedDelivery, deps: SenderDeps): Promise<OutboxStatus> {
   let outcome: AnswerOutcome;
   try {
     // A shop connected through a platform app gets the platform's own answer call (docs/platforms/README.md); null: our own contract
@@ -95,12 +95,13 @@ async function deliverOne(db: Db, row: DueDelivery, deps: SenderDeps): Promise<O
   }
   // A business refusal is never retried; a transient error is, until the last try
   if (outcome.refused) return (await recordAnswerRefusal(db, row.id, outcome, deps.now())).status;
-  return (await recordAnswerFailure(db, row.id, outcome.error, deps.now(), deps.random)).status;
+  // Written only while this pass still holds the row: after its lease ran out, another pass owns the outcome
+  return (await recordAnswerFailure(db, row.id, outcome.error, deps.now(), deps.random, { leaseUntil: row.leaseUntil })).status;
 }
 
-/** One pass: every due row is tried once, in parallel; returns how each ended. */
+/** One pass: the due rows it claims are tried once each, in parallel; returns how each ended. */
 export async function deliverDueDecisions(db: Db, deps: SenderDeps = defaultDeps, limit = 20) {
-  const due = await listDueDeliveries(db, deps.now(), limit);
+  const due = await claimDueDeliveries(db, deps.now(), getSendLeaseMs(), limit);
   const outcomes = await Promise.all(due.map((row) => deliverOne(db, row, deps)));
   const count = (status: OutboxStatus) => outcomes.filter((outcome) => outcome === status).length;
   return { delivered: count("delivered"), retrying: count("pending"), refused: count("refused"), dead: count("dead") };
@@ -116,11 +117,8 @@ export function startOutboxSender(getDb: () => Db, intervalMs = 250): { stop: ()
   const tick = async () => {
     let delay = intervalMs;
     try {
-      // One instance sends at a time, so no answer is sent twice (db/queries/loop-lock.ts)
-      let result = { delivered: 0, retrying: 0, refused: 0, dead: 0 };
-      await runExclusively(getDb(), "outbox", async () => {
-        result = await deliverDueDecisions(getDb());
-      });
+      // Every instance runs this pass; the claim keeps two of them from sending one row (db/queries/outbox.ts)
+      const result = await deliverDueDecisions(getDb());
       if (result.refused + result.dead > 0) console.warn(`[outbox] ${result.refused} answer(s) refused by the platform, ${result.dead} undelivered after the last try: back to the agents`);
       if (result.delivered + result.retrying + result.refused + result.dead === 20) delay = 0;
     } catch (error) {

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { deliverDueDecisions, type SenderDeps } from "@/app/_server/outbox-sender";
 import type { Db } from "@/db/client";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
-import { listDueDeliveries, listRecentDeliveries, retryDelivery } from "@/db/queries/outbox";
+import { claimDueDeliveries, listRecentDeliveries, retryDelivery } from "@/db/queries/outbox";
 import { recordAnswerFailure } from "@/db/workflows/platform-refusal";
 import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
@@ -97,7 +97,7 @@ describe("recordAnswerFailure: the retry schedule", () => {
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
     expect((await recordAnswerFailure(db, id, "HTTP 503", now, () => 0.5)).status).toBe("dead");
     expect(await getRow()).toMatchObject({ status: "dead", attempts: 12, lastError: "HTTP 503" });
-    expect(await listDueDeliveries(db, new Date(now.getTime() + 3_600_000))).toEqual([]);
+    expect(await claimDueDeliveries(db, new Date(now.getTime() + 3_600_000), 0)).toEqual([]);
   });
 
   it("random() decides where in the window the next try falls", async () => {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, sql, type Placeholder } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
-import { getDialect, toBoolean } from "@/db/dialect";
+import { transact, type Db, type Tx } from "@/db/client";
+import { getDialect, skippingLocked, toBoolean } from "@/db/dialect";
 import { getPrepared } from "@/db/statements";
 import { orders, requests } from "@/db/schema";
 import { outbox, shopPlatformEndpoints, shopWebhookSecrets } from "@/db/schema-webhooks";
@@ -98,8 +98,44 @@ export type DueDelivery = {
   secret: string | null;
 };
 
-/** Pending rows whose time has come, oldest first, with where to send them and what to sign with (the secret opened). */
-export async function listDueDeliveries(db: Db, now: Date, limit = 20): Promise<DueDelivery[]> {
+/** A due row a pass has claimed, with until when it holds it (the row's next_attempt_at while it is being sent). */
+export type ClaimedDelivery = DueDelivery & { leaseUntil: Date };
+
+/**
+ * How long a claimed row is kept from the other instances while one sends it (docs/loops.md#the-outbox-on-several-instances):
+ * well over a send's longest run (a platform answer is a few calls of 10 s at most). When the sender dies mid-send,
+ * the row is due again this long after it was claimed. SQLite has one process and one pass at a time, so nobody is
+ * kept out and a row whose send a crash cut short is due again at once, as before.
+ */
+export const sendLeaseMs = 120_000;
+
+export function getSendLeaseMs(): number {
+  return getDialect() === "postgres" ? sendLeaseMs : 0;
+}
+
+/**
+ * Claims up to `limit` due rows for this pass, oldest first, and returns them with where to send them and what to sign
+ * with (the secret opened). Claiming moves the row's next_attempt_at to the end of the lease, so no other pass finds
+ * it due meanwhile, and stamps last_attempt_at, so an undo no longer deletes it (it may be out). On PostgreSQL the
+ * rows are picked `for update skip locked`: of several instances claiming at once, each takes rows no other is taking,
+ * and none waits for another. The claim is its own short transaction: none stays open while a row is sent.
+ */
+export async function claimDueDeliveries(db: Db, now: Date, leaseMs: number, limit = 20): Promise<ClaimedDelivery[]> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const isDue = and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now));
+  // Two statements, not `update … where id in (select … limit … for update skip locked)`: PostgreSQL may run that
+  // subquery again for each row it updates (a nested-loop semi-join), and each run locks the next rows, so one
+  // claim took every due row whatever the limit
+  const claimed = await transact(db, async (tx) => {
+    const due = await skippingLocked(tx.select({ id: outbox.id }).from(outbox).where(isDue).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit));
+    if (due.length === 0) return [];
+    return tx
+      .update(outbox)
+      .set({ nextAttemptAt: leaseUntil, lastAttemptAt: now })
+      .where(and(inArray(outbox.id, due.map((row) => row.id)), isDue))
+      .returning({ id: outbox.id });
+  });
+  if (claimed.length === 0) return [];
   const rows = await db
     .select({
       id: outbox.id,
@@ -113,10 +149,9 @@ export async function listDueDeliveries(db: Db, now: Date, limit = 20): Promise<
     .from(outbox)
     .leftJoin(shopPlatformEndpoints, eq(shopPlatformEndpoints.shopId, outbox.shopId))
     .leftJoin(shopWebhookSecrets, and(eq(shopWebhookSecrets.shopId, outbox.shopId), isNull(shopWebhookSecrets.rotatedOutAt)))
-    .where(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(limit);
-  return rows.map((row) => ({ ...row, secret: openStoredOrNull(db, secretPurposes.webhookSecret, row.secret) }));
+    .where(inArray(outbox.id, claimed.map((row) => row.id)))
+    .orderBy(asc(outbox.id));
+  return rows.map((row) => ({ ...row, secret: openStoredOrNull(db, secretPurposes.webhookSecret, row.secret), leaseUntil }));
 }
 
 export async function recordDeliverySuccess(db: Db, id: number, now: Date): Promise<void> {
@@ -130,12 +165,18 @@ export type RetryPolicy = { baseMs: number; capMs: number; maxAttempts: number }
 
 export type DeliveryFailure = { status: Extract<OutboxStatus, "pending" | "dead">; attempts: number; requestId: string };
 
+/** How a failure is written: the retry schedule, and the lease of the pass that tried (see ClaimedDelivery). */
+export type FailureOptions = { schedule?: RetryPolicy; leaseUntil?: Date };
+
 /**
  * One more failed try, inside the caller's transaction: the next one after a jittered backoff, or parked as dead
- * after the last. null when the row is no longer pending (someone settled it meanwhile). The outbox sender calls it
- * through db/workflows/platform-refusal.ts, which returns the card to the agents in the same transaction when dead.
+ * after the last. null when the row is no longer pending (someone settled it meanwhile) or, given `leaseUntil`, when
+ * the row no longer carries that lease (it ran out and another pass took the row: that pass writes its outcome).
+ * The outbox sender calls it through db/workflows/platform-refusal.ts, which returns the card to the agents in the
+ * same transaction when dead.
  */
-export async function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): Promise<DeliveryFailure | null> {
+export async function writeDeliveryFailure(tx: Tx | Db, id: number, error: string, now: Date, random: () => number, options: FailureOptions = {}): Promise<DeliveryFailure | null> {
+  const { schedule = defaultRetrySchedule, leaseUntil } = options;
   const [row] = await tx.select({ attempts: outbox.attempts, requestId: outbox.requestId }).from(outbox).where(eq(outbox.id, id)).limit(1);
   if (!row) throw new Error(`No outbox row ${id}`);
   const attempts = row.attempts + 1;
@@ -144,7 +185,7 @@ export async function writeDeliveryFailure(tx: Tx | Db, id: number, error: strin
   const updated = await tx
     .update(outbox)
     .set({ attempts, status, nextAttemptAt, lastAttemptAt: now, lastError: error.slice(0, 500) })
-    .where(and(eq(outbox.id, id), eq(outbox.status, "pending")))
+    .where(and(eq(outbox.id, id), eq(outbox.status, "pending"), leaseUntil ? eq(outbox.nextAttemptAt, leaseUntil) : undefined))
     .returning({ id: outbox.id });
   return updated.length === 1 ? { status, attempts, requestId: row.requestId } : null;
 }

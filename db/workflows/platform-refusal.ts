@@ -2,10 +2,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { transact } from "@/db/client";
 import type { Db, Tx } from "@/db/client";
 import { auditLog, requests } from "@/db/schema";
-import { isLatestDelivery, writeDeliveryFailure, writeDeliveryRefused, type RetryPolicy } from "@/db/queries/outbox";
+import { isLatestDelivery, writeDeliveryFailure, writeDeliveryRefused, type FailureOptions } from "@/db/queries/outbox";
 import { revertDecisionEffects, undecidedColumns } from "@/db/workflows/undo";
 import type { OutboxStatus } from "@/lib/webhook/settings-types";
-import { defaultRetrySchedule } from "@/lib/webhook/retry-schedule";
 import { getRefusalText, getUndeliveredMessage } from "@/lib/webhook/answer-refusal";
 
 // When the platform will not take our answer, the card comes back to the agents (docs/platforms/refusals.md):
@@ -68,9 +67,9 @@ export async function recordAnswerRefusal(db: Db, outboxId: number, refusal: { m
  * A transient failure (network, timeout, 5xx, throttling): retried with backoff. After the last try the row is
  * dead and the card goes back exactly as for a refusal, saying the answer could not be delivered.
  */
-export async function recordAnswerFailure(db: Db, outboxId: number, error: string, now: Date, random: () => number, schedule: RetryPolicy = defaultRetrySchedule): Promise<SettledAnswer> {
+export async function recordAnswerFailure(db: Db, outboxId: number, error: string, now: Date, random: () => number, options: FailureOptions = {}): Promise<SettledAnswer> {
   return transact(db, async (tx): Promise<SettledAnswer> => {
-    const failure = await writeDeliveryFailure(tx, outboxId, error, now, random, schedule);
+    const failure = await writeDeliveryFailure(tx, outboxId, error, now, random, options);
     if (!failure) return { status: "pending", isReturned: false };
     if (failure.status !== "dead") return { status: failure.status, isReturned: false };
     const message = getUndeliveredMessage(failure.attempts, error);
