@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transact, type Db } from "@/db/client";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { closeTestDb, openAnotherInstance, openTestDb } from "@/db/test-db";
+import { runRaw } from "@/db/raw";
 import { claimRequest } from "@/db/queries/claims";
 import { getRequestCard } from "@/db/queries/requests";
 import { getScope, type Scope } from "@/db/queries/users";
@@ -178,7 +179,7 @@ describe("workflows on PostgreSQL", () => {
     });
     await stored;
     const blocked = await transact(other, async (tx) => {
-      await tx.execute(sql`set local lock_timeout = '500ms'`);
+      await runRaw(tx, "set local lock_timeout = '500ms'");
       try {
         await tx.update(metricHourly).set({ received: sql`${metricHourly.received}` }).where(hourRow);
         return false;
