@@ -38,9 +38,9 @@ export function buildCreatedEvent(label: string): CreatedEvent {
 }
 
 /** Signed as the platform signs it, at the moment it is sent. */
-export function postEvent(shop: BenchShop, event: CreatedEvent): Promise<Response> {
+export function postEvent(shop: BenchShop, event: CreatedEvent, url = baseUrl): Promise<Response> {
   const body = JSON.stringify(event);
-  return fetch(`${baseUrl}/api/platforms/${shop.platform}/events`, {
+  return fetch(`${url}/api/platforms/${shop.platform}/events`, {
     method: "POST",
     headers: { "content-type": "application/json", ...getSignedHeaders(shop.id, getBenchWebhookSecret(shop.platform), new Date(), body) },
     body,

@@ -27,12 +27,13 @@ const runningServers = new Set<ChildProcess>();
 /** Each bench server's inspector (local only), which the idle-stream measure uses to run a full GC before reading memory. */
 export const getInspectPort = (url: string) => Number(new URL(url).port) + 6000;
 
-export async function startServer(databasePath: string, url = baseUrl): Promise<ChildProcess> {
+/** `env` adds to or overrides the server's environment: DATABASE_URL and SECRETS_KEY for an instance on PostgreSQL. */
+export async function startServer(databasePath: string, url = baseUrl, env: Record<string, string> = {}): Promise<ChildProcess> {
   // The server `npm start` runs: Next with the platforms' event POSTs answered by node:http in front of it
   const server = spawn(process.execPath, [`--inspect=127.0.0.1:${getInspectPort(url)}`, "scripts/serve.mjs", "-p", new URL(url).port], {
     stdio: ["ignore", "ignore", "inherit"],
     // No outbox sender: the bench shops have no platform endpoint, so it would only retry every decision into dead-letter beside the measures
-    env: { ...process.env, NEXT_DIST_DIR: distDir, DATABASE_PATH: databasePath, APP_URL: url, NODE_ENV: "production", AUTH_SIGN_IN_PER_MINUTE: "100000", NEXT_TELEMETRY_DISABLED: "1", OUTBOX_SENDER: "off" },
+    env: { ...process.env, NEXT_DIST_DIR: distDir, DATABASE_PATH: databasePath, APP_URL: url, NODE_ENV: "production", AUTH_SIGN_IN_PER_MINUTE: "100000", NEXT_TELEMETRY_DISABLED: "1", OUTBOX_SENDER: "off", ...env },
   });
   for (let attempt = 0; attempt < 200; attempt++) {
     try {

@@ -17,7 +17,7 @@ const startRecheckMs = 10;
  */
 type Gap = { throughId: number; mark: string; giveUpAt: number };
 
-export type LiveHubOptions = {
+type LiveHubOptions = {
   /** The hub's database (the process's by default). */
   db?: () => Db;
   /** Poll on a timer while someone is subscribed (off in tests, which call poll() themselves). */
