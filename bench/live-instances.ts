@@ -80,14 +80,16 @@ async function main() {
         const response = await postEvent(shop, event, urls[0]);
         await response.arrayBuffer();
         if (response.status !== 200) throw new Error(`event POST: ${response.status}`);
-        return { platformRequestId: event.data.requestId, sentAt };
+        // Answered after the commit: from here on it is the hubs' poll, their wait at a gap and the fan-out
+        return { platformRequestId: event.data.requestId, sentAt, answeredAt: Date.now() };
       };
-      const sequential: { platformRequestId: string; sentAt: number }[] = [];
+      type Sent = { platformRequestId: string; sentAt: number; answeredAt: number };
+      const sequential: Sent[] = [];
       for (let index = 0; index < eventCount; index++) {
         sequential.push(await send("one"));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const bursts: { platformRequestId: string; sentAt: number }[] = [];
+      const bursts: Sent[] = [];
       for (let index = 0; index < eventCount; index += burstSize) {
         bursts.push(...(await Promise.all(Array.from({ length: Math.min(burstSize, eventCount - index) }, () => send("burst")))));
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -102,11 +104,12 @@ async function main() {
         duplicates += ids.length - new Set(ids).size;
         outOfOrder += ids.filter((id, index) => index > 0 && id < ids[index - 1]).length;
       }
-      const summarize = (sent: { platformRequestId: string; sentAt: number }[], instance: number) => {
-        const latencies = sent.flatMap(({ platformRequestId, sentAt }) =>
-          (receipts.get(platformRequestId) ?? []).filter(({ stream }) => Math.floor(stream / clientCount) === instance).map(({ atMs }) => atMs - sentAt),
-        );
-        return `p50 ${ms(percentile(latencies, 50))} / p99 ${ms(percentile(latencies, 99))} (${latencies.length}/${sent.length * clientCount} delivered)`;
+      const summarize = (sent: Sent[], instance: number) => {
+        const on = (platformRequestId: string) => (receipts.get(platformRequestId) ?? []).filter(({ stream }) => Math.floor(stream / clientCount) === instance);
+        const fromPost = sent.flatMap(({ platformRequestId, sentAt }) => on(platformRequestId).map(({ atMs }) => atMs - sentAt));
+        const fromAnswer = sent.flatMap(({ platformRequestId, answeredAt }) => on(platformRequestId).map(({ atMs }) => atMs - answeredAt));
+        const figures = (values: number[]) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))}`;
+        return `POST sent → stream p50 / p99 ${figures(fromPost)}, POST answered → stream ${figures(fromAnswer)} (${fromPost.length}/${sent.length * clientCount} delivered)`;
       };
       console.log(`\nlive stream across instances on PostgreSQL: events POSTed to A, ${clientCount} streams on each instance`);
       console.log(`  one every 100 ms (${sequential.length}), A's streams (same instance): ${summarize(sequential, 0)}`);
