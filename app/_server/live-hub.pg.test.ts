@@ -103,7 +103,8 @@ describe("the live hub on PostgreSQL", () => {
   });
 
   it("goes on past an id whose transaction rolled back", async () => {
-    const { hub, sent } = await openHub();
+    // Within the test's timeout even when a transaction elsewhere on the server holds the rule back (then by giving up)
+    const { hub, sent } = await openHub({ gapGiveUpMs: 10_000 });
     const first = await writeInOpenTransaction();
     const second = await writeCommitted();
     await hub.poll();
@@ -125,7 +126,8 @@ describe("the live hub on PostgreSQL", () => {
     await hub.poll();
     await hub.poll();
     expect(idsOf(sent)).toEqual([second]);
-    expect(warnings).toEqual([expect.stringContaining(`gave up waiting for audit rows after ${first.id - 1}`)]);
+    // (The start may have given up too, on a transaction of another database of the server)
+    expect(warnings.filter((warning) => warning.startsWith("gave up"))).toEqual([expect.stringContaining(`gave up waiting for audit rows after ${first.id - 1}`)]);
   });
 
   it("starts while a transaction holding a smaller id is open: it waits for it (at most gapGiveUpMs) and says when it gave up", async () => {
