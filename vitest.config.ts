@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
-const postgresTests = ["db/**/*.pg.test.ts"];
+const postgresTests = ["db/**/*.pg.test.ts", "app/**/*.pg.test.ts"];
 // The database and workflow suites that also run on PostgreSQL: they open their databases with openTestDb
 // (db/test-db.ts), the `unit` project runs them on SQLite and `postgres-suites` on PostgreSQL (docs/postgres.md#tests)
 const bothEngineSuites = [

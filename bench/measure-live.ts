@@ -13,14 +13,14 @@ import type { BenchShop } from "@/db/bench-seed";
 import { buildOrder, buildRequest } from "@/db/factories";
 import { auditLog, orders, requests, shops } from "@/db/schema";
 
-/** Opens an SSE stream with fetch; calls onEvent(id, receivedAtMs) for each event. */
-async function openStream(cookie: string, onEvent: (id: number, atMs: number) => void): Promise<AbortController> {
+/** Opens an SSE stream with fetch; calls onEvent(id, receivedAtMs, data) for each event. */
+export async function openStream(cookie: string, onEvent: (id: number, atMs: number, data: string) => void, url = baseUrl): Promise<AbortController> {
   const controller = new AbortController();
   let response: Response | null = null;
   // A pooled keep-alive socket the server has just closed fails the request; a fresh one then works
   for (let attempt = 1; !response; attempt++) {
     try {
-      response = await fetch(`${baseUrl}/api/stream`, { headers: { cookie }, signal: controller.signal });
+      response = await fetch(`${url}/api/stream`, { headers: { cookie }, signal: controller.signal });
     } catch (error) {
       if (attempt === 3) throw error;
     }
@@ -38,8 +38,10 @@ async function openStream(cookie: string, onEvent: (id: number, atMs: number) =>
         while ((boundary = buffer.indexOf("\n\n")) >= 0) {
           const chunk = buffer.slice(0, boundary);
           buffer = buffer.slice(boundary + 2);
-          const idLine = chunk.split("\n").find((line) => line.startsWith("id: "));
-          if (idLine) onEvent(Number(idLine.slice(4)), Date.now());
+          const lines = chunk.split("\n");
+          const idLine = lines.find((line) => line.startsWith("id: "));
+          const dataLine = lines.find((line) => line.startsWith("data: "));
+          if (idLine) onEvent(Number(idLine.slice(4)), Date.now(), dataLine?.slice(6) ?? "");
         }
       }
     } catch {

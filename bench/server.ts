@@ -27,7 +27,7 @@ const runningServers = new Set<ChildProcess>();
 /** Each bench server's inspector (local only), which the idle-stream measure uses to run a full GC before reading memory. */
 export const getInspectPort = (url: string) => Number(new URL(url).port) + 6000;
 
-/** `env` adds to the server's environment: DATABASE_URL puts it on PostgreSQL (DATABASE_PATH then only places its key files). */
+/** `env` adds to or overrides the server's environment: DATABASE_URL (and SECRETS_KEY) put it on PostgreSQL; DATABASE_PATH then only places its key files. */
 export async function startServer(databasePath: string, url = baseUrl, env: Record<string, string> = {}): Promise<ChildProcess> {
   // The server `npm start` runs: Next with the platforms' event POSTs answered by node:http in front of it
   const server = spawn(process.execPath, [`--inspect=127.0.0.1:${getInspectPort(url)}`, "scripts/serve.mjs", "-p", new URL(url).port], {

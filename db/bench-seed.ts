@@ -22,8 +22,12 @@ export const getBenchWebhookSecret = (platform: Platform) => `bench-webhook-secr
 export type BenchShop = { id: string; platform: Platform };
 export type BenchData = { shopIds: string[]; shops: BenchShop[]; ownerEmail: string; agentEmails: string[] };
 
-export async function seedBench(db: Db, options: { history: number; pending: number; now: Date; agents?: number }): Promise<BenchData> {
-  const random = createRandom(7);
+/**
+ * The merchant, its two shops (with the platforms' webhook secrets), the owner and the agents, all signing in with
+ * benchPassword: the part of the seed that runs on either engine (the live measure across instances on PostgreSQL
+ * seeds only this, bench/live-instances.ts).
+ */
+export async function seedBenchPeople(db: Db, options: { now: Date; agents?: number }): Promise<{ data: BenchData; userIds: string[] }> {
   const merchantId = await createMerchant(db, "压测商家");
   const shopIds = [
     await createShop(db, { merchantId, platform: "tmall", name: "压测天猫店" }),
@@ -45,7 +49,13 @@ export async function seedBench(db: Db, options: { history: number; pending: num
   }
   const password = await hashPassword(benchPassword);
   await db.insert(accounts).values(userIds.map((userId) => ({ id: newId("usr"), accountId: userId, providerId: "credential", userId, password })));
+  return { data: { shopIds, shops: benchShops, ownerEmail, agentEmails }, userIds };
+}
 
+export async function seedBench(db: Db, options: { history: number; pending: number; now: Date; agents?: number }): Promise<BenchData> {
+  const random = createRandom(7);
+  const { data, userIds } = await seedBenchPeople(db, options);
+  const { shopIds } = data;
   const sqlite = db.$client;
   // A million rows with random ids scatter index writes; with SQLite's 2 MiB default cache that turns into disk churn
   sqlite.pragma("cache_size = -262144");
@@ -98,5 +108,5 @@ export async function seedBench(db: Db, options: { history: number; pending: num
     }
   })();
   for (const { sql } of indexes) sqlite.exec(sql);
-  return { shopIds, shops: benchShops, ownerEmail, agentEmails };
+  return data;
 }

@@ -72,10 +72,12 @@ export const GET = withScope(async (request, { scope }) => {
           // already closed by the client
         }
       };
-      // Subscribe first, then replay: an event landing in between is held back by the id check, not lost.
+      // Subscribe first, then replay up to the hub's tail: the hub sends everything after it, held back until the
+      // replay is done. Beyond the tail an id may not be settled yet (docs/loops.md#the-live-hub): replaying it could
+      // send an id before a smaller one that appears later, and a client resuming after it would never get that one.
       const buffered: LiveEvent[] = [];
       let isReplaying = resumeFrom !== null;
-      const unsubscribe = await hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
+      const { tail, unsubscribe } = await hub.subscribe({ userId: scope.userId, shopIds, send: (event) => (isReplaying ? buffered.push(event) : send(event)) });
       const unwatch = getStreamGuard().watch({ token: session.session.token, userId: scope.userId, shopIds, close: () => close() });
       const leave = await getPresenceTracker().enter(scope.userId);
       const heartbeat = setInterval(() => {
@@ -95,7 +97,7 @@ export const GET = withScope(async (request, { scope }) => {
         let cursor = resumeFrom;
         let missed: LiveEvent[];
         do {
-          missed = await listLiveEventsSince(getDb(), cursor, replayBatch, scope.shopIds);
+          missed = await listLiveEventsSince(getDb(), cursor, replayBatch, scope.shopIds, tail);
           for (const event of missed) send(event);
           cursor = missed.at(-1)?.id ?? cursor;
         } while (missed.length === replayBatch && !isClosed);
