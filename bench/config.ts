@@ -19,6 +19,7 @@ export const idleSettleMs = isQuick ? 3_000 : 10_000;
 // --quick keeps every measure but fewer samples, so it stays under 2 minutes; the counts are in the table
 export const inboxSamples = isQuick ? 100 : 200;
 export const decisionCount = isQuick ? 250 : 1_000;
+export const decisionWarmUp = isQuick ? 100 : 500;
 export const racePairs = isQuick ? 250 : 1_000;
 // A 365-day report takes seconds on this machine: samples stop at the cap or the time box, whichever first
 export const metricsSamples = { min: 10, max: isQuick ? 20 : 50, timeBoxMs: isQuick ? 12_000 : 30_000 };

@@ -1,7 +1,7 @@
 // The bench's PostgreSQL rows (bench/run.ts): the same measures on a copy of the same data, each with its ratio to the
 // SQLite figure beside it, then decisions and ingest with the load spread over two instances on the one database.
 import type { ChildProcess } from "node:child_process";
-import { decisionCount, isQuick, port, racePairs } from "@/bench/config";
+import { decisionCount, decisionWarmUp, isQuick, port, racePairs } from "@/bench/config";
 import { listPendingIds, measureDecisions, measureInboxPair, measureMetricsP95, measureRaces } from "@/bench/measure-http";
 import { measureWebhookIngest } from "@/bench/measure-ingest";
 import { preparePostgresCopy } from "@/bench/postgres";
@@ -50,9 +50,11 @@ export async function measurePostgresRows(large: { file: string; data: BenchData
         value: metrics.p95,
       });
     }
-    const pending = await listPendingIds(owner, 2 * decisionCount + racePairs, firstUrl);
+    const pending = await listPendingIds(owner, 2 * decisionWarmUp + 2 * decisionCount + racePairs, firstUrl);
     const agentsOnFirst = await Promise.all(large.data.agentEmails.map((email) => signIn(email, firstUrl)));
-    const decisions = await measureDecisions(agentsOnFirst, pending.slice(0, decisionCount), [firstUrl]);
+    // The same warm-up as the SQLite row (and again below, with the second instance started)
+    await measureDecisions(agentsOnFirst, pending.slice(0, decisionWarmUp), [firstUrl]);
+    const decisions = await measureDecisions(agentsOnFirst, pending.slice(decisionWarmUp, decisionWarmUp + decisionCount), [firstUrl]);
     record({
       key: "pg.decision.p95",
       measure: `PostgreSQL: decision p95, 50 agents on distinct cards, one instance (${decisions.ok}/${decisions.count} ok)`,
@@ -61,7 +63,7 @@ export async function measurePostgresRows(large: { file: string; data: BenchData
       pass: null,
       value: decisions.p95,
     });
-    const races = await measureRaces(agentsOnFirst, pending.slice(decisionCount, decisionCount + racePairs), firstUrl);
+    const races = await measureRaces(agentsOnFirst, pending.slice(decisionWarmUp + decisionCount, decisionWarmUp + decisionCount + racePairs), firstUrl);
     record({
       key: "pg.decision.races",
       measure: `PostgreSQL: ${racePairs.toLocaleString()} racing pairs on one card each`,
@@ -82,7 +84,9 @@ export async function measurePostgresRows(large: { file: string; data: BenchData
     // A second instance on the same database; each agent works on one of the two, events alternate between them
     servers.push(await startServer(large.file, secondUrl, env));
     const agentsSpread = await Promise.all(large.data.agentEmails.map((email, index) => signIn(email, index % 2 ? secondUrl : firstUrl)));
-    const spreadDecisions = await measureDecisions(agentsSpread, pending.slice(decisionCount + racePairs, 2 * decisionCount + racePairs), [firstUrl, secondUrl]);
+    const spreadFrom = decisionWarmUp + decisionCount + racePairs;
+    await measureDecisions(agentsSpread, pending.slice(spreadFrom, spreadFrom + decisionWarmUp), [firstUrl, secondUrl]);
+    const spreadDecisions = await measureDecisions(agentsSpread, pending.slice(spreadFrom + decisionWarmUp, spreadFrom + decisionWarmUp + decisionCount), [firstUrl, secondUrl]);
     record({
       key: "pg2.decision.p95",
       measure: `PostgreSQL, two instances: decision p95, 50 agents split between them (${spreadDecisions.ok}/${spreadDecisions.count} ok)`,

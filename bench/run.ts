@@ -11,6 +11,7 @@ import {
   crashRoundsTwoInstances,
   dataDir,
   decisionCount,
+  decisionWarmUp,
   idleHoldMs,
   idleStreams,
   inboxSamples,
@@ -86,10 +87,19 @@ async function main() {
   }
 
   const agentCookies = await Promise.all(large.data.agentEmails.map((email) => signIn(email)));
-  const pending = await listPendingIds(owner, decisionCount + racePairs);
-  const decisions = await measureDecisions(agentCookies, pending.slice(0, decisionCount));
-  record({ key: "decision.p95", measure: `decision p95, 50 agents on distinct cards (${decisions.ok}/${decisions.count} ok)`, figure: ms(decisions.p95), goal: "≤ 150 ms", pass: decisions.p95 <= 150, value: decisions.p95 });
-  const races = await measureRaces(agentCookies, pending.slice(decisionCount, decisionCount + racePairs));
+  // Steady state, as for ingest: the first decisions on a fresh server pay for the route's first compiles and cold pages
+  const pending = await listPendingIds(owner, decisionWarmUp + decisionCount + racePairs);
+  await measureDecisions(agentCookies, pending.slice(0, decisionWarmUp));
+  const decisions = await measureDecisions(agentCookies, pending.slice(decisionWarmUp, decisionWarmUp + decisionCount));
+  record({
+    key: "decision.p95",
+    measure: `decision p95, 50 agents on distinct cards (${decisions.ok}/${decisions.count} ok after ${decisionWarmUp} warm-up)`,
+    figure: ms(decisions.p95),
+    goal: "≤ 150 ms",
+    pass: decisions.p95 <= 150,
+    value: decisions.p95,
+  });
+  const races = await measureRaces(agentCookies, pending.slice(decisionWarmUp + decisionCount, decisionWarmUp + decisionCount + racePairs));
   record({
     key: "decision.races",
     measure: `${racePairs.toLocaleString()} racing pairs on one card each`,
