@@ -159,22 +159,29 @@ describe("transact: a shared commit", () => {
     expect(names).toEqual(["a2", "b2", "c2", "d2", "e2"]);
   });
 
-  it("one that throws takes back only its own writes: the others in its group commit", async () => {
+  /** Three renames started together; the middle one writes, then `fail` runs and it throws `error`. */
+  async function renameThreeWithFailingMiddle(fail: () => Promise<void> | void, error: Error) {
     db = openDb(":memory:");
-    const [a, b, c] = await Promise.all(["a", "b", "c"].map((name) => createMerchant(db, name)));
+    const ids = await Promise.all(["a", "b", "c"].map((name) => createMerchant(db, name)));
     const results = await Promise.allSettled([
-      rename(a, "a2"),
+      rename(ids[0], "a2"),
       transact(db, async (tx) => {
-        tx.update(merchants).set({ name: "b2" }).where(eq(merchants.id, b)).run();
-        await Promise.resolve();
-        throw new Error("refused");
+        tx.update(merchants).set({ name: "b2" }).where(eq(merchants.id, ids[1])).run();
+        await fail();
+        throw error;
       }),
-      rename(c, "c2"),
+      rename(ids[2], "c2"),
     ]);
-    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error("refused"));
-    expect([nameOf(a), nameOf(b), nameOf(c)]).toEqual(["a2", "b", "c2"]);
     expect(db.$client.inTransaction).toBe(false);
+    return { statuses: results.map((result) => result.status), reasons: results.map((result) => (result.status === "rejected" ? result.reason : null)), names: ids.map(nameOf) };
+  }
+
+  it("one that throws takes back only its own writes: the others in its group commit", async () => {
+    const refused = new Error("refused");
+    const { statuses, reasons, names } = await renameThreeWithFailingMiddle(() => Promise.resolve(), refused);
+    expect(statuses).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(reasons[1]).toBe(refused);
+    expect(names).toEqual(["a2", "b", "c2"]);
   });
 
   it(`never puts more than ${maxTransactionsPerCommit} in one commit`, async () => {
@@ -190,22 +197,14 @@ describe("transact: a shared commit", () => {
   });
 
   it("when SQLite ends the transaction by itself, the work before it in the group is refused too and the rest runs in the next commit", async () => {
-    db = openDb(":memory:");
-    const [a, b, c] = await Promise.all(["a", "b", "c"].map((name) => createMerchant(db, name)));
-    const results = await Promise.allSettled([
-      rename(a, "a2"),
-      transact(db, async (tx) => {
-        tx.update(merchants).set({ name: "b2" }).where(eq(merchants.id, b)).run();
-        // What a full disk or an I/O error does: SQLite rolls the whole transaction back
-        db.$client.exec("ROLLBACK");
-        throw new Error("disk full");
-      }),
-      rename(c, "c2"),
-    ]);
-    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "fulfilled"]);
-    expect((results[0] as PromiseRejectedResult).reason).toEqual(new Error("disk full"));
-    expect([nameOf(a), nameOf(b), nameOf(c)]).toEqual(["a", "b", "c2"]);
-    expect(db.$client.inTransaction).toBe(false);
+    const diskFull = new Error("disk full");
+    // What a full disk or an I/O error does: SQLite rolls the whole transaction back
+    const { statuses, reasons, names } = await renameThreeWithFailingMiddle(() => {
+      db.$client.exec("ROLLBACK");
+    }, diskFull);
+    expect(statuses).toEqual(["rejected", "rejected", "fulfilled"]);
+    expect(reasons[0]).toBe(diskFull);
+    expect(names).toEqual(["a", "b", "c2"]);
   });
 });
 
