@@ -16,6 +16,23 @@ export async function runRaw(runner: Runner, text: string, params: readonly Valu
   return { changes: result.changes };
 }
 
+export type RawStatement = { text: string; params: readonly Value[] };
+
+/**
+ * Several writes at once: on PostgreSQL one statement (each write a data-modifying WITH clause), so one round trip;
+ * on SQLite one after another. They share one snapshot on PostgreSQL, so none may touch a row another one touches or
+ * read what another one writes.
+ */
+export async function runRawTogether(runner: Runner, statements: readonly RawStatement[]): Promise<void> {
+  if (!isPostgresDb(runner) || statements.length === 1) {
+    for (const { text, params } of statements) await runRaw(runner, text, params);
+    return;
+  }
+  if (statements.length === 0) return;
+  const text = `with ${statements.map((statement, index) => `write${index} as (${statement.text})`).join(", ")} select 1`;
+  await executeOnPostgres(runner, text, statements.flatMap((statement) => statement.params));
+}
+
 /** Every row a query returns, as plain objects keyed by column name. */
 export async function allRaw<T>(runner: Runner, text: string, params: readonly Value[] = []): Promise<T[]> {
   if (isPostgresDb(runner)) return (await executeOnPostgres(runner, text, params)).rows as T[];
