@@ -59,6 +59,30 @@ export async function preparePostgresCopy(serverUrl: string, sqliteFile: string,
   return { url, copyMs };
 }
 
+/**
+ * A work copy of the cached database for one run (CREATE DATABASE … TEMPLATE copies its files), so the decisions and
+ * events a run writes never change the cached copy, as the SQLite rows work on a copy of theirs. `drop` removes it.
+ */
+export async function createWorkCopy(serverUrl: string, cachedUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const cached = new URL(cachedUrl).pathname.slice(1);
+  const name = `${cached}_work`;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.query(`create database "${name}" template "${cached}"`);
+  } finally {
+    await admin.end();
+  }
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+    await client.connect();
+    await client.query(`drop database if exists "${name}" with (force)`);
+    await client.end();
+  };
+  return { url: withDatabase(serverUrl, name), drop };
+}
+
 async function copyTables(sqliteFile: string, url: string): Promise<number> {
   const sqlite = new Database(sqliteFile, { readonly: true, fileMustExist: true });
   const client = new pg.Client({ connectionString: url });

@@ -4,7 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { decisionCount, decisionWarmUp, isQuick, port, racePairs } from "@/bench/config";
 import { listPendingIds, measureDecisions, measureInboxPair, measureMetricsP95, measureRaces } from "@/bench/measure-http";
 import { measureWebhookIngest } from "@/bench/measure-ingest";
-import { preparePostgresCopy } from "@/bench/postgres";
+import { createWorkCopy, preparePostgresCopy } from "@/bench/postgres";
 import { signIn, startServer, stopServer } from "@/bench/server";
 import { ms, record } from "@/bench/table";
 import type { BenchData } from "@/db/bench-seed";
@@ -31,10 +31,13 @@ export async function measurePostgresRows(large: { file: string; data: BenchData
     return { copyS: 0 };
   }
   const servers: ChildProcess[] = [];
+  let dropWork: (() => Promise<void>) | undefined;
   try {
     const copy = await preparePostgresCopy(server.url, large.file, history);
     console.log(`\n[PostgreSQL: ${server.source}, ${history.toLocaleString()} history copied from the SQLite database]`);
-    const env = { DATABASE_URL: copy.url };
+    const work = await createWorkCopy(server.url, copy.url);
+    dropWork = work.drop;
+    const env = { DATABASE_URL: work.url };
     servers.push(await startServer(large.file, firstUrl, env));
     const owner = await signIn(large.data.ownerEmail, firstUrl);
     const { large: inbox } = await measureInboxPair({ url: firstUrl, cookie: owner }, { url: firstUrl, cookie: owner });
@@ -107,6 +110,7 @@ export async function measurePostgresRows(large: { file: string; data: BenchData
     return { copyS: Math.round(copy.copyMs / 1000) };
   } finally {
     for (const running of servers) await stopServer(running);
+    await dropWork?.();
     await server.stop();
   }
 }
