@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createDatabase } from "@/scripts/desk-instances.mjs";
 
 const flag = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -17,18 +17,13 @@ const eventCount = flag("events", 40);
 const clientCount = flag("clients", 20);
 const burstSize = flag("burst", 8);
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseName = `${process.env.BENCH_POSTGRES_PREFIX ?? "shouhoutai_bench_live_"}${randomBytes(4).toString("hex")}`;
 
 type Receipt = { stream: number; id: number; atMs: number };
 
 async function main() {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${databaseName}"`);
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${databaseName}`;
+  const database = await createDatabase(serverUrl, "bench_live");
   // The engine is the process's (db/dialect.ts): set before the query layer is loaded. One key for both instances.
-  process.env.DATABASE_URL = databaseUrl.toString();
+  process.env.DATABASE_URL = database.url;
   process.env.SECRETS_KEY = randomBytes(32).toString("hex");
   const { buildIfStale, killRunningServers, signIn, startServer, stopServer } = await import("@/bench/server");
   try {
@@ -125,8 +120,7 @@ async function main() {
     killRunningServers();
     throw error;
   } finally {
-    await admin.query(`drop database if exists "${databaseName}" with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -8,6 +8,7 @@ import pg from "pg";
 import { closeDb, openPostgresDb } from "@/db/client";
 import { benchSeedVersion } from "@/db/bench-seed";
 import { loadKeyring } from "@/db/secrets-key";
+import { createDatabase, type ThrowawayDatabase } from "@/scripts/desk-instances.mjs";
 
 const rowsPerStatement = 5_000;
 
@@ -28,6 +29,17 @@ const withDatabase = (serverUrl: string, name: string) => {
 
 const completeMark = "complete";
 
+/** `run` on a connection to the server's maintenance database, closed after. */
+async function onServer<T>(serverUrl: string, run: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await admin.connect();
+  try {
+    return await run(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * The PostgreSQL twin of a seeded bench database, by URL. A finished copy is marked with a comment on the database;
  * one without the mark (a run stopped half-way) is dropped and made again.
@@ -35,52 +47,31 @@ const completeMark = "complete";
 export async function preparePostgresCopy(serverUrl: string, sqliteFile: string, history: number): Promise<{ url: string; copyMs: number }> {
   const name = getCopyName(history);
   const url = withDatabase(serverUrl, name);
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
-  await admin.connect();
-  try {
+  const isComplete = await onServer(serverUrl, async (admin) => {
     const existing = await admin.query<{ mark: string | null }>("select shobj_description(oid, 'pg_database') as mark from pg_database where datname = $1", [name]);
-    if (existing.rows[0]?.mark === completeMark) return { url, copyMs: 0 };
+    if (existing.rows[0]?.mark === completeMark) return true;
     if (existing.rows.length > 0) await admin.query(`drop database "${name}" with (force)`);
     await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+    return false;
+  });
+  if (isComplete) return { url, copyMs: 0 };
   const started = Date.now();
   // Migrated by the desk itself, so the tables are exactly the ones the servers will use; the key is the SQLite copy's
   const migrated = await openPostgresDb(url, { keyring: loadKeyring(sqliteFile) });
   await closeDb(migrated);
   const rows = await copyTables(sqliteFile, url);
-  const admin2 = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
-  await admin2.connect();
-  await admin2.query(`comment on database "${name}" is '${completeMark}'`);
-  await admin2.end();
+  await onServer(serverUrl, (admin) => admin.query(`comment on database "${name}" is '${completeMark}'`));
   const copyMs = Date.now() - started;
   console.log(`copied ${rows.toLocaleString()} rows into PostgreSQL database ${name} in ${(copyMs / 1000).toFixed(1)} s`);
   return { url, copyMs };
 }
 
 /**
- * A work copy of the cached database for one run (CREATE DATABASE … TEMPLATE copies its files), so the decisions and
- * events a run writes never change the cached copy, as the SQLite rows work on a copy of theirs. `drop` removes it.
+ * A work copy of the cached database for one run, so the decisions and events a run writes never change the cached
+ * copy, as the SQLite rows work on a copy of theirs. `drop` removes it.
  */
-export async function createWorkCopy(serverUrl: string, cachedUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const cached = new URL(cachedUrl).pathname.slice(1);
-  const name = `${cached}_work`;
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.query(`create database "${name}" template "${cached}"`);
-  } finally {
-    await admin.end();
-  }
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
-    await client.connect();
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.end();
-  };
-  return { url: withDatabase(serverUrl, name), drop };
+export async function createWorkCopy(serverUrl: string, cachedUrl: string): Promise<ThrowawayDatabase> {
+  return createDatabase(withDatabase(serverUrl, "postgres"), "bench_work", { template: new URL(cachedUrl).pathname.slice(1) });
 }
 
 async function copyTables(sqliteFile: string, url: string): Promise<number> {

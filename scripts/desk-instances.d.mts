@@ -18,7 +18,7 @@ export type DecisionReceiver = {
 };
 
 export function signBody(secret: string, timestamp: string, body: string): string;
-export function createDatabase(serverUrl: string, label: string): Promise<ThrowawayDatabase>;
+export function createDatabase(serverUrl: string, label: string, options?: { template?: string }): Promise<ThrowawayDatabase>;
 export function sharedInstanceEnv(options: { databaseUrl?: string; dataDir: string; distDir: string; extra?: Record<string, string> }): NodeJS.ProcessEnv;
 export function setUpDatabase(env: NodeJS.ProcessEnv): void;
 export function startInstance(options: { port: number; env: NodeJS.ProcessEnv; logDir: string; readyTimeoutMs?: number }): Promise<DeskInstance>;

@@ -19,15 +19,16 @@ export function signBody(secret, timestamp, body) {
 /**
  * A new database on the PostgreSQL server at serverUrl (its user may create databases); drop() removes it. Its name
  * starts with TEST_DATABASE_PREFIX (default `shouhoutai_`), so runs that share a server can tell theirs apart.
+ * `template` names a database to copy (CREATE DATABASE … TEMPLATE: its files, so nothing may be connected to it).
  */
-export async function createDatabase(serverUrl, label) {
+export async function createDatabase(serverUrl, label, { template } = {}) {
   const name = `${process.env.TEST_DATABASE_PREFIX ?? "shouhoutai_"}${label}_${randomBytes(5).toString("hex")}`;
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Not a plain database name: ${name}`);
   const admin = new pg.Client({ connectionString: serverUrl });
   admin.on("error", () => {});
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(template ? `create database "${name}" template "${template}"` : `create database "${name}"`);
   } finally {
     await admin.end();
   }
