@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { configDefaults, defineConfig } from "vitest/config";
 
 const postgresTests = ["db/**/*.pg.test.ts", "app/**/*.pg.test.ts"];
-// The database and workflow suites that also run on PostgreSQL: they open their databases with openTestDb
+// The suites that also run on PostgreSQL (database, workflows, auth, routes, server side): they open their databases with openTestDb
 // (db/test-db.ts), the `unit` project runs them on SQLite and `postgres-suites` on PostgreSQL (docs/postgres.md#tests)
 const bothEngineSuites = [
   "db/queries/buyer-nick.test.ts",
@@ -20,7 +20,10 @@ const bothEngineSuites = [
   "db/workflows/assignment.test.ts",
   "db/workflows/platform-refusal.test.ts",
   "db/workflows/undo.test.ts",
-  // SQLite only: requests-race.test.ts and workflows/assignment-lock.test.ts (several connections to one SQLite file),
+  "db/auth.test.ts",
+  // The route handler tests (their desk comes from openTestDb, app/_server/test-support.ts) and the server side
+  "app/**/*.test.ts",
+  // SQLite only: client.test.ts (SQLite's transaction queue and group commit), requests-race.test.ts and workflows/assignment-lock.test.ts (several connections to one SQLite file),
   // rules-backtest.test.ts (compares with SQLite's rowids), metrics-migrations.test.ts (SQLite's backfill migrations)
   // Not yet: db/seed.test.ts passes on PostgreSQL but takes about a minute there (three demo seeds)
 ];
@@ -53,6 +56,7 @@ export default defineConfig({
         test: {
           name: "postgres-suites",
           include: bothEngineSuites,
+          exclude: [...configDefaults.exclude, ...postgresTests],
           globalSetup: ["db/pg/global-setup.ts"],
           setupFiles: ["db/pg/setup-engine.ts", "db/pg/setup-suites.ts"],
         },

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createAuth } from "@/db/auth";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 import { createMerchant, createUser } from "@/db/factories";
 import { accounts, users } from "@/db/schema";
 import { clientAddressHeader } from "@/lib/client-address";
@@ -28,7 +29,7 @@ let auth: ReturnType<typeof createAuth>;
 beforeAll(async () => {
   process.env.BETTER_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
   delete process.env.AUTH_SIGN_IN_PER_MINUTE;
-  db = openDb(":memory:");
+  db = await openTestDb();
   const merchantId = await createMerchant(db, "A");
   const hash = await hashPassword(password);
   for (const [name, email, role] of [["陈静", ownerEmail, "owner"], ["王芳", agentEmail, "agent"]] as const) {
@@ -37,7 +38,8 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await closeTestDb(db);
   delete globals.deskClientAddressHeader;
   process.env.BETTER_AUTH_SECRET = saved.secret;
   if (saved.perMinute !== undefined) process.env.AUTH_SIGN_IN_PER_MINUTE = saved.perMinute;

@@ -37,13 +37,17 @@ describe("startLoop", () => {
   });
 
   it("schedules the next pass only when an async pass has ended, so passes never overlap", async () => {
-    const { timers, tick, pending } = manualTimers();
+    const { timers, pending } = manualTimers();
     let finish = () => {};
     startLoop({ name: "slow", everyMs: 10, timers, run: () => new Promise<void>((resolve) => (finish = resolve)) });
-    await tick();
+    // Fired by hand rather than by tick(), which would wait for this pass to end
+    const [[handle, timer]] = pending;
+    pending.delete(handle);
+    const pass = timer.run();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(pending.size).toBe(0);
     finish();
-    await new Promise((resolve) => setImmediate(resolve));
+    await pass;
     expect(pending.size).toBe(1);
   });
 

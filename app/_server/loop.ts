@@ -2,7 +2,7 @@
 // a slow pass never overlaps itself), logs a failed pass and goes on. Timers are injectable for tests; real ones
 // never keep the process alive.
 
-export type LoopTimers = { setTimeout: (run: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
+export type LoopTimers = { setTimeout: (run: () => unknown, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
 
 export type LoopOptions = {
   name: string;
@@ -26,8 +26,10 @@ export function startLoop(options: LoopOptions): Loop {
   const logError = options.logError ?? console.error;
   let timer: unknown = null;
   let isStopped = false;
+  // The pass's promise goes back to the timer (real timers drop it; a test's hand-run timers await it). It never
+  // rejects: a failed pass is logged below.
   const schedule = (ms: number) => {
-    timer = timers.setTimeout(() => void pass(), ms);
+    timer = timers.setTimeout(() => pass(), ms);
   };
   const pass = async () => {
     timer = null;

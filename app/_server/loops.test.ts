@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { openDb } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { writePresence } from "@/db/queries/presence";
 import { setShopAssignment } from "@/db/queries/users";
@@ -19,7 +19,7 @@ afterEach(() => stop());
 describe("startBackgroundLoops", () => {
   it("starts presence, assignment and claim lapse with their periods, once per process, and stops them", async () => {
     const { timers, pending } = manualTimers();
-    const db = openDb(":memory:");
+    const db = await openTestDbForTest();
     const logs: string[] = [];
     const started = startBackgroundLoops(() => db, { timers, platformLoops: false, presence: new PresenceTracker(() => undefined), log: (line) => logs.push(line) });
     stop = started.stop;
@@ -37,7 +37,7 @@ describe("startBackgroundLoops", () => {
 
   it("assigns a new card on the sweep's next pass with no live stream in this process", async () => {
     const { timers, fire } = manualTimers();
-    const db = openDb(":memory:");
+    const db = await openTestDbForTest();
     const merchantId = await createMerchant(db, "A");
     const shopId = await createShop(db, { merchantId, platform: "tmall", name: "天猫店" });
     const agent = await createUser(db, { merchantId, name: "王芳", email: "w@a.test", role: "agent" });

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { StreamGuard, streamCheckMs, type GuardTimers } from "@/app/_server/stream-guard";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { revokeUserSessions } from "@/db/queries/users";
 import { listStreamAccess } from "@/db/queries/stream-access";
@@ -10,8 +11,8 @@ import { newId } from "@/lib/ids";
 
 const t0 = new Date("2026-11-23T06:00:00.000Z");
 
-/** A clock and timers the test moves by hand. */
-function fakeTime() {
+/** A clock and timers the test moves by hand; `settle` is what a check waits for (its database read). */
+function fakeTime(settle: () => Promise<unknown> = async () => undefined) {
   let nowMs = t0.getTime();
   const pending = new Map<number, { at: number; run: () => void }>();
   let nextId = 1;
@@ -32,6 +33,9 @@ function fakeTime() {
       pending.delete(due[0]);
       nowMs = due[1].at;
       due[1].run();
+      // The check starts its read on this turn; the read takes one turn on SQLite, round trips on PostgreSQL
+      await new Promise((resolve) => setImmediate(resolve));
+      await settle();
       await new Promise((resolve) => setImmediate(resolve));
     }
     nowMs = until;
@@ -49,6 +53,7 @@ describe("stream guard over the database", () => {
   let time: ReturnType<typeof fakeTime>;
   let guard: StreamGuard;
   let loads: number;
+  let reading: Promise<unknown>;
 
   async function signIn(userId: string, expiresInMs = 7 * 24 * 3_600_000) {
     const token = newId("usr");
@@ -64,18 +69,21 @@ describe("stream guard over the database", () => {
   }
 
   beforeEach(async () => {
-    db = openDb(":memory:");
+    db = await openTestDbForTest();
     merchantId = await createMerchant(db, "A");
     tmall = await createShop(db, { merchantId, platform: "tmall", name: "天猫店" });
     douyin = await createShop(db, { merchantId, platform: "douyin", name: "抖音店" });
     agent = await createUser(db, { merchantId, name: "李雷", email: "l@a.test", role: "agent", shopIds: [tmall] });
     owner = await createUser(db, { merchantId, name: "陈静", email: "o@a.test", role: "owner" });
-    time = fakeTime();
+    reading = Promise.resolve();
+    time = fakeTime(() => reading.catch(() => undefined));
     loads = 0;
     guard = new StreamGuard({
       loadAccess: async (tokens, now) => {
         loads += 1;
-        return await listStreamAccess(db, tokens, now);
+        const read = listStreamAccess(db, tokens, now);
+        reading = read;
+        return await read;
       },
       now: time.now,
       timers: time.timers,
@@ -193,7 +201,7 @@ describe("stream guard over the database", () => {
 
 describe("listStreamAccess", () => {
   it("answers the shops per live token, none for an unknown or expired one, in one call", async () => {
-    const db = openDb(":memory:");
+    const db = await openTestDbForTest();
     const merchantId = await createMerchant(db, "A");
     const otherMerchant = await createMerchant(db, "B");
     const tmall = await createShop(db, { merchantId, platform: "tmall", name: "天猫店" });

@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createAuth, getAuth } from "@/db/auth";
-import { openDb, type Db } from "@/db/client";
+import { isPostgresDb, openDb, type Db } from "@/db/client";
+import { allRaw, getRaw } from "@/db/raw";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 import { buildOrder, createMerchant, createRequest, createShop, createUser, type RequestValues } from "@/db/factories";
 import { accounts, orders } from "@/db/schema";
 import type { ApiErrorCode } from "@/lib/api-error";
 import type { Platform, Role } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 
-// Shared builders for the route handler tests (app/api/**/*.test.ts). Each test file gets one in-memory desk: two
+// Shared builders for the route handler tests (app/api/**/*.test.ts). Each test file gets one desk (SQLite in memory,
+// or a PostgreSQL database when the file runs in the `postgres-routes` project, docs/postgres.md#tests): two
 // merchants, real better-auth sessions signed in through the auth handler, and the route called in-process as Next
 // would call it. A test file starts with `vi.mock("server-only", () => ({}))` (Next's bundler drops that marker; node
 // does not) and then imports its routes.
@@ -55,7 +58,7 @@ export async function addMember(db: Db, merchantId: string, role: Role, options:
 }
 
 async function buildDesk(): Promise<RouteDesk> {
-  const db = openDb(":memory:");
+  const db = await openTestDb();
   globals.deskDb = db;
   globals.deskAuth = createAuth(db, { password: { hash: fastHash, verify: async ({ hash, password: plain }) => hash === (await fastHash(plain)) } });
   const merchantId = await createMerchant(db, "A");
@@ -85,8 +88,8 @@ export function setUpRouteDesk(): RouteDesk {
     process.env.BETTER_AUTH_SECRET = "route-test-secret-route-test-secret-0123";
     Object.assign(desk, await buildDesk());
   });
-  afterAll(() => {
-    desk.db?.$client.close();
+  afterAll(async () => {
+    if (desk.db) await closeTestDb(desk.db);
     for (const key of ["deskAuth", "deskStreamGuard", "deskLiveHub", "deskSessions"] as const) delete globals[key];
     // The live hub may run one more poll it scheduled before its last stream closed: that finds an empty database
     // here, never the developer's data/desk.db that getDb() would open
@@ -96,17 +99,17 @@ export function setUpRouteDesk(): RouteDesk {
   return desk;
 }
 
-const platformOfShop = (db: Db, shopId: string): Platform =>
-  (db.$client.prepare("select platform from shops where id = ?").pluck().get(shopId) as Platform | undefined) ??
-  (() => {
-    throw new Error(`No shop ${shopId}`);
-  })();
+async function platformOfShop(db: Db, shopId: string): Promise<Platform> {
+  const shop = await getRaw<{ platform: Platform }>(db, "select platform from shops where id = ?", [shopId]);
+  if (!shop) throw new Error(`No shop ${shopId}`);
+  return shop.platform;
+}
 
 type OrderColumns = Partial<Omit<typeof orders.$inferInsert, "id" | "shopId" | "platform">>;
 
 /** An order in `shopId` (any of its columns may be given). */
 export async function addOrder(db: Db, shopId: string, columns: OrderColumns = {}): Promise<string> {
-  const row = { ...buildOrder({ shopId, platform: platformOfShop(db, shopId) }), ...columns };
+  const row = { ...buildOrder({ shopId, platform: await platformOfShop(db, shopId) }), ...columns };
   await db.insert(orders).values(row);
   return row.id;
 }
@@ -119,7 +122,7 @@ export async function addPendingRequest(
 ): Promise<{ requestId: string; orderId: string }> {
   const { order, ...request } = values;
   const orderId = await addOrder(db, shopId, order);
-  const requestId = await createRequest(db, { shopId, orderId, platform: platformOfShop(db, shopId), receivedAt: new Date(Date.now() - 60_000), ...request });
+  const requestId = await createRequest(db, { shopId, orderId, platform: await platformOfShop(db, shopId), receivedAt: new Date(Date.now() - 60_000), ...request });
   return { requestId, orderId };
 }
 
@@ -165,19 +168,26 @@ export async function expectApiError(response: Response, status: number, code: A
   return body.error;
 }
 
-/** Every row of every table (sessions aside: reading a session may refresh it), to show a refused call changed nothing. */
-export function readAllRows(db: Db): Record<string, unknown[]> {
-  const tables = db.$client
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' and name <> 'session' order by name")
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(tables.map((table) => [table, db.$client.prepare(`select * from "${table}" order by rowid`).all()]));
+const tablesQuery = {
+  sqlite: "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' and name <> 'session' order by name",
+  postgres: "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'session' order by table_name",
+};
+
+/**
+ * Every row of every table (sessions aside: reading a session may refresh it), to show a refused call changed
+ * nothing. Rows are sorted by their own text, since PostgreSQL has no insertion order to sort by.
+ */
+export async function readAllRows(db: Db): Promise<Record<string, string[]>> {
+  const tables = await allRaw<{ name: string }>(db, tablesQuery[isPostgresDb(db) ? "postgres" : "sqlite"]);
+  const rows: Record<string, string[]> = {};
+  for (const { name } of tables) rows[name] = (await allRaw<Record<string, unknown>>(db, `select * from "${name}"`)).map((row) => JSON.stringify(row)).sort();
+  return rows;
 }
 
 /** Runs `call` and checks that no table changed; returns its answer. */
 export async function expectNothingChanged(db: Db, call: () => Promise<Response>): Promise<Response> {
-  const before = readAllRows(db);
+  const before = await readAllRows(db);
   const response = await call();
-  expect(readAllRows(db)).toEqual(before);
+  expect(await readAllRows(db)).toEqual(before);
   return response;
 }

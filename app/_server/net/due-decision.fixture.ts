@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { getScope } from "@/db/queries/users";
 import { rotateShopSecret } from "@/db/queries/webhooks";
@@ -11,7 +12,7 @@ import { undoWindowMs } from "@/lib/undo";
  * undo window before `now`, so its answer is final and due at `now`.
  */
 export async function seedDueDecision(now: Date): Promise<{ db: Db; shopId: string }> {
-  const db = openDb(":memory:");
+  const db = await openTestDbForTest();
   const merchant = await createMerchant(db, "A");
   const shopId = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
   await rotateShopSecret(db, shopId, "local-demo-secret-tmall", now);

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { handleDouyinPush } from "@/app/api/platforms/douyin/push/handle-push";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp } from "@/db/queries/platforms";
 import { decideRequest } from "@/db/workflows/decide";
@@ -46,7 +47,7 @@ async function approve(aftersaleId: string) {
 }
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   operateAnswer = null;
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: "douyin", name: "A 抖店" });

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ensureRejectReasons } from "@/app/_server/platforms/reject-reasons";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp } from "@/db/queries/platforms";
 import { platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
@@ -44,7 +45,7 @@ const ensure = (refundId: string) => ensureRejectReasons(db, { shopId, kind: "re
 const ids = (reasons: readonly PlatformRejectReason[] | undefined) => reasons?.map((reason) => reason.id);
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   top = new FakeTaobao({ ...keys, isTmall: true });
   const merchantId = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId, platform: "tmall", name: "A 天猫店" });

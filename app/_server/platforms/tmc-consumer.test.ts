@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions } from "@/app/_server/outbox-sender";
 import { consumeOnce } from "@/app/_server/platforms/tmc-consumer";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getCachedRejectReasons, getNativeRefund, listConsumerApps, upsertPlatformApp } from "@/db/queries/platforms";
 import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
@@ -26,7 +27,7 @@ let top: FakeTaobao;
 
 async function setUp(isTmall: boolean) {
   clearTaobaoCategoryCache();
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: isTmall ? "tmall" : "taobao", name: "A 店" });
   owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;

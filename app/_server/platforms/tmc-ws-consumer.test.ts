@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import WebSocket from "ws";
 import { connectTmc, startTmcWsConsumer, type TmcStatus } from "@/app/_server/platforms/tmc-ws-consumer";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop } from "@/db/factories";
 import { upsertPlatformApp } from "@/db/queries/platforms";
 import { requests } from "@/db/schema";
@@ -26,7 +27,7 @@ let connection: { stop: () => void } | undefined;
 beforeEach(async () => {
   // The fake listens on 127.0.0.1: loopback is opened to the outbound guard as for local demos (docs/security.md)
   vi.stubEnv("ALLOW_LOCAL_ENDPOINTS", "1");
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: "taobao", name: "A 店" });
   await upsertPlatformApp(
@@ -35,7 +36,9 @@ beforeEach(async () => {
     now,
   );
   top = new FakeTaobao({ ...app, isTmall: false });
-  tmc = new FakeTmcServer(top, { now: () => now, confirmTimeoutMs: 150 });
+  // Redelivery after 1 s without a confirm: short for the tests that lose one, long enough that a slow store (a
+  // loaded machine, PostgreSQL's round trips) is not taken for a lost confirm
+  tmc = new FakeTmcServer(top, { now: () => now, confirmTimeoutMs: 1_000 });
   ({ url } = await tmc.listen());
   statuses = [];
 });
@@ -56,7 +59,7 @@ function connect(secret = app.appSecret, heartbeatMs = 60_000) {
 }
 
 const cards = () => db.select().from(requests);
-const waitFor = (check: () => unknown) => vi.waitFor(check, { timeout: 3_000, interval: 20 });
+const waitFor = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 20 });
 
 describe("TMC consumer (WebSocket)", () => {
   it("connects with a good sign, pulls, stores the refund with its platform deadline, then confirms", async () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ClientDeps } from "@/app/_server/platforms/client";
 import { refreshDueTokens, refreshPlatformToken, startTokenUpkeep, type TokenRefreshers, type UpkeepState } from "@/app/_server/platforms/token-upkeep";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp, type PlatformApp } from "@/db/queries/platforms";
 import type { Platform } from "@/lib/domain";
@@ -57,8 +58,8 @@ async function connect(platform: Platform, values: { accessTokenExpiresAt: Date 
 
 const appOf = async (shopId: string) => (await getPlatformAppForShop(db, shopId))!;
 
-beforeEach(() => {
-  db = openDb(":memory:");
+beforeEach(async () => {
+  db = await openTestDbForTest();
   clock = start;
   calls = [];
   answers = {};

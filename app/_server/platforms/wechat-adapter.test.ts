@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp, type PlatformApp } from "@/db/queries/platforms";
 import type { ProofImage } from "@/app/_server/platforms/adapter";
@@ -25,7 +26,7 @@ async function connect(settings: PlatformAppSettings = { returnAddressId: "5", d
 }
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   shopId = await createShop(db, { merchantId: await createMerchant(db, "A"), platform: "wechat", name: "A 微信小店" });
   platform = new FakeWechat(keys);
   await connect();

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAuth } from "@/db/auth";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { closeTestDb, openTestDb } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { accounts } from "@/db/schema";
 import { newId } from "@/lib/ids";
@@ -66,7 +67,7 @@ const within = <T>(promise: Promise<T>, ms: number) =>
 
 beforeAll(async () => {
   process.env.BETTER_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
-  const db = openDb(":memory:");
+  const db = await openTestDb();
   globals.deskDb = db;
   globals.deskAuth = createAuth(db, { password: { hash: fastHash, verify: async ({ hash, password: plain }) => hash === (await fastHash(plain)) } });
   // Checks a minute apart: what ends a stream within a second here is the route telling the guard
@@ -80,7 +81,8 @@ afterEach(() => {
   for (const abort of opened.splice(0)) abort.abort();
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await closeTestDb(globals.deskDb!);
   for (const key of ["deskDb", "deskAuth", "deskStreamGuard", "deskLiveHub", "deskPresence"] as const) delete globals[key];
   process.env.BETTER_AUTH_SECRET = savedSecret;
 });

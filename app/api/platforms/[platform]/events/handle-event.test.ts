@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { and, eq, sql } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import { and, eq } from "drizzle-orm";
+import { type Db } from "@/db/client";
+import { getRaw } from "@/db/raw";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { saveRejectionEvidence } from "@/db/queries/decision-policy";
 import { decideRequest } from "@/db/workflows/decide";
@@ -25,7 +27,7 @@ let otherMerchantShop: string;
 let owner: Scope;
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   const merchant = await createMerchant(db, "A");
   tmall = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
   douyin = await createShop(db, { merchantId: merchant, platform: "douyin", name: "A 抖音店" });
@@ -93,15 +95,12 @@ function post(body: unknown, options: PostOptions = {}): Promise<Response> {
 }
 
 async function counts() {
-  const [row] = await db
-    .select({
-      events: sql<number>`(select count(*) from webhook_events)`,
-      requests: sql<number>`(select count(*) from requests)`,
-      orders: sql<number>`(select count(*) from orders)`,
-      audit: sql<number>`(select count(*) from audit_log)`,
-    })
-    .from(sql`(select 1)`);
-  return row;
+  // count(*) is a bigint on PostgreSQL, read back as text: Number() makes both engines' answers alike
+  const row = await getRaw<Record<string, unknown>>(
+    db,
+    "select (select count(*) from webhook_events) as events, (select count(*) from requests) as requests, (select count(*) from orders) as orders, (select count(*) from audit_log) as audit",
+  );
+  return Object.fromEntries(Object.entries(row!).map(([key, value]) => [key, Number(value)]));
 }
 
 async function getRequestRow() {
@@ -272,7 +271,7 @@ describe("out of order: the same result as in order", () => {
     ["deadlines reversed", [deadlineEvent("evt_c", 20, at(3600)), deadlineEvent("evt_b", 10, at(7200)), createdEvent("evt_a", 0)]],
   ])("%s", async (_label, events) => {
     const outOfOrder = await projectionAfter(events as Event[]);
-    db = openDb(":memory:");
+    db = await openTestDbForTest();
     const merchant = await createMerchant(db, "A");
     tmall = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });
     await rotateShopSecret(db, tmall, `${secret}-${tmall}`, new Date(0));

@@ -2,7 +2,8 @@ import sharp from "sharp";
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliverDueDecisions } from "@/app/_server/outbox-sender";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getNativeRefund, getPlatformAppForShop, storeRejectReasons, upsertPlatformApp } from "@/db/queries/platforms";
 import { decideRequest } from "@/db/workflows/decide";
@@ -30,7 +31,7 @@ const cardOf = async (id: string) => (await db.select().from(requests).where(eq(
 const orderOf = async (orderId: string) => (await db.select().from(orders).where(eq(orders.platformOrderId, orderId)))[0];
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   const merchant = await createMerchant(db, "A");
   shopId = await createShop(db, { merchantId: merchant, platform: "wechat", name: "A 微信小店" });
   owner = (await getScope(db, await createUser(db, { merchantId: merchant, name: "老板", email: "o@a.test", role: "owner" })))!;

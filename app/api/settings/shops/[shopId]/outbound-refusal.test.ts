@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getPlatformAppForShop } from "@/db/queries/platforms";
 import { getScope, type Scope } from "@/db/queries/users";
@@ -26,7 +27,7 @@ let tmallShop: string;
 let taobaoShop: string;
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   (globalThis as unknown as { deskDb?: Db }).deskDb = db;
   const merchant = await createMerchant(db, "A");
   tmallShop = await createShop(db, { merchantId: merchant, platform: "tmall", name: "A 天猫店" });

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ClientDeps } from "@/app/_server/platforms/client";
 import type { TokenRefreshers } from "@/app/_server/platforms/token-upkeep";
-import { openDb, type Db } from "@/db/client";
+import { type Db } from "@/db/client";
+import { openTestDbForTest } from "@/db/test-db";
 import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp, type PlatformApp } from "@/db/queries/platforms";
 import { getScope, type Scope } from "@/db/queries/users";
@@ -28,7 +29,7 @@ const refreshers: TokenRefreshers = { douyin_push: stub, taobao_tmc: stub, wecha
 const refreshNow = async (scope: Scope, shopId: string) => handleRefreshNow(db, scope, shopId, deps, refreshers);
 
 beforeEach(async () => {
-  db = openDb(":memory:");
+  db = await openTestDbForTest();
   refreshed = [];
   answer = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(now.getTime() + 7 * day), refreshToken: "new-refresh-token" });
   const merchantA = await createMerchant(db, "A");
