@@ -139,6 +139,9 @@ export function RequestDetail({
             {t("detail.order")}
           </h2>
           <dl className="divide-y divide-slate-100">
+            <Field label={t("card.refundNo")}>
+              <span className="font-mono break-all select-all">{card.platformRequestId}</span>
+            </Field>
             <Field label={t("detail.platformOrderId")}>
               <span className="font-mono break-all">{card.order.platformOrderId}</span>
             </Field>

@@ -108,12 +108,12 @@ function toJson(value: unknown): string {
 }
 
 /** The push signature as the message guide describes it: md5 over app_key, the raw body, app_secret, in lowercase hex. */
-function pushSign(appKey: string, appSecret: string, body: string): string {
+export function pushSign(appKey: string, appSecret: string, body: string): string {
   return createHash("md5").update(`${appKey}${body}${appSecret}`, "utf8").digest("hex");
 }
 
 /** The API signature as the call guide describes it: HMAC-SHA256 keyed by the secret, over the secret-wrapped parameter string. */
-function apiSign(appKey: string, appSecret: string, method: string, paramJson: string, timestamp: string): string {
+export function apiSign(appKey: string, appSecret: string, method: string, paramJson: string, timestamp: string): string {
   const pairs: [string, string][] = [
     ["app_key", appKey],
     ["method", method],

@@ -166,7 +166,7 @@ function fromChinaTime(text: string): Date {
 }
 
 /** TMC's CONNECT sign, as the Java SDK computes it: the TOP md5 sign over the three signed headers. */
-function expectedSign(params: Record<string, string>, secret: string): string {
+export function tmcConnectSign(params: Record<string, string>, secret: string): string {
   const joined = Object.keys(params)
     .sort()
     .reduce((text, key) => text + key + params[key], "");
@@ -299,7 +299,7 @@ export class FakeTmcServer {
     if (ms === null) return "timestamp 格式错误";
     if (key !== appKey) return "app_key 不存在";
     if (Math.abs((this.options.now?.() ?? new Date()).getTime() - Number(ms)) > connectSkewMs) return "timestamp 超出允许范围";
-    if (sign !== expectedSign({ app_key: key, group_name: group, timestamp: ms }, appSecret)) return "sign 错误";
+    if (sign !== tmcConnectSign({ app_key: key, group_name: group, timestamp: ms }, appSecret)) return "sign 错误";
     return null;
   }
 

@@ -58,7 +58,7 @@ export function sniffImage(bytes: Uint8Array): "gif" | "jpeg" | "png" | null {
 }
 
 /** The TOP md5 sign as the router checks it: secret + every non-file parameter but sign, sorted, as key+value + secret. */
-function topSign(params: Record<string, string>, secret: string): string {
+export function topSign(params: Record<string, string>, secret: string): string {
   const joined = Object.keys(params)
     .filter((key) => key !== "sign")
     .sort()

@@ -6,7 +6,7 @@ import { evidenceFiles, requests } from "@/db/schema";
 import { upsertPlatformApp } from "@/db/queries/platforms";
 import { platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import { outbox } from "@/db/schema-webhooks";
-import type { Platform } from "@/lib/domain";
+import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
 import type { NativeRefund, PlatformRejectReason, Protocol } from "@/lib/platforms/types";
@@ -19,6 +19,7 @@ vi.mock("server-only", () => ({}));
 
 const { POST: decide } = await import("@/app/api/requests/[id]/decision/route");
 const { GET: rejectReasons } = await import("@/app/api/requests/[id]/reject-reasons/route");
+const { POST: counterOffer } = await import("@/app/api/requests/[id]/counter-offer/route");
 
 const desk = setUpRouteDesk();
 const hourMs = 60 * 60 * 1000;
@@ -56,7 +57,7 @@ async function connectShop(platform: Platform, reasons: PlatformRejectReason[]):
 }
 
 /** A pending card on a shipped order with its platform state stored (the desk's own rules let it be refused). */
-async function addConnectedCard(shopId: string, kind: "refund_only" | "return_refund" | "repair", native: Pick<NativeRefund, "protocol" | "status" | "platformType"> & Partial<NativeRefund>) {
+async function addConnectedCard(shopId: string, kind: RequestKind, native: Pick<NativeRefund, "protocol" | "status" | "platformType"> & Partial<NativeRefund>) {
   const platformRequestId = `rf-${newId("req").slice(-8)}`;
   const card = await addPendingRequest(desk.db, shopId, {
     kind,
@@ -120,11 +121,28 @@ describe("POST /api/requests/:id/decision for a connected platform shop", () => 
   it.each([
     ["approving a Tmall 维修, which has no open API", "tmall", "repair", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REPAIR" }, "no_api_for_kind"],
     ["approving a Douyin refund the platform has moved past the seller's answer", "douyin", "refund_only", { protocol: "douyin_push", status: "12", platformType: "1" }, "no_api_for_state"],
+    // Cells no adapter ever sees: no Douyin or WeChat after-sale type becomes a re-opened entry, none of WeChat's a 维修
+    ["approving a re-opened entry on Douyin, done in the 抖店 backend", "douyin", "entry_reopen", { protocol: "douyin_push", status: "6", platformType: "1" }, "entry_reopen_in_backend"],
+    ["approving a re-opened entry on WeChat, done in the 小店 backend", "wechat", "entry_reopen", { protocol: "wechat_ec", status: "MERCHANT_PROCESSING", platformType: "REFUND" }, "entry_reopen_in_backend"],
+    ["approving a WeChat 维修, which has no open API", "wechat", "repair", { protocol: "wechat_ec", status: "MERCHANT_PROCESSING", platformType: "REFUND" }, "no_api_for_kind"],
   ] as const)("422 answer_not_offered with the reason for %s", async (_label, platform, kind, native, reason) => {
     const shopId = await connectShop(platform, platform === "douyin" ? douyinReasons : tmallReasons);
     const { requestId } = await addConnectedCard(shopId, kind, native);
     const response = await expectRefusedUnchanged(requestId, () => approve(requestId));
     expect(await expectApiError(response, 422, "answer_not_offered")).toMatchObject({ reason });
+  });
+
+  it.each([
+    ["taobao", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND" }],
+    ["tmall", { protocol: "taobao_tmc", status: "WAIT_SELLER_AGREE", platformType: "REFUND" }],
+    ["douyin", { protocol: "douyin_push", status: "6", platformType: "1" }],
+    ["wechat", { protocol: "wechat_ec", status: "MERCHANT_PROCESSING", platformType: "REFUND" }],
+  ] as const)("422 answer_not_offered for a 还价 (counter-offer) on a %s shop: no platform's open API takes one", async (platform, native) => {
+    const shopId = await connectShop(platform, platform === "douyin" ? douyinReasons : tmallReasons);
+    const { requestId } = await addConnectedCard(shopId, "refund_only", native);
+    // The same offer on a shop not connected is taken (route.test.ts): here only the platform refuses it
+    const response = await expectRefusedUnchanged(requestId, () => callRoute(counterOffer, { as: desk.owner, method: "POST", params: { id: requestId }, json: { kind: "partial_refund", amountFen: 100 } }));
+    expect(await expectApiError(response, 422, "answer_not_offered")).toMatchObject({ reason: "counter_offer_not_offered" });
   });
 
   it("422 rejection_incomplete when the platform's reason wants proof and none is attached; with it the rejection goes out", async () => {
