@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fenToYuan, fenToYuanText, formatFen, parseYuanToFen, yuanToFen } from "@/lib/money";
+import { fenToYuan, fenToYuanText, formatFen, formatFenAsWholeYuan, parseYuanToFen, yuanToFen } from "@/lib/money";
 
 describe("formatFen", () => {
   it.each([
@@ -13,6 +13,25 @@ describe("formatFen", () => {
     [900719925474099, "¥9,007,199,254,740.99"],
   ])("%i fen → %s", (fen, text) => {
     expect(formatFen(fen)).toBe(text);
+  });
+});
+
+describe("formatFenAsWholeYuan", () => {
+  it.each([
+    [0, "¥0"],
+    [49, "¥0"],
+    [50, "¥1"],
+    [124049, "¥1,240"],
+    [124050, "¥1,241"],
+    [580000, "¥5,800"],
+    [123456750, "¥1,234,568"],
+    [124049.9, "¥1,240"],
+    [-580000, "-¥5,800"],
+    [-124050, "-¥1,241"],
+    [-49, "¥0"],
+    [900719925474099, "¥9,007,199,254,741"],
+  ])("%d fen → %s", (fen, text) => {
+    expect(formatFenAsWholeYuan(fen)).toBe(text);
   });
 });
 

@@ -9,6 +9,16 @@ export function formatFen(amountFen: number): string {
   return `${sign}¥${yuan}.${String(abs % 100).padStart(2, "0")}`;
 }
 
+/**
+ * Rounded to whole yuan, half away from zero, with thousands separators, for a sum where fen would be noise:
+ * 124049 → "¥1,240", 124050 → "¥1,241", -580000 → "-¥5,800". Fractions of a fen are dropped first, as formatFen does.
+ */
+export function formatFenAsWholeYuan(amountFen: number): string {
+  const abs = Math.abs(Math.trunc(amountFen));
+  const yuan = Math.floor((abs + 50) / 100);
+  return `${amountFen < 0 && yuan > 0 ? "-" : ""}¥${yuan.toLocaleString("en-US")}`;
+}
+
 /** Fen → yuan text for an input box, without grouping or trailing zeros: 320 → "3.2", 1 → "0.01". */
 export function fenToYuanText(amountFen: number): string {
   return String(Math.round(amountFen) / 100);

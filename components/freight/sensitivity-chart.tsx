@@ -4,6 +4,7 @@ import { ChartLegendList } from "@/components/charts/chart-legend";
 import { useTranslations } from "next-intl";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { cn } from "@/components/ui/cn";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { formatShare } from "@/components/freight/format";
 import { fenToYuan, formatFen, yuanToFen } from "@/lib/money";
 import type { SensitivityGrid } from "@/lib/return-freight/estimator";
@@ -52,37 +53,38 @@ export function SensitivityChart({ grid }: { grid: SensitivityGrid }) {
       </div>
       {/* Focusable so a keyboard can scroll it on a narrow screen */}
       <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={t("chart.gridLabel")}>
-        <table className="w-full text-right text-xs tabular-nums" aria-label={t("chart.gridLabel")}>
-          <thead>
+        <Table density="compact" className="text-right text-xs tabular-nums" aria-label={t("chart.gridLabel")}>
+          <TableHead>
             <tr className="text-slate-500">
-              <th className="px-2 py-1 text-left font-medium">{t("chart.rateByPremium")}</th>
+              <Th className="text-left">{t("chart.rateByPremium")}</Th>
               {premiums.map((premiumFen) => (
-                <th key={premiumFen} className="px-2 py-1 font-medium">
-                  {formatFen(premiumFen)}
-                </th>
+                <Th key={premiumFen}>{formatFen(premiumFen)}</Th>
               ))}
-              <th className="px-2 py-1 font-medium">{t("breakEven")}</th>
+              <Th>{t("breakEven")}</Th>
             </tr>
-          </thead>
-          <tbody>
+          </TableHead>
+          {/* Coloured cells, no row rules */}
+          <TableBody className="divide-y-0">
             {grid.rows.map((row) => (
               <tr key={row.returnRateFactor}>
-                <th className="px-2 py-1 text-left font-medium text-slate-600">{formatShare(row.shopReturnRate)}</th>
+                <Th scope="row" className="text-left text-slate-600">
+                  {formatShare(row.shopReturnRate)}
+                </Th>
                 {row.cells.map((cell) => (
-                  <td
+                  <Td
                     key={cell.premiumFactor}
                     data-flipped={cell.isFlipped}
-                    className={cn("px-2 py-1", cell.isWorthSubscribing ? "bg-emerald-50 text-emerald-800" : "bg-rose-50 text-rose-800", cell.isFlipped && "font-semibold ring-1 ring-inset ring-amber-500")}
+                    className={cn(cell.isWorthSubscribing ? "bg-emerald-50 text-emerald-800" : "bg-rose-50 text-rose-800", cell.isFlipped && "font-semibold ring-1 ring-inset ring-amber-500")}
                   >
                     {cell.isFlipped ? "⇄ " : ""}
                     {formatFen(cell.savingFen)}
-                  </td>
+                  </Td>
                 ))}
-                <td className="px-2 py-1 text-slate-700">{formatFen(row.breakEvenPremiumFen)}</td>
+                <Td className="text-slate-700">{formatFen(row.breakEvenPremiumFen)}</Td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </TableBody>
+        </Table>
         <p className="mt-1 text-xs text-slate-600">{t("chart.gridHint")}</p>
       </div>
     </div>

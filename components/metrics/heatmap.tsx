@@ -9,6 +9,7 @@ export function Heatmap({ title, counts, hue }: { title: string; counts: number[
   const color: Rgb = hue === "emerald" ? [4, 120, 87] : [190, 18, 60];
   return (
     <div className="overflow-x-auto rounded focus-visible:outline-2 focus-visible:outline-emerald-700" tabIndex={0} role="group" aria-label={tOwner("scrollRegion", { name: title })}>
+      {/* A plain <table>, not components/ui/table.tsx: a 7 × 24 grid of spaced, coloured squares with no cell padding or row rules */}
       <table className="w-full border-separate border-spacing-0.5 text-[11px]">
         <caption className="mb-1 text-left text-sm font-medium text-slate-700">{title}</caption>
         <thead>

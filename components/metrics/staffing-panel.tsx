@@ -140,27 +140,30 @@ export function StaffingPanel({ staffing, params, csvHref }: { staffing: Staffin
           <li>{t("assumptionLimits")}</li>
         </ul>
         {staffing.agentHandle.length > 0 ? (
-          <table className="mt-2 text-left">
+          // Set in the notes' small type at its natural width, cells spaced only to their right, no row rules
+          <Table density="compact" className="mt-2 w-auto text-xs">
             <caption className="text-left font-medium text-slate-700">{t("agentHandleTitle")}</caption>
-            <thead>
+            <TableHead>
               <tr>
-                <th scope="col" className="pr-4 font-medium">{t("agent")}</th>
-                <th scope="col" className="pr-4 font-medium">{t("answered")}</th>
-                <th scope="col" className="pr-4 font-medium">{tOwner("agentMean")}</th>
-                <th scope="col" className="font-medium">{t("median")}</th>
+                <Th className="p-0 pr-4">{t("agent")}</Th>
+                <Th className="p-0 pr-4">{t("answered")}</Th>
+                <Th className="p-0 pr-4">{tOwner("agentMean")}</Th>
+                <Th className="p-0">{t("median")}</Th>
               </tr>
-            </thead>
-            <tbody>
+            </TableHead>
+            <TableBody className="divide-y-0">
               {staffing.agentHandle.map((row) => (
                 <tr key={row.agentId}>
-                  <td className="pr-4" data-user-text>{row.label}</td>
-                  <td className="pr-4 tabular-nums">{row.cards}</td>
-                  <td className="pr-4 tabular-nums">{row.meanSeconds === null ? "—" : duration(row.meanSeconds)}</td>
-                  <td className="tabular-nums">{row.medianSeconds === null ? "—" : duration(row.medianSeconds)}</td>
+                  <Td className="p-0 pr-4" data-user-text>
+                    {row.label}
+                  </Td>
+                  <Td className="p-0 pr-4 tabular-nums">{row.cards}</Td>
+                  <Td className="p-0 pr-4 tabular-nums">{row.meanSeconds === null ? "—" : duration(row.meanSeconds)}</Td>
+                  <Td className="p-0 tabular-nums">{row.medianSeconds === null ? "—" : duration(row.medianSeconds)}</Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         ) : null}
       </details>
     </section>

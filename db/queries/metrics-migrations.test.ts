@@ -3,7 +3,7 @@ import path from "node:path";
 import { inArray } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/db/client";
-import { approve, type Fixture, readTables, receive, seedHandHistory, setUp, shanghai } from "@/db/queries/metrics-history";
+import { approve, type Fixture, readTables, receive, seedHandHistory, setUp, shanghai } from "@/db/metrics-history.fixture";
 import { metricMonthly, metricShopDaily } from "@/db/schema-metrics";
 
 // SQLite only: the backfills are statements of SQLite's migrations (db/migrations); PostgreSQL's schema starts with

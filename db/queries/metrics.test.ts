@@ -14,7 +14,7 @@ import { resolveReportRange } from "@/lib/metrics/report-range";
 import { addCardInto, createEmptyRollup, getRangeFigures, getRollupKey, ruleAgentId, type RollupCounters } from "@/lib/metrics/response-metrics";
 import { getShanghaiDay } from "@/lib/time";
 import { createRandom } from "@/lib/random";
-import { after, approve, type Fixture, now, readTables, receive, reject, report, seedHandHistory, setUp, shanghai } from "@/db/queries/metrics-history";
+import { after, approve, type Fixture, now, readTables, receive, reject, report, seedHandHistory, setUp, shanghai } from "@/db/metrics-history.fixture";
 
 let db: Db;
 let fixture: Fixture;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chinaTimeToIso, fenToYuan, isoToChinaTime, parseJsonLossless, platformEventId, rfc3339ToIso, toIdString, unixSecondsToIso, yuanToFen } from "@/lib/platforms/common";
+import { chinaTimeToIso, isoToChinaTime, parseJsonLossless, parseTopYuan, platformEventId, rfc3339ToIso, toIdString, unixSecondsToIso } from "@/lib/platforms/common";
 
 describe("parseJsonLossless", () => {
   it("keeps 19-digit ids exact where JSON.parse rounds them", () => {
@@ -21,15 +21,16 @@ describe("ids, money, times", () => {
   });
 
   it("converts yuan strings to fen without float error", () => {
-    expect(yuanToFen("59.90")).toBe(5990);
-    expect(yuanToFen("1.00")).toBe(100);
-    expect(yuanToFen("0.29")).toBe(29);
-    expect(yuanToFen("1.1")).toBe(110);
-    expect(yuanToFen("12")).toBe(1200);
-    expect(() => yuanToFen("1.005")).toThrow();
-    expect(() => yuanToFen("-1.00")).toThrow();
-    expect(fenToYuan(5990)).toBe("59.90");
-    expect(fenToYuan(5)).toBe("0.05");
+    expect(parseTopYuan("59.90")).toBe(5990);
+    expect(parseTopYuan("1.00")).toBe(100);
+    expect(parseTopYuan("0.29")).toBe(29);
+    expect(parseTopYuan("1.1")).toBe(110);
+    expect(parseTopYuan("12")).toBe(1200);
+    expect(parseTopYuan(" 7.5 ")).toBe(750);
+    expect(() => parseTopYuan("1.005")).toThrow();
+    expect(() => parseTopYuan("-1.00")).toThrow();
+    // What a person may type on the desk is still not a TOP amount
+    for (const loose of ["¥1,240", "1,240", "3.", "", "1234567890"]) expect(() => parseTopYuan(loose)).toThrow(/not a yuan amount/);
   });
 
   it("reads China local time, Unix seconds and RFC 3339 as the same instant", () => {

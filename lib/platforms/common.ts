@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parseYuanToFen } from "@/lib/money";
 import { shanghaiOffsetMs } from "@/lib/time";
 
 // Shared by every platform adapter (docs/platforms/README.md): lossless JSON, ids, money and times as the platforms send them.
@@ -41,16 +42,18 @@ export function toIdString(value: unknown, field: string): string {
   throw new PlatformMessageError(`${field} is not an id (got ${JSON.stringify(value)})`);
 }
 
-/** "59.90" yuan → 5990 fen, by string arithmetic so no float rounding can creep in. */
-export function yuanToFen(yuan: string): number {
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(yuan.trim());
-  if (!match) throw new PlatformMessageError(`"${yuan}" is not a yuan amount`);
-  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-}
+// A TOP amount is plain digits with at most two decimals ("59.90", "12"): no sign, symbol or grouping
+const topYuanPattern = /^\d{1,9}(?:\.\d{1,2})?$/;
 
-/** 5990 fen → "59.90" yuan (Taobao's own spelling). */
-export function fenToYuan(fen: number): string {
-  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+/**
+ * A TOP yuan amount ("59.90") → 5990 fen. Stricter than what the desk accepts from a person: anything but the TOP
+ * shape is a message we cannot read; the digits are then turned into fen by lib/money.ts, as every other amount is.
+ */
+export function parseTopYuan(yuan: string): number {
+  const text = yuan.trim();
+  const fen = topYuanPattern.test(text) ? parseYuanToFen(text) : null;
+  if (fen === null) throw new PlatformMessageError(`"${yuan}" is not a yuan amount`);
+  return fen;
 }
 
 /** Taobao's `yyyy-MM-dd HH:mm:ss`, China time (UTC+8, no DST) → UTC ISO instant. */

@@ -1,3 +1,4 @@
+import { formatFen, formatFenAsWholeYuan } from "@/lib/money";
 import type { CategoryInput, EstimatorParameters } from "@/lib/return-freight/parameters";
 
 // The 退货宝 / 运费险 estimator of docs/return-freight.md, per period (a month: see `scaleToMonth`).
@@ -236,22 +237,17 @@ export function getVerdict(params: EstimatorParameters): Verdict {
 /** A translator for the `freight` messages, as next-intl's `t` is: the words live in the messages files, not here. */
 export type FreightTranslate = (key: string, values?: Record<string, string>) => string;
 
-/** "¥1,240" (whole yuan, half away from zero) or "¥3.20" (two decimals); sign dropped, words carry it. */
-function formatYuan(amountFen: number, decimals: 0 | 2): string {
-  const magnitudeFen = Math.abs(amountFen);
-  const yuanText = decimals === 0 ? String(roundFen(magnitudeFen / 100)) : (roundFen(magnitudeFen) / 100).toFixed(2);
-  const [whole, fraction] = yuanText.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `¥${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
-}
-
-/** e.g. "按当前报价 ¥3.20/单，订阅每月约省 ¥1,240" (docs/return-freight.md), worded by `freight.verdictSentence` in the messages. */
+/**
+ * e.g. "按当前报价 ¥3.20/单，订阅每月约省 ¥1,240" (docs/return-freight.md), worded by `freight.verdictSentence` in the messages.
+ * Premiums show fen, the monthly sum whole yuan (lib/money.ts); signs are dropped, the words carry them.
+ */
 export function formatVerdictSentence(verdict: Verdict, t: FreightTranslate): string {
+  const premium = (amountFen: number) => formatFen(roundFen(Math.abs(amountFen)));
   const figures = {
-    premium: formatYuan(verdict.premiumFen, 2),
-    saving: formatYuan(verdict.savingPerMonthFen, 0),
-    breakEven: formatYuan(verdict.breakEvenPremiumFen, 2),
-    lowest: formatYuan(verdict.lowestPremiumFen, 2),
+    premium: premium(verdict.premiumFen),
+    saving: formatFenAsWholeYuan(Math.abs(verdict.savingPerMonthFen)),
+    breakEven: premium(verdict.breakEvenPremiumFen),
+    lowest: premium(verdict.lowestPremiumFen),
   };
   const at = t(verdict.premiumSource === "quote" ? "verdictSentence.atQuote" : "verdictSentence.atEstimate", figures);
   return t(`verdictSentence.${verdict.reason}`, { ...figures, at });

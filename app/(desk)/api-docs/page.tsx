@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { requirePageScope } from "@/app/_server/scope";
+import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
 import { buildOpenApiDocument, inboundResponses } from "@/lib/webhook/openapi";
 
 type Variant = { properties: { type: { const: string }; data: unknown } };
@@ -45,26 +46,26 @@ export default async function ApiDocsPage() {
         <h3 className="font-medium">{t("docsSigning")}</h3>
         <p>{t("docsSigningBody")}</p>
         <h3 className="font-medium">{t("docsResponses")}</h3>
-        <table className="w-full rounded bg-white text-left ring-1 ring-slate-200">
-          <thead className="bg-slate-50 text-slate-600">
+        <Table isFramed={false} className="rounded bg-white ring-1 ring-slate-200">
+          <TableHead>
             <tr>
-              <th className="px-3 py-1.5 font-medium">HTTP</th>
-              <th className="px-3 py-1.5 font-medium">code</th>
-              <th className="px-3 py-1.5 font-medium">{t("type")}</th>
+              <Th className="py-1.5">HTTP</Th>
+              <Th className="py-1.5">code</Th>
+              <Th className="py-1.5">{t("type")}</Th>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+          </TableHead>
+          <TableBody>
             {inboundResponses.map((answer) => (
               <tr key={`${answer.status}-${answer.code}`}>
-                <td className="px-3 py-1.5 tabular-nums">{answer.status}</td>
-                <td className="px-3 py-1.5">
+                <Td className="py-1.5 tabular-nums">{answer.status}</Td>
+                <Td className="py-1.5">
                   <code>{answer.code ?? "received"}</code>
-                </td>
-                <td className="px-3 py-1.5">{answer.when}</td>
+                </Td>
+                <Td className="py-1.5">{answer.when}</Td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </TableBody>
+        </Table>
         <h3 className="font-medium">{t("docsExample")}</h3>
         <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{exampleShell}</pre>
       </section>

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { RequestKind } from "@/lib/domain";
-import { PlatformMessageError, chinaTimeToIso, parseJsonLossless, platformEventId, toIdString, yuanToFen } from "@/lib/platforms/common";
+import { PlatformMessageError, chinaTimeToIso, parseJsonLossless, platformEventId, toIdString, parseTopYuan } from "@/lib/platforms/common";
 import { mapTaobaoReason } from "@/lib/platforms/reasons";
 import { readTopResponse, topText } from "@/lib/platforms/taobao/top-api";
 import type { MappedMessage, NativeRefund, OrderFacts } from "@/lib/platforms/types";
@@ -90,8 +90,8 @@ export function parseTaobaoRefund(body: unknown): TaobaoRefundDetail {
     title: (topText(refund.title) ?? "淘宝商品").slice(0, 200),
     status: String(refund.status),
     disputeType: topText(refund.dispute_type),
-    refundFeeFen: yuanToFen(fee),
-    orderFeeFen: orderFee ? yuanToFen(orderFee) : null,
+    refundFeeFen: parseTopYuan(fee),
+    orderFeeFen: orderFee ? parseTopYuan(orderFee) : null,
     reason: topText(refund.reason) ?? "其他",
     desc: topText(refund.desc),
     hasGoodReturn: refund.has_good_return === true || refund.has_good_return === "true",

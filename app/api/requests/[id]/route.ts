@@ -1,15 +1,12 @@
 import { withScope } from "@/app/_server/api";
+import { loadCardOr404 } from "@/app/_server/request-card";
 import { getDb } from "@/db/client";
-import { getRequestCard, listRequestAudit } from "@/db/queries/requests";
-import { apiError } from "@/lib/api-error";
-import { requestIdParam } from "@/lib/api-schemas";
+import { listRequestAudit } from "@/db/queries/requests";
 
 export const GET = withScope<{ id: string }>(async (_request, { scope, params }) => {
-  const id = requestIdParam.safeParse(params.id);
-  if (!id.success) return apiError("invalid_id", `Not a request id: ${params.id}`);
   const db = getDb();
-  const card = await getRequestCard(db, scope, id.data);
-  if (!card) return apiError("not_found", `No request ${id.data}`);
-  const audit = await listRequestAudit(db, scope, id.data);
-  return Response.json({ card, audit, serverNow: new Date().toISOString() }, { headers: { "cache-control": "no-store" } });
+  const loaded = await loadCardOr404(db, scope, params.id);
+  if ("error" in loaded) return loaded.error;
+  const audit = await listRequestAudit(db, scope, loaded.id);
+  return Response.json({ card: loaded.card, audit, serverNow: new Date().toISOString() }, { headers: { "cache-control": "no-store" } });
 });

@@ -4,7 +4,7 @@ import { withScope, zodIssues } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { listScenarios } from "@/db/queries/freight";
 import { apiError } from "@/lib/api-error";
-import { defaultLocale, locales } from "@/lib/i18n/locales";
+import { defaultLocale, locales, readLocale } from "@/lib/i18n/locales";
 import { idSchema } from "@/lib/ids";
 import { toScenarioCsv } from "@/lib/return-freight/scenario-csv";
 
@@ -16,9 +16,8 @@ const exportQuery = z.object({
     .optional()
     .transform((value) => (value ? value.split(",") : undefined))
     .pipe(z.array(idSchema("fsc")).max(100).optional()),
-  /** The reader's language, as the page passes it: the headings and sentences are in it. */
-  // "zh" is what export links said before the locales were the app's own: such a link still works
-  locale: z.preprocess((value) => (value === "zh" ? "zh-CN" : value), z.enum(locales).default(defaultLocale)),
+  /** The reader's language, as the page passes it: the headings and sentences are in it (an older link's "zh" too). */
+  locale: z.preprocess((value) => (typeof value === "string" ? (readLocale(value) ?? value) : value), z.enum(locales).default(defaultLocale)),
 });
 
 export const GET = withScope(async (request, { scope }) => {

@@ -1,23 +1,25 @@
 import { parseJsonBody, withScope } from "@/app/_server/api";
 import { ensureRejectReasons } from "@/app/_server/platforms/reject-reasons";
+import { findCardOr404, parseRequestId } from "@/app/_server/request-card";
 import { getDb } from "@/db/client";
-import { getRequestCard } from "@/db/queries/requests";
 import { decideRequest } from "@/db/workflows/decide";
 import { apiError } from "@/lib/api-error";
-import { decisionBody, requestIdParam } from "@/lib/api-schemas";
+import { decisionBody } from "@/lib/api-schemas";
 import { checkDecisionInput } from "@/lib/decision";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { toProfileReasons } from "@/lib/platforms/reject-reasons";
 import { policyRefusalError } from "@/app/api/requests/[id]/policy-refusal";
 
 export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
-  const id = requestIdParam.safeParse(params.id);
-  if (!id.success) return apiError("invalid_id", `Not a request id: ${params.id}`);
+  const parsedId = parseRequestId(params.id);
+  if ("error" in parsedId) return parsedId.error;
+  const { id } = parsedId;
   const body = await parseJsonBody(request, decisionBody);
   if ("error" in body) return body.error;
   const db = getDb();
-  const card = await getRequestCard(db, scope, id.data);
-  if (!card) return apiError("not_found", `No request ${id.data}`);
+  const found = await findCardOr404(db, scope, id);
+  if ("error" in found) return found.error;
+  const { card } = found;
   const now = new Date();
   // A connected shop rejects with its platform's reasons: today's list is cached first (the policy check reads it,
   // and answers reasons_unavailable when the platform could not be read)
@@ -29,9 +31,9 @@ export const POST = withScope<{ id: string }>(async (request, { scope, params })
   }
   // The platform's words for its reason are kept with the rejection, so the card reads them and not the bare id
   const reasonText = platformReasons?.reasons.find((reason) => reason.id === body.data.reasonCode)?.text;
-  const result = await decideRequest(db, scope, id.data, { ...body.data, reasonText }, now, card);
+  const result = await decideRequest(db, scope, id, { ...body.data, reasonText }, now, card);
   if (result.ok) return Response.json({ card: result.card });
-  if (result.code === "not_found") return apiError("not_found", `No request ${id.data}`);
+  if (result.code === "not_found") return apiError("not_found", `No request ${id}`);
   if (result.code !== "already_decided") return policyRefusalError(result);
   const { code: _code, ok: _ok, ...winner } = result;
   const message = winner.decidedBy

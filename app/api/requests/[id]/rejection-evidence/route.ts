@@ -1,9 +1,8 @@
 import { withScope } from "@/app/_server/api";
+import { loadCardOr404 } from "@/app/_server/request-card";
 import { getDb } from "@/db/client";
 import { saveRejectionEvidence } from "@/db/queries/decision-policy";
-import { getRequestCard } from "@/db/queries/requests";
 import { apiError } from "@/lib/api-error";
-import { requestIdParam } from "@/lib/api-schemas";
 import { bodyLimits } from "@/lib/body-limits";
 import { sniffEvidenceType } from "@/lib/evidence-type";
 import { getPolicyProfile } from "@/lib/policy/profiles";
@@ -13,11 +12,10 @@ import { getPolicyProfile } from "@/lib/policy/profiles";
  * withScope has read the body within the upload cap (413 past it), so the form is parsed from bytes in hand.
  */
 export const POST = withScope<{ id: string }>(async (request, { scope, params }) => {
-  const id = requestIdParam.safeParse(params.id);
-  if (!id.success) return apiError("invalid_id", `Not a request id: ${params.id}`);
   const db = getDb();
-  const card = await getRequestCard(db, scope, id.data);
-  if (!card) return apiError("not_found", `No request ${id.data}`);
+  const loaded = await loadCardOr404(db, scope, params.id);
+  if ("error" in loaded) return loaded.error;
+  const { card } = loaded;
   const { maxBytesEach, allowedTypes } = getPolicyProfile(card.platform).reject.evidence;
   let file: FormDataEntryValue | null;
   try {

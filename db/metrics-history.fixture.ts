@@ -12,8 +12,9 @@ import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { resolveReportRange } from "@/lib/metrics/report-range";
 
-// The rollup tests' shops, cards and hand-computed history: metrics.test.ts (both engines) and
-// metrics-migrations.test.ts (SQLite's backfill migrations).
+// The rollup tests' shops, cards and hand-computed history: db/queries/metrics.test.ts (both engines) and
+// db/queries/metrics-migrations.test.ts (SQLite's backfill migrations). It decides cards through the decide workflow,
+// so it lives beside db/factories.ts and not in db/queries/, which never imports a workflow.
 
 // Monday 2026-11-23, 14:00 in Shanghai
 export const now = new Date("2026-11-23T14:00:00.000+08:00");
