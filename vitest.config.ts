@@ -17,6 +17,8 @@ const bothEngineSuites = [
   "db/queries/proposals.test.ts",
   "db/queries/requests.test.ts",
   "db/queries/rules.test.ts",
+  "db/queries/sign-in-limit.test.ts",
+  "db/secrets-rotation.test.ts",
   "db/workflows/assignment.test.ts",
   "db/workflows/platform-refusal.test.ts",
   "db/workflows/undo.test.ts",

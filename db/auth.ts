@@ -9,8 +9,9 @@ import { getDatabasePath, getDb, isPostgresDb, type Db } from "@/db/client";
 import { createPrivateFileOnce, narrowPrivateFile, privateDirMode } from "@/db/data-files";
 import { accounts, sessions, users, verifications } from "@/db/schema";
 import { clearLoginThrottle, reserveLoginAttempt } from "@/db/queries/login-throttle";
+import { giveBackSignInAttempt, takeSignInAttempt } from "@/db/queries/sign-in-limit";
 import { clientAddressHeader, limitKeyFor, readClientAddress } from "@/lib/client-address";
-import { defaultSignInLimitPolicy, parseSignInPerMinute, SignInAddressLimit } from "@/lib/sign-in-limit";
+import { defaultSignInLimitPolicy, parseSignInPerMinute } from "@/lib/sign-in-limit";
 
 /**
  * The generated secret in `file` (docs/security.md "Files"): created 0600 if missing, atomically, so a second
@@ -52,8 +53,9 @@ const tooManySignIns = () => new APIError("TOO_MANY_REQUESTS", { message: "Too m
 export type AuthOptions = { password?: { hash: (password: string) => Promise<string>; verify: (data: { hash: string; password: string }) => Promise<boolean> } };
 
 export function createAuth(db: Db, options: AuthOptions = {}) {
-  // Failed sign-ins per client address per minute (lib/sign-in-limit.ts), beside the per-account lock
-  const addressLimit = new SignInAddressLimit({ ...defaultSignInLimitPolicy, maxFailures: parseSignInPerMinute(process.env.AUTH_SIGN_IN_PER_MINUTE) });
+  // Failed sign-ins per client address per minute (lib/sign-in-limit.ts), beside the per-account lock; counted in the
+  // database, so every instance on it shares one window per address
+  const addressPolicy = { ...defaultSignInLimitPolicy, maxFailures: parseSignInPerMinute(process.env.AUTH_SIGN_IN_PER_MINUTE) };
   const signInAttempt = (ctx: { body?: unknown; headers?: Headers }) => ({
     email: String((ctx.body as { email?: unknown } | undefined)?.email ?? ""),
     addressKey: limitKeyFor(readClientAddress(ctx.headers ?? new Headers(), isClientAddressStamped())),
@@ -97,14 +99,14 @@ export function createAuth(db: Db, options: AuthOptions = {}) {
         }
         if (ctx.path !== signInPath) return;
         const { email, addressKey } = signInAttempt(ctx);
-        if (!addressLimit.take(addressKey, Date.now())) throw tooManySignIns();
+        if (!await takeSignInAttempt(db, addressKey, new Date(), addressPolicy)) throw tooManySignIns();
         // Counted as a failure until it succeeds; a locked account is refused before any password check
         if (email && !await reserveLoginAttempt(db, email, new Date())) throw tooManySignIns();
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== signInPath || ctx.context.returned instanceof APIError) return;
         const { email, addressKey } = signInAttempt(ctx);
-        addressLimit.giveBack(addressKey);
+        await giveBackSignInAttempt(db, addressKey);
         if (email) await clearLoginThrottle(db, email);
       }),
     },

@@ -12,6 +12,7 @@ export const sessions = chooseTable(sqlite.sessions, pg.sessions);
 export const accounts = chooseTable(sqlite.accounts, pg.accounts);
 export const verifications = chooseTable(sqlite.verifications, pg.verifications);
 export const loginThrottles = chooseTable(sqlite.loginThrottles, pg.loginThrottles);
+export const signInAddressWindows = chooseTable(sqlite.signInAddressWindows, pg.signInAddressWindows);
 export const shopAccess = chooseTable(sqlite.shopAccess, pg.shopAccess);
 export const orders = chooseTable(sqlite.orders, pg.orders);
 export const requests = chooseTable(sqlite.requests, pg.requests);

@@ -5,7 +5,7 @@ import { createPrivateFileOnce, isFileDatabase, narrowPrivateFile, privateDirMod
 import { createKeyring, parseSecretsKey, SecretsKeyError, toSecretsKey, type Keyring, type SecretsKey } from "@/lib/secrets/seal";
 
 // Where the key that seals stored secrets comes from (docs/security.md "Secrets at rest"):
-// - SECRETS_KEY (32 bytes, hex or base64) when set;
+// - SECRETS_KEY (32 bytes, hex or base64) when set (during a rotation on several instances, two: new,old);
 // - otherwise a key file beside the database, data/.secrets-key (0600), generated on first start like .auth-secret;
 // - an in-memory database (tests) without SECRETS_KEY gets one random key per process: its data dies with it.
 // A key file left as .secrets-key.new (a rotation stopped between its commit and its rename, scripts/secrets-rotate.ts)
@@ -57,6 +57,14 @@ export function readEnvKey(name: "SECRETS_KEY" | "SECRETS_KEY_NEW", value: strin
   }
 }
 
+/**
+ * SECRETS_KEY: one key, or several separated by commas while a rotation runs on several instances (docs/security.md
+ * "Rotating with several instances"): the first seals, every one opens.
+ */
+function readEnvKeys(value: string): SecretsKey[] {
+  return value.split(",").map((part) => readEnvKey("SECRETS_KEY", part));
+}
+
 function readOrCreateKeyFile(file: string): SecretsKey {
   const existing = readKeyFile(file);
   if (existing) return existing;
@@ -68,9 +76,9 @@ function readOrCreateKeyFile(file: string): SecretsKey {
 
 /** The keyring of the database at `databaseFile` (creating its key file on first start when SECRETS_KEY is unset). */
 export function loadKeyring(databaseFile: string, env: SecretsEnv = process.env): Keyring {
-  const fromEnv = env.SECRETS_KEY?.trim() ? readEnvKey("SECRETS_KEY", env.SECRETS_KEY) : null;
+  const [fromEnv, ...envOpeners] = env.SECRETS_KEY?.trim() ? readEnvKeys(env.SECRETS_KEY) : [];
   if (!isFileDatabase(databaseFile)) {
-    if (fromEnv) return createKeyring(fromEnv);
+    if (fromEnv) return createKeyring(fromEnv, envOpeners);
     memoryKey ??= toSecretsKey(crypto.randomBytes(32));
     return createKeyring(memoryKey);
   }
@@ -79,7 +87,7 @@ export function loadKeyring(databaseFile: string, env: SecretsEnv = process.env)
   const openers = pending ? [pending] : [];
   if (fromEnv) {
     const fileKey = readKeyFile(keyFile);
-    return createKeyring(fromEnv, fileKey ? [fileKey, ...openers] : openers);
+    return createKeyring(fromEnv, [...envOpeners, ...(fileKey ? [fileKey] : []), ...openers]);
   }
   return createKeyring(readOrCreateKeyFile(keyFile), openers);
 }

@@ -328,7 +328,7 @@ describe("npm run secrets:rotate", () => {
     const db = openDb(file);
     const shops = await saveEverything(db);
     const oldKey = getKeyring(db).current;
-    const result = rotateSecretsKey(db, file, {});
+    const result = await rotateSecretsKey(db, file, {});
     expect(result).toMatchObject({ source: "file", fromKeyIds: [oldKey.id], resealed: 8 });
     expect(result.toKeyId).not.toBe(oldKey.id);
     expect(rawValues(db).map(getSealedKeyId)).toEqual(Array(8).fill(result.toKeyId));
@@ -353,10 +353,10 @@ describe("npm run secrets:rotate", () => {
     const oldEnv = { SECRETS_KEY: "22".repeat(32) };
     const db = openDb(file, { keyring: loadKeyring(file, oldEnv) });
     const shops = await saveEverything(db);
-    expect(() => rotateSecretsKey(db, file, oldEnv)).toThrow(/SECRETS_KEY_NEW/);
-    expect(() => rotateSecretsKey(db, file, { ...oldEnv, SECRETS_KEY_NEW: oldEnv.SECRETS_KEY })).toThrow(/key in use/);
+    await expect(rotateSecretsKey(db, file, oldEnv)).rejects.toThrow(/SECRETS_KEY_NEW/);
+    await expect(rotateSecretsKey(db, file, { ...oldEnv, SECRETS_KEY_NEW: oldEnv.SECRETS_KEY })).rejects.toThrow(/key in use/);
     const newKey = Buffer.alloc(32, 0x33).toString("base64");
-    const result = rotateSecretsKey(db, file, { ...oldEnv, SECRETS_KEY_NEW: newKey });
+    const result = await rotateSecretsKey(db, file, { ...oldEnv, SECRETS_KEY_NEW: newKey });
     expect(result).toMatchObject({ source: "env", resealed: 8 });
     db.$client.close();
 
@@ -377,7 +377,7 @@ describe("npm run secrets:rotate", () => {
     db.$client.prepare("update platform_apps set refresh_token = ? where shop_id = ?").run(foreign, shops.douyin);
     const before = rawValues(db);
     const keyFileBefore = fs.readFileSync(getSecretsKeyFile(file), "utf8");
-    expect(() => rotateSecretsKey(db, file, {})).toThrow(SealedSecretError);
+    await expect(rotateSecretsKey(db, file, {})).rejects.toThrow(SealedSecretError);
     expect(rawValues(db)).toEqual(before);
     expect(fs.readFileSync(getSecretsKeyFile(file), "utf8")).toBe(keyFileBefore);
     db.$client.close();
@@ -387,7 +387,7 @@ describe("npm run secrets:rotate", () => {
     const file = tempDatabase();
     const db = openDb(file);
     const shops = await saveEverything(db);
-    const first = rotateSecretsKey(db, file, {});
+    const first = await rotateSecretsKey(db, file, {});
     db.$client.close();
     // Put the state back to "committed under the new key, old key file still in place, new key still pending"
     fs.renameSync(getSecretsKeyFile(file), getPendingKeyFile(file));
@@ -395,7 +395,7 @@ describe("npm run secrets:rotate", () => {
 
     const restarted = openDb(file);
     expect(await getPlatformAppForShop(restarted, shops.douyin)).toMatchObject({ appSecret: secrets.appSecret });
-    const second = rotateSecretsKey(restarted, file, {});
+    const second = await rotateSecretsKey(restarted, file, {});
     expect(second.toKeyId).toBe(first.toKeyId);
     expect(fs.existsSync(getPendingKeyFile(file))).toBe(false);
     restarted.$client.close();

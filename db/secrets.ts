@@ -66,72 +66,102 @@ export function openStoredOrNull(db: object, purpose: SecretPurpose, value: stri
   return value === null || value === undefined ? null : openStored(db, purpose, value);
 }
 
-type Rewrite = (purpose: SecretPurpose, value: string) => string;
-type AppRow = { shop_id: string; app_secret: string; access_token: string | null; refresh_token: string | null; settings: string };
+export type SecretRewrite = (purpose: SecretPurpose, value: string) => string;
+/** The rows that hold secrets, as the statements below select them (settings: text on SQLite, jsonb parsed on PostgreSQL). */
+export type StoredSecretRows = {
+  apps: { shop_id: string; app_secret: string; access_token: string | null; refresh_token: string | null; settings: string | Record<string, unknown> }[];
+  webhookSecrets: { id: number; secret: string }[];
+};
+type Write = { text: string; params: (string | number | null)[] };
+
+/** Both engines' spelling (docs/postgres.md#writing-queries-for-both-engines): the walk reads and writes these only. */
+export const storedSecretsSql = {
+  selectApps: "select shop_id, app_secret, access_token, refresh_token, settings from platform_apps order by shop_id",
+  selectWebhookSecrets: "select id, secret from shop_webhook_secrets order by id",
+  updateApp: "update platform_apps set app_secret = ?, access_token = ?, refresh_token = ?, settings = ? where shop_id = ?",
+  updateWebhookSecret: "update shop_webhook_secrets set secret = ? where id = ?",
+} as const;
+
 const settingsSecrets = [
   ["wechatToken", secretPurposes.wechatToken],
   ["wechatAesKey", secretPurposes.wechatAesKey],
 ] as const;
 
-/**
- * Passes every stored secret through `rewrite` and writes back what changed, in one immediate transaction (all or
- * nothing). secure_delete is on meanwhile, so the old values' bytes are zeroed in the pages rather than left in free
- * space, and the WAL is checkpointed and truncated afterwards, so no copy of them is left in either file.
- */
-function rewriteStoredSecrets(client: Database.Database, rewrite: Rewrite): number {
+/** Every stored secret passed through `rewrite`: the writes for the rows that changed, and how many values did. */
+export function planSecretRewrite(rows: StoredSecretRows, rewrite: SecretRewrite): { changed: number; writes: Write[] } {
+  let changed = 0;
+  const next = (purpose: SecretPurpose, value: string | null): string | null => {
+    if (value === null) return null;
+    const rewritten = rewrite(purpose, value);
+    if (rewritten !== value) changed++;
+    return rewritten;
+  };
+  const writes: Write[] = [];
+  for (const app of rows.apps) {
+    const before = changed;
+    const appSecret = next(secretPurposes.appSecret, app.app_secret);
+    const accessToken = next(secretPurposes.accessToken, app.access_token);
+    const refreshToken = next(secretPurposes.refreshToken, app.refresh_token);
+    const settings = (typeof app.settings === "string" ? JSON.parse(app.settings) : { ...app.settings }) as Record<string, unknown>;
+    for (const [field, purpose] of settingsSecrets) {
+      const value = settings[field];
+      if (typeof value === "string") settings[field] = next(purpose, value);
+    }
+    if (changed !== before) writes.push({ text: storedSecretsSql.updateApp, params: [appSecret, accessToken, refreshToken, JSON.stringify(settings), app.shop_id] });
+  }
+  for (const row of rows.webhookSecrets) {
+    const secret = next(secretPurposes.webhookSecret, row.secret);
+    if (secret !== row.secret) writes.push({ text: storedSecretsSql.updateWebhookSecret, params: [secret, row.id] });
+  }
+  return { changed, writes };
+}
+
+/** SQLite: secure_delete on (the old values' bytes are zeroed in the pages, not left in free space); returns its undo. */
+function turnOnSecureDelete(client: Database.Database): () => void {
   const wasSecureDelete = client.pragma("secure_delete", { simple: true }) as number;
   client.pragma("secure_delete = ON");
+  return () => client.pragma(`secure_delete = ${wasSecureDelete === 2 ? "FAST" : wasSecureDelete ? "ON" : "OFF"}`);
+}
+
+/** SQLite, after rewriting: the WAL checkpointed and truncated, so no copy of the old values is left in either file. */
+function checkpointAfterRewrite(client: Database.Database, changed: number): void {
+  if (changed > 0 && !client.memory) client.pragma("wal_checkpoint(TRUNCATE)");
+}
+
+/** SQLite: runs `rewrite` (which rewrites stored secrets and says how many) leaving no bytes of the old values in the files. */
+export async function withOldBytesErased(client: Database.Database, rewrite: () => Promise<number>): Promise<number> {
+  const restore = turnOnSecureDelete(client);
   try {
-    const changed = client
-      .transaction(() => {
-        let count = 0;
-        const next = (purpose: SecretPurpose, value: string | null): string | null => {
-          if (value === null) return null;
-          const rewritten = rewrite(purpose, value);
-          if (rewritten !== value) count++;
-          return rewritten;
-        };
-        const updateApp = client.prepare("update platform_apps set app_secret = ?, access_token = ?, refresh_token = ?, settings = ? where shop_id = ?");
-        for (const app of client.prepare("select shop_id, app_secret, access_token, refresh_token, settings from platform_apps").all() as AppRow[]) {
-          const before = count;
-          const appSecret = next(secretPurposes.appSecret, app.app_secret);
-          const accessToken = next(secretPurposes.accessToken, app.access_token);
-          const refreshToken = next(secretPurposes.refreshToken, app.refresh_token);
-          const settings = JSON.parse(app.settings) as Record<string, unknown>;
-          for (const [field, purpose] of settingsSecrets) {
-            const value = settings[field];
-            if (typeof value === "string") settings[field] = next(purpose, value);
-          }
-          if (count !== before) updateApp.run(appSecret, accessToken, refreshToken, JSON.stringify(settings), app.shop_id);
-        }
-        const updateSecret = client.prepare("update shop_webhook_secrets set secret = ? where id = ?");
-        for (const row of client.prepare("select id, secret from shop_webhook_secrets").all() as { id: number; secret: string }[]) {
-          const secret = next(secretPurposes.webhookSecret, row.secret);
-          if (secret !== row.secret) updateSecret.run(secret, row.id);
-        }
-        return count;
-      })
-      .immediate();
-    if (changed > 0 && !client.memory) client.pragma("wal_checkpoint(TRUNCATE)");
+    const changed = await rewrite();
+    checkpointAfterRewrite(client, changed);
     return changed;
   } finally {
-    client.pragma(`secure_delete = ${wasSecureDelete === 2 ? "FAST" : wasSecureDelete ? "ON" : "OFF"}`);
+    restore();
   }
 }
 
 /**
- * The one-time upgrade openDb runs after the migrations: clear values (stored before secrets were sealed) are
- * sealed under the current key; values already sealed are left as they are. Returns how many were sealed.
+ * The one-time upgrade openDb runs after the migrations (synchronously, on SQLite only): clear values (stored before
+ * secrets were sealed) are sealed under the current key in one immediate transaction, leaving no bytes of them in
+ * the files; values already sealed are left as they are. Returns how many were sealed.
  */
 export function sealClearSecrets(db: { $client: Database.Database }): number {
   const keyring = getKeyring(db);
-  return rewriteStoredSecrets(db.$client, (purpose, value) => (isSealed(value) ? value : sealSecret(keyring, purpose, value)));
-}
-
-/**
- * Re-seals every stored value under `to`'s current key, opening each with `from` (a clear one is sealed as well),
- * in one transaction: a value that does not open stops the whole rotation and nothing changes.
- */
-export function resealStoredSecrets(db: { $client: Database.Database }, from: Keyring, to: Keyring): number {
-  return rewriteStoredSecrets(db.$client, (purpose, value) => sealSecret(to, purpose, isSealed(value) ? openSecret(from, purpose, value) : value));
+  const client = db.$client;
+  const rewrite: SecretRewrite = (purpose, value) => (isSealed(value) ? value : sealSecret(keyring, purpose, value));
+  const restore = turnOnSecureDelete(client);
+  try {
+    const changed = client
+      .transaction(() => {
+        const rows = { apps: client.prepare(storedSecretsSql.selectApps).all(), webhookSecrets: client.prepare(storedSecretsSql.selectWebhookSecrets).all() } as StoredSecretRows;
+        const plan = planSecretRewrite(rows, rewrite);
+        for (const write of plan.writes) client.prepare(write.text).run(...write.params);
+        return plan.changed;
+      })
+      .immediate();
+    checkpointAfterRewrite(client, changed);
+    return changed;
+  } finally {
+    restore();
+  }
 }

@@ -3,6 +3,8 @@
 // (same URL, headers and streamed body, so the route's byte cap still reads it), and the route's Response is
 // written back with the security headers Next would have added.
 import { Buffer } from "node:buffer";
+import http from "node:http";
+import { readNodeBodyWithin } from "./read-node-body.mjs";
 const { Headers, ReadableStream, Request } = globalThis;
 
 function findRoute(routes, method, url) {
@@ -92,25 +94,56 @@ function writeJson(response, headers, { status, body }) {
   response.end(payload);
 }
 
-/** A POST to a page path (not /api/) declaring a body over the cap: Next would read it as a Server Action. */
-function isOversizedPagePost(published, request) {
-  return request.method === "POST" && !(request.url ?? "").startsWith("/api/") && published.isPagePostTooLarge(request.headers["content-length"]);
+/**
+ * A request with a body to a page path (not /api/): Next reads such a POST itself as a possible Server Action, and
+ * past its cap (next.config.ts) answers a 500 error page, not a 413.
+ */
+function isPageRequestWithBody(request) {
+  if (request.method === "GET" || request.method === "HEAD" || (request.url ?? "").startsWith("/api/")) return false;
+  const length = request.headers["content-length"];
+  return (length !== undefined && length.trim() !== "0") || request.headers["transfer-encoding"] !== undefined;
+}
+
+/** The request Next gets in place of one whose body was read here: the same head, and the bytes read as its body. */
+function replayRequest(request, bytes) {
+  const replay = new http.IncomingMessage(request.socket);
+  for (const key of ["httpVersionMajor", "httpVersionMinor", "httpVersion", "method", "url", "rawHeaders", "trailers", "rawTrailers"]) replay[key] = request[key];
+  // The bytes are whole now: they are framed by their length, as app/_server/read-body.ts capRequestBody does
+  const headers = { ...request.headers, "content-length": String(bytes.length) };
+  delete headers["transfer-encoding"];
+  replay.headers = headers;
+  replay.complete = true;
+  if (bytes.length > 0) replay.push(bytes);
+  replay.push(null);
+  return replay;
 }
 
 /**
- * A node:http listener: a request one of `getRoutes()`'s routes matches is answered here, as is a page POST declaring
- * a body over the Server Actions cap (413, nothing read); anything else goes to `fallback`.
+ * The page request's body read here within the Server Actions cap, counted as it arrives: past the cap (or declared
+ * past it) 413 and the connection closes, nothing more read; within it Next gets the request over the bytes read.
+ */
+async function answerPageRequest(published, request, response, fallback) {
+  const bytes = await readNodeBodyWithin(request, published.pageBodyMaxBytes);
+  if (bytes === undefined) return response.destroy();
+  if (bytes === null) return writeJson(response, published.answerHeaders, published.pageBodyTooLarge);
+  return fallback(replayRequest(request, bytes), response);
+}
+
+/**
+ * A node:http listener: a request one of `getRoutes()`'s routes matches is answered here; a page request with a body
+ * is read here within the Server Actions cap (413 past it) before going to `fallback`, as is anything else.
  */
 export function createFastRoutesListener({ getRoutes, fallback, logError = console.error }) {
+  const fail = (published, response, error) => {
+    logError("[fast routes] the route failed:", error);
+    if (response.headersSent) return response.destroy();
+    writeJson(response, published.answerHeaders, published.internalError);
+  };
   return (request, response) => {
     const published = getRoutes();
-    if (published && isOversizedPagePost(published, request)) return writeJson(response, published.answerHeaders, published.pagePostTooLarge);
+    if (published && isPageRequestWithBody(request)) return void answerPageRequest(published, request, response, fallback).catch((error) => fail(published, response, error));
     const match = published ? findRoute(published.routes, request.method ?? "", request.url ?? "") : null;
     if (!match) return fallback(request, response);
-    answer(published, match, request, response).catch((error) => {
-      logError("[fast routes] the route failed:", error);
-      if (response.headersSent) return response.destroy();
-      writeJson(response, published.answerHeaders, published.internalError);
-    });
+    answer(published, match, request, response).catch((error) => fail(published, response, error));
   };
 }

@@ -18,6 +18,8 @@ const desk = setUpRouteDesk();
 let server: http.Server;
 let baseUrl: string;
 const fallbackCalls: string[] = [];
+/** The body each request handed to the stand-in for Next carried, as Next would read it, with its framing headers. */
+const fallbackBodies: { body: string; contentLength?: string; transferEncoding?: string }[] = [];
 const loggedErrors: unknown[] = [];
 let routes = fastRoutes;
 
@@ -25,8 +27,12 @@ beforeAll(async () => {
   // Stands in for Next: answers 299 so a test sees which side took the request
   const fallback: http.RequestListener = (request, response) => {
     fallbackCalls.push(`${request.method} ${request.url}`);
-    request.resume();
-    response.writeHead(299).end("next");
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      fallbackBodies.push({ body: Buffer.concat(chunks).toString("latin1"), contentLength: request.headers["content-length"], transferEncoding: request.headers["transfer-encoding"] });
+      response.writeHead(299).end("next");
+    });
   };
   server = http.createServer(createFastRoutesListener({ getRoutes: () => routes, fallback, logError: (...values: unknown[]) => loggedErrors.push(values) }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -97,14 +103,42 @@ describe("decisions on the node:http fast path", () => {
 
   it("a page POST declaring more than the Server Actions cap is refused 413 before Next reads it; a smaller one goes to Next", async () => {
     fallbackCalls.length = 0;
+    fallbackBodies.length = 0;
     const tooLarge = await fetch(`${baseUrl}/login`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "x".repeat(bodyLimits.serverAction + 1) });
     expect(tooLarge.status).toBe(413);
     expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
     expect(tooLarge.headers.get("connection")).toBe("close");
     expect((await fetch(`${baseUrl}/login`, { method: "POST", body: "x".repeat(bodyLimits.serverAction) })).status).toBe(299);
+    expect(fallbackBodies).toEqual([{ body: "x".repeat(bodyLimits.serverAction), contentLength: String(bodyLimits.serverAction), transferEncoding: undefined }]);
     // An API route's own cap answers for it, not this one
     expect((await fetch(`${baseUrl}/api/other`, { method: "POST", body: "x".repeat(bodyLimits.serverAction + 1) })).status).toBe(299);
     expect(fallbackCalls).toEqual(["POST /login", "POST /api/other"]);
+  });
+
+  it("a chunked page body is counted as it arrives: past the cap 413 and the connection closes, nothing reaching Next; within it Next gets every byte", async () => {
+    fallbackCalls.length = 0;
+    fallbackBodies.length = 0;
+    const chunked = (chunks: string[]) => ({
+      method: "POST",
+      duplex: "half",
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+          controller.close();
+        },
+      }),
+    });
+    const half = "y".repeat(bodyLimits.serverAction / 2);
+    const tooLarge = await fetch(`${baseUrl}/inbox`, chunked([half, half, "z"]) as RequestInit);
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    expect(tooLarge.headers.get("connection")).toBe("close");
+    expect(fallbackCalls).toEqual([]);
+
+    const withinCap = await fetch(`${baseUrl}/inbox?x=1`, { ...chunked([half, half]), method: "PUT" } as RequestInit);
+    expect(withinCap.status).toBe(299);
+    expect(fallbackCalls).toEqual(["PUT /inbox?x=1"]);
+    expect(fallbackBodies).toEqual([{ body: half + half, contentLength: String(bodyLimits.serverAction), transferEncoding: undefined }]);
   });
 
   it("a route that throws answers 500 in the API's error shape and is logged", async () => {

@@ -2,6 +2,7 @@
 // cost more per event (~2.7 ms) than the handler itself (~1.8 ms). The answer comes from the receiver
 // instrumentation.ts publishes, i.e. the route's own code, so the public contract stays the route's.
 import { Buffer } from "node:buffer";
+import { readNodeBodyWithin } from "./read-node-body.mjs";
 
 const eventsPath = /^\/api\/platforms\/([a-z]+)\/events$/;
 
@@ -12,33 +13,6 @@ function matchPlatform(url, platforms) {
   return match && platforms.includes(match[1]) ? match[1] : null;
 }
 
-/**
- * The body, reading no further than maxBytes: null past it (a declared length counts before a byte is
- * read), undefined when the client went away first.
- */
-function readBodyWithin(request, maxBytes) {
-  const declared = request.headers["content-length"];
-  if (declared !== undefined && Number(declared) > maxBytes) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let total = 0;
-    const onData = (chunk) => {
-      total += chunk.length;
-      if (total <= maxBytes) {
-        chunks.push(chunk);
-        return;
-      }
-      request.off("data", onData);
-      request.pause();
-      resolve(null);
-    };
-    request.on("data", onData);
-    request.once("end", () => resolve(Buffer.concat(chunks, total)));
-    request.once("close", () => resolve(undefined));
-    request.on("error", reject);
-  });
-}
-
 /** The receiver's answer, with the security headers Next would have added to the route's (receiver.answerHeaders). */
 function writeAnswer(response, receiver, { status, body }, headers = {}) {
   const payload = JSON.stringify(body);
@@ -47,7 +21,7 @@ function writeAnswer(response, receiver, { status, body }, headers = {}) {
 }
 
 async function answerEvent(receiver, platform, request, response) {
-  const body = await readBodyWithin(request, receiver.maxBodyBytes);
+  const body = await readNodeBodyWithin(request, receiver.maxBodyBytes);
   if (body === undefined) return;
   const getHeader = (name) => {
     const value = request.headers[name.toLowerCase()];

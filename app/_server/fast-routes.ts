@@ -1,6 +1,6 @@
 import { POST as postDecision } from "@/app/api/requests/[id]/decision/route";
 import { getApiErrorAnswer } from "@/lib/api-error";
-import { bodyLimits, isDeclaredLengthOver } from "@/lib/body-limits";
+import { bodyLimits } from "@/lib/body-limits";
 import { apiSecurityHeaders } from "@/lib/security-headers";
 
 // API routes scripts/serve.mjs answers itself, in front of Next, with the route's own exported handler
@@ -24,11 +24,12 @@ export type FastRoutes = {
   /** The answer when a route throws, in the API's one error shape. */
   internalError: ReturnType<typeof getApiErrorAnswer>;
   /**
-   * A POST to a page path declaring a longer body is answered 413 before Next reads any of it (Next's own cap,
-   * next.config.ts, answers a longer chunked one with an error page instead: docs/security.md, "Request bodies").
+   * A request with a body to a page path (a possible Server Action) is read by scripts/serve.mjs within this cap
+   * before Next sees it, and answered `pageBodyTooLarge` past it: Next's own cap (next.config.ts) would answer a
+   * longer chunked body with a 500 error page (docs/security.md, "Request bodies").
    */
-  isPagePostTooLarge: (contentLength: string | undefined) => boolean;
-  pagePostTooLarge: ReturnType<typeof getApiErrorAnswer>;
+  pageBodyMaxBytes: number;
+  pageBodyTooLarge: ReturnType<typeof getApiErrorAnswer>;
 };
 
 export const fastRoutes: FastRoutes = {
@@ -38,8 +39,8 @@ export const fastRoutes: FastRoutes = {
   ],
   answerHeaders: apiSecurityHeaders,
   internalError: getApiErrorAnswer("internal_error", "Something went wrong on the server; try again"),
-  isPagePostTooLarge: (contentLength) => isDeclaredLengthOver(contentLength, bodyLimits.serverAction),
-  pagePostTooLarge: getApiErrorAnswer("payload_too_large", `The body is over ${bodyLimits.serverAction} bytes`, { maxBytes: bodyLimits.serverAction }),
+  pageBodyMaxBytes: bodyLimits.serverAction,
+  pageBodyTooLarge: getApiErrorAnswer("payload_too_large", `The body is over ${bodyLimits.serverAction} bytes`, { maxBytes: bodyLimits.serverAction }),
 };
 
 const globalForFastRoutes = globalThis as unknown as { deskFastRoutes?: FastRoutes };

@@ -107,6 +107,20 @@ export const loginThrottles = pgTable("login_throttle", {
   lockedUntil: instant("locked_until"),
 });
 
+/**
+ * Sign-in attempts per client address in its current window (lib/sign-in-limit.ts): in the database, so the limit
+ * holds across every instance on it (docs/security.md "Sign-in limits and client address").
+ */
+export const signInAddressWindows = pgTable(
+  "sign_in_address_window",
+  {
+    addressKey: text("address_key").primaryKey(),
+    attempts: integer("attempts").notNull().default(0),
+    startedAt: instant("started_at").notNull(),
+  },
+  (table) => [index("sign_in_address_window_started_idx").on(table.startedAt)],
+);
+
 export const shopAccess = pgTable(
   "shop_access",
   {
