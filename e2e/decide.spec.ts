@@ -44,7 +44,10 @@ test("rejecting needs a reason and a 2–200 character message; a 1-character me
   await dialog.getByLabel("拒绝说明").fill("亲，照片显示商品完好，无质量问题哦");
   await dialog.getByLabel("上传凭证").setInputFiles({ name: "proof.png", mimeType: "image/png", buffer: onePixelPng });
   await expect(dialog.getByRole("link", { name: "proof.png" })).toBeVisible();
+  // The card leaves the inbox at once (optimistically); the decision is stored when its request is answered
+  const decided = page.waitForResponse((response) => response.url().endsWith(`/api/requests/${card.id}/decision`) && response.request().method() === "POST");
   await dialog.getByRole("button", { name: "确认拒绝" }).click();
+  expect((await decided).status()).toBe(200);
   await expect(dialog).toHaveCount(0);
   await expect(article).toHaveCount(0);
   const body = await (await page.request.get(`/api/requests/${card.id}`)).json();

@@ -1,7 +1,8 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { hashPassword } from "better-auth/crypto";
 import { eq } from "drizzle-orm";
-import { openDb, type Db } from "@/db/client";
+import { openDb, openPostgresDb, type Db } from "@/db/client";
+import { getDialect } from "@/db/dialect";
 import { createOrder, createRequest, createShop, createUser } from "@/db/factories";
 import { getLatestAuditId } from "@/db/queries/live";
 import { accounts, auditLog, evidenceFiles, shops, users } from "@/db/schema";
@@ -21,9 +22,13 @@ export const logins = {
 
 export const baseURL = String(e2eConfig.use?.baseURL);
 
-let db: Db | null = null;
-function getTestDb(): Db {
-  db ??= openDb(e2eDatabasePath);
+let db: Promise<Db> | null = null;
+/**
+ * The e2e server's database, written through the query layer as the desk writes it: its SQLite file, or, in the
+ * PostgreSQL run (playwright.postgres.config.ts sets DATABASE_URL for the test processes too), its PostgreSQL database.
+ */
+function getTestDb(): Promise<Db> {
+  db ??= getDialect() === "postgres" ? openPostgresDb(process.env.DATABASE_URL!, { maxConnections: 2 }) : Promise.resolve(openDb(e2eDatabasePath));
   return db;
 }
 
@@ -49,7 +54,7 @@ export async function seedCard(options: {
   evidenceCount?: number;
   platformDeadlineInMs?: number;
 }) {
-  const database = getTestDb();
+  const database = await getTestDb();
   const shopOption = options.shop;
   const [shop] = await database
     .select()
@@ -134,7 +139,7 @@ export function cardByTitle(page: Page, title: string) {
 
 /** A throwaway agent (all shops unless given some) of merchant A, or of the merchant `ownerEmail` owns. */
 export async function createAgent(name: string, shopIds?: string[], ownerEmail: string = logins.owner) {
-  const database = getTestDb();
+  const database = await getTestDb();
   const [owner] = await database.select().from(users).where(eq(users.email, ownerEmail));
   const email = `${newId("usr").slice(4)}@mujin.demo`;
   const id = await createUser(database, { merchantId: owner.merchantId, name, email, role: "agent", shopIds });
@@ -143,17 +148,17 @@ export async function createAgent(name: string, shopIds?: string[], ownerEmail: 
 }
 
 export async function getLatestEventId() {
-  return getLatestAuditId(getTestDb());
+  return getLatestAuditId(await getTestDb());
 }
 
 /** What the outbox holds for a request: the platform is told only through it. */
 export async function getOutboxRows(requestId: string) {
-  return getTestDb().select().from(outbox).where(eq(outbox.requestId, requestId));
+  return (await getTestDb()).select().from(outbox).where(eq(outbox.requestId, requestId));
 }
 
 /** A shop of the test's own (merchant A's unless `ownerEmail` names another owner), so switching its settings touches no other test. */
 export async function createTestShop(name: string, options: { ownerEmail?: string; platform?: Platform } = {}) {
-  const database = getTestDb();
+  const database = await getTestDb();
   const [owner] = await database.select().from(users).where(eq(users.email, options.ownerEmail ?? logins.owner));
   return createShop(database, { merchantId: owner.merchantId, platform: options.platform ?? "tmall", name });
 }

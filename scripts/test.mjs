@@ -1,12 +1,14 @@
 // `npm test`: typecheck, lint, unit (vitest; *.pg.test.ts on a PostgreSQL server from scripts/postgres.mjs), e2e
 // (Playwright on Debian's Chromium), then the multi-instance e2e (three instances on PostgreSQL,
-// playwright.multi-instance.config.ts). Ends with "N passed, N failed".
+// playwright.multi-instance.config.ts) and the core e2e specs on PostgreSQL (playwright.postgres.config.ts).
+// Ends with "N passed, N failed".
 // `npm run test:e2e` (`--e2e-only`): the e2e build and Playwright alone; arguments after it go to Playwright
 // (`npm run test:e2e -- e2e/decide.spec.ts`). E2E_PORT picks the port, and with it the build folder and database.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { providePostgres } from "./postgres.mjs";
+import { createDatabase } from "./desk-instances.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const bin = (name) => path.join("node_modules", ".bin", name);
@@ -100,9 +102,34 @@ if (e2eOk && (isE2eOnly || process.env.SKIP_E2E !== "1")) {
   if (playwrightArgs.length === 0) {
     const multiOk = built && step("e2e multi-instance", bin("playwright"), ["test", "-c", "playwright.multi-instance.config.ts"]);
     results.push(e2eResult("e2e multi", multiOk, "test-results/e2e-multi-instance.json"));
+    // The core specs again on PostgreSQL (playwright.postgres.config.ts), on a database of their own
+    const postgresOk = built && (await runPostgresE2e());
+    results.push(e2eResult("e2e pg", postgresOk, "test-results/e2e-postgres.json"));
   }
 } else if (!e2eOk) {
   results.push({ name: "e2e", passed: 0, failed: 1 });
+}
+
+/** The PostgreSQL e2e run: a server from scripts/postgres.mjs, a new database on it, dropped after. */
+async function runPostgresE2e() {
+  console.log("\n=== PostgreSQL for the e2e run");
+  const postgres = await providePostgres().catch((error) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    return null;
+  });
+  if (!postgres) return false;
+  const port = process.env.E2E_PORT ?? "3100";
+  try {
+    const database = await createDatabase(postgres.url, `e2e_pg_${port}`);
+    try {
+      // DATABASE_PATH: where the server keeps its secrets key file, which the specs' own writes open too
+      return step("e2e postgres", bin("playwright"), ["test", "-c", "playwright.postgres.config.ts"], { DATABASE_URL: database.url, DATABASE_PATH: `e2e/.data/${port}/e2e.db` });
+    } finally {
+      await database.drop();
+    }
+  } finally {
+    await postgres.stop();
+  }
 }
 
 /** A Playwright run's row of the summary, from its JSON report: a run that failed without a failed test counts one. */
