@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { platforms } from "@/lib/domain";
-import en from "@/lib/i18n/messages/en.json";
-import zhCN from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages as en, zhCNMessages as zhCN } from "@/lib/i18n/messages/merged";
 import { fallbackRejectReasonCodes, getPolicyProfile, isFallbackRejectReasonCode, policyProfiles } from "@/lib/policy/profiles";
 
 const hourMs = 60 * 60 * 1000;
