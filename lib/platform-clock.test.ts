@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, getPlatformClock } from "@/lib/platform-clock";
+import { getPlatformClock } from "@/lib/platform-clock";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 
 const taobao = getPolicyProfile("taobao");
@@ -32,16 +32,5 @@ describe("getPlatformClock", () => {
   it("goes negative once the deadline has passed", () => {
     const platformDeadline = new Date(receivedAt.getTime() + hour);
     expect(getPlatformClock(taobao, { kind: "repair", receivedAt, platformDeadline, isShipped: true }, new Date(receivedAt.getTime() + hour + 1))?.remainingMs).toBe(-1);
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [5 * hour + 12 * 60_000 + 59_000, "zh-CN", "5小时12分"],
-    [5 * hour + 12 * 60_000, "en", "5h 12m"],
-    [42 * 60_000 + 10_000, "zh-CN", "42分10秒"],
-    [-5_000, "zh-CN", "0分0秒"],
-  ])("%i ms (%s) → %s", (ms, locale, text) => {
-    expect(formatDuration(ms, locale).text).toBe(text);
   });
 });
