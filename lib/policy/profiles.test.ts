@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { platforms } from "@/lib/domain";
 import { enMessages as en, zhCNMessages as zhCN } from "@/lib/i18n/messages/merged";
 import { fallbackRejectReasonCodes, getPolicyProfile, isFallbackRejectReasonCode, policyProfiles } from "@/lib/policy/profiles";
+import { hourMs } from "@/lib/time";
 
-const hourMs = 60 * 60 * 1000;
 
 describe("policy profiles: the numbers of docs/domain/", () => {
   it.each([
