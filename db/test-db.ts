@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { onTestFinished } from "vitest";
 import { closeDb, openDb, openPostgresDb, type Db } from "@/db/client";
 import { getDialect } from "@/db/dialect";
 import { serverUrlOrFail } from "@/db/pg/test-server";
@@ -51,6 +52,13 @@ export async function openTestDb(): Promise<Db> {
   await admin.query(`create database "${name}" template "${templateName}"`);
   const db = await openPostgresDb(databaseUrl(serverUrl, name), { keyring, maxConnections: 4 });
   copies.set(db, name);
+  return db;
+}
+
+/** openTestDb, closed (on PostgreSQL also dropped) when the running test ends: call it in a test or a beforeEach. */
+export async function openTestDbForTest(): Promise<Db> {
+  const db = await openTestDb();
+  onTestFinished(() => closeTestDb(db));
   return db;
 }
 
