@@ -5,7 +5,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { afterEach, describe, expect, it } from "vitest";
 import { RequestDetail } from "@/components/request-detail";
 import type { RequestCard } from "@/lib/api-types";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 
 // The request's page shows the numbers an agent types into 千牛/抖店: the platform's refund id beside its order id.
 

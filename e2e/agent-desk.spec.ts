@@ -1,16 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { baseURL, cardByTitle, collectConsoleErrors, logins, openInbox, seedCard, signIn, signInApi } from "./helpers";
+import { hourMs } from "@/lib/time";
+import { baseURL, cardByTitle, collectConsoleErrors, logins, onePixelPng, openInbox, seedCard, signIn, signInApi } from "./helpers";
 
 // The desk in an agent's hands: urgency order, refusals that say why, counts under the filters, undo seen live,
 // clean page loads. Each test makes its own cards and finds them by a unique batch word in their titles.
 
-const minuteMs = 60_000;
-const hourMs = 60 * minuteMs;
-const onePixelPng = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
 const batchWord = (label: string) => `${label}${Math.random().toString(36).slice(2, 8)}`;
 
 async function cardTitles(page: Page): Promise<string[]> {

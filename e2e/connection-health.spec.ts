@@ -4,16 +4,14 @@ import { openDb } from "@/db/client";
 import { createShop } from "@/db/factories";
 import { getPlatformAppForShop, storeTokenGrant, upsertPlatformApp } from "@/db/queries/platforms";
 import { users } from "@/db/schema";
+import { dayMs, hourMs } from "@/lib/time";
 import { e2eDatabasePath } from "../playwright.config";
-import { logins, signIn } from "./helpers";
+import { logins, signIn, unique } from "./helpers";
 
 // Token upkeep (docs/platforms/tokens.md): the owner's 平台连接 shows each shop's connection health, flags a failing
 // one with a banner, takes a refresh token and expiry on the form, and refreshes on 立即刷新. Each test makes its
 // own shop. The refresh calls themselves are the platform adapters'; here the upkeep's store is played by the test.
 const db = openDb(e2eDatabasePath);
-const hourMs = 3_600_000;
-const dayMs = 24 * hourMs;
-const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
 
 /** "HH:mm" of an instant on a Beijing clock, as the card shows it. */
 const beijingClock = (instant: Date) => new Date(instant.getTime() + 8 * hourMs).toISOString().slice(11, 16);

@@ -1,10 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { cardByTitle, logins, openInbox, seedCard, signIn } from "./helpers";
+import { cardByTitle, logins, onePixelPng, openInbox, seedCard, signIn } from "./helpers";
 
-const onePixelPng = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
 
 test("an agent approves a card: it leaves the pending list at once and is recorded", async ({ page }) => {
   const card = await seedCard({ shop: "tmall", kind: "repair", receivedAgoMs: 20_000 });

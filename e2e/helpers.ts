@@ -22,10 +22,24 @@ export const logins = {
 
 export const baseURL = String(e2eConfig.use?.baseURL);
 
+/** Digits no other test run has: the time and a random number, for names, ids and secrets of a test's own. */
+export const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+
+/** A 19-digit platform id of a test's own; `first` keeps one spec's ids apart from another's. */
+export function uniqueDigits(first: string): string {
+  return `${first}${Date.now()}${Math.floor(Math.random() * 1e5)}`.slice(0, 19);
+}
+
+/** A 1×1 PNG, the smallest proof photo an upload takes. */
+export const onePixelPng = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+
 let db: Promise<Db> | null = null;
 /**
  * The e2e server's database, written through the query layer as the desk writes it: its SQLite file, or, in the
- * PostgreSQL run (playwright.postgres.config.ts sets DATABASE_URL for the test processes too), its PostgreSQL database.
+ * PostgreSQL run (npm test passes DATABASE_URL to the whole Playwright run, playwright.postgres.config.ts), its PostgreSQL database.
  */
 function getTestDb(): Promise<Db> {
   db ??= getDialect() === "postgres" ? openPostgresDb(process.env.DATABASE_URL!, { maxConnections: 2 }) : Promise.resolve(openDb(e2eDatabasePath));

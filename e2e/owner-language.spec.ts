@@ -10,6 +10,7 @@ import { outbox } from "@/db/schema-webhooks";
 import type { Platform } from "@/lib/domain";
 import { allowedEverywhere, findForeignWords, platformConsoleTerms } from "@/lib/i18n/owner-language";
 import { newId } from "@/lib/ids";
+import { dayMs, hourMs } from "@/lib/time";
 import { e2eDatabasePath } from "../playwright.config";
 import { baseURL, demoPassword, signIn } from "./helpers";
 
@@ -21,9 +22,6 @@ import { baseURL, demoPassword, signIn } from "./helpers";
 // are not the page's words.
 
 const db = openDb(e2eDatabasePath);
-const minuteMs = 60_000;
-const hourMs = 60 * minuteMs;
-const dayMs = 24 * hourMs;
 
 type Seeded = { email: string; shopIds: Record<"tmall" | "douyin", string>; reopenOrder: { id: string; title: string } };
 

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { cardByTitle, logins, openInbox, seedCard, signIn } from "./helpers";
+import { cardByTitle, logins, onePixelPng, openInbox, seedCard, signIn } from "./helpers";
 
 // A phone: 390 × 844 CSS pixels, touch (docs/inbox-layout.md)
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
@@ -7,10 +7,6 @@ test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true
 const phoneWidth = 390;
 const fingertipPx = 44;
 
-const onePixelPng = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
 
 /** How far the page reaches sideways; a page that fits has nothing past the screen's right edge. */
 async function getPageWidths(page: Page) {

@@ -2,28 +2,20 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
-import { createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp } from "@/db/queries/platforms";
-import { requests, users } from "@/db/schema";
-import type { Platform } from "@/lib/domain";
+import { requests } from "@/db/schema";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
 import { FakeWechat } from "@/scripts/fake-platforms/wechat";
 import { e2eDatabasePath } from "../playwright.config";
-import { baseURL, cardByTitle, logins, openInbox, signIn, signInApi } from "./helpers";
+import { baseURL, cardByTitle, createTestShop, logins, openInbox, signIn, signInApi, unique } from "./helpers";
 
 // Connecting a shop to its platform (docs/platforms/README.md): the owner connects it on the settings page; WeChat 小店 pushes make cards;
 // a platform intervention shows on the card. Each test makes its own shop, so no other test's app changes.
 const db = openDb(e2eDatabasePath);
-const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
-
-async function createOwnShop(platform: Platform, name: string) {
-  const [owner] = await db.select().from(users).where(eq(users.email, logins.owner));
-  return createShop(db, { merchantId: owner.merchantId, platform, name });
-}
 
 test("the owner saves a Douyin shop's credentials; the secret shows masked, never in the page", async ({ page }) => {
   const shopName = `e2e 抖店连接 ${unique().slice(-6)}`;
-  const shopId = await createOwnShop("douyin", shopName);
+  const shopId = await createTestShop(shopName, { platform: "douyin" });
   const appSecret = `e2e-douyin-secret-${unique()}`;
   const platformShopId = unique().slice(0, 12);
   await signIn(page, logins.owner);
@@ -63,7 +55,7 @@ test("the owner saves a Douyin shop's credentials; the secret shows masked, neve
 });
 
 test("agents cannot read or save platform credentials (403, page 404); another merchant's shop is 404; a bad body is 422", async ({ page, playwright }) => {
-  const shopId = await createOwnShop("douyin", `e2e 抖店权限 ${unique().slice(-6)}`);
+  const shopId = await createTestShop(`e2e 抖店权限 ${unique().slice(-6)}`, { platform: "douyin" });
   const body = { protocol: "douyin_push", appKey: "7123456789012345678", appSecret: "agent-should-not-save", platformShopId: unique().slice(0, 12) };
   const headers = { origin: baseURL };
 
@@ -98,7 +90,7 @@ test("agents cannot read or save platform credentials (403, page 404); another m
 });
 
 test("a WeChat 小店 push in safe mode shows a 微信小店 card; approving it sends acceptapply to the fake WeChat", async ({ page, request }) => {
-  const shopId = await createOwnShop("wechat", `e2e 微信小店 ${unique().slice(-6)}`);
+  const shopId = await createTestShop(`e2e 微信小店 ${unique().slice(-6)}`, { platform: "wechat" });
   const suffix = unique().slice(-10);
   const app = { token: `e2eToken${suffix}`, aesKey: `abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG`, appId: `wx${suffix.padStart(16, "0")}`, accessToken: `e2e-access-${suffix}` };
   const platform = new FakeWechat(app);
@@ -145,7 +137,7 @@ test("a WeChat 小店 push in safe mode shows a 微信小店 card; approving it 
 });
 
 test("a Douyin arbitration push (212) shows 平台介入中 on the card", async ({ page, request }) => {
-  const shopId = await createOwnShop("douyin", `e2e 抖店介入 ${unique().slice(-6)}`);
+  const shopId = await createTestShop(`e2e 抖店介入 ${unique().slice(-6)}`, { platform: "douyin" });
   const app = { appKey: unique().slice(0, 18), appSecret: `e2e-secret-${unique()}`, shopId: unique().slice(0, 10) };
   const platform = new FakeDouyin(app);
   const { server, baseUrl } = await platform.listen();

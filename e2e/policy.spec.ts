@@ -6,17 +6,13 @@ import { buildOrder, createRequest } from "@/db/factories";
 import { recordProposal } from "@/db/queries/proposals";
 import { orders, shops } from "@/db/schema";
 import type { Platform, RequestKind } from "@/lib/domain";
+import { dayMs } from "@/lib/time";
 import { e2eDatabasePath } from "../playwright.config";
-import { baseURL, cardByTitle, logins, openInbox, signIn, signInApi } from "./helpers";
+import { baseURL, cardByTitle, logins, onePixelPng, openInbox, signIn, signInApi } from "./helpers";
 
 // The platform rules the desk enforces (docs/domain/README.md: rejections, negotiation, the after-sales entry), end to
 // end: each test makes its own order and card, as a platform push would.
 
-const dayMs = 24 * 60 * 60 * 1000;
-const png = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
 
 let db: Db | null = null;
 function getDb(): Db {
@@ -161,7 +157,7 @@ test("a Tmall rejection without proof cannot be sent; with an uploaded image it 
   });
   expect(fake.status()).toBe(415);
 
-  await dialog.getByLabel("上传凭证").setInputFiles({ name: "签收照片.png", mimeType: "image/png", buffer: png });
+  await dialog.getByLabel("上传凭证").setInputFiles({ name: "签收照片.png", mimeType: "image/png", buffer: onePixelPng });
   await expect(dialog.getByRole("link", { name: "签收照片.png" })).toBeVisible();
   await expect(proofItem).toHaveAttribute("data-done", "true");
   await dialog.getByRole("button", { name: "确认拒绝" }).click();

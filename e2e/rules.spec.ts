@@ -3,22 +3,19 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { auditLog, requests } from "@/db/schema";
+import { dayMs } from "@/lib/time";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 import { e2eDatabasePath } from "../playwright.config";
-import { baseURL, logins, signIn, signInApi } from "./helpers";
+import { baseURL, logins, signIn, signInApi, uniqueDigits } from "./helpers";
 
 // The seed's local-only demo connection for 木槿旗舰店（天猫） (db/seed-webhooks.ts)
 const shopId = "shop_0000000000000000tma1";
 const secret = "local-demo-secret-tmall";
 const db = openDb(e2eDatabasePath);
 
-function uniqueDigits(): string {
-  return `8${Date.now()}${Math.floor(Math.random() * 1e5)}`.slice(0, 19);
-}
-
 /** A buyer asks to re-open an order that succeeded 100 days ago (eligible: < 2 years, no refund), right now. */
 function reopenEvent(title: string) {
-  const requestId = uniqueDigits();
+  const requestId = uniqueDigits("8");
   const event = {
     id: `evt_rules_${requestId}`,
     type: "request.created",
@@ -27,11 +24,11 @@ function reopenEvent(title: string) {
       requestId,
       kind: "entry_reopen",
       order: {
-        orderId: uniqueDigits(),
+        orderId: uniqueDigits("8"),
         category: "apparel",
         title,
         amountFen: 12_990,
-        completedAt: new Date(Date.now() - 100 * 86_400_000).toISOString(),
+        completedAt: new Date(Date.now() - 100 * dayMs).toISOString(),
         supportedKinds: ["refund_only", "return_refund"],
         priorRefund: "none",
       },

@@ -1,13 +1,11 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
-import { createShop } from "@/db/factories";
 import { getPlatformAppForShop } from "@/db/queries/platforms";
-import { users } from "@/db/schema";
 import { shopPlatformEndpoints } from "@/db/schema-webhooks";
 import type { Platform } from "@/lib/domain";
 import { e2eDatabasePath } from "../playwright.config";
-import { baseURL, logins, signInApi } from "./helpers";
+import { baseURL, createTestShop, logins, signInApi, unique } from "./helpers";
 
 // No SSRF by an owner (docs/security.md "Outbound calls"): the built server refuses, at save time, a decision
 // endpoint or a platform apiBaseUrl / tmcUrl the outbound guard would never call: 422 invalid_body naming the
@@ -21,7 +19,6 @@ import { baseURL, logins, signInApi } from "./helpers";
 // refused. Plain http to anything but loopback is refused in production whatever the flag.
 
 const db = openDb(e2eDatabasePath);
-const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
 
 const refusedKinds: [kind: string, url: string, reason: "address" | "scheme"][] = [
   ["metadata", "https://169.254.169.254/latest/meta-data/", "address"],
@@ -45,10 +42,7 @@ const refusedKinds: [kind: string, url: string, reason: "address" | "scheme"][] 
   ["plain http in production", "http://open.example.com/decisions", "scheme"],
 ];
 
-async function createOwnShop(platform: Platform) {
-  const [owner] = await db.select().from(users).where(eq(users.email, logins.owner));
-  return createShop(db, { merchantId: owner.merchantId, platform, name: `e2e 出站 ${platform} ${unique().slice(-6)}` });
-}
+const createOwnShop = (platform: Platform) => createTestShop(`e2e 出站 ${platform} ${unique().slice(-6)}`, { platform });
 
 async function signedInOwner(playwright: { request: { newContext: (options: { baseURL: string }) => Promise<APIRequestContext> } }) {
   const owner = await playwright.request.newContext({ baseURL });

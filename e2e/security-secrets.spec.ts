@@ -1,25 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { eq } from "drizzle-orm";
-import { openDb } from "@/db/client";
-import { createShop } from "@/db/factories";
-import { users } from "@/db/schema";
 import { getSignedHeaders } from "@/lib/webhook/signature";
 import { e2eDatabasePath } from "../playwright.config";
-import { baseURL, logins, signIn, signInApi } from "./helpers";
+import { baseURL, createTestShop, logins, signIn, signInApi, unique } from "./helpers";
 
 // Secrets at rest (docs/security.md): a new webhook secret is shown once, with a copy button; every settings answer
 // afterwards shows it (and every platform credential) masked; none of them is anywhere in the database's bytes.
 // Each test makes its own shops, so no other test's secrets change.
-const db = openDb(e2eDatabasePath);
-const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
 const headers = { origin: baseURL };
-
-async function createOwnShop(platform: "tmall" | "douyin" | "wechat", name: string) {
-  const [owner] = await db.select().from(users).where(eq(users.email, logins.owner));
-  return createShop(db, { merchantId: owner.merchantId, platform, name });
-}
 
 /** The database file and its WAL as bytes, as anyone who can read the files would see them. */
 function readDatabaseBytes(): Buffer {
@@ -36,7 +25,7 @@ async function readSettingsAnswers(owner: APIRequestContext, shopIds: string[]):
 
 test("a new webhook secret is shown once with a copy button, then masked on the page and in every answer, and never stored in clear", async ({ page, context, playwright }) => {
   const shopName = `e2e 密钥 ${unique().slice(-6)}`;
-  const shopId = await createOwnShop("tmall", shopName);
+  const shopId = await createTestShop(shopName, { platform: "tmall" });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   await signIn(page, logins.owner);
   await page.goto("/settings");
@@ -81,9 +70,9 @@ test("a new webhook secret is shown once with a copy button, then masked on the 
 
 test("platform credentials and rotated secrets are masked in every settings answer after the one that made them, and not in the database bytes", async ({ playwright }) => {
   const suffix = unique();
-  const tmall = await createOwnShop("tmall", `e2e 密钥轮换 ${suffix.slice(-6)}`);
-  const douyin = await createOwnShop("douyin", `e2e 抖店密钥 ${suffix.slice(-6)}`);
-  const wechat = await createOwnShop("wechat", `e2e 小店密钥 ${suffix.slice(-6)}`);
+  const tmall = await createTestShop(`e2e 密钥轮换 ${suffix.slice(-6)}`, { platform: "tmall" });
+  const douyin = await createTestShop(`e2e 抖店密钥 ${suffix.slice(-6)}`, { platform: "douyin" });
+  const wechat = await createTestShop(`e2e 小店密钥 ${suffix.slice(-6)}`, { platform: "wechat" });
   const clear = {
     douyinAppSecret: `e2e-douyin-app-secret-${suffix}`,
     douyinAccess: `e2e-douyin-access-${suffix}`,

@@ -4,6 +4,7 @@ import { openDb } from "@/db/client";
 import { createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp } from "@/db/queries/platforms";
 import { users } from "@/db/schema";
+import { hourMs } from "@/lib/time";
 import { FakeDouyin } from "@/scripts/fake-platforms/douyin";
 import { e2eDatabasePath } from "../playwright.config";
 import { logins, signIn } from "./helpers";
@@ -12,7 +13,6 @@ import { logins, signIn } from "./helpers";
 // 60 s), with nobody acting, through the fake 抖店's /token/refresh; the owner's 平台连接 then shows the new expiry.
 const db = openDb(e2eDatabasePath);
 const suffix = `${Date.now()}`.slice(-6);
-const hourMs = 3_600_000;
 
 test("a Douyin token 1 hour from expiry is refreshed without anyone acting, and 平台连接 shows it", async ({ page }) => {
   test.setTimeout(150_000);

@@ -5,37 +5,34 @@ import { eq } from "drizzle-orm";
 import { openDb } from "@/db/client";
 import { requests } from "@/db/schema";
 import { outbox, webhookEvents } from "@/db/schema-webhooks";
+import { dayMs, hourMs } from "@/lib/time";
 import { getSignedHeaders, verifySignature } from "@/lib/webhook/signature";
 import { e2eDatabasePath } from "../playwright.config";
-import { baseURL, cardByTitle, logins, signIn, signInApi } from "./helpers";
+import { baseURL, cardByTitle, logins, signIn, signInApi, uniqueDigits } from "./helpers";
 
 // The seed's local-only demo connection for 木槿旗舰店（天猫） (db/seed-webhooks.ts)
 const shopId = "shop_0000000000000000tma1";
 const secret = "local-demo-secret-tmall";
 const db = openDb(e2eDatabasePath);
 
-function uniqueDigits(): string {
-  return `9${Date.now()}${Math.floor(Math.random() * 1e5)}`.slice(0, 19);
-}
-
 function createdEvent(title: string) {
-  const requestId = uniqueDigits();
+  const requestId = uniqueDigits("9");
   return {
     requestId,
     event: {
       id: `evt_e2e_${requestId}`,
       type: "request.created",
       // Two hours ago, so the card is overdue and sorts to the top of the open inbox
-      occurredAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      occurredAt: new Date(Date.now() - 2 * hourMs).toISOString(),
       data: {
         requestId,
         kind: "refund_only",
         order: {
-          orderId: uniqueDigits(),
+          orderId: uniqueDigits("9"),
           category: "apparel",
           title,
           amountFen: 12_990,
-          completedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+          completedAt: new Date(Date.now() - 3 * dayMs).toISOString(),
           supportedKinds: ["refund_only", "return_refund"],
           priorRefund: "none",
         },

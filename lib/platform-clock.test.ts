@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, getPlatformClock } from "@/lib/platform-clock";
+import { getPlatformClock } from "@/lib/platform-clock";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { hourMs } from "@/lib/time";
 
 const taobao = getPolicyProfile("taobao");
 const douyin = getPolicyProfile("douyin");
 const receivedAt = new Date("2026-11-23T02:00:00.000Z");
-const hour = 3_600_000;
 
 describe("getPlatformClock", () => {
   it("uses the platform's own deadline when it sent one", () => {
-    const platformDeadline = new Date(receivedAt.getTime() + 5 * hour);
-    const clock = getPlatformClock(taobao, { kind: "refund_only", receivedAt, platformDeadline, isShipped: true }, new Date(receivedAt.getTime() + hour));
-    expect(clock).toEqual({ dueAt: platformDeadline, remainingMs: 4 * hour, onTimeout: "auto_agree", isFallback: false });
+    const platformDeadline = new Date(receivedAt.getTime() + 5 * hourMs);
+    const clock = getPlatformClock(taobao, { kind: "refund_only", receivedAt, platformDeadline, isShipped: true }, new Date(receivedAt.getTime() + hourMs));
+    expect(clock).toEqual({ dueAt: platformDeadline, remainingMs: 4 * hourMs, onTimeout: "auto_agree", isFallback: false });
   });
 
   it.each([
@@ -22,7 +22,7 @@ describe("getPlatformClock", () => {
     ["douyin after-sale review: 48 h, action unknown", douyin, "exchange", true, 48, null],
   ] as const)("falls back to the profile: %s", (_label, profile, kind, isShipped, hours, onTimeout) => {
     const clock = getPlatformClock(profile, { kind, receivedAt, platformDeadline: null, isShipped }, receivedAt);
-    expect(clock).toEqual({ dueAt: new Date(receivedAt.getTime() + hours * hour), remainingMs: hours * hour, onTimeout, isFallback: true });
+    expect(clock).toEqual({ dueAt: new Date(receivedAt.getTime() + hours * hourMs), remainingMs: hours * hourMs, onTimeout, isFallback: true });
   });
 
   it("has no clock for a re-open request without a platform deadline", () => {
@@ -30,18 +30,7 @@ describe("getPlatformClock", () => {
   });
 
   it("goes negative once the deadline has passed", () => {
-    const platformDeadline = new Date(receivedAt.getTime() + hour);
-    expect(getPlatformClock(taobao, { kind: "repair", receivedAt, platformDeadline, isShipped: true }, new Date(receivedAt.getTime() + hour + 1))?.remainingMs).toBe(-1);
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [5 * hour + 12 * 60_000 + 59_000, "zh-CN", "5小时12分"],
-    [5 * hour + 12 * 60_000, "en", "5h 12m"],
-    [42 * 60_000 + 10_000, "zh-CN", "42分10秒"],
-    [-5_000, "zh-CN", "0分0秒"],
-  ])("%i ms (%s) → %s", (ms, locale, text) => {
-    expect(formatDuration(ms, locale).text).toBe(text);
+    const platformDeadline = new Date(receivedAt.getTime() + hourMs);
+    expect(getPlatformClock(taobao, { kind: "repair", receivedAt, platformDeadline, isShipped: true }, new Date(receivedAt.getTime() + hourMs + 1))?.remainingMs).toBe(-1);
   });
 });

@@ -36,17 +36,3 @@ export function getPlatformClock(profile: Pick<PolicyProfile, "timeouts">, reque
   const due = getPlatformDueAt(profile, request);
   return due ? { ...due, remainingMs: due.dueAt.getTime() - now.getTime() } : null;
 }
-
-/** "5小时12分" / "5h 12m"; under an hour "42分10秒" / "42m 10s". */
-export function formatDuration(ms: number, locale: string): { hours: number; minutes: number; seconds: number; text: string } {
-  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  const isZh = locale !== "en";
-  const text =
-    hours > 0
-      ? isZh ? `${hours}小时${minutes}分` : `${hours}h ${minutes}m`
-      : isZh ? `${minutes}分${seconds}秒` : `${minutes}m ${seconds}s`;
-  return { hours, minutes, seconds, text };
-}

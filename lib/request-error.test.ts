@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getApiErrorAnswer, type ApiErrorCode } from "@/lib/api-error";
-import en from "@/lib/i18n/messages/en.json";
-import zhCN from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages as en, zhCNMessages as zhCN } from "@/lib/i18n/messages/merged";
 import { classifyRequestError, type RequestErrorKey } from "@/lib/request-error";
 
 class StatusError extends Error {

@@ -10,7 +10,7 @@ import { getSecretsKeyFile } from "@/db/secrets-key";
 import { getSealedKeyId } from "@/lib/secrets/seal";
 
 // `npm run secrets:rotate` as the owner runs it (the script, on the database DATABASE_PATH names); what the rotation
-// does in detail is db/secrets.test.ts's.
+// does in detail is db/secrets-key.test.ts's.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "desk-rotate-"));
 const file = path.join(dir, "data", "desk.db");

@@ -8,7 +8,7 @@ import http from "node:http";
 import { parseArgs } from "node:util";
 import { buyerReasonCodes } from "@/lib/buyer-reasons";
 import type { Platform, RequestKind } from "@/lib/domain";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 import { createRandom } from "@/lib/random";
 import { webhookEvent, type WebhookEvent } from "@/lib/webhook/events";
 import { decisionEvent, idempotencyKeyHeader } from "@/lib/webhook/outbound";

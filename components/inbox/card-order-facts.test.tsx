@@ -4,8 +4,7 @@ import { NextIntlClientProvider } from "next-intl";
 import { afterEach, describe, expect, it } from "vitest";
 import { CardOrderFacts } from "@/components/inbox/card-order-facts";
 import type { RequestCard } from "@/lib/api-types";
-import en from "@/lib/i18n/messages/en.json";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages as en, zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 
 // What a card cannot know about its order is said on the card (docs/platforms/order-facts.md): a category the
 // platform named but we could not map is shown verbatim as 类目未识别, and each fact the platform did not tell is named.

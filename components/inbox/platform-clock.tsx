@@ -1,10 +1,11 @@
 "use client";
 
 import { Landmark } from "lucide-react";
-import { useLocale, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
 import type { RequestCard } from "@/lib/api-types";
-import { formatDuration, getPlatformClock } from "@/lib/platform-clock";
+import { formatDuration } from "@/lib/duration";
+import { getPlatformClock } from "@/lib/platform-clock";
 import { getPolicyProfile } from "@/lib/policy/profiles";
 import { hourMs } from "@/lib/time";
 
@@ -13,7 +14,7 @@ const soonMs = 2 * hourMs;
 
 export function PlatformClockBadge({ card, now }: { card: RequestCard; now: Date }) {
   const t = useTranslations("platformClock");
-  const locale = useLocale();
+  const tUnits = useTranslations("units");
   const clock = getPlatformClock(
     getPolicyProfile(card.platform),
     {
@@ -26,7 +27,7 @@ export function PlatformClockBadge({ card, now }: { card: RequestCard; now: Date
   );
   if (!clock) return null;
   const isPast = clock.remainingMs < 0;
-  const text = isPast ? t("passed") : t(clock.onTimeout ?? "unknown", { time: formatDuration(clock.remainingMs, locale).text });
+  const text = isPast ? t("passed") : t(clock.onTimeout ?? "unknown", { time: formatDuration(clock.remainingMs, tUnits, "countdown") });
   return (
     <span
       data-testid="platform-clock"

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { requestKeys } from "@/components/inbox/api";
 import { useDecide } from "@/components/inbox/use-decide";
 import type { RequestCard, RequestPage } from "@/lib/api-types";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 
 // The inbox's optimistic decision: the card leaves the pending list on the click, and comes back, with the
 // server's reason shown to the agent, when the server refuses. The server is a stubbed fetch whose answer the test

@@ -1,6 +1,7 @@
 import { Download } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
-import { formatDuration, formatPercent } from "@/components/metrics/format";
+import { formatPercent } from "@/components/metrics/format";
+import { formatDuration } from "@/lib/duration";
 import { formatFen } from "@/lib/money";
 import type { BreakdownRow } from "@/lib/metrics/report-types";
 import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
@@ -21,6 +22,7 @@ export function CsvLink({ href, label }: { href: string; label: string }) {
 export function BreakdownTable({ name, rows, csvHref, getLabel }: { name: BreakdownName; rows: BreakdownRow[]; csvHref: string; getLabel: (row: BreakdownRow) => string }) {
   const t = useTranslations("metrics");
   const tOwner = useTranslations("ownerPages.metrics");
+  const tUnits = useTranslations("units");
   const locale = useLocale();
   const title = t(`breakdown.${name}`);
   // Shop and agent names are the merchant's own words, not the page's
@@ -63,7 +65,7 @@ export function BreakdownTable({ name, rows, csvHref, getLabel }: { name: Breakd
                   <Td isNumeric className="py-1.5">{row.figures.received}</Td>
                   <Td isNumeric className="py-1.5">{formatPercent(row.figures.responseRate, locale)}</Td>
                   <Td isNumeric className="py-1.5">{formatPercent(row.figures.scoringHoursResponseRate, locale)}</Td>
-                  <Td isNumeric className="py-1.5">{formatDuration(row.figures.p90ResponseMs, locale)}</Td>
+                  <Td isNumeric className="py-1.5">{formatDuration(row.figures.p90ResponseMs, tUnits)}</Td>
                   <Td isNumeric className="py-1.5">{row.figures.rejected}</Td>
                   <Td isNumeric className="py-1.5">{formatFen(row.figures.refundFen)}</Td>
                 </tr>

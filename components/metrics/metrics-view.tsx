@@ -2,12 +2,13 @@ import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { BreakdownTable, CsvLink, type BreakdownName } from "@/components/metrics/breakdown-table";
 import { DayChart } from "@/components/metrics/charts";
-import { formatDelta, formatDuration, formatFigure, type FigureName } from "@/components/metrics/format";
+import { formatDelta, formatFigure, type FigureName } from "@/components/metrics/format";
 import { Heatmap } from "@/components/metrics/heatmap";
 import { StaffingPanel } from "@/components/metrics/staffing-panel";
 import { cn } from "@/components/ui/cn";
 import { PlatformBadge } from "@/components/inbox/badges";
 import type { Platform } from "@/lib/domain";
+import { formatDuration } from "@/lib/duration";
 import type { MetricsParams } from "@/components/metrics/metrics-params";
 import { maxCustomDays, rangePresets, type PeriodDays } from "@/lib/metrics/report-range";
 import type { BreakdownRow, MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
@@ -75,6 +76,7 @@ export function MetricsView({
   params: MetricsParams;
 }) {
   const t = useTranslations();
+  const tUnits = useTranslations("units");
   const locale = useLocale();
   const periodText = usePeriodText();
   const isOwner = report.viewer.role === "owner";
@@ -176,8 +178,8 @@ export function MetricsView({
                 ? t("metrics.figure.scoringHoursResponseRateWindow", { window: `${onlyPlatform.window.start}–${onlyPlatform.window.end}` })
                 : t(`metrics.figure.${name}`)
             }
-            value={formatFigure(name, report.figures[name].current, locale)}
-            delta={formatDelta(name, report.figures[name], locale)}
+            value={formatFigure(name, report.figures[name].current, locale, tUnits)}
+            delta={formatDelta(name, report.figures[name], locale, tUnits)}
             how={t(`ownerPages.metrics.how.${name}`)}
           />
         ))}
@@ -185,20 +187,20 @@ export function MetricsView({
         <FigureCard
           testId="figure-intervention"
           label={t("metrics.figure.intervention")}
-          value={formatFigure("intervention", report.figures.intervention.current, locale)}
+          value={formatFigure("intervention", report.figures.intervention.current, locale, tUnits)}
           note={report.recordedSources.intervention ? undefined : t("metrics.notRecorded")}
           how={t("ownerPages.metrics.how.intervention")}
         />
         <FigureCard
           testId="figure-returnFreightFen"
           label={t("metrics.figure.returnFreightFen")}
-          value={report.recordedSources.returnFreight ? formatFigure("returnFreightFen", report.figures.returnFreightFen.current, locale) : t("metrics.noData")}
+          value={report.recordedSources.returnFreight ? formatFigure("returnFreightFen", report.figures.returnFreightFen.current, locale, tUnits) : t("metrics.noData")}
           note={report.recordedSources.returnFreight ? undefined : t("metrics.notRecorded")}
           how={t("ownerPages.metrics.how.returnFreightFen")}
         />
       </dl>
       <p className="text-xs text-slate-600">
-        {t("metrics.definitions", { seconds: report.policy.replyWindowMs / 1000, target: formatFigure("responseRate", report.policy.target, locale) })}
+        {t("metrics.definitions", { seconds: report.policy.replyWindowMs / 1000, target: formatFigure("responseRate", report.policy.target, locale, tUnits) })}
       </p>
       {report.policy.platforms.length > 0 ? (
         <section aria-labelledby="scoring-title" className="rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200" data-testid="scoring-rules">
@@ -236,8 +238,8 @@ export function MetricsView({
           <p className="mt-1 text-sm text-emerald-900">
             {t("metrics.ownLine", {
               answered: report.ownFigures.received,
-              rate: formatFigure("responseRate", report.ownFigures.responseRate, locale),
-              p50: formatDuration(report.ownFigures.p50ResponseMs, locale),
+              rate: formatFigure("responseRate", report.ownFigures.responseRate, locale, tUnits),
+              p50: formatDuration(report.ownFigures.p50ResponseMs, tUnits),
             })}
           </p>
         </section>

@@ -1,8 +1,9 @@
 import { useLocale, useTranslations } from "next-intl";
 import { CsvLink } from "@/components/metrics/breakdown-table";
 import { StaffingChart } from "@/components/metrics/charts";
-import { formatDuration, formatPercent } from "@/components/metrics/format";
+import { formatPercent } from "@/components/metrics/format";
 import type { MetricsParams } from "@/components/metrics/metrics-params";
+import { formatDuration } from "@/lib/duration";
 import type { StaffingForecast } from "@/lib/metrics/report-types";
 import { floorLevel } from "@/lib/metrics/staffing";
 import { Table, TableBody, TableHead, Td, Th } from "@/components/ui/table";
@@ -17,10 +18,11 @@ const targetOptions = ["0.8", "0.9", "0.95"];
 export function StaffingPanel({ staffing, params, csvHref }: { staffing: StaffingForecast; params: MetricsParams; csvHref: string }) {
   const t = useTranslations("metrics.staffing");
   const tOwner = useTranslations("ownerPages.staffing");
+  const tUnits = useTranslations("units");
   const locale = useLocale();
   const target = formatPercent(staffing.targetLevel, locale);
   const level = (value: number) => formatPercent(floorLevel(value), locale);
-  const duration = (seconds: number) => formatDuration(seconds * 1000, locale);
+  const duration = (seconds: number) => formatDuration(seconds * 1000, tUnits);
   const shortRuns = staffing.runs.filter((run) => run.isShort);
   const isUnreachable = staffing.reachableLevel !== null && staffing.reachableLevel <= staffing.targetLevel;
   return (

@@ -9,9 +9,9 @@ import { decideRequest } from "@/db/workflows/decide";
 import { getScope, type Scope } from "@/db/queries/users";
 import { auditLog, orders, requests } from "@/db/schema";
 import { closeTestDb, openTestDb } from "@/db/test-db";
+import { dayMs } from "@/lib/time";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
-const dayMs = 24 * 60 * 60 * 1000;
 
 let db: Db;
 let tmall: string;

@@ -11,9 +11,9 @@ import { counterOffers, platformProposals } from "@/db/schema-policy";
 import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { closeTestDb, openTestDb } from "@/db/test-db";
+import { hourMs } from "@/lib/time";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
-const hourMs = 60 * 60 * 1000;
 const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 
 let db: Db;

@@ -9,13 +9,13 @@ import { priorRefundStates, requestKinds, requestStatuses, type PriorRefundState
 import { addBacktestRow, createBacktest, getBacktestResult } from "@/lib/rules/backtest";
 import { usesBuyerHistory } from "@/lib/rules/match";
 import type { AutoRule, RuleConditions, RuleSet } from "@/lib/rules/schema";
+import { dayMs } from "@/lib/time";
 
 // SQLite only: the straightforward reading is SQLite SQL, and the scan hands over SQLite's rowids in their order
 // (on PostgreSQL, which has none, rowId is the place in the scan: db/queries/backtest-scan.ts). The rest of the rules
 // queries run on both engines (rules.test.ts).
 
 const now = new Date("2026-11-23T06:00:00.000Z");
-const dayMs = 86_400_000;
 
 let db: Db;
 let owner: Scope;

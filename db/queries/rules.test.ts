@@ -11,11 +11,11 @@ import { metricHourly } from "@/db/schema-metrics";
 import { outbox } from "@/db/schema-webhooks";
 import type { RequestKind, RequestStatus } from "@/lib/domain";
 import type { AutoRule, RuleConditions, RuleSet } from "@/lib/rules/schema";
+import { dayMs } from "@/lib/time";
 import type { WebhookEvent } from "@/lib/webhook/events";
 import { closeTestDb, openTestDb } from "@/db/test-db";
 
 const now = new Date("2026-11-23T06:00:00.000Z");
-const dayMs = 86_400_000;
 
 let db: Db;
 let tmall: WebhookShop;

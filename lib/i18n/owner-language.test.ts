@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import en from "@/lib/i18n/messages/en.json";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages as en, zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 import { allowedEverywhere, findForeignWords, getMessageText, platformConsoleTerms } from "@/lib/i18n/owner-language";
 
 type Messages = { [key: string]: string | Messages };

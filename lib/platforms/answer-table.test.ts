@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { platforms, requestKinds } from "@/lib/domain";
-import en from "@/lib/i18n/messages/en.json";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages as en, zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 import { answerTables, checkPlatformAnswer, getAnswerAvailability, getAnswerCell, getNotOfferedReason } from "@/lib/platforms/answer-table";
 import { notOfferedReasons, type AnswerAction, type NativeRefund } from "@/lib/platforms/types";
 import { withPlatformAnswers, type ActionPermission, type SellerAction } from "@/lib/policy/allowed-actions";

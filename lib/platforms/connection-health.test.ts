@@ -1,31 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { describePlatformError, getConnectionProblems, getRelativeTime, maxLastErrorChars, toPlatformWords, type HealthTimes } from "@/lib/platforms/connection-health";
+import { hourMs, minuteMs } from "@/lib/time";
 
-const minute = 60_000;
-const hour = 60 * minute;
 const now = new Date("2026-11-20T02:00:00.000Z");
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
-const healthy: HealthTimes = { protocol: "douyin_push", accessTokenExpiresAt: at(5 * 24 * hour), tokenRefreshedAt: at(-2 * 24 * hour), lastAnswerAt: null, lastErrorAt: null };
+const healthy: HealthTimes = { protocol: "douyin_push", accessTokenExpiresAt: at(5 * 24 * hourMs), tokenRefreshedAt: at(-2 * 24 * hourMs), lastAnswerAt: null, lastErrorAt: null };
 
 describe("getConnectionProblems", () => {
   it.each<[string, Partial<HealthTimes>, string[]]>([
     ["a token days from expiry, no error", {}, []],
     ["no expiry recorded and no error", { accessTokenExpiresAt: null, tokenRefreshedAt: null }, []],
     ["expired exactly now", { accessTokenExpiresAt: now }, ["token_expired"]],
-    ["expired a day ago", { accessTokenExpiresAt: at(-24 * hour) }, ["token_expired"]],
-    ["Douyin 1 h from expiry, last refreshed before the margin", { accessTokenExpiresAt: at(hour) }, ["token_expiring"]],
-    ["Douyin 1 h from expiry, never refreshed", { accessTokenExpiresAt: at(hour), tokenRefreshedAt: null }, ["token_expiring"]],
-    ["Douyin 1 h from expiry, refreshed after entering the margin", { accessTokenExpiresAt: at(hour), tokenRefreshedAt: at(-30 * minute) }, []],
-    ["Douyin refreshed exactly when it entered the margin", { accessTokenExpiresAt: at(hour), tokenRefreshedAt: at(-hour) }, []],
-    ["WeChat 1 h from expiry (outside its 10-minute margin)", { protocol: "wechat_ec", accessTokenExpiresAt: at(hour) }, []],
-    ["WeChat 5 minutes from expiry", { protocol: "wechat_ec", accessTokenExpiresAt: at(5 * minute) }, ["token_expiring"]],
-    ["an error 59 minutes ago", { lastErrorAt: at(-59 * minute) }, ["recent_error"]],
-    ["an error exactly an hour ago", { lastErrorAt: at(-hour) }, ["recent_error"]],
-    ["an error an hour and a second ago", { lastErrorAt: at(-hour - 1_000) }, []],
-    ["an error, then an answer delivered", { lastErrorAt: at(-10 * minute), lastAnswerAt: at(-5 * minute) }, []],
-    ["an error, then a successful refresh", { lastErrorAt: at(-10 * minute), tokenRefreshedAt: at(-5 * minute) }, []],
-    ["an answer, then an error", { lastErrorAt: at(-5 * minute), lastAnswerAt: at(-10 * minute) }, ["recent_error"]],
-    ["expired and a fresh error", { accessTokenExpiresAt: at(-minute), lastErrorAt: at(-minute) }, ["token_expired", "recent_error"]],
+    ["expired a day ago", { accessTokenExpiresAt: at(-24 * hourMs) }, ["token_expired"]],
+    ["Douyin 1 h from expiry, last refreshed before the margin", { accessTokenExpiresAt: at(hourMs) }, ["token_expiring"]],
+    ["Douyin 1 h from expiry, never refreshed", { accessTokenExpiresAt: at(hourMs), tokenRefreshedAt: null }, ["token_expiring"]],
+    ["Douyin 1 h from expiry, refreshed after entering the margin", { accessTokenExpiresAt: at(hourMs), tokenRefreshedAt: at(-30 * minuteMs) }, []],
+    ["Douyin refreshed exactly when it entered the margin", { accessTokenExpiresAt: at(hourMs), tokenRefreshedAt: at(-hourMs) }, []],
+    ["WeChat 1 h from expiry (outside its 10-minute margin)", { protocol: "wechat_ec", accessTokenExpiresAt: at(hourMs) }, []],
+    ["WeChat 5 minutes from expiry", { protocol: "wechat_ec", accessTokenExpiresAt: at(5 * minuteMs) }, ["token_expiring"]],
+    ["an error 59 minutes ago", { lastErrorAt: at(-59 * minuteMs) }, ["recent_error"]],
+    ["an error exactly an hour ago", { lastErrorAt: at(-hourMs) }, ["recent_error"]],
+    ["an error an hour and a second ago", { lastErrorAt: at(-hourMs - 1_000) }, []],
+    ["an error, then an answer delivered", { lastErrorAt: at(-10 * minuteMs), lastAnswerAt: at(-5 * minuteMs) }, []],
+    ["an error, then a successful refresh", { lastErrorAt: at(-10 * minuteMs), tokenRefreshedAt: at(-5 * minuteMs) }, []],
+    ["an answer, then an error", { lastErrorAt: at(-5 * minuteMs), lastAnswerAt: at(-10 * minuteMs) }, ["recent_error"]],
+    ["expired and a fresh error", { accessTokenExpiresAt: at(-minuteMs), lastErrorAt: at(-minuteMs) }, ["token_expired", "recent_error"]],
   ])("%s → %j", (_name, change, problems) => {
     expect(getConnectionProblems({ ...healthy, ...change }, now)).toEqual(problems);
   });
@@ -33,14 +32,14 @@ describe("getConnectionProblems", () => {
 
 describe("getRelativeTime", () => {
   it.each<[number, ReturnType<typeof getRelativeTime>]>([
-    [3 * hour + 59 * minute, { unit: "hours", count: 3, isPast: false }],
-    [hour, { unit: "hours", count: 1, isPast: false }],
-    [hour - 1, { unit: "minutes", count: 59, isPast: false }],
+    [3 * hourMs + 59 * minuteMs, { unit: "hours", count: 3, isPast: false }],
+    [hourMs, { unit: "hours", count: 1, isPast: false }],
+    [hourMs - 1, { unit: "minutes", count: 59, isPast: false }],
     [30_000, { unit: "minutes", count: 0, isPast: false }],
-    [47 * hour, { unit: "hours", count: 47, isPast: false }],
-    [48 * hour, { unit: "days", count: 2, isPast: false }],
-    [7 * 24 * hour, { unit: "days", count: 7, isPast: false }],
-    [-2 * hour, { unit: "hours", count: 2, isPast: true }],
+    [47 * hourMs, { unit: "hours", count: 47, isPast: false }],
+    [48 * hourMs, { unit: "days", count: 2, isPast: false }],
+    [7 * 24 * hourMs, { unit: "days", count: 7, isPast: false }],
+    [-2 * hourMs, { unit: "hours", count: 2, isPast: true }],
     [-90 * 1_000, { unit: "minutes", count: 1, isPast: true }],
   ])("%i ms from now → %j", (offset, relative) => {
     expect(getRelativeTime(at(offset), now)).toEqual(relative);

@@ -6,12 +6,12 @@ import {
   type AfterSalesPeriodOrder,
 } from "@/lib/policy/after-sales-period";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { dayMs } from "@/lib/time";
 
 const taobao = getPolicyProfile("taobao");
 const douyin = getPolicyProfile("douyin");
 // 交易成功 at 2026-11-22 14:00 Shanghai
 const completedAt = new Date("2026-11-22T06:00:00.000Z");
-const dayMs = 24 * 60 * 60 * 1000;
 
 function orderOf(category: ProductCategory, extra: Partial<AfterSalesPeriodOrder> = {}): AfterSalesPeriodOrder {
   return { completedAt, category, ...extra };

@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import { getAllowedActions, type ActionOrder, type ActionRequest } from "@/lib/policy/allowed-actions";
 import type { PlatformProposal } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { dayMs, hourMs } from "@/lib/time";
 
 const douyin = getPolicyProfile("douyin");
 const taobao = getPolicyProfile("taobao");
-const hourMs = 60 * 60 * 1000;
-const dayMs = 24 * hourMs;
 
 const order: ActionOrder = {
   category: "apparel",

@@ -7,10 +7,10 @@ import {
   type EntryReopenOrder,
 } from "@/lib/policy/entry-reopen";
 import { getPolicyProfile, type PolicyProfile } from "@/lib/policy/profiles";
+import { dayMs } from "@/lib/time";
 
 const taobao = getPolicyProfile("taobao");
 const douyin = getPolicyProfile("douyin");
-const dayMs = 24 * 60 * 60 * 1000;
 
 function at(iso: string): Date {
   return new Date(iso);

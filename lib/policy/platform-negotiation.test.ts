@@ -8,10 +8,10 @@ import {
   type ProposalRequest,
 } from "@/lib/policy/platform-negotiation";
 import { getPolicyProfile } from "@/lib/policy/profiles";
+import { hourMs } from "@/lib/time";
 
 const douyin = getPolicyProfile("douyin");
 const taobao = getPolicyProfile("taobao");
-const hourMs = 60 * 60 * 1000;
 
 const order: ProposalOrder = { category: "apparel", amountFen: 19_900, receivedAt: new Date("2026-01-22T04:00:00Z") };
 const request: ProposalRequest = { kind: "refund_only", amountFen: 19_900, receivedAt: new Date("2026-01-23T02:00:00Z") };

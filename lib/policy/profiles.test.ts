@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { platforms } from "@/lib/domain";
-import en from "@/lib/i18n/messages/en.json";
-import zhCN from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages as en, zhCNMessages as zhCN } from "@/lib/i18n/messages/merged";
 import { fallbackRejectReasonCodes, getPolicyProfile, isFallbackRejectReasonCode, policyProfiles } from "@/lib/policy/profiles";
+import { hourMs } from "@/lib/time";
 
-const hourMs = 60 * 60 * 1000;
 
 describe("policy profiles: the numbers of docs/domain/", () => {
   it.each([

@@ -1,7 +1,6 @@
 import { createTranslator, type AbstractIntlMessages } from "next-intl";
 import { describe, expect, it } from "vitest";
-import enMessages from "@/lib/i18n/messages/en.json";
-import zhMessages from "@/lib/i18n/messages/zh-CN.json";
+import { enMessages, zhCNMessages as zhMessages } from "@/lib/i18n/messages/merged";
 import type { FreightTranslate } from "@/lib/return-freight/estimator";
 import { createEstimatorParameters } from "@/lib/return-freight/parameters";
 import { toScenarioCsv } from "@/lib/return-freight/scenario-csv";

@@ -11,8 +11,8 @@ import {
   type RuleFacts,
 } from "@/lib/rules/match";
 import { autoRule, ruleSetBody, type AutoRule, type RuleConditions } from "@/lib/rules/schema";
+import { dayMs } from "@/lib/time";
 
-const dayMs = 86_400_000;
 const receivedAtMs = Date.parse("2026-03-10T04:00:00Z");
 
 const facts: RuleFacts = {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findOutboundIssues, findOutboundRefusal, toOutboundIssuesResponse, type SaveCheckDeps } from "@/app/_server/net/outbound-save";
-import zh from "@/lib/i18n/messages/zh-CN.json";
-import en from "@/lib/i18n/messages/en.json";
+import { enMessages as en, zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 import type { OutboundPolicy, OutboundRefusal } from "@/lib/net/outbound-url";
 import { platformAppBody } from "@/lib/platforms/connection";
 import { endpointBody } from "@/lib/webhook/settings-schemas";

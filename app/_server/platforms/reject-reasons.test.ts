@@ -7,6 +7,7 @@ import { createMerchant, createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp } from "@/db/queries/platforms";
 import { platformRefunds, platformRejectReasons } from "@/db/schema-platforms";
 import type { NativeRefund, PlatformRejectReason } from "@/lib/platforms/types";
+import { dayMs } from "@/lib/time";
 import { FakeTaobao, type FakeRefund } from "@/scripts/fake-platforms/taobao";
 
 // A connected shop's reject reasons (docs/platforms/reject-reasons.md): read from the platform once a day, the last
@@ -14,7 +15,6 @@ import { FakeTaobao, type FakeRefund } from "@/scripts/fake-platforms/taobao";
 // and state, which is what taobao.refund.refusereason.get answers by. The platform is the fake TOP.
 
 const keys = { appKey: "12497914", appSecret: "unit-secret-taobao", sellerNick: "demo_shop" };
-const dayMs = 24 * 60 * 60 * 1000;
 const readAt = new Date("2026-11-20T02:00:00.000Z");
 
 let db: Db;

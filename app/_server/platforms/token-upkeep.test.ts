@@ -7,12 +7,10 @@ import { createMerchant, createShop } from "@/db/factories";
 import { getPlatformAppForShop, upsertPlatformApp, type PlatformApp } from "@/db/queries/platforms";
 import type { Platform } from "@/lib/domain";
 import type { Protocol, TokenGrant } from "@/lib/platforms/types";
+import { dayMs, hourMs, minuteMs } from "@/lib/time";
 
 // Token upkeep against a stub adapter (the real refresh calls are the platform adapters'), with an injected clock.
 
-const minute = 60_000;
-const hour = 60 * minute;
-const day = 24 * hour;
 const start = new Date("2026-11-20T02:00:00.000Z");
 
 let db: Db;
@@ -67,15 +65,15 @@ beforeEach(async () => {
 
 describe("refreshDueTokens: one round", () => {
   it("a Douyin token 1 hour from expiry is refreshed without anyone acting: token, expiry, refresh token and refresh time stored", async () => {
-    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour) });
-    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * day), refreshToken: "new-refresh-token", refreshTokenExpiresAt: new Date(start.getTime() + 14 * day) });
+    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs) });
+    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs), refreshToken: "new-refresh-token", refreshTokenExpiresAt: new Date(start.getTime() + 14 * dayMs) });
     expect(await refreshDueTokens(db, new Map(), deps, refreshers)).toEqual({ refreshed: 1, failed: 0, waiting: 0 });
     expect(calls).toEqual([{ protocol: "douyin_push", shopId, refreshToken: "old-refresh-token" }]);
     expect(await appOf(shopId)).toMatchObject({
       accessToken: "new-access-token",
-      accessTokenExpiresAt: new Date(start.getTime() + 7 * day),
+      accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs),
       refreshToken: "new-refresh-token",
-      refreshTokenExpiresAt: new Date(start.getTime() + 14 * day),
+      refreshTokenExpiresAt: new Date(start.getTime() + 14 * dayMs),
       tokenRefreshedAt: start,
       lastError: null,
     });
@@ -85,15 +83,15 @@ describe("refreshDueTokens: one round", () => {
   });
 
   it.each<[string, Platform, number | null, boolean]>([
-    ["Douyin exactly at its 2-hour margin", "douyin", 2 * hour, true],
-    ["Douyin a minute before its margin", "douyin", 2 * hour + minute, false],
-    ["Taobao already expired", "taobao", -day, true],
-    ["WeChat 1 hour from expiry (its margin is 10 minutes)", "wechat", hour, false],
-    ["WeChat exactly at its 10-minute margin", "wechat", 10 * minute, true],
+    ["Douyin exactly at its 2-hour margin", "douyin", 2 * hourMs, true],
+    ["Douyin a minute before its margin", "douyin", 2 * hourMs + minuteMs, false],
+    ["Taobao already expired", "taobao", -dayMs, true],
+    ["WeChat 1 hour from expiry (its margin is 10 minutes)", "wechat", hourMs, false],
+    ["WeChat exactly at its 10-minute margin", "wechat", 10 * minuteMs, true],
     ["Douyin with no expiry recorded", "douyin", null, false],
   ])("%s → refreshed %s", async (_name, platform, expiresInMs, isRefreshed) => {
     const shopId = await connect(platform, { accessTokenExpiresAt: expiresInMs === null ? null : new Date(start.getTime() + expiresInMs), refreshToken: platform === "wechat" ? null : "old-refresh-token" });
-    const grant = { accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 2 * hour + day) };
+    const grant = { accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 2 * hourMs + dayMs) };
     answers = { douyin_push: () => grant, taobao_tmc: () => grant, wechat_ec: () => grant };
     await refreshDueTokens(db, new Map(), deps, refreshers);
     expect(calls.length).toBe(isRefreshed ? 1 : 0);
@@ -101,14 +99,14 @@ describe("refreshDueTokens: one round", () => {
   });
 
   it("a grant without a refresh token keeps the stored one (WeChat stable_token has none)", async () => {
-    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour) });
-    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * day) });
+    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs) });
+    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs) });
     await refreshDueTokens(db, new Map(), deps, refreshers);
     expect(await appOf(shopId)).toMatchObject({ accessToken: "new-access-token", refreshToken: "old-refresh-token" });
   });
 
   it("a failure records last_error in Chinese with the platform's words, leaves the old token, and is retried with backoff", async () => {
-    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour) });
+    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs) });
     answers.douyin_push = () => {
       throw new Error('{"code":30002,"msg":"refresh_token已过期"}');
     };
@@ -117,21 +115,21 @@ describe("refreshDueTokens: one round", () => {
     const failed = await appOf(shopId);
     expect(failed).toMatchObject({ accessToken: "old-access-token", refreshToken: "old-refresh-token", tokenRefreshedAt: null, lastErrorAt: start });
     expect(failed.lastError).toBe('令牌刷新失败：refresh_token已过期（代码 30002）');
-    expect(failed.accessTokenExpiresAt).toEqual(new Date(start.getTime() + hour));
+    expect(failed.accessTokenExpiresAt).toEqual(new Date(start.getTime() + hourMs));
 
     // 30 s later: still backing off (1 minute after the first failure), no call
     clock = new Date(start.getTime() + 30_000);
     expect(await refreshDueTokens(db, state, deps, refreshers)).toEqual({ refreshed: 0, failed: 0, waiting: 1 });
     expect(calls).toHaveLength(1);
     // 1 minute later: tried again, fails again; the next wait is 2 minutes
-    clock = new Date(start.getTime() + minute);
+    clock = new Date(start.getTime() + minuteMs);
     expect(await refreshDueTokens(db, state, deps, refreshers)).toMatchObject({ failed: 1 });
     expect(state.get(shopId)).toEqual({ count: 2, lastFailedAt: clock });
-    clock = new Date(start.getTime() + 2 * minute);
+    clock = new Date(start.getTime() + 2 * minuteMs);
     expect(await refreshDueTokens(db, state, deps, refreshers)).toMatchObject({ waiting: 1 });
     // The platform recovers: stored, backoff forgotten
-    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * day) });
-    clock = new Date(start.getTime() + 3 * minute);
+    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs) });
+    clock = new Date(start.getTime() + 3 * minuteMs);
     expect(await refreshDueTokens(db, state, deps, refreshers)).toMatchObject({ refreshed: 1 });
     expect(state.size).toBe(0);
     expect(await appOf(shopId)).toMatchObject({ accessToken: "new-access-token", tokenRefreshedAt: clock });
@@ -139,26 +137,26 @@ describe("refreshDueTokens: one round", () => {
   });
 
   it("one shop's failure does not keep the next shop from its refresh", async () => {
-    const failing = await connect("taobao", { accessTokenExpiresAt: new Date(start.getTime() + 30 * minute) });
-    const fine = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour) });
+    const failing = await connect("taobao", { accessTokenExpiresAt: new Date(start.getTime() + 30 * minuteMs) });
+    const fine = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs) });
     answers.taobao_tmc = () => {
       throw new TypeError("fetch failed");
     };
-    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * day) });
+    answers.douyin_push = () => ({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs) });
     expect(await refreshDueTokens(db, new Map(), deps, refreshers)).toEqual({ refreshed: 1, failed: 1, waiting: 0 });
     expect((await appOf(failing)).lastError).toBe("令牌刷新失败：连不上平台接口（网络错误）");
     expect((await appOf(fine)).accessToken).toBe("new-access-token");
   });
 
   it("Douyin or Taobao without a refresh token: no call, the owner is told to re-authorise", async () => {
-    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour), refreshToken: null });
+    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs), refreshToken: null });
     expect(await refreshDueTokens(db, new Map(), deps, refreshers)).toMatchObject({ failed: 1 });
     expect(calls).toEqual([]);
     expect((await appOf(shopId)).lastError).toMatch(/^令牌刷新失败：没有保存刷新令牌/);
   });
 
   it("a grant with no token or an invalid expiry is a failure, not stored", async () => {
-    const shopId = await connect("wechat", { accessTokenExpiresAt: new Date(start.getTime() + 5 * minute), refreshToken: null });
+    const shopId = await connect("wechat", { accessTokenExpiresAt: new Date(start.getTime() + 5 * minuteMs), refreshToken: null });
     answers.wechat_ec = () => ({ accessToken: "", accessTokenExpiresAt: new Date(Number.NaN) });
     expect(await refreshDueTokens(db, new Map(), deps, refreshers)).toMatchObject({ failed: 1 });
     expect(await appOf(shopId)).toMatchObject({ accessToken: "old-access-token", tokenRefreshedAt: null, lastError: "令牌刷新失败：平台的答复里没有可用的令牌或到期时间" });
@@ -167,14 +165,14 @@ describe("refreshDueTokens: one round", () => {
 
 describe("refreshPlatformToken", () => {
   it("two refreshes of one shop at once make one platform call (a refresh token may be spent by the first)", async () => {
-    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour) });
+    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs) });
     let release: (grant: TokenGrant) => void = () => {};
     answers.douyin_push = () => new Promise<TokenGrant>((resolve) => (release = resolve));
     const app = await appOf(shopId);
     const first = refreshPlatformToken(db, app, deps, refreshers);
     const second = refreshPlatformToken(db, app, deps, refreshers);
     await vi.waitFor(() => expect(calls).toHaveLength(1));
-    release({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * day) });
+    release({ accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs) });
     const [a, b] = await Promise.all([first, second]);
     expect(a.ok && b.ok).toBe(true);
     expect(calls).toHaveLength(1);
@@ -186,16 +184,16 @@ describe("startTokenUpkeep: the loop", () => {
   afterEach(() => stop?.());
 
   it("refreshes a due token on its own, and keeps going after a failed refresh", async () => {
-    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hour) });
+    const shopId = await connect("douyin", { accessTokenExpiresAt: new Date(start.getTime() + hourMs) });
     let attempts = 0;
     answers.douyin_push = () => {
       attempts++;
       if (attempts === 1) throw new Error("系统繁忙");
-      return { accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * day) };
+      return { accessToken: "new-access-token", accessTokenExpiresAt: new Date(start.getTime() + 7 * dayMs) };
     };
     // Every reading of the clock is a minute later, so the 1-minute backoff after the failure has passed by the next round
     let tick = 0;
-    const movingDeps: ClientDeps = { ...deps, now: () => new Date(start.getTime() + tick++ * minute) };
+    const movingDeps: ClientDeps = { ...deps, now: () => new Date(start.getTime() + tick++ * minuteMs) };
     stop = startTokenUpkeep(() => db, 5, movingDeps, refreshers).stop;
     await vi.waitFor(async () => expect((await appOf(shopId)).accessToken).toBe("new-access-token"), { timeout: 2_000, interval: 10 });
     expect(attempts).toBe(2);

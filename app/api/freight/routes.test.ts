@@ -9,7 +9,7 @@ vi.mock("server-only", () => ({}));
 // The CSV export reads its words through next-intl in the locale its link names; outside Next there is no request config
 vi.mock("next-intl/server", async () => {
   const { createTranslator } = await import("next-intl");
-  const messages = { "zh-CN": (await import("@/lib/i18n/messages/zh-CN.json")).default, en: (await import("@/lib/i18n/messages/en.json")).default };
+  const messages = (await import("@/lib/i18n/messages/merged")).messagesByLocale;
   return {
     getTranslations: async ({ locale, namespace }: { locale: "zh-CN" | "en"; namespace: "freight" }) => createTranslator({ locale, messages: messages[locale], namespace }),
   };

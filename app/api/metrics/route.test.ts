@@ -2,13 +2,13 @@ import { describe, expect, it, vi } from "vitest";
 import { addPendingRequest, callRoute, expectApiError, setUpRouteDesk } from "@/app/_server/test-support";
 import { createShop } from "@/db/factories";
 import type { MetricsReport, StaffingForecast } from "@/lib/metrics/report-types";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 
 vi.mock("server-only", () => ({}));
 // The CSV export reads its headings through next-intl, which outside Next has no request to take a locale from
 vi.mock("next-intl/server", async () => {
   const { createTranslator } = await import("next-intl");
-  const messages = (await import("@/lib/i18n/messages/zh-CN.json")).default;
+  const messages = (await import("@/lib/i18n/messages/merged")).zhCNMessages;
   return { getTranslations: async () => createTranslator({ locale: "zh-CN", messages }) };
 });
 

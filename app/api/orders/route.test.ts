@@ -4,6 +4,7 @@ import { addOrder, callRoute, expectApiError, expectNothingChanged, setUpRouteDe
 import { createShop } from "@/db/factories";
 import { orders, shops } from "@/db/schema";
 import type { OrderRow } from "@/lib/api-types";
+import { dayMs } from "@/lib/time";
 
 vi.mock("server-only", () => ({}));
 
@@ -12,7 +13,6 @@ const { POST: openEntry } = await import("@/app/api/orders/[id]/entry/route");
 const { PUT: putEntrySetting } = await import("@/app/api/orders/entry-settings/route");
 
 const desk = setUpRouteDesk();
-const dayMs = 24 * 60 * 60 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * dayMs);
 const orderOf = async (id: string) => (await desk.db.select().from(orders).where(eq(orders.id, id)))[0];
 

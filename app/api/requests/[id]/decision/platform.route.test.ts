@@ -10,6 +10,7 @@ import type { Platform, RequestKind } from "@/lib/domain";
 import { newId } from "@/lib/ids";
 import { getRejectReasonListKey } from "@/lib/platforms/reject-reasons";
 import type { NativeRefund, PlatformRejectReason, Protocol } from "@/lib/platforms/types";
+import { hourMs } from "@/lib/time";
 
 vi.mock("server-only", () => ({}));
 
@@ -22,7 +23,6 @@ const { GET: rejectReasons } = await import("@/app/api/requests/[id]/reject-reas
 const { POST: counterOffer } = await import("@/app/api/requests/[id]/counter-offer/route");
 
 const desk = setUpRouteDesk();
-const hourMs = 60 * 60 * 1000;
 const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 const protocolOf: Record<Platform, Protocol> = { taobao: "taobao_tmc", tmall: "taobao_tmc", douyin: "douyin_push", wechat: "wechat_ec" };
 

@@ -5,6 +5,7 @@ import { auditLog, evidenceFiles, requests } from "@/db/schema";
 import { counterOffers, platformProposals } from "@/db/schema-policy";
 import type { RequestCard } from "@/lib/api-types";
 import { newId } from "@/lib/ids";
+import { hourMs } from "@/lib/time";
 
 vi.mock("server-only", () => ({}));
 
@@ -15,7 +16,6 @@ const { POST: uploadEvidence } = await import("@/app/api/requests/[id]/rejection
 const { GET: getEvidence } = await import("@/app/api/evidence/[id]/route");
 
 const desk = setUpRouteDesk();
-const hourMs = 60 * 60 * 1000;
 const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
 const rowOf = async (id: string) => (await desk.db.select().from(requests).where(eq(requests.id, id)))[0];

@@ -6,7 +6,7 @@ import { createMerchant, createShop, createUser } from "@/db/factories";
 import { getPlatformAppForShop } from "@/db/queries/platforms";
 import { getScope, type Scope } from "@/db/queries/users";
 import { shopPlatformEndpoints } from "@/db/schema-webhooks";
-import zh from "@/lib/i18n/messages/zh-CN.json";
+import { zhCNMessages as zh } from "@/lib/i18n/messages/merged";
 
 // The settings routes themselves (endpoint, platform app) against an in-memory desk: the session and the
 // translations are stand-ins; the outbound check is the real one with the system resolver, so only IP literals
