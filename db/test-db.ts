@@ -106,7 +106,8 @@ async function emptyDatabase(db: Db): Promise<void> {
     const { rows: tables } = await client.query<{ name: string }>(
       "select format('%I.%I', table_schema, table_name) as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'",
     );
-    const { rows: sequences } = await client.query<{ name: string }>("select format('%I.%I', sequence_schema, sequence_name) as name from information_schema.sequences where sequence_schema = 'public'");
+    // pg_sequences, not information_schema.sequences, which leaves out the sequences of identity columns
+    const { rows: sequences } = await client.query<{ name: string }>("select format('%I.%I', schemaname, sequencename) as name from pg_sequences where schemaname = 'public'");
     const statements = [
       "begin",
       "set local session_replication_role = replica",
